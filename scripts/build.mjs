@@ -1,0 +1,44 @@
+// Bundles the extension and the CLI with esbuild and copies the tree-sitter .wasm files next to
+// them, so dist/ runs without node_modules (the .vsix ships only dist/ and media/).
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, chmodSync, existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const watch = process.argv.includes('--watch');
+const outdir = 'dist';
+mkdirSync(join(outdir, 'wasm'), { recursive: true });
+
+const wasm = {
+  'web-tree-sitter.wasm': 'web-tree-sitter/web-tree-sitter.wasm',
+  'tree-sitter-python.wasm': 'tree-sitter-python/tree-sitter-python.wasm',
+  'tree-sitter-javascript.wasm': 'tree-sitter-javascript/tree-sitter-javascript.wasm',
+  'tree-sitter-typescript.wasm': 'tree-sitter-typescript/tree-sitter-typescript.wasm',
+  'tree-sitter-tsx.wasm': 'tree-sitter-typescript/tree-sitter-tsx.wasm',
+};
+for (const [name, spec] of Object.entries(wasm)) {
+  copyFileSync(require.resolve(spec), join(outdir, 'wasm', name));
+}
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+const common = {
+  // web-tree-sitter's CJS build still reads import.meta.url to make a require(); give it one.
+  define: { SITEWARDEN_VERSION: JSON.stringify(pkg.version), 'import.meta.url': '__sw_import_meta_url' },
+  inject: [join('scripts', 'import-meta-url.js')],
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  minify: !watch,
+  logLevel: 'warning',
+};
+const entries = [
+  { entryPoints: ['src/cli/main.ts'], outfile: join(outdir, 'cli.js'), banner: { js: '#!/usr/bin/env node' } },
+];
+if (existsSync('src/extension/extension.ts')) {
+  entries.push({ entryPoints: ['src/extension/extension.ts'], outfile: join(outdir, 'extension.js'), external: ['vscode'] });
+}
+await Promise.all(entries.map((e) => build({ ...common, ...e })));
+chmodSync(join(outdir, 'cli.js'), 0o755);

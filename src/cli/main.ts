@@ -1,0 +1,165 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { TestPathMode } from '../core/engine';
+import { toSarif } from '../core/report/sarif';
+import { formatText, relativeTo, toJsonFindings } from '../core/report/text';
+import { scanPaths } from '../core/scanner';
+import { SEVERITY_ORDER, severityRank, type Severity } from '../core/types';
+import { allRules } from '../rules';
+
+declare const SITEWARDEN_VERSION: string | undefined;
+const VERSION = typeof SITEWARDEN_VERSION === 'string' ? SITEWARDEN_VERSION : '0.0.0-dev';
+
+/** Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or fatal error, 3 incomplete (a check could not run). */
+export const EXIT = { ok: 0, findings: 1, usage: 2, incomplete: 3 } as const;
+
+class UsageError extends Error {}
+
+const HELP = `SiteWarden ${VERSION}: security checks for Flask, Django and Express code.
+
+Usage:
+  sitewarden scan [PATH...] [options]    scan files and folders (default: .)
+  sitewarden rules                       list the rules
+  sitewarden --help | --version
+
+Options for scan:
+  --format text|json|sarif     output format (default: text)
+  --output FILE                write the report to FILE instead of stdout
+  --fail-on LEVEL              none|low|medium|high|critical: exit 1 when an unsuppressed
+                               finding has at least this severity (default: low)
+  --min-severity LEVEL         leave out findings below LEVEL (default: low)
+  --exclude GLOB               gitignore-style pattern to skip (repeatable)
+  --test-paths MODE            demote|ignore|normal: tests, fixtures and examples get lower
+                               severity (default demote), are skipped, or count as production
+  --offline                    make no network calls
+  --no-deps                    skip the dependency check
+  --no-progress                no progress on stderr
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or fatal error, 3 incomplete.
+Suppress a finding with  # sitewarden-ignore[RULE-ID]: reason  (// in JS/TS) on the line or the
+line before; Bandit's # nosec is honoured too.
+`;
+
+function level(name: string, v: string | undefined, allowNone: boolean): Severity | 'none' | undefined {
+  if (v === undefined) return undefined;
+  const s = v.toLowerCase();
+  if (allowNone && s === 'none') return 'none';
+  if ((SEVERITY_ORDER as readonly string[]).includes(s)) return s as Severity;
+  throw new UsageError(`--${name} must be one of ${allowNone ? 'none, ' : ''}${SEVERITY_ORDER.join(', ')} (got "${v}")`);
+}
+
+async function scan(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      format: { type: 'string', default: 'text' },
+      output: { type: 'string', short: 'o' },
+      'fail-on': { type: 'string', default: 'low' },
+      'min-severity': { type: 'string', default: 'low' },
+      exclude: { type: 'string', multiple: true },
+      'test-paths': { type: 'string', default: 'demote' },
+      offline: { type: 'boolean', default: false },
+      'no-deps': { type: 'boolean', default: false },
+      'no-progress': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  const format = values.format!;
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif (got "${format}")`);
+  const failOn = level('fail-on', values['fail-on'], true)!;
+  const minSeverity = level('min-severity', values['min-severity'], false) as Severity;
+  const testPaths = values['test-paths'] as TestPathMode;
+  if (!['demote', 'ignore', 'normal'].includes(testPaths)) throw new UsageError(`--test-paths must be demote, ignore or normal (got "${testPaths}")`);
+  const paths = positionals.length ? positionals : ['.'];
+  for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`no such file or directory: ${p}`);
+
+  const cwd = process.cwd();
+  const progress = !values['no-progress'] && process.stderr.isTTY;
+  let lastDraw = 0;
+  const result = await scanPaths(paths, {
+    rules: allRules,
+    exclude: values.exclude,
+    testPaths,
+    onRuleError: (id, file, e) => process.stderr.write(`sitewarden: rule ${id} failed on ${relativeTo(cwd, file)}: ${(e as Error)?.message ?? e}\n`),
+    onProgress: progress
+      ? (done, total) => {
+          const now = Date.now();
+          if (now - lastDraw < 100 && done < total) return;
+          lastDraw = now;
+          process.stderr.write(`\rScanning ${done}/${total} files…${done === total ? '\n' : ''}`);
+        }
+      : undefined,
+  });
+
+  const shown = result.findings.filter((f) => !f.suppression && severityRank(f.severity) >= severityRank(minSeverity));
+  let report: string;
+  if (format === 'sarif') {
+    const notifications = [
+      ...result.errors.map((e) => ({ level: 'error' as const, message: `could not analyse: ${e.message}`, uri: relativeTo(cwd, e.path) })),
+      ...result.skipped.map((s) => ({ level: 'note' as const, message: `skipped (${s.reason}${s.detail ? `: ${s.detail}` : ''})`, uri: relativeTo(cwd, s.path) })),
+    ];
+    const kept = result.findings.filter((f) => severityRank(f.severity) >= severityRank(minSeverity));
+    report = JSON.stringify(toSarif({ rules: allRules, findings: kept, baseDir: cwd, toolVersion: VERSION, notifications }), null, 2) + '\n';
+  } else if (format === 'json') {
+    report = JSON.stringify(toJsonFindings(shown, cwd), null, 2) + '\n';
+  } else {
+    report = formatText(result, shown, cwd, !values.output && !!process.stdout.isTTY);
+  }
+  if (values.output) {
+    fs.mkdirSync(path.dirname(path.resolve(values.output)), { recursive: true });
+    fs.writeFileSync(values.output, report);
+    if (format !== 'text') process.stderr.write(`${shown.length} finding(s); report written to ${values.output}\n`);
+  } else {
+    process.stdout.write(report);
+  }
+  if (failOn !== 'none' && shown.some((f) => severityRank(f.severity) >= severityRank(failOn))) return EXIT.findings;
+  return EXIT.ok;
+}
+
+function listRules(): number {
+  for (const r of allRules) {
+    process.stdout.write(`${r.meta.id.padEnd(34)} ${r.meta.severity.padEnd(8)} ${r.meta.cwe.join(',').padEnd(16)} ${r.meta.title}\n`);
+  }
+  process.stdout.write(`${allRules.length} rules\n`);
+  return EXIT.ok;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+      process.stdout.write(HELP);
+      return cmd ? EXIT.ok : EXIT.usage;
+    }
+    if (cmd === '--version' || cmd === '-v') {
+      process.stdout.write(`${VERSION}\n`);
+      return EXIT.ok;
+    }
+    if (cmd === 'scan') return await scan(rest);
+    if (cmd === 'rules') return listRules();
+    throw new UsageError(`unknown command "${cmd}" (try: sitewarden --help)`);
+  } catch (e) {
+    const msg = e instanceof UsageError || (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS') ? (e as Error).message : `fatal: ${(e as Error)?.message ?? e}`;
+    process.stderr.write(`sitewarden: ${msg.split('\n')[0]}\n`);
+    return EXIT.usage;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`sitewarden: fatal: ${(e as Error)?.message ?? e}\n`);
+      process.exitCode = EXIT.usage;
+    },
+  );
+}

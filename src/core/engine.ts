@@ -1,0 +1,259 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import { isTestPath, ruleLanguageOf } from './languages';
+import { ensureLanguages, parseSync } from './parser';
+import { docsUrl, type ReportDescriptor, type Rule, type RuleContext, type Visitors } from './rule';
+import { Semantics } from './semantics';
+import { pythonDialect } from './python/dialect';
+import { javascriptDialect } from './javascript/dialect';
+import { parseSuppression, suppressionMatches, type SuppressionComment } from './suppressions';
+import { SEVERITY_ORDER, type Finding, type LanguageId, type Range, type Severity, type TextEdit } from './types';
+
+export type TestPathMode = 'demote' | 'ignore' | 'normal';
+
+export interface AnalyzeOptions {
+  /** How to treat tests, fixtures and examples: demote severity (default), skip, or treat as production. */
+  testPaths?: TestPathMode;
+  /** Called when one rule throws: the other rules and files go on. */
+  onRuleError?: (ruleId: string, file: string, error: unknown) => void;
+  /**
+   * Whether the file is test code. Callers that know the workspace root pass a decision made on
+   * the root-relative path; by default the path as given is looked at.
+   */
+  isTestFile?: boolean;
+}
+
+export interface FileAnalysis {
+  file: string;
+  language: LanguageId;
+  findings: Finding[];
+  tree: Tree;
+  /** Set when the parse had syntax errors; findings are still reported for the parts that parsed. */
+  syntaxErrors: number;
+}
+
+const STATEMENT_PARENTS = new Set(['module', 'block', 'program', 'statement_block', 'class_body', 'switch_body', 'switch_case', 'switch_default', 'else_clause']);
+
+function rangeOf(start: Node, end: Node = start): Range {
+  return {
+    start: { line: start.startPosition.row, column: start.startPosition.column },
+    end: { line: end.endPosition.row, column: end.endPosition.column },
+  };
+}
+
+function demote(s: Severity): Severity {
+  return SEVERITY_ORDER[Math.max(0, SEVERITY_ORDER.indexOf(s) - 1)];
+}
+
+/** The statement holding `node`, and the lines a suppression on it covers. */
+function statementLines(node: Node, findingEndLine: number): [number, number] {
+  let n: Node = node;
+  while (n.parent && !STATEMENT_PARENTS.has(n.parent.type)) n = n.parent;
+  const compound = n.namedChildren.some((c) => c?.type === 'block' || c?.type === 'statement_block' || c?.type === 'class_body');
+  // For a def/class/if, only the header up to the flagged line: a comment deep inside the body must not hide it.
+  return [n.startPosition.row, compound ? findingEndLine : n.endPosition.row];
+}
+
+function collectSuppressions(tree: Tree, lines: string[]): Map<number, SuppressionComment[]> {
+  const byLine = new Map<number, SuppressionComment[]>();
+  const cursor = tree.walk();
+  const visit = (): void => {
+    do {
+      const type = cursor.nodeType;
+      if (type === 'comment' || type === 'html_comment') {
+        const row = cursor.startPosition.row;
+        const col = cursor.startPosition.column;
+        const text = cursor.nodeText;
+        if (text.includes('sitewarden-ignore') || text.includes('nosec')) {
+          const standalone = lines[row].slice(0, col).trim() === '';
+          const s = parseSuppression(text, row, standalone);
+          if (s) {
+            const list = byLine.get(row) ?? [];
+            list.push(s);
+            byLine.set(row, list);
+          }
+        }
+      } else if (cursor.gotoFirstChild()) {
+        visit();
+        cursor.gotoParent();
+      }
+    } while (cursor.gotoNextSibling());
+  };
+  visit();
+  return byLine;
+}
+
+function countErrors(root: Node): number {
+  if (!root.hasError) return 0;
+  let n = 0;
+  const cursor = root.walk();
+  const visit = (): void => {
+    do {
+      const node = cursor.currentNode;
+      if (node.isError || node.isMissing) n++;
+      else if (node.hasError && cursor.gotoFirstChild()) {
+        visit();
+        cursor.gotoParent();
+      }
+    } while (cursor.gotoNextSibling());
+  };
+  visit();
+  return n;
+}
+
+/**
+ * Runs rules over one file: parse once, one traversal dispatching nodes by type to every rule's
+ * visitors, then suppressions and test-path policy applied to what was reported.
+ */
+export class Analyzer {
+  private readonly byLanguage = new Map<string, Rule[]>();
+
+  constructor(readonly rules: readonly Rule[]) {
+    for (const r of rules) {
+      const list = this.byLanguage.get(r.meta.language) ?? [];
+      list.push(r);
+      this.byLanguage.set(r.meta.language, list);
+    }
+  }
+
+  rulesFor(lang: LanguageId): Rule[] {
+    return this.byLanguage.get(ruleLanguageOf(lang)) ?? [];
+  }
+
+  async prepare(langs: Iterable<LanguageId>): Promise<void> {
+    await ensureLanguages(langs);
+  }
+
+  async analyze(file: string, text: string, lang: LanguageId, opts: AnalyzeOptions = {}): Promise<FileAnalysis> {
+    await ensureLanguages([lang]);
+    return this.analyzeSync(file, text, lang, opts);
+  }
+
+  /** The grammar must be loaded. `oldTree`, already edited, makes the parse incremental. */
+  analyzeSync(file: string, text: string, lang: LanguageId, opts: AnalyzeOptions = {}, oldTree?: Tree): FileAnalysis {
+    const tree = parseSync(lang, text, oldTree);
+    return this.analyzeTree(file, text, lang, tree, opts);
+  }
+
+  analyzeTree(file: string, text: string, lang: LanguageId, tree: Tree, opts: AnalyzeOptions = {}): FileAnalysis {
+    const testMode = opts.testPaths ?? 'demote';
+    const isTest = opts.isTestFile ?? isTestPath(file);
+    const rules = this.rulesFor(lang);
+    const root = tree.rootNode;
+    const result: FileAnalysis = { file, language: lang, findings: [], tree, syntaxErrors: countErrors(root) };
+    if (isTest && testMode === 'ignore') return result;
+    const lines = text.split('\n');
+    const sem = new Semantics(root, lang === 'python' ? pythonDialect : javascriptDialect);
+    const raw: { rule: Rule; d: ReportDescriptor }[] = [];
+
+    const dispatch = new Map<string, { rule: Rule; fn: (n: Node) => void }[]>();
+    const exits: { rule: Rule; fn: () => void }[] = [];
+    for (const rule of rules) {
+      if (isTest && rule.meta.skipInTests && testMode === 'demote') continue;
+      let visitors: Visitors;
+      const ctx: RuleContext = {
+        file,
+        source: text,
+        language: lang,
+        tree,
+        isTestFile: isTest,
+        sem,
+        report: (d) => raw.push({ rule, d }),
+        replace: (node, newText): TextEdit => ({ start: node.startIndex, end: node.endIndex, newText }),
+        insertAt: (offset, t): TextEdit => ({ start: offset, end: offset, newText: t }),
+        text: (node) => node.text,
+      };
+      try {
+        visitors = rule.create(ctx);
+      } catch (e) {
+        opts.onRuleError?.(rule.meta.id, file, e);
+        continue;
+      }
+      for (const [type, fn] of Object.entries(visitors)) {
+        if (type === 'program:exit') exits.push({ rule, fn: fn as () => void });
+        else {
+          const list = dispatch.get(type) ?? [];
+          list.push({ rule, fn: fn as (n: Node) => void });
+          dispatch.set(type, list);
+        }
+      }
+    }
+
+    const failed = new Set<Rule>();
+    const run = (rule: Rule, f: () => void): void => {
+      if (failed.has(rule)) return;
+      try {
+        f();
+      } catch (e) {
+        failed.add(rule); // a broken rule is reported once per file and then left out
+        opts.onRuleError?.(rule.meta.id, file, e);
+      }
+    };
+    if (dispatch.size > 0) {
+      const cursor = tree.walk();
+      const visit = (): void => {
+        do {
+          const handlers = dispatch.get(cursor.nodeType);
+          if (handlers) {
+            const node = cursor.currentNode;
+            for (const h of handlers) run(h.rule, () => h.fn(node));
+          }
+          if (cursor.gotoFirstChild()) {
+            visit();
+            cursor.gotoParent();
+          }
+        } while (cursor.gotoNextSibling());
+      };
+      visit();
+    }
+    for (const e of exits) run(e.rule, e.fn);
+
+    const suppressions = raw.length ? collectSuppressions(tree, lines) : new Map<number, SuppressionComment[]>();
+    const seen = new Set<string>();
+    for (const { rule, d } of raw) {
+      const m = rule.meta;
+      const range = rangeOf(d.node, d.endNode ?? d.node);
+      const key = `${m.id}:${range.start.line}:${range.start.column}`;
+      if (seen.has(key)) continue; // two visitors reaching the same node report once
+      seen.add(key);
+      let severity = d.severity ?? m.severity;
+      if (isTest && testMode === 'demote') severity = demote(severity);
+      const finding: Finding = {
+        ruleId: m.id,
+        title: m.title,
+        message: d.message ?? m.message,
+        severity,
+        confidence: d.confidence ?? m.confidence,
+        cwe: m.cwe,
+        owasp: m.owasp,
+        file,
+        range,
+        snippet: (lines[range.start.line] ?? '').trim().slice(0, 200),
+        docsUrl: docsUrl(m.id),
+      };
+      if (d.fix) finding.fix = d.fix;
+      if (d.related) finding.related = d.related;
+      if (isTest && testMode === 'demote') finding.inTestCode = true;
+      const [from, to] = statementLines(d.node, range.end.line);
+      for (let line = from - 1; line <= to && !finding.suppression; line++) {
+        for (const s of suppressions.get(line) ?? []) {
+          if (line === from - 1 && !s.standalone) continue;
+          if (suppressionMatches(s, m.id, m.bandit)) {
+            finding.suppression = { kind: s.kind, justification: s.justification };
+            break;
+          }
+        }
+      }
+      result.findings.push(finding);
+    }
+    result.findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || a.ruleId.localeCompare(b.ruleId));
+    return result;
+  }
+}
+
+/** Applies text edits (non-overlapping) to a text, last first so offsets stay valid. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => b.start - a.start);
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return out;
+}

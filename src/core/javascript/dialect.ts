@@ -1,0 +1,337 @@
+import type { Node } from 'web-tree-sitter';
+import { looksLikeSanitizer, type Dialect } from '../dialect';
+import type { Binding, CallArgs, Semantics } from '../semantics';
+
+const FUNCTIONS = new Set([
+  'function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition',
+  'generator_function_declaration', 'generator_function',
+]);
+const SCOPES = new Set(['program', ...FUNCTIONS]);
+const WRAPPERS = new Set([
+  'parenthesized_expression', 'await_expression', 'as_expression', 'satisfies_expression', 'non_null_expression',
+  'type_assertion', 'expression_statement',
+]);
+const LITERALS = new Set(['number', 'true', 'false', 'null', 'undefined', 'regex']);
+const COMPOSITES = new Set([
+  'array', 'object', 'pair', 'binary_expression', 'unary_expression', 'ternary_expression', 'spread_element',
+  'sequence_expression',
+]);
+const TAINT_FLOW = new Set([...COMPOSITES, 'template_string', 'template_substitution', 'subscript_expression', 'augmented_assignment_expression', 'assignment_expression']);
+
+/** Properties of an Express request that carry what the client sent. */
+const REQ_DATA = new Set([
+  'query', 'body', 'params', 'cookies', 'signedCookies', 'headers', 'hostname', 'path', 'url', 'originalUrl', 'baseUrl',
+  'get', 'header', 'param', 'files', 'file', 'rawHeaders', 'subdomains',
+]);
+/** Browser-side sources of attacker-influenced text. */
+const DOM_SOURCES = new Set([
+  'location.hash', 'location.search', 'location.href', 'location.pathname', 'window.location.hash',
+  'window.location.search', 'window.location.href', 'window.location.pathname', 'document.URL',
+  'document.documentURI', 'document.referrer', 'document.cookie', 'window.name', 'document.location.href',
+  'document.location.hash', 'document.location.search',
+]);
+const GLOBAL_CONSTANTS = new Set(['undefined', 'NaN', 'Infinity', '__dirname', '__filename']);
+const HANDLER_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all', 'use', 'options', 'head', 'route', 'param']);
+
+export function stringContent(n: Node): string | undefined {
+  if (n.type === 'string') {
+    const t = n.text;
+    return t.slice(1, -1);
+  }
+  if (n.type === 'template_string' && !n.namedChildren.some((c) => c?.type === 'template_substitution')) {
+    return n.text.slice(1, -1);
+  }
+  return undefined;
+}
+
+function moduleName(spec: string): string {
+  return spec.startsWith('node:') ? spec.slice(5) : spec;
+}
+
+function patternIdentifiers(p: Node, value: Node | undefined, add: (id: Node, member: string | undefined) => void, member?: string): void {
+  switch (p.type) {
+    case 'identifier':
+    case 'shorthand_property_identifier_pattern':
+      add(p, member ?? (p.type === 'shorthand_property_identifier_pattern' ? p.text : undefined));
+      break;
+    case 'object_pattern':
+      for (const c of p.namedChildren) {
+        if (!c) continue;
+        if (c.type === 'shorthand_property_identifier_pattern') add(c, member ? `${member}.${c.text}` : c.text);
+        else if (c.type === 'pair_pattern') {
+          const key = c.childForFieldName('key')?.text;
+          const v = c.childForFieldName('value');
+          if (v) patternIdentifiers(v, value, add, key ? (member ? `${member}.${key}` : key) : member);
+        } else if (c.type === 'object_assignment_pattern') {
+          const left = c.childForFieldName('left');
+          if (left) patternIdentifiers(left, value, add, member);
+        } else if (c.type === 'rest_pattern') {
+          const id = c.namedChildren[0];
+          if (id) add(id, member);
+        }
+      }
+      break;
+    case 'array_pattern':
+    case 'rest_pattern':
+      for (const c of p.namedChildren) if (c) patternIdentifiers(c, value, add, member);
+      break;
+    case 'assignment_pattern': {
+      const left = p.childForFieldName('left');
+      if (left) patternIdentifiers(left, value, add, member);
+      break;
+    }
+  }
+}
+
+function paramPatterns(fn: Node): Node[] {
+  const params = fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter');
+  if (!params) return [];
+  if (params.type === 'identifier') return [params];
+  const out: Node[] = [];
+  for (const p of params.namedChildren) {
+    if (!p || p.type === 'comment') continue;
+    if (p.type === 'required_parameter' || p.type === 'optional_parameter') {
+      const pat = p.childForFieldName('pattern');
+      if (pat) out.push(pat);
+    } else out.push(p);
+  }
+  return out;
+}
+
+/** True when `fn` is the handler passed to `app.get(...)`, `router.post(...)`, `app.use(...)` and the like. */
+export function isExpressHandler(fn: Node, sem: Semantics): boolean {
+  const args = fn.parent;
+  if (args?.type !== 'arguments') return false;
+  const call = args.parent;
+  if (call?.type !== 'call_expression') return false;
+  const m = sem.methodName(call);
+  return !!m && HANDLER_METHODS.has(m);
+}
+
+export const javascriptDialect: Dialect = {
+  collectBindings(root, add) {
+    const scopeOf = (n: Node): Node => {
+      for (let p = n.parent; p; p = p.parent) if (SCOPES.has(p.type)) return p;
+      return root;
+    };
+    const visit = (n: Node): void => {
+      switch (n.type) {
+        case 'import_statement': {
+          const src = n.childForFieldName('source');
+          const mod = src ? moduleName(stringContent(src) ?? '') : '';
+          const clause = n.namedChildren.find((c) => c?.type === 'import_clause');
+          if (clause) for (const c of clause.namedChildren) {
+            if (!c) continue;
+            if (c.type === 'identifier') add(root, { name: c.text, kind: 'import', at: c, qualified: mod });
+            else if (c.type === 'namespace_import') {
+              const id = c.namedChildren[0];
+              if (id) add(root, { name: id.text, kind: 'import', at: id, qualified: mod });
+            } else if (c.type === 'named_imports') {
+              for (const s of c.namedChildren) {
+                if (s?.type !== 'import_specifier') continue;
+                const name = s.childForFieldName('name');
+                const alias = s.childForFieldName('alias') ?? name;
+                if (name && alias) add(root, { name: alias.text, kind: 'import', at: alias, qualified: name.text === 'default' ? mod : `${mod}.${name.text}` });
+              }
+            }
+          }
+          break;
+        }
+        case 'variable_declarator': {
+          const name = n.childForFieldName('name');
+          const value = n.childForFieldName('value') ?? undefined;
+          if (name?.type === 'identifier') add(scopeOf(n), { name: name.text, kind: 'assign', at: name, value });
+          else if (name) patternIdentifiers(name, value, (id, member) => add(scopeOf(n), { name: id.text, kind: 'destructure', at: id, value, member }));
+          break;
+        }
+        case 'assignment_expression': {
+          const left = n.childForFieldName('left');
+          const right = n.childForFieldName('right') ?? undefined;
+          if (left?.type === 'identifier') add(scopeOf(n), { name: left.text, kind: 'assign', at: left, value: right });
+          break;
+        }
+        case 'augmented_assignment_expression': {
+          const left = n.childForFieldName('left');
+          if (left?.type === 'identifier') add(scopeOf(n), { name: left.text, kind: 'assign', at: left, value: n });
+          break;
+        }
+        case 'for_in_statement': {
+          const left = n.childForFieldName('left');
+          const right = n.childForFieldName('right') ?? undefined;
+          if (left) patternIdentifiers(left, right, (id) => add(scopeOf(n), { name: id.text, kind: 'loop', at: id, value: right }));
+          break;
+        }
+        case 'catch_clause': {
+          const p = n.childForFieldName('parameter');
+          if (p?.type === 'identifier') add(n.parent ? scopeOf(n) : root, { name: p.text, kind: 'param', at: p });
+          break;
+        }
+        case 'function_declaration':
+        case 'generator_function_declaration':
+        case 'class_declaration': {
+          const name = n.childForFieldName('name');
+          if (name) add(scopeOf(n), { name: name.text, kind: 'function', at: name, value: n });
+          break;
+        }
+      }
+      if (FUNCTIONS.has(n.type)) {
+        for (const p of paramPatterns(n)) {
+          patternIdentifiers(p, undefined, (id, member) => add(n, { name: id.text, kind: 'param', at: id, fn: n, member }));
+        }
+      }
+      for (const c of n.namedChildren) if (c) visit(c);
+    };
+    visit(root);
+  },
+  isScope: (n) => SCOPES.has(n.type),
+  isFunction: (n) => FUNCTIONS.has(n.type),
+  unwrap(n) {
+    while (WRAPPERS.has(n.type)) {
+      const inner = n.namedChildren.find((c) => c && c.type !== 'comment');
+      if (!inner) break;
+      n = inner;
+    }
+    return n;
+  },
+  isIdentifier: (n) => n.type === 'identifier' || n.type === 'shorthand_property_identifier',
+  isMember: (n) => n.type === 'member_expression',
+  memberObject: (n) => n.childForFieldName('object'),
+  memberProperty: (n) => n.childForFieldName('property')?.text,
+  isCall: (n) => n.type === 'call_expression',
+  isNew: (n) => n.type === 'new_expression',
+  callee: (call) => call.childForFieldName('function') ?? call.childForFieldName('constructor'),
+  callArgs(call): CallArgs {
+    const out: CallArgs = { positional: [], keywords: new Map(), hasSplat: false };
+    const args = call.childForFieldName('arguments');
+    if (!args) return out;
+    if (args.type === 'template_string') {
+      out.positional.push(args); // tagged template: fn`...`
+      return out;
+    }
+    for (const a of args.namedChildren) {
+      if (!a || a.type === 'comment') continue;
+      if (a.type === 'spread_element') out.hasSplat = true;
+      else out.positional.push(a);
+    }
+    return out;
+  },
+  globalName: (name) => (name === 'globalThis' || name === 'self' ? 'window' : name),
+  isConstantGlobal: (name) => GLOBAL_CONSTANTS.has(name),
+  isLiteral(n) {
+    if (LITERALS.has(n.type)) return true;
+    return stringContent(n) !== undefined;
+  },
+  literalString: (n) => stringContent(n),
+  concatParts(n) {
+    if (n.type === 'binary_expression' && n.childForFieldName('operator')?.type === '+') {
+      const l = n.childForFieldName('left');
+      const r = n.childForFieldName('right');
+      return l && r ? [l, r] : undefined;
+    }
+    return undefined;
+  },
+  interpolations(n) {
+    if (n.type !== 'template_string') return undefined;
+    const out: Node[] = [];
+    for (const c of n.namedChildren) {
+      if (c?.type === 'template_substitution') {
+        const e = c.namedChildren.find((x) => x && x.type !== 'comment');
+        if (e) out.push(e);
+      }
+    }
+    return out;
+  },
+  compositeChildren(n) {
+    if (!COMPOSITES.has(n.type)) return undefined;
+    if (n.type === 'pair') {
+      const v = n.childForFieldName('value');
+      return v ? [v] : [];
+    }
+    return n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  },
+  taintChildren(n) {
+    if (!TAINT_FLOW.has(n.type)) return [];
+    if (n.type === 'subscript_expression') {
+      const o = n.childForFieldName('object');
+      return o ? [o] : [];
+    }
+    if (n.type === 'pair') {
+      const v = n.childForFieldName('value');
+      return v ? [v] : [];
+    }
+    if (n.type === 'ternary_expression') {
+      const c = n.childForFieldName('consequence');
+      const a = n.childForFieldName('alternative');
+      return [c, a].filter((x): x is Node => !!x);
+    }
+    if (n.type === 'assignment_expression') {
+      const r = n.childForFieldName('right');
+      return r ? [r] : [];
+    }
+    return n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  },
+  isStringBuilding(n, methodName, receiver) {
+    if (n.type === 'template_string') return n.namedChildren.some((c) => c?.type === 'template_substitution');
+    if (n.type === 'binary_expression' && n.childForFieldName('operator')?.type === '+') {
+      const l = n.childForFieldName('left');
+      const r = n.childForFieldName('right');
+      const stringy = (x: Node | null): boolean =>
+        !!x && (x.type === 'string' || x.type === 'template_string' || (x.type === 'binary_expression' && this.isStringBuilding(x, methodName, receiver)));
+      return stringy(l) || stringy(r);
+    }
+    if (n.type === 'call_expression') {
+      const m = methodName(n);
+      const recv = receiver(n);
+      if (m === 'concat' && recv && (recv.type === 'string' || recv.type === 'template_string')) return true;
+      if (m === 'join' && recv?.type === 'array') return true;
+      if (m === 'format' && recv?.text === 'util') return true;
+    }
+    return false;
+  },
+  hasAugmentedConcat(_ident, bindings) {
+    return bindings.some((b) => b.value?.type === 'augmented_assignment_expression' && b.value.childForFieldName('operator')?.text === '+=');
+  },
+  isTaintSource(n, sem) {
+    if (n.type !== 'member_expression') return false;
+    const prop = n.childForFieldName('property')?.text;
+    const obj = n.childForFieldName('object');
+    if (!prop || !obj) return false;
+    const o = javascriptDialect.unwrap(obj);
+    if (REQ_DATA.has(prop) && o.type === 'identifier') {
+      const b = sem.resolve(o);
+      if (b?.kind === 'param' && !b.member) {
+        if (o.text === 'req' || o.text === 'request') return true;
+        // The first parameter of an Express handler, whatever its name.
+        if (b.fn && isExpressHandler(b.fn, sem) && paramPatterns(b.fn)[0]?.id === b.at.id) return true;
+      }
+      if (!b && (o.text === 'req' || o.text === 'request')) return true;
+    }
+    const q = sem.qualifiedName(n);
+    return !!q && DOM_SOURCES.has(q);
+  },
+  isTaintedParam(b, sem) {
+    // `({ body }, res) => …` in an Express handler, or `function (req) { const {id} = ... }`.
+    if (b.member && b.fn && isExpressHandler(b.fn, sem)) {
+      const root = b.member.split('.')[0];
+      return REQ_DATA.has(root) && paramPatterns(b.fn)[0]?.startIndex === findPatternStart(b);
+    }
+    return false;
+  },
+  isSanitizer(q, m) {
+    return looksLikeSanitizer(q) || (m !== undefined && looksLikeSanitizer(m));
+  },
+  requiredModule(n, str) {
+    if (n.type !== 'call_expression') return undefined;
+    const fn = n.childForFieldName('function');
+    if (fn?.type !== 'identifier' || fn.text !== 'require') return undefined;
+    const arg = n.childForFieldName('arguments')?.namedChildren[0];
+    const s = arg ? str(arg) : undefined;
+    return s ? moduleName(s) : undefined;
+  },
+};
+
+function findPatternStart(b: Binding): number {
+  let n: Node | null = b.at;
+  while (n?.parent && n.parent.type !== 'formal_parameters' && n.parent.type !== 'required_parameter') n = n.parent;
+  return n?.startIndex ?? -1;
+}

@@ -1,0 +1,314 @@
+import type { Node } from 'web-tree-sitter';
+import { looksLikeSanitizer, type Dialect } from '../dialect';
+import type { Binding, CallArgs, Semantics } from '../semantics';
+
+const SCOPES = new Set(['module', 'function_definition', 'lambda', 'class_definition']);
+const FUNCTIONS = new Set(['function_definition', 'lambda']);
+const WRAPPERS = new Set(['parenthesized_expression', 'await', 'expression_statement']);
+const LITERALS = new Set(['integer', 'float', 'true', 'false', 'none', 'ellipsis']);
+const COMPOSITES = new Set([
+  'list', 'tuple', 'set', 'dictionary', 'pair', 'binary_operator', 'unary_operator', 'boolean_operator',
+  'comparison_operator', 'not_operator', 'conditional_expression', 'concatenated_string', 'keyword_argument',
+  'expression_list',
+]);
+const TAINT_FLOW = new Set([
+  ...COMPOSITES, 'string', 'interpolation', 'subscript', 'list_comprehension', 'generator_expression',
+  'set_comprehension', 'dictionary_comprehension', 'list_splat', 'dictionary_splat', 'slice', 'format_expression',
+  'named_expression', 'for_in_clause',
+]);
+
+/** Attributes of a Flask or Django request that carry what the client sent. */
+const REQUEST_DATA = new Set([
+  // Flask / Werkzeug
+  'args', 'form', 'values', 'json', 'data', 'files', 'cookies', 'headers', 'get_json', 'get_data', 'view_args',
+  'url', 'base_url', 'full_path', 'path', 'query_string', 'environ', 'host', 'referrer', 'stream', 'user_agent',
+  'host_url', 'url_root', 'authorization',
+  // Django / DRF
+  'GET', 'POST', 'body', 'COOKIES', 'META', 'FILES', 'query_params', 'path_info', 'get_full_path', 'read', 'REQUEST',
+]);
+
+const CONSTANT_GLOBALS = new Set(['True', 'False', 'None', '__name__', '__file__']);
+
+export function stringLiteralContent(n: Node): string | undefined {
+  if (n.type !== 'string') return undefined;
+  let start = '';
+  let end = '';
+  for (const c of n.children) {
+    if (!c) continue;
+    if (c.type === 'interpolation') return undefined;
+    if (c.type === 'string_start') start = c.text;
+    else if (c.type === 'string_end') end = c.text;
+  }
+  const text = n.text;
+  return text.slice(start.length, text.length - end.length);
+}
+
+function dotted(n: Node): string {
+  return n.text.replace(/\s+/g, '');
+}
+
+function identifiersIn(pattern: Node, out: Node[] = []): Node[] {
+  if (pattern.type === 'identifier') out.push(pattern);
+  else for (const c of pattern.namedChildren) if (c) identifiersIn(c, out);
+  return out;
+}
+
+function paramIdentifier(p: Node): Node | undefined {
+  if (p.type === 'identifier') return p;
+  if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') return p.childForFieldName('name') ?? undefined;
+  if (p.type === 'typed_parameter' || p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') {
+    return p.namedChildren.find((c) => c?.type === 'identifier') ?? undefined;
+  }
+  return undefined;
+}
+
+/** Decorators of a function definition, as text, e.g. `app.route("/x/<id>")`. */
+export function decoratorsOf(fn: Node): Node[] {
+  const parent = fn.parent;
+  if (parent?.type !== 'decorated_definition') return [];
+  return parent.namedChildren.filter((c): c is Node => c?.type === 'decorator');
+}
+
+export const pythonDialect: Dialect = {
+  collectBindings(root, add) {
+    const scopeOf = (n: Node): Node => {
+      for (let p = n.parent; p; p = p.parent) if (SCOPES.has(p.type)) return p;
+      return root;
+    };
+    const visit = (n: Node): void => {
+      switch (n.type) {
+        case 'import_statement':
+          for (const c of n.namedChildren) {
+            if (!c) continue;
+            if (c.type === 'dotted_name') {
+              const first = c.namedChildren[0];
+              if (first) add(scopeOf(n), { name: first.text, kind: 'import', at: first, qualified: first.text });
+            } else if (c.type === 'aliased_import') {
+              const name = c.childForFieldName('name');
+              const alias = c.childForFieldName('alias');
+              if (name && alias) add(scopeOf(n), { name: alias.text, kind: 'import', at: alias, qualified: dotted(name) });
+            }
+          }
+          break;
+        case 'import_from_statement': {
+          const mod = n.childForFieldName('module_name');
+          const base = mod ? dotted(mod) : '';
+          for (const c of n.childrenForFieldName('name')) {
+            if (!c) continue;
+            if (c.type === 'dotted_name') add(scopeOf(n), { name: c.text, kind: 'import', at: c, qualified: `${base}.${dotted(c)}` });
+            else if (c.type === 'aliased_import') {
+              const name = c.childForFieldName('name');
+              const alias = c.childForFieldName('alias');
+              if (name && alias) add(scopeOf(n), { name: alias.text, kind: 'import', at: alias, qualified: `${base}.${dotted(name)}` });
+            }
+          }
+          break;
+        }
+        case 'assignment': {
+          const left = n.childForFieldName('left');
+          const right = n.childForFieldName('right');
+          if (left?.type === 'identifier') add(scopeOf(n), { name: left.text, kind: 'assign', at: left, value: right ?? undefined });
+          else if (left) {
+            // Tuple unpacking: pair up when both sides are tuples, else each name gets a part of the value.
+            const names = identifiersIn(left);
+            const rightItems = right && (right.type === 'tuple' || right.type === 'expression_list' || right.type === 'list') ? right.namedChildren : undefined;
+            names.forEach((id, i) => {
+              const v = rightItems && rightItems.length === names.length ? rightItems[i] : right;
+              add(scopeOf(n), { name: id.text, kind: rightItems ? 'assign' : 'destructure', at: id, value: v ?? undefined });
+            });
+          }
+          break;
+        }
+        case 'augmented_assignment': {
+          const left = n.childForFieldName('left');
+          if (left?.type === 'identifier') add(scopeOf(n), { name: left.text, kind: 'assign', at: left, value: n });
+          break;
+        }
+        case 'named_expression': {
+          const name = n.childForFieldName('name');
+          const value = n.childForFieldName('value');
+          if (name) add(scopeOf(n), { name: name.text, kind: 'assign', at: name, value: value ?? undefined });
+          break;
+        }
+        case 'for_statement':
+        case 'for_in_clause': {
+          const left = n.childForFieldName('left');
+          const right = n.childForFieldName('right');
+          if (left) for (const id of identifiersIn(left)) add(scopeOf(n), { name: id.text, kind: 'loop', at: id, value: right ?? undefined });
+          break;
+        }
+        case 'as_pattern': {
+          const target = n.namedChildren.find((c) => c?.type === 'as_pattern_target');
+          const value = n.namedChildren[0];
+          if (target) for (const id of identifiersIn(target)) add(scopeOf(n), { name: id.text, kind: 'assign', at: id, value: value ?? undefined });
+          break;
+        }
+        case 'function_definition': {
+          const name = n.childForFieldName('name');
+          if (name) add(scopeOf(n), { name: name.text, kind: 'function', at: name, value: n });
+          const params = n.childForFieldName('parameters');
+          if (params) for (const p of params.namedChildren) {
+            const id = p && paramIdentifier(p);
+            if (id) add(n, { name: id.text, kind: 'param', at: id, fn: n });
+          }
+          break;
+        }
+        case 'lambda': {
+          const params = n.childForFieldName('parameters');
+          if (params) for (const p of params.namedChildren) {
+            const id = p && paramIdentifier(p);
+            if (id) add(n, { name: id.text, kind: 'param', at: id, fn: n });
+          }
+          break;
+        }
+        case 'class_definition': {
+          const name = n.childForFieldName('name');
+          if (name) add(scopeOf(n), { name: name.text, kind: 'function', at: name, value: n });
+          break;
+        }
+      }
+      for (const c of n.namedChildren) if (c) visit(c);
+    };
+    visit(root);
+  },
+  isScope: (n) => SCOPES.has(n.type),
+  isFunction: (n) => FUNCTIONS.has(n.type),
+  unwrap(n) {
+    while (WRAPPERS.has(n.type)) {
+      const inner = n.namedChildren.find((c) => c && c.type !== 'comment');
+      if (!inner) break;
+      n = inner;
+    }
+    return n;
+  },
+  isIdentifier: (n) => n.type === 'identifier',
+  isMember: (n) => n.type === 'attribute',
+  memberObject: (n) => n.childForFieldName('object'),
+  memberProperty: (n) => n.childForFieldName('attribute')?.text,
+  isCall: (n) => n.type === 'call',
+  isNew: () => false,
+  callee: (call) => call.childForFieldName('function'),
+  callArgs(call): CallArgs {
+    const out: CallArgs = { positional: [], keywords: new Map(), hasSplat: false };
+    const args = call.childForFieldName('arguments');
+    if (!args || args.type !== 'argument_list') {
+      if (args) out.positional.push(args); // generator expression argument
+      return out;
+    }
+    for (const a of args.namedChildren) {
+      if (!a || a.type === 'comment') continue;
+      if (a.type === 'keyword_argument') {
+        const name = a.childForFieldName('name');
+        const value = a.childForFieldName('value');
+        if (name && value) out.keywords.set(name.text, value);
+      } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') {
+        out.hasSplat = true;
+      } else out.positional.push(a);
+    }
+    return out;
+  },
+  globalName: (name) => name,
+  isConstantGlobal: (name) => CONSTANT_GLOBALS.has(name),
+  isLiteral(n) {
+    if (LITERALS.has(n.type)) return true;
+    return n.type === 'string' && stringLiteralContent(n) !== undefined;
+  },
+  literalString: (n) => stringLiteralContent(n),
+  concatParts(n) {
+    if (n.type === 'concatenated_string') return n.namedChildren.filter((c): c is Node => !!c && c.type === 'string');
+    if (n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '+') {
+      const l = n.childForFieldName('left');
+      const r = n.childForFieldName('right');
+      return l && r ? [l, r] : undefined;
+    }
+    return undefined;
+  },
+  interpolations(n) {
+    if (n.type !== 'string') return undefined;
+    const out: Node[] = [];
+    for (const c of n.namedChildren) {
+      if (c?.type === 'interpolation') {
+        const e = c.childForFieldName('expression');
+        if (e) out.push(e);
+      }
+    }
+    return out;
+  },
+  compositeChildren(n) {
+    if (!COMPOSITES.has(n.type)) return undefined;
+    if (n.type === 'keyword_argument') {
+      const v = n.childForFieldName('value');
+      return v ? [v] : [];
+    }
+    return n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  },
+  taintChildren(n) {
+    if (!TAINT_FLOW.has(n.type)) return [];
+    if (n.type === 'subscript') {
+      const v = n.childForFieldName('value');
+      return v ? [v] : [];
+    }
+    if (n.type === 'keyword_argument') {
+      const v = n.childForFieldName('value');
+      return v ? [v] : [];
+    }
+    if (n.type === 'conditional_expression') {
+      // `a if cond else b`: the condition does not flow into the value.
+      const kids = n.namedChildren.filter((c): c is Node => !!c);
+      return [kids[0], kids[2]].filter((c): c is Node => !!c);
+    }
+    return n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  },
+  isStringBuilding(n, methodName, receiver) {
+    if (n.type === 'string') return n.namedChildren.some((c) => c?.type === 'interpolation');
+    if (n.type === 'concatenated_string') return n.namedChildren.some((c) => c?.type === 'string' && c.namedChildren.some((x) => x?.type === 'interpolation'));
+    if (n.type === 'binary_operator') {
+      const op = n.childForFieldName('operator')?.type;
+      if (op !== '%' && op !== '+') return false;
+      const l = n.childForFieldName('left');
+      const r = n.childForFieldName('right');
+      const stringy = (x: Node | null): boolean => !!x && (x.type === 'string' || x.type === 'concatenated_string' || (x.type === 'binary_operator' && this.isStringBuilding(x, methodName, receiver)));
+      return op === '%' ? stringy(l) : stringy(l) || stringy(r);
+    }
+    if (n.type === 'call') {
+      const m = methodName(n);
+      const recv = receiver(n);
+      if ((m === 'format' || m === 'join' || m === 'format_map') && recv && (recv.type === 'string' || recv.type === 'concatenated_string')) return true;
+    }
+    return false;
+  },
+  hasAugmentedConcat(ident, bindings) {
+    return bindings.some((b) => b.value?.type === 'augmented_assignment' && b.value.childForFieldName('operator')?.text === '+=' && b.at.parent === b.value) && ident.type === 'identifier';
+  },
+  isTaintSource(n, sem) {
+    if (n.type === 'attribute') {
+      const attr = n.childForFieldName('attribute')?.text;
+      const obj = n.childForFieldName('object');
+      if (!attr || !obj || !REQUEST_DATA.has(attr)) return false;
+      const o = pythonDialect.unwrap(obj);
+      const q = sem.qualifiedName(o);
+      if (q === 'flask.request' || q === 'quart.request' || q === 'bottle.request') return true;
+      if (o.type === 'identifier' && (o.text === 'request' || o.text === 'req')) {
+        const b = sem.resolve(o);
+        return !b || b.kind === 'param' || b.kind === 'import';
+      }
+      if (o.type === 'attribute' && o.childForFieldName('attribute')?.text === 'request') return true; // self.request (DRF/CBV)
+    }
+    return false;
+  },
+  isTaintedParam(b) {
+    // URL variables of Flask routes and of Django views (parameters after `request`) come from the client.
+    const fn = b.fn;
+    if (!fn || fn.type !== 'function_definition') return false;
+    const decorators = decoratorsOf(fn);
+    if (decorators.some((d) => /\.(route|get|post|put|patch|delete)\s*\(/.test(d.text) && d.text.includes('<'))) {
+      return true;
+    }
+    const params = fn.childForFieldName('parameters')?.namedChildren ?? [];
+    const first = params[0] && paramIdentifier(params[0]);
+    return !!first && first.text === 'request' && first.id !== b.at.id && b.name !== 'self';
+  },
+  isSanitizer(q, m) {
+    return looksLikeSanitizer(q) || (m !== undefined && looksLikeSanitizer(m));
+  },
+};

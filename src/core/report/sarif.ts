@@ -1,0 +1,112 @@
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Rule } from '../rule';
+import type { Finding, Severity } from '../types';
+import { stableFingerprints } from './fingerprint';
+import { ruleDocsMarkdown } from './rule-docs';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note' };
+/** GitHub code scanning reads this number: >= 9 critical, >= 7 high, >= 4 medium. */
+const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0' };
+
+export interface SarifOptions {
+  rules: readonly Rule[];
+  findings: readonly Finding[];
+  /** Base directory: artifact URIs are relative to it. */
+  baseDir: string;
+  toolVersion: string;
+  notifications?: { level: 'error' | 'warning' | 'note'; message: string; uri?: string }[];
+}
+
+function toUri(p: string): string {
+  return p.split(path.sep).map(encodeURIComponent).join('/');
+}
+
+function pascal(id: string): string {
+  return id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
+}
+
+export function toSarif(o: SarifOptions): object {
+  const rel = (f: Finding) => path.relative(o.baseDir, path.resolve(f.file));
+  // Every rule is listed, not only those with results, so a viewer can explain an empty run too.
+  const rules = o.rules;
+  const index = new Map(rules.map((r, i) => [r.meta.id, i]));
+  const fps = stableFingerprints(o.findings, rel);
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'SiteWarden',
+            informationUri: 'https://github.com/sitewarden/sitewarden',
+            version: o.toolVersion,
+            semanticVersion: o.toolVersion,
+            rules: rules.map((r) => ({
+              id: r.meta.id,
+              name: pascal(r.meta.id),
+              shortDescription: { text: r.meta.title },
+              fullDescription: { text: r.meta.docs.whatItDoes },
+              help: { text: `${r.meta.docs.whyBad}\n\nUse instead:\n${r.meta.docs.useInstead}`, markdown: ruleDocsMarkdown(r) },
+              helpUri: `https://github.com/sitewarden/sitewarden/blob/main/docs/rules/${r.meta.id}.md`,
+              defaultConfiguration: { level: LEVEL[r.meta.severity] },
+              properties: {
+                tags: ['security', ...r.meta.cwe, ...r.meta.owasp.map((x) => `OWASP-${x}`)],
+                precision: r.meta.confidence === 'high' ? 'high' : r.meta.confidence === 'medium' ? 'medium' : 'low',
+                'security-severity': SECURITY_SEVERITY[r.meta.severity],
+                problem: { severity: r.meta.severity },
+              },
+            })),
+          },
+        },
+        originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(o.baseDir + path.sep).href } },
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: (o.notifications ?? []).map((n) => ({
+              level: n.level,
+              message: { text: n.message },
+              ...(n.uri ? { locations: [{ physicalLocation: { artifactLocation: { uri: toUri(n.uri), uriBaseId: '%SRCROOT%' } } }] } : {}),
+            })),
+          },
+        ],
+        results: o.findings.map((f, i) => ({
+          ruleId: f.ruleId,
+          ruleIndex: index.get(f.ruleId) ?? -1,
+          level: LEVEL[f.severity],
+          message: { text: f.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: toUri(rel(f)), uriBaseId: '%SRCROOT%' },
+                region: {
+                  startLine: f.range.start.line + 1,
+                  startColumn: f.range.start.column + 1,
+                  endLine: f.range.end.line + 1,
+                  endColumn: f.range.end.column + 1,
+                  snippet: { text: f.snippet },
+                },
+              },
+            },
+          ],
+          ...(f.related?.length
+            ? {
+                relatedLocations: f.related.map((r, j) => ({
+                  id: j + 1,
+                  message: { text: r.message },
+                  physicalLocation: {
+                    artifactLocation: { uri: toUri(rel(f)), uriBaseId: '%SRCROOT%' },
+                    region: { startLine: r.range.start.line + 1, startColumn: r.range.start.column + 1, endLine: r.range.end.line + 1, endColumn: r.range.end.column + 1 },
+                  },
+                })),
+              }
+            : {}),
+          partialFingerprints: { 'sitewarden/v1': fps[i] },
+          ...(f.suppression ? { suppressions: [{ kind: 'inSource', justification: f.suppression.justification || `${f.suppression.kind} comment` }] } : {}),
+          properties: { severity: f.severity, confidence: f.confidence, ...(f.inTestCode ? { inTestCode: true } : {}) },
+        })),
+      },
+    ],
+  };
+}

@@ -1,0 +1,123 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import type { Confidence, Fix, LanguageId, RelatedLocation, RuleLanguage, Severity, TextEdit } from './types';
+import type { Semantics } from './semantics';
+
+/** Groups used by settings (enable/disable), by the checklist and by `npm run quality`. */
+export type RuleFamily =
+  | 'injection'
+  | 'xss'
+  | 'deserialization'
+  | 'crypto'
+  | 'randomness'
+  | 'secrets'
+  | 'tls'
+  | 'auth'
+  | 'config'
+  | 'redirect'
+  | 'path'
+  | 'ssrf'
+  | 'fingerprinting'
+  | 'misc';
+
+export interface RuleDocs {
+  /** What the rule finds, one or two sentences. */
+  whatItDoes: string;
+  whyBad: string;
+  /** Code that is flagged. */
+  example: string;
+  /** The safe way to write it. */
+  useInstead: string;
+  references: string[];
+}
+
+export interface RuleMeta {
+  /** Stable id, e.g. `py-sql-injection`; used in suppressions, SARIF and docs file names. */
+  id: string;
+  title: string;
+  language: RuleLanguage;
+  family: RuleFamily;
+  severity: Severity;
+  confidence: Confidence;
+  /** e.g. ['CWE-89'] */
+  cwe: string[];
+  /** OWASP Top 10 2021 categories, e.g. ['A03:2021-Injection'] */
+  owasp: string[];
+  /** Default message; `report` may give a more specific one. */
+  message: string;
+  docs: RuleDocs;
+  /** Production-only rules (debug mode, hard-coded secrets) stay silent in tests and examples. */
+  skipInTests?: boolean;
+  /** Bandit test ids this rule covers, so that `# nosec B602` suppresses it too. */
+  bandit?: string[];
+}
+
+export interface ReportDescriptor {
+  node: Node;
+  message?: string;
+  /** Overrides the rule's default, e.g. raised to high when request data reaches the sink. */
+  confidence?: Confidence;
+  severity?: Severity;
+  fix?: Fix;
+  related?: RelatedLocation[];
+  /** End of the flagged range, when it differs from `node`'s. */
+  endNode?: Node;
+}
+
+export interface RuleContext {
+  readonly file: string;
+  readonly source: string;
+  readonly language: LanguageId;
+  readonly tree: Tree;
+  readonly isTestFile: boolean;
+  readonly sem: Semantics;
+  report(d: ReportDescriptor): void;
+  /** Helpers to build fixes. */
+  replace(node: Node, newText: string): TextEdit;
+  insertAt(offset: number, text: string): TextEdit;
+  text(node: Node): string;
+}
+
+export type Visitor = (node: Node) => void;
+/** Node type → visitor, as ESLint rules do; `program:exit` runs after the traversal. */
+export type Visitors = Record<string, Visitor | (() => void)>;
+
+export interface RuleTestCase {
+  code: string;
+  /** Defaults to app.py / app.ts by language; use it for test-path or settings-file cases. */
+  filename?: string;
+}
+
+export interface InvalidTestCase extends RuleTestCase {
+  /** Number of findings, or the 1-based lines that must be flagged (in order). */
+  errors: number | number[];
+  /** The text after applying the first finding's fix; the result must parse cleanly. */
+  output?: string;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  create(ctx: RuleContext): Visitors;
+  tests: {
+    valid: (string | RuleTestCase)[];
+    invalid: InvalidTestCase[];
+  };
+}
+
+export const OWASP = {
+  A01: 'A01:2021-Broken Access Control',
+  A02: 'A02:2021-Cryptographic Failures',
+  A03: 'A03:2021-Injection',
+  A04: 'A04:2021-Insecure Design',
+  A05: 'A05:2021-Security Misconfiguration',
+  A06: 'A06:2021-Vulnerable and Outdated Components',
+  A07: 'A07:2021-Identification and Authentication Failures',
+  A08: 'A08:2021-Software and Data Integrity Failures',
+  A09: 'A09:2021-Security Logging and Monitoring Failures',
+  A10: 'A10:2021-Server-Side Request Forgery',
+} as const;
+
+export const DOCS_BASE_URL = 'https://github.com/sitewarden/sitewarden/blob/main/docs/rules/';
+
+export function docsUrl(ruleId: string): string {
+  return `${DOCS_BASE_URL}${ruleId}.md`;
+}

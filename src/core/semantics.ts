@@ -1,0 +1,372 @@
+import type { Node } from 'web-tree-sitter';
+import type { Dialect } from './dialect';
+
+/**
+ * What a name is bound to at one point of the program. Built once per file by one walk;
+ * rules query it through `Semantics`.
+ */
+export interface Binding {
+  name: string;
+  kind: 'assign' | 'param' | 'import' | 'function' | 'loop' | 'destructure';
+  /** Where the binding happens (the identifier that is bound). */
+  at: Node;
+  /** The assigned expression, for assign / loop / destructure. */
+  value?: Node;
+  /** For destructuring `const { exec } = require(...)`: the property taken from `value`. */
+  member?: string;
+  /** For imports: the qualified name (`hashlib.md5`). */
+  qualified?: string;
+  /** For params: the function node the parameter belongs to. */
+  fn?: Node;
+}
+
+export interface CallArgs {
+  positional: Node[];
+  keywords: Map<string, Node>;
+  /** `*args` / `**kwargs` / spread present: absence of a keyword proves nothing. */
+  hasSplat: boolean;
+}
+
+export interface TaintInfo {
+  /** The expression where request data enters (e.g. `request.args`). */
+  source: Node;
+}
+
+const MAX_DEPTH = 24;
+
+/**
+ * Name resolution, constant folding and light intra-procedural taint over one syntax tree.
+ * Language differences live in the `Dialect`; the algorithms are shared.
+ */
+export class Semantics {
+  private readonly scopes = new Map<number, Map<string, Binding[]>>();
+  private readonly taintCache = new Map<number, TaintInfo | null>();
+  private readonly constCache = new Map<number, boolean>();
+
+  constructor(
+    readonly root: Node,
+    readonly dialect: Dialect,
+  ) {
+    dialect.collectBindings(root, (scope, b) => this.addBinding(scope, b));
+  }
+
+  private addBinding(scope: Node, b: Binding): void {
+    let names = this.scopes.get(scope.id);
+    if (!names) this.scopes.set(scope.id, (names = new Map()));
+    let list = names.get(b.name);
+    if (!list) names.set(b.name, (list = []));
+    list.push(b);
+  }
+
+  /** The enclosing scope nodes of `node`, innermost first. */
+  scopeChain(node: Node): Node[] {
+    const chain: Node[] = [];
+    for (let n: Node | null = node.parent; n; n = n.parent) {
+      if (this.dialect.isScope(n)) chain.push(n);
+    }
+    return chain;
+  }
+
+  /**
+   * The binding that reaches `ident`: in its own function, the last one before the use; in an
+   * enclosing scope, the last one anywhere (it has run by the time the inner function is called).
+   */
+  resolve(ident: Node): Binding | undefined {
+    const name = ident.text;
+    const chain = this.scopeChain(ident);
+    for (let i = 0; i < chain.length; i++) {
+      const list = this.scopes.get(chain[i].id)?.get(name);
+      if (!list || list.length === 0) continue;
+      if (i === 0) {
+        let best: Binding | undefined;
+        for (const b of list) if (b.at.startIndex < ident.startIndex && b.at.id !== ident.id) best = b;
+        if (best) return best;
+        // Used before any binding in this scope: a loop back-edge or a later def; take the first.
+        const first = list.find((b) => b.at.id !== ident.id);
+        if (first) return first;
+        continue;
+      }
+      return list[list.length - 1];
+    }
+    return undefined;
+  }
+
+  /** All bindings of `ident`'s name in the scope that resolves it (for "every assignment is constant"). */
+  bindingsOf(ident: Node): Binding[] {
+    const name = ident.text;
+    for (const scope of this.scopeChain(ident)) {
+      const list = this.scopes.get(scope.id)?.get(name);
+      if (list && list.length) return list;
+    }
+    return [];
+  }
+
+  /**
+   * Qualified name of an expression: imports and aliases resolved (`h` → `hashlib.md5`), and
+   * instances named by their constructor (`app = Flask()` makes `app.run` → `flask.Flask().run`).
+   */
+  qualifiedName(node: Node | null | undefined, depth = 0): string | undefined {
+    if (!node || depth > MAX_DEPTH) return undefined;
+    const d = this.dialect;
+    node = d.unwrap(node);
+    if (d.isIdentifier(node)) {
+      const b = this.resolve(node);
+      if (!b) return d.globalName(node.text);
+      switch (b.kind) {
+        case 'import':
+          return b.qualified;
+        case 'assign': {
+          if (!b.value) return undefined;
+          const v = d.unwrap(b.value);
+          if (d.isCall(v) || d.isNew(v)) {
+            const callee = this.calleeName(v, depth + 1);
+            return callee ? `${callee}()` : undefined;
+          }
+          if (d.isIdentifier(v) || d.isMember(v)) return this.qualifiedName(v, depth + 1);
+          return undefined;
+        }
+        case 'destructure': {
+          const base = b.value ? this.qualifiedName(b.value, depth + 1) ?? this.moduleOfRequire(b.value) : undefined;
+          return base && b.member ? `${base}.${b.member}` : undefined;
+        }
+        default:
+          return undefined;
+      }
+    }
+    if (d.isMember(node)) {
+      const obj = d.memberObject(node);
+      const prop = d.memberProperty(node);
+      if (!obj || prop === undefined) return undefined;
+      const base = this.qualifiedName(obj, depth + 1);
+      return base ? `${base}.${prop}` : undefined;
+    }
+    if (d.isCall(node) || d.isNew(node)) {
+      const mod = this.moduleOfRequire(node);
+      if (mod) return mod;
+      const callee = this.calleeName(node, depth + 1);
+      return callee ? `${callee}()` : undefined;
+    }
+    return undefined;
+  }
+
+  private moduleOfRequire(node: Node): string | undefined {
+    return this.dialect.requiredModule?.(node, (n) => this.stringValue(n));
+  }
+
+  /** Qualified name of what a call calls (`subprocess.run`, `child_process.exec`, `eval`). */
+  calleeName(call: Node, depth = 0): string | undefined {
+    return this.qualifiedName(this.dialect.callee(call), depth);
+  }
+
+  /** The last segment of the callee: `execute` for `cur.execute(...)`, whatever `cur` is. */
+  methodName(call: Node): string | undefined {
+    const callee = this.dialect.callee(call);
+    if (!callee) return undefined;
+    const c = this.dialect.unwrap(callee);
+    if (this.dialect.isMember(c)) return this.dialect.memberProperty(c);
+    if (this.dialect.isIdentifier(c)) return c.text;
+    return undefined;
+  }
+
+  receiver(call: Node): Node | undefined {
+    const callee = this.dialect.callee(call);
+    if (!callee) return undefined;
+    const c = this.dialect.unwrap(callee);
+    return this.dialect.isMember(c) ? this.dialect.memberObject(c) ?? undefined : undefined;
+  }
+
+  args(call: Node): CallArgs {
+    return this.dialect.callArgs(call);
+  }
+
+  /** The argument at `index`, or the keyword `name` (Python), whichever is given. */
+  arg(call: Node, index: number, name?: string): Node | undefined {
+    const a = this.args(call);
+    if (name && a.keywords.has(name)) return a.keywords.get(name);
+    return a.positional[index];
+  }
+
+  /** The value an identifier holds at this point, when it is a plain assignment. */
+  valueOf(node: Node): Node | undefined {
+    const n = this.dialect.unwrap(node);
+    if (!this.dialect.isIdentifier(n)) return undefined;
+    const b = this.resolve(n);
+    return b && b.kind === 'assign' ? b.value : undefined;
+  }
+
+  /** Follows identifiers to their assigned expression (a few steps), else returns the node itself. */
+  deref(node: Node): Node {
+    let n = this.dialect.unwrap(node);
+    for (let i = 0; i < 8; i++) {
+      const v = this.valueOf(n);
+      if (!v) break;
+      n = this.dialect.unwrap(v);
+    }
+    return n;
+  }
+
+  /** Constant string value, folding literals, concatenation and constant names. */
+  stringValue(node: Node | null | undefined, depth = 0): string | undefined {
+    if (!node || depth > MAX_DEPTH) return undefined;
+    const d = this.dialect;
+    node = d.unwrap(node);
+    const lit = d.literalString(node);
+    if (lit !== undefined) return lit;
+    if (d.isIdentifier(node)) {
+      const b = this.resolve(node);
+      if (b?.kind === 'assign' && b.value && this.bindingsOf(node).length === 1) return this.stringValue(b.value, depth + 1);
+      return undefined;
+    }
+    const parts = d.concatParts(node);
+    if (parts) {
+      let s = '';
+      for (const p of parts) {
+        const v = this.stringValue(p, depth + 1);
+        if (v === undefined) return undefined;
+        s += v;
+      }
+      return s;
+    }
+    return undefined;
+  }
+
+  /**
+   * True when the expression's value cannot depend on input: literals, and names, containers and
+   * string building made only of constants.
+   */
+  isConstant(node: Node | null | undefined, depth = 0): boolean {
+    if (!node) return true;
+    if (depth > MAX_DEPTH) return false;
+    const cached = this.constCache.get(node.id);
+    if (cached !== undefined) return cached;
+    this.constCache.set(node.id, false); // cycles are not constant
+    const r = this.computeConstant(node, depth);
+    this.constCache.set(node.id, r);
+    return r;
+  }
+
+  private computeConstant(node: Node, depth: number): boolean {
+    const d = this.dialect;
+    node = d.unwrap(node);
+    if (d.isLiteral(node)) return true;
+    if (d.isIdentifier(node)) {
+      if (d.isConstantGlobal(node.text)) return true;
+      const bs = this.bindingsOf(node);
+      if (bs.length === 0) return false;
+      return bs.every((b) => b.kind === 'assign' && b.value !== undefined && this.isConstant(b.value, depth + 1));
+    }
+    const interp = d.interpolations(node);
+    if (interp) return interp.every((e) => this.isConstant(e, depth + 1));
+    if (d.isCall(node)) {
+      // '...'.format(consts), '%s' % consts, ' '.join([consts]) and str(const) stay constant.
+      const m = this.methodName(node);
+      const recv = this.receiver(node);
+      const pure = (m === 'format' || m === 'join' || m === 'concat' || m === 'replace' || m === 'upper' || m === 'lower' || m === 'strip') && recv;
+      const callee = this.calleeName(node);
+      if (pure || callee === 'str' || callee === 'String' || callee === 'int') {
+        const a = this.args(node);
+        return (!recv || this.isConstant(recv, depth + 1)) && [...a.positional, ...a.keywords.values()].every((x) => this.isConstant(x, depth + 1)) && !a.hasSplat;
+      }
+      return false;
+    }
+    const kids = d.compositeChildren(node);
+    if (kids) return kids.every((k) => this.isConstant(k, depth + 1));
+    return false;
+  }
+
+  /**
+   * String built at run time from parts that are not all constant: f-strings and template literals
+   * with substitutions, `%` / `+` / `.format()` / `.join()` involving a string.
+   */
+  isBuiltString(node: Node | null | undefined): boolean {
+    if (!node) return false;
+    const n = this.dialect.unwrap(node);
+    return this.dialect.isStringBuilding(n, (x) => this.methodName(x), (x) => this.receiver(x)) && !this.isConstant(n);
+  }
+
+  /** Like isBuiltString, but also follows a variable to the string it was built into. */
+  isBuiltStringDeep(node: Node | null | undefined): boolean {
+    if (!node) return false;
+    if (this.isBuiltString(node)) return true;
+    const n = this.dialect.unwrap(node);
+    if (this.dialect.isIdentifier(n)) {
+      for (const b of this.bindingsOf(n)) {
+        if (b.kind === 'assign' && b.value && this.isBuiltString(b.value)) return true;
+      }
+      // `q = "..."; q += user` builds the string across statements.
+      if (this.dialect.hasAugmentedConcat?.(n, this.bindingsOf(n)) && !this.isConstant(n)) return true;
+    }
+    return false;
+  }
+
+  /** Where request data (Flask/Django request, Express req, DOM location) reaches this expression. */
+  taint(node: Node | null | undefined): TaintInfo | undefined {
+    if (!node) return undefined;
+    return this.taintOf(node, 0) ?? undefined;
+  }
+
+  isTainted(node: Node | null | undefined): boolean {
+    return this.taint(node) !== undefined;
+  }
+
+  private taintOf(node: Node, depth: number): TaintInfo | null {
+    if (depth > MAX_DEPTH) return null;
+    const cached = this.taintCache.get(node.id);
+    if (cached !== undefined) return cached;
+    this.taintCache.set(node.id, null); // breaks cycles such as x = x + y
+    const r = this.computeTaint(node, depth);
+    this.taintCache.set(node.id, r);
+    return r;
+  }
+
+  private computeTaint(node: Node, depth: number): TaintInfo | null {
+    const d = this.dialect;
+    node = d.unwrap(node);
+    if (d.isLiteral(node)) return null;
+    if (d.isTaintSource(node, this)) return { source: node };
+    if (d.isIdentifier(node)) {
+      const b = this.resolve(node);
+      if (!b) return null;
+      if (b.kind === 'param') return d.isTaintedParam(b, this) ? { source: b.at } : null;
+      if (b.value) {
+        // Every binding of the name in its function could reach here through branches and loops.
+        for (const cand of [b, ...this.bindingsOf(node).filter((x) => x !== b)]) {
+          if (!cand.value) continue;
+          const t = this.taintOf(cand.value, depth + 1);
+          if (t) return t;
+        }
+      }
+      return null;
+    }
+    if (d.isCall(node) || d.isNew(node)) {
+      const name = this.calleeName(node);
+      if (name && d.isSanitizer(name, this.methodName(node))) return null;
+      const recv = this.receiver(node);
+      if (recv) {
+        const t = this.taintOf(recv, depth + 1);
+        if (t) return t;
+      }
+      const a = this.args(node);
+      for (const x of [...a.positional, ...a.keywords.values()]) {
+        const t = this.taintOf(x, depth + 1);
+        if (t) return t;
+      }
+      return null;
+    }
+    if (d.isMember(node)) {
+      const obj = d.memberObject(node);
+      return obj ? this.taintOf(obj, depth + 1) : null;
+    }
+    for (const k of d.taintChildren(node)) {
+      const t = this.taintOf(k, depth + 1);
+      if (t) return t;
+    }
+    return null;
+  }
+
+  /** The function (def / function / arrow / method) that contains `node`, if any. */
+  enclosingFunction(node: Node): Node | undefined {
+    for (let n: Node | null = node.parent; n; n = n.parent) if (this.dialect.isFunction(n)) return n;
+    return undefined;
+  }
+}

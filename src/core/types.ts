@@ -1,0 +1,69 @@
+/** Shared data types of the engine. Nothing here may import `vscode`. */
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+export type Confidence = 'low' | 'medium' | 'high';
+export type LanguageId = 'python' | 'javascript' | 'typescript' | 'tsx';
+/** The rule languages: JS, TS and TSX share one rule set. */
+export type RuleLanguage = 'python' | 'javascript' | 'text';
+
+export const SEVERITY_ORDER: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+
+export function severityRank(s: Severity): number {
+  return SEVERITY_ORDER.indexOf(s);
+}
+
+/** Zero-based line and column (UTF-16 code units), as VS Code and tree-sitter (after conversion) use. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** A replacement of the text between two byte-independent offsets (UTF-16 indices into the file text). */
+export interface TextEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** Safe fixes may be applied by "fix all" without review. */
+  safe: boolean;
+}
+
+export interface RelatedLocation {
+  message: string;
+  range: Range;
+}
+
+export interface Suppression {
+  kind: 'sitewarden-ignore' | 'nosec';
+  justification: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  title: string;
+  message: string;
+  severity: Severity;
+  confidence: Confidence;
+  cwe: string[];
+  owasp: string[];
+  /** File path as given to the engine (the CLI makes it relative for output). */
+  file: string;
+  range: Range;
+  /** Text of the first flagged line, trimmed: used for stable fingerprints. */
+  snippet: string;
+  fix?: Fix;
+  related?: RelatedLocation[];
+  suppression?: Suppression;
+  /** Set when the file is test/fixture/example code and the severity was lowered. */
+  inTestCode?: boolean;
+  docsUrl: string;
+}
