@@ -32,8 +32,8 @@ export interface DiscoveryOptions {
 export interface DiscoveryResult {
   files: DiscoveredFile[];
   skipped: SkippedEntry[];
-  /** Files seen that are not source SiteWarden analyses (kept for counts). */
-  otherFiles: string[];
+  /** Files no grammar parses (templates, config, text): text rules may read them. */
+  otherFiles: { path: string; relPath: string; size: number }[];
 }
 
 const DEPENDENCY_DIRS = new Set(['node_modules', 'bower_components', 'jspm_packages', 'site-packages', '.yarn', '.pnpm-store']);
@@ -76,7 +76,7 @@ export function discoverFiles(roots: string[], opts: DiscoveryOptions = {}): Dis
   const considerFile = (full: string, rel: string, stat: fs.Stats): void => {
     const language = detectLanguage(full);
     if (!language) {
-      result.otherFiles.push(full);
+      result.otherFiles.push({ path: full, relPath: rel, size: stat.size });
       return;
     }
     if (stat.size > maxBytes) {

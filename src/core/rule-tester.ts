@@ -1,5 +1,6 @@
 import { Analyzer, applyEdits } from './engine';
-import { detectLanguage } from './languages';
+import { detectLanguage, isTestPath } from './languages';
+import { analyzeTextFile } from './text-analysis';
 import { ensureLanguages, parseSync } from './parser';
 import type { InvalidTestCase, Rule, RuleTestCase } from './rule';
 import type { LanguageId } from './types';
@@ -32,8 +33,13 @@ export async function runRuleCases(rule: Rule): Promise<CaseFailure[]> {
   };
   const run = (c: RuleTestCase) => {
     const file = c.filename ?? defaultFile(rule);
+    if (rule.meta.language === 'text') {
+      const errors: string[] = [];
+      const findings = analyzeTextFile(file, file, c.code, [rule], { isTestFile: isTestPath(file), demoteTests: true, onRuleError: (_i, _f, e) => errors.push(String((e as Error)?.stack ?? e)) });
+      return { findings: findings.filter((f) => !f.suppression), errors, lang: undefined };
+    }
     const lang = langOf(file);
-    let errors: string[] = [];
+    const errors: string[] = [];
     const a = analyzer.analyzeSync(file, c.code, lang, { onRuleError: (_id, _f, e) => errors.push(String((e as Error)?.stack ?? e)) });
     a.tree.delete();
     return { findings: a.findings.filter((f) => !f.suppression), errors, lang };
@@ -58,10 +64,12 @@ export async function runRuleCases(rule: Rule): Promise<CaseFailure[]> {
       if (!fix) return fail('invalid', i, c.code, 'expected a fix, the finding has none');
       const out = applyEdits(c.code, fix.edits);
       if (out !== c.output) return fail('invalid', i, c.code, `fix output differs:\n--- expected\n${c.output}\n--- actual\n${out}`);
-      const tree = parseSync(r.lang, out);
-      const broken = tree.rootNode.hasError;
-      tree.delete();
-      if (broken) return fail('invalid', i, c.code, 'the fixed code does not parse');
+      if (r.lang) {
+        const tree = parseSync(r.lang, out);
+        const broken = tree.rootNode.hasError;
+        tree.delete();
+        if (broken) return fail('invalid', i, c.code, 'the fixed code does not parse');
+      }
       // A fix must not apply twice: after fixing, this finding is gone from that place.
       const again = run({ code: out, filename: c.filename });
       if (again.findings.some((f) => f.ruleId === rule.meta.id && f.fix && f.range.start.line === r.findings[0].range.start.line)) {

@@ -94,9 +94,24 @@ export interface InvalidTestCase extends RuleTestCase {
   output?: string;
 }
 
+/** What a text rule (language `text`: templates, config, any file) sees of one file. */
+export interface TextRuleContext {
+  readonly file: string;
+  readonly text: string;
+  readonly lines: readonly string[];
+  readonly isTestFile: boolean;
+  /** 0-based line; columns are 0-based UTF-16 offsets in that line. */
+  report(d: { line: number; column: number; endColumn?: number; message?: string; confidence?: Confidence; severity?: Severity; fix?: Fix }): void;
+}
+
 export interface Rule {
   meta: RuleMeta;
+  /** Syntax rules: visitors over the tree. Text rules return `{}` and implement `checkText`. */
   create(ctx: RuleContext): Visitors;
+  /** Text rules only: which files (POSIX path relative to the scan root) they read. */
+  appliesTo?(relPath: string): boolean;
+  /** Text rules only: looks at the raw text of a file no grammar parses (templates, .env, YAML…). */
+  checkText?(ctx: TextRuleContext): void;
   tests: {
     valid: (string | RuleTestCase)[];
     invalid: InvalidTestCase[];

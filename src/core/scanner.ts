@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
-import { discoverFiles, type DiscoveryOptions, type SkippedEntry } from './discovery';
+import { discoverFiles, isProbablyBinary, type DiscoveryOptions, type SkippedEntry } from './discovery';
+import { analyzeTextFile } from './text-analysis';
 import { Analyzer, type AnalyzeOptions } from './engine';
 import { isTestPath } from './languages';
 import type { Rule } from './rule';
@@ -77,6 +78,25 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
     let lines = 1;
     for (let j = 0; j < text.length; j++) if (text.charCodeAt(j) === 10) lines++;
     result.linesScanned += lines;
+  }
+  const textRules = opts.rules.filter((r) => r.meta.language === 'text');
+  const maxBytes = opts.maxFileBytes ?? 1024 * 1024;
+  for (const f of textRules.length && !result.cancelled ? discovered.otherFiles : []) {
+    if (!textRules.some((r) => !r.appliesTo || r.appliesTo(f.relPath))) continue;
+    if (f.size > maxBytes) {
+      result.skipped.push({ path: f.path, reason: 'too-large', detail: `${f.size} bytes > ${maxBytes}` });
+      continue;
+    }
+    try {
+      const buf = fs.readFileSync(f.path);
+      if (isProbablyBinary(buf)) continue; // images and archives are not text: nothing to report
+      const isTest = isTestPath(f.relPath);
+      result.findings.push(...analyzeTextFile(f.path, f.relPath, decodeSource(buf), textRules, { isTestFile: isTest, demoteTests: (opts.testPaths ?? 'demote') === 'demote', onRuleError: opts.onRuleError }));
+      result.filesScanned++;
+      result.bytesScanned += f.size;
+    } catch (e) {
+      result.errors.push({ path: f.path, message: (e as Error).message });
+    }
   }
   opts.onProgress?.(total, total, '');
   result.durationMs = Date.now() - started;

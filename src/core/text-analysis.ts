@@ -1,0 +1,70 @@
+import type { Rule, TextRuleContext } from './rule';
+import { docsUrl } from './rule';
+import { SEVERITY_ORDER, type Finding } from './types';
+
+/** A suppression in any comment syntax on the line or the line before: `sitewarden-ignore[ID]`. */
+function suppressedAt(lines: readonly string[], line: number, ruleId: string): string | undefined {
+  for (const l of [line, line - 1]) {
+    const m = /sitewarden-ignore(?:\[([^\]]*)\])?\s*(?::\s*([^\n]*?))?\s*(?:-->|\*\/|#}|%>|-%>)?\s*$/.exec(lines[l] ?? '');
+    if (!m) continue;
+    const ids = (m[1] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+    if (ids.length === 0 || ids.includes(ruleId)) return (m[2] ?? '').trim();
+  }
+  return undefined;
+}
+
+/**
+ * Runs the text rules that apply to one file (templates, config, any text) and turns their
+ * reports into findings with the same suppression and test-path policy as syntax rules.
+ */
+export function analyzeTextFile(
+  file: string,
+  relPath: string,
+  text: string,
+  rules: readonly Rule[],
+  opts: { isTestFile: boolean; demoteTests: boolean; onRuleError?: (ruleId: string, file: string, e: unknown) => void },
+): Finding[] {
+  const applicable = rules.filter((r) => r.meta.language === 'text' && r.checkText && (!r.appliesTo || r.appliesTo(relPath)));
+  if (applicable.length === 0) return [];
+  const lines = text.split(/\r?\n/);
+  const findings: Finding[] = [];
+  for (const rule of applicable) {
+    if (opts.isTestFile && rule.meta.skipInTests && opts.demoteTests) continue;
+    const m = rule.meta;
+    const ctx: TextRuleContext = {
+      file,
+      text,
+      lines,
+      isTestFile: opts.isTestFile,
+      report(d) {
+        let severity = d.severity ?? m.severity;
+        if (opts.isTestFile && opts.demoteTests) severity = SEVERITY_ORDER[Math.max(0, SEVERITY_ORDER.indexOf(severity) - 1)];
+        const lineText = lines[d.line] ?? '';
+        const f: Finding = {
+          ruleId: m.id,
+          title: m.title,
+          message: d.message ?? m.message,
+          severity,
+          confidence: d.confidence ?? m.confidence,
+          cwe: m.cwe,
+          owasp: m.owasp,
+          file,
+          range: { start: { line: d.line, column: d.column }, end: { line: d.line, column: d.endColumn ?? lineText.length } },
+          snippet: lineText.trim().slice(0, 200),
+          docsUrl: docsUrl(m.id),
+        };
+        if (d.fix) f.fix = d.fix;
+        if (opts.isTestFile && opts.demoteTests) f.inTestCode = true;
+        const why = suppressedAt(lines, d.line, m.id);
+        if (why !== undefined) f.suppression = { kind: 'sitewarden-ignore', justification: why };
+        findings.push(f);
+      },
+    };
+    try {
+      rule.checkText!(ctx);
+    } catch (e) {
+      opts.onRuleError?.(m.id, file, e);
+    }
+  }
+  return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
+}
