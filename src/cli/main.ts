@@ -7,6 +7,7 @@ import { formatText, relativeTo, toJsonFindings } from '../core/report/text';
 import { scanPaths } from '../core/scanner';
 import { SEVERITY_ORDER, severityRank, type Severity } from '../core/types';
 import { allRules } from '../rules';
+import { checklistCommand } from './checklist-command';
 
 declare const SITEWARDEN_VERSION: string | undefined;
 const VERSION = typeof SITEWARDEN_VERSION === 'string' ? SITEWARDEN_VERSION : '0.0.0-dev';
@@ -21,6 +22,8 @@ const HELP = `SiteWarden ${VERSION}: security checks for Flask, Django and Expre
 Usage:
   sitewarden scan [PATH...] [options]    scan files and folders (default: .)
   sitewarden rules                       list the rules
+  sitewarden checklist [PATH] [--format text|json|markdown]
+                                         the security checklist of a workspace
   sitewarden --help | --version
 
 Options for scan:
@@ -144,6 +147,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (cmd === 'scan') return await scan(rest);
     if (cmd === 'rules') return listRules();
+    if (cmd === 'checklist') return await checklistCommand(rest, (m) => new UsageError(m));
     throw new UsageError(`unknown command "${cmd}" (try: sitewarden --help)`);
   } catch (e) {
     const msg = e instanceof UsageError || (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS') ? (e as Error).message : `fatal: ${(e as Error)?.message ?? e}`;

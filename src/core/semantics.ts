@@ -118,6 +118,8 @@ export class Semantics {
         case 'assign': {
           if (!b.value) return undefined;
           const v = d.unwrap(b.value);
+          const required = this.moduleOfRequire(v);
+          if (required) return required;
           if (d.isCall(v) || d.isNew(v)) {
             const callee = this.calleeName(v, depth + 1);
             return callee ? `${callee}()` : undefined;

@@ -1,0 +1,266 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { RuleFamily } from '../core/rule';
+import type { Finding, Range } from '../core/types';
+import { AREAS, ITEMS, type Area, type ChecklistItem } from './model';
+import { evidenceKindOf, type EvidenceKind } from './probes';
+import type { ChecklistState, ManualEntry } from './state';
+
+export type ItemStatus = 'pass' | 'fail' | 'unknown' | 'manual' | 'not-applicable';
+
+export interface Evidence {
+  message: string;
+  file?: string;
+  range?: Range;
+}
+
+export interface ItemResult {
+  item: ChecklistItem;
+  status: ItemStatus;
+  /** One sentence on why the item has this status. */
+  reason: string;
+  /** What proves a pass (file and line). */
+  evidence: Evidence[];
+  /** The findings that make it fail. */
+  failing: Finding[];
+  /** The person's entry for manual items and not-applicable marks. */
+  manual?: ManualEntry;
+}
+
+export interface AreaResult {
+  area: Area;
+  items: ItemResult[];
+  passed: number;
+  /** Items that count towards progress (not-applicable ones do not). */
+  total: number;
+}
+
+export interface DependencyStatus {
+  /** False when the dependency check was not run (offline, --no-deps). */
+  checked: boolean;
+  /** A registry could not be reached: the result is not a clean bill of health. */
+  incomplete: boolean;
+  findings: Finding[];
+}
+
+export interface ChecklistInput {
+  roots: string[];
+  /** Findings of the security rules (suppressed ones are ignored). */
+  findings: Finding[];
+  /** Findings of the evidence probes (`ev-…`). */
+  facts: Finding[];
+  /** Number of source files that were analysed: with none, code items cannot be judged. */
+  filesAnalysed: number;
+  deps?: DependencyStatus;
+  state: ChecklistState;
+  /** Family of a rule id, from the rule registry. */
+  familyOf: (ruleId: string) => RuleFamily | undefined;
+}
+
+export interface ChecklistResult {
+  areas: AreaResult[];
+  passed: number;
+  total: number;
+}
+
+const SECURITY_POLICY = ['SECURITY.md', '.github/SECURITY.md', 'docs/SECURITY.md', 'SECURITY.rst', 'SECURITY.txt'];
+const PLAN_DIRS = ['.', 'docs', '.github', 'doc', 'security'];
+const PHASES = ['preparation', 'identification', 'containment', 'eradication', 'recovery', 'lessons learned'];
+const CI_SCANNER = /\bsitewarden\s+scan\b|\bpip-audit\b|\bnpm\s+audit\b|\bbandit\b|\bsemgrep\b|\bsnyk\b|\bsafety\s+check\b|\bosv-scanner\b|codeql/i;
+
+function readIf(file: string): string | undefined {
+  try {
+    const st = fs.statSync(file);
+    if (!st.isFile() || st.size > 512 * 1024) return undefined;
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function ciFiles(root: string): string[] {
+  const out: string[] = [];
+  for (const f of listDir(path.join(root, '.github', 'workflows'))) if (/\.ya?ml$/.test(f)) out.push(path.join(root, '.github', 'workflows', f));
+  for (const f of ['.gitlab-ci.yml', '.circleci/config.yml', 'azure-pipelines.yml', 'Jenkinsfile', 'bitbucket-pipelines.yml', '.travis.yml', '.drone.yml']) out.push(path.join(root, f));
+  for (const f of listDir(path.join(root, '.ci'))) out.push(path.join(root, '.ci', f));
+  return out;
+}
+
+function factEvidence(facts: Finding[], kinds: EvidenceKind[]): Evidence[] {
+  return facts
+    .filter((f) => kinds.includes(evidenceKindOf(f.ruleId) as EvidenceKind))
+    .map((f) => ({ message: f.message, file: f.file, range: f.range }));
+}
+
+type Evaluator = (ctx: EvalContext) => Omit<ItemResult, 'item' | 'manual'>;
+
+interface EvalContext {
+  input: ChecklistInput;
+  findingsWhere: (pred: (f: Finding, family: RuleFamily | undefined) => boolean) => Finding[];
+  facts: (...kinds: EvidenceKind[]) => Evidence[];
+  hasCode: boolean;
+}
+
+const byFamily = (...families: RuleFamily[]) => (f: Finding, fam: RuleFamily | undefined) => !!fam && families.includes(fam);
+const byId = (re: RegExp) => (f: Finding) => re.test(f.ruleId);
+
+function judge(failing: Finding[], evidence: Evidence[], hasCode: boolean, what: { fail: string; pass: string; unknown: string; passNeedsEvidence: boolean }) {
+  if (failing.length) return { status: 'fail' as const, reason: `${failing.length} ${what.fail}`, evidence, failing };
+  if (!hasCode) return { status: 'unknown' as const, reason: 'No Python or JavaScript/TypeScript code was analysed.', evidence, failing };
+  if (what.passNeedsEvidence && evidence.length === 0) return { status: 'unknown' as const, reason: what.unknown, evidence, failing };
+  return { status: 'pass' as const, reason: what.pass, evidence, failing };
+}
+
+const EVALUATORS: Record<string, Evaluator> = {
+  'input-validation': (c) =>
+    judge(c.findingsWhere(byFamily('injection', 'xss', 'deserialization', 'path', 'ssrf', 'redirect')), [], c.hasCode, {
+      fail: 'injection, XSS or unsafe-input finding(s) remain.',
+      pass: 'No injection, XSS, deserialisation, path, SSRF or redirect findings in the analysed code.',
+      unknown: '',
+      passNeedsEvidence: false,
+    }),
+  authentication: (c) =>
+    judge(c.findingsWhere((f, fam) => fam === 'auth' || fam === 'secrets' || /cookie|password/.test(f.ruleId)), c.facts('password-hashing', 'jwt-verified'), c.hasCode, {
+      fail: 'authentication finding(s): token verification, secrets or cookies.',
+      pass: 'Passwords are hashed with a slow hash or tokens are verified with pinned algorithms, and no authentication findings remain.',
+      unknown: 'No password-hashing library or verified token use was found, and no authentication findings.',
+      passNeedsEvidence: true,
+    }),
+  encryption: (c) => {
+    const failing = c.findingsWhere((f, fam) => fam === 'tls' || /cipher|ecb|static-iv|key-size|cleartext|tls/.test(f.ruleId));
+    const hsts = c.facts('hsts');
+    const enc = c.facts('encryption-helper');
+    if (failing.length) return { status: 'fail', reason: `${failing.length} TLS or encryption finding(s) remain.`, evidence: [...hsts, ...enc], failing };
+    if (!c.hasCode) return { status: 'unknown', reason: 'No code was analysed.', evidence: [], failing };
+    if (hsts.length && enc.length) return { status: 'pass', reason: 'HSTS is configured and authenticated encryption is used for data at rest.', evidence: [...hsts, ...enc], failing };
+    return { status: 'unknown', reason: `${hsts.length ? 'HSTS is configured' : 'No HSTS configuration found'}; ${enc.length ? 'authenticated encryption is used' : 'no authenticated-encryption helper (Fernet, AES-GCM) found'}.`, evidence: [...hsts, ...enc], failing };
+  },
+  'error-handling': (c) => {
+    const failing = c.findingsWhere(byId(/debug/));
+    const traces = c.facts('traceback-response');
+    if (traces.length && !failing.length) return { status: 'fail', reason: 'Stack traces are returned to clients.', evidence: traces, failing };
+    return judge(failing, [], c.hasCode, { fail: 'debug-mode finding(s) remain.', pass: 'Debug mode is not switched on in code and no stack traces are returned.', unknown: '', passNeedsEvidence: false });
+  },
+  csrf: (c) =>
+    judge(c.findingsWhere(byId(/csrf/)), c.facts('csrf-protection'), c.hasCode, {
+      fail: 'finding(s) switch CSRF protection off.',
+      pass: 'CSRF middleware is active and not switched off.',
+      unknown: 'No CSRF middleware found (fine for a token-authenticated API; mark not applicable with the reason).',
+      passNeedsEvidence: true,
+    }),
+  'security-headers': (c) =>
+    judge(c.findingsWhere(byId(/helmet|powered-by|security-middleware|hsts|ssl-redirect|header/)), c.facts('headers-library'), c.hasCode, {
+      fail: 'finding(s) about missing security headers.',
+      pass: 'A security-headers library is configured.',
+      unknown: 'No security-headers library (secure, Talisman, Django SecurityMiddleware, helmet) found.',
+      passNeedsEvidence: true,
+    }),
+  'crypto-library': (c) =>
+    judge(c.findingsWhere(byFamily('crypto', 'randomness')), [], c.hasCode, {
+      fail: 'weak-cryptography or insecure-randomness finding(s) remain.',
+      pass: 'No weak hashes, ciphers, keys or insecure randomness in the analysed code.',
+      unknown: '',
+      passNeedsEvidence: false,
+    }),
+  'orm-queries': (c) =>
+    judge(c.findingsWhere(byId(/sql-injection/)), c.facts('orm'), c.hasCode, {
+      fail: 'SQL injection finding(s) remain.',
+      pass: 'An ORM or query builder is used and no SQL is built from strings.',
+      unknown: 'No ORM or query builder found (and no SQL injection findings).',
+      passNeedsEvidence: true,
+    }),
+  'fingerprint-check': (c) => {
+    const failing = c.findingsWhere(byFamily('fingerprinting'));
+    const analysis = c.facts('fingerprint-analysis');
+    const collector = c.facts('fingerprint-collector');
+    if (failing.length) return { status: 'fail', reason: 'A fingerprint analyser is a stub that ignores its input.', evidence: [...analysis, ...collector], failing };
+    if (analysis.length) return { status: 'pass', reason: 'A fingerprint analyser reads the signals it is given.', evidence: [...analysis, ...collector], failing };
+    return { status: 'fail', reason: collector.length ? 'A fingerprint collector is used but no server-side analysis was found.' : 'No browser fingerprint check was found.', evidence: collector, failing };
+  },
+  'security-logging': (c) => {
+    const ev = c.facts('security-logging');
+    if (ev.length) return { status: 'pass', reason: 'Authentication or permission events are logged.', evidence: ev, failing: [] };
+    return { status: 'unknown', reason: 'No logging of logins, failures or permission errors was found.', evidence: [], failing: [] };
+  },
+  'incident-response-plan': (c) => {
+    for (const root of c.input.roots) {
+      for (const dir of PLAN_DIRS) {
+        for (const f of listDir(path.join(root, dir))) {
+          if (!/incident[-_ ]?response.*\.(md|rst|txt|adoc)$/i.test(f)) continue;
+          const file = path.join(root, dir, f);
+          const text = (readIf(file) ?? '').toLowerCase();
+          const missing = PHASES.filter((p) => !text.includes(p));
+          if (missing.length === 0) return { status: 'pass', reason: 'The plan covers the six phases.', evidence: [{ message: 'incident response plan', file }], failing: [] };
+          return { status: 'fail', reason: `The plan does not cover: ${missing.join(', ')}.`, evidence: [{ message: 'incident response plan (incomplete)', file }], failing: [] };
+        }
+      }
+    }
+    return { status: 'fail', reason: 'No incident response plan was found in the repository.', evidence: [], failing: [] };
+  },
+  'dependencies-current': (c) => {
+    const d = c.input.deps;
+    if (!d || !d.checked) return { status: 'unknown', reason: 'Dependencies were not checked (offline or --no-deps).', evidence: [], failing: [] };
+    const failing = d.findings.filter((f) => !f.suppression && /vulnerable|yanked|deprecated/.test(f.ruleId));
+    if (failing.length) return { status: 'fail', reason: `${failing.length} vulnerable, yanked or deprecated dependency finding(s).`, evidence: [], failing };
+    if (d.incomplete) return { status: 'unknown', reason: 'A registry could not be reached, so the check is incomplete.', evidence: [], failing };
+    return { status: 'pass', reason: 'The registries answered and no advisories apply to the declared versions.', evidence: [], failing };
+  },
+  'ci-audit': (c) => {
+    for (const root of c.input.roots) {
+      for (const file of ciFiles(root)) {
+        const text = readIf(file);
+        const m = text && CI_SCANNER.exec(text);
+        if (m) {
+          const line = text.slice(0, m.index).split('\n').length - 1;
+          return { status: 'pass', reason: `CI runs ${m[0]}.`, evidence: [{ message: m[0], file, range: { start: { line, column: 0 }, end: { line, column: 0 } } }], failing: [] };
+        }
+      }
+    }
+    return { status: 'fail', reason: 'No CI configuration runs a security scan.', evidence: [], failing: [] };
+  },
+  'security-policy': (c) => {
+    for (const root of c.input.roots) {
+      for (const f of SECURITY_POLICY) {
+        const file = path.join(root, f);
+        if (readIf(file) !== undefined) return { status: 'pass', reason: 'A security policy exists.', evidence: [{ message: 'security policy', file }], failing: [] };
+      }
+    }
+    return { status: 'fail', reason: 'No SECURITY.md was found.', evidence: [], failing: [] };
+  },
+};
+
+/** Decides every checklist item from findings, evidence, workspace files and the people's state. */
+export function evaluateChecklist(input: ChecklistInput): ChecklistResult {
+  const active = input.findings.filter((f) => !f.suppression);
+  const ctx: EvalContext = {
+    input,
+    findingsWhere: (pred) => active.filter((f) => pred(f, input.familyOf(f.ruleId))),
+    facts: (...kinds) => factEvidence(input.facts, kinds),
+    hasCode: input.filesAnalysed > 0,
+  };
+  const areas: AreaResult[] = AREAS.map((area) => {
+    const items = ITEMS.filter((i) => i.area === area.id).map((item): ItemResult => {
+      const manual = input.state.items[item.id];
+      if (manual?.status === 'not-applicable') {
+        return { item, status: 'not-applicable', reason: `Not applicable: ${manual.note ?? ''}`.trim(), evidence: [], failing: [], manual };
+      }
+      if (item.kind === 'manual') {
+        if (manual?.status === 'done') return { item, status: 'pass', reason: `Confirmed by ${manual.by} on ${manual.date}.`, evidence: [], failing: [], manual };
+        return { item, status: 'manual', reason: `Needs a person: ${item.howEvaluated}`, evidence: [], failing: [] };
+      }
+      const r = EVALUATORS[item.id]?.(ctx) ?? { status: 'unknown' as const, reason: 'No evaluator.', evidence: [], failing: [] };
+      return { item, ...r };
+    });
+    const counted = items.filter((i) => i.status !== 'not-applicable');
+    return { area, items, passed: counted.filter((i) => i.status === 'pass').length, total: counted.length };
+  });
+  return { areas, passed: areas.reduce((a, x) => a + x.passed, 0), total: areas.reduce((a, x) => a + x.total, 0) };
+}
