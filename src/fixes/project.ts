@@ -1,0 +1,106 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { discoverFiles } from '../core/discovery';
+import type { PlanBuilder } from './plan';
+
+export type Framework = 'flask' | 'django' | 'express';
+
+export interface ProjectInfo {
+  root: string;
+  frameworks: Framework[];
+  /** Source files by language, found with the same discovery as a scan. */
+  pythonFiles: string[];
+  jsFiles: string[];
+  /** TypeScript project (tsconfig.json present): generated Node code is TypeScript. */
+  typescript: boolean;
+  /** package.json says "type": "module": generated JS uses import syntax. */
+  esm: boolean;
+}
+
+function read(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Which web frameworks a workspace uses: from its manifests first, its imports second. */
+export function inspectProject(root: string): ProjectInfo {
+  const found = discoverFiles([root]);
+  const pythonFiles = found.files.filter((f) => f.language === 'python').map((f) => f.path);
+  const jsFiles = found.files.filter((f) => f.language !== 'python').map((f) => f.path);
+  const manifests = ['requirements.txt', 'pyproject.toml', 'Pipfile', 'setup.cfg', 'package.json'].map((m) => read(path.join(root, m))).join('\n');
+  const frameworks = new Set<Framework>();
+  if (/^\s*flask\b|["']flask[<>=~!\s"']/im.test(manifests)) frameworks.add('flask');
+  if (/^\s*django\b|["']django[<>=~!\s"']/im.test(manifests)) frameworks.add('django');
+  if (/"express"\s*:/.test(manifests)) frameworks.add('express');
+  for (const f of pythonFiles) {
+    const t = read(f);
+    if (/^\s*(from flask import|import flask)\b/m.test(t)) frameworks.add('flask');
+    if (/^\s*(from django|import django)\b/m.test(t) || /\bINSTALLED_APPS\s*=/.test(t)) frameworks.add('django');
+  }
+  for (const f of jsFiles) {
+    if (/require\(\s*['"]express['"]\s*\)|from\s+['"]express['"]/.test(read(f))) frameworks.add('express');
+  }
+  const pkg = read(path.join(root, 'package.json'));
+  let esm = false;
+  try {
+    esm = JSON.parse(pkg || '{}').type === 'module';
+  } catch {
+    esm = false;
+  }
+  return { root, frameworks: [...frameworks], pythonFiles, jsFiles, typescript: fs.existsSync(path.join(root, 'tsconfig.json')), esm };
+}
+
+const PEP503 = (n: string) => n.toLowerCase().replace(/[-_.]+/g, '-');
+
+/**
+ * Declares a Python dependency where the project declares them (requirements.txt, else
+ * pyproject.toml's [project] dependencies, else a new requirements.txt). Nothing when present.
+ */
+export function addPythonDependency(b: PlanBuilder, root: string, name: string, spec: string): void {
+  const req = path.join(root, 'requirements.txt');
+  const pyproject = path.join(root, 'pyproject.toml');
+  const declared = (text: string) =>
+    text.split(/\r?\n/).some((l) => {
+      const m = /^\s*["']?([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(l.replace(/#.*/, ''));
+      return !!m && PEP503(m[1]) === PEP503(name);
+    });
+  const reqText = b.read(req);
+  if (reqText !== undefined) {
+    if (declared(reqText)) return;
+    b.write(req, `${reqText}${reqText.endsWith('\n') || reqText === '' ? '' : '\n'}${name}${spec}\n`);
+    return;
+  }
+  const pp = b.read(pyproject);
+  if (pp !== undefined && /^\[project\]/m.test(pp)) {
+    const m = /^dependencies\s*=\s*\[([\s\S]*?)\]/m.exec(pp);
+    if (m) {
+      if (declared(m[1].replace(/,/g, '\n'))) return;
+      const inner = m[1].trimEnd();
+      const sep = inner.trim() === '' ? '' : inner.endsWith(',') ? '' : ',';
+      const multiline = m[1].includes('\n');
+      const entry = multiline ? `${sep}\n    "${name}${spec}",\n` : `${sep}${inner.trim() ? ' ' : ''}"${name}${spec}"`;
+      const replaced = `dependencies = [${inner}${entry}]`;
+      b.write(pyproject, pp.slice(0, m.index) + replaced + pp.slice(m.index + m[0].length));
+      return;
+    }
+  }
+  b.write(req, `${name}${spec}\n`);
+}
+
+/** Declares an npm dependency in package.json, keeping its formatting; nothing when present. */
+export function addNpmDependency(b: PlanBuilder, root: string, name: string, range: string): void {
+  const file = path.join(root, 'package.json');
+  const text = b.read(file);
+  if (text === undefined) {
+    b.write(file, JSON.stringify({ name: path.basename(root), private: true, dependencies: { [name]: range } }, null, 2) + '\n');
+    return;
+  }
+  const pkg = JSON.parse(text) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+  if (pkg.dependencies?.[name] || pkg.devDependencies?.[name]) return;
+  const indent = /^(\s+)"/m.exec(text)?.[1] ?? '  ';
+  pkg.dependencies = Object.fromEntries(Object.entries({ ...(pkg.dependencies ?? {}), [name]: range }).sort(([a], [c]) => a.localeCompare(c)));
+  b.write(file, JSON.stringify(pkg, null, indent) + (text.endsWith('\n') ? '\n' : ''));
+}

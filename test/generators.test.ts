@@ -1,0 +1,91 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runChecklist } from '../src/checklist/run';
+import type { ChecklistResult } from '../src/checklist/evaluate';
+import { planSecurityHeaders } from '../src/fixes/headers';
+import { applyPlan, planDiff, PlanConflictError } from '../src/fixes/plan';
+import { detectLanguage } from '../src/core/languages';
+import { ensureLanguages, parseSync } from '../src/core/parser';
+import { allRules } from '../src/rules';
+
+const FIX = path.join(__dirname, '..', '..', 'test', 'fixtures');
+
+function workspace(src: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-gen-'));
+  fs.cpSync(path.join(FIX, src), dir, { recursive: true });
+  return dir;
+}
+
+function status(r: ChecklistResult, id: string): string {
+  return r.areas.flatMap((a) => a.items).find((i) => i.item.id === id)!.status;
+}
+
+async function assertParses(files: string[]): Promise<void> {
+  await ensureLanguages(['python', 'javascript', 'typescript', 'tsx']);
+  for (const f of files) {
+    const lang = detectLanguage(f);
+    if (!lang) continue;
+    const tree = parseSync(lang, fs.readFileSync(f, 'utf8'));
+    assert.equal(tree.rootNode.hasError, false, `${f} does not parse after the generator:\n${fs.readFileSync(f, 'utf8')}`);
+    tree.delete();
+  }
+}
+
+describe('security headers generator', () => {
+  for (const [name, fixture, framework] of [
+    ['Flask (secure)', 'checklist/flask', 'flask'],
+    ['Flask (Talisman already declared)', 'generators/flask-talisman', 'flask'],
+    ['Django', 'generators/django-plain', 'django'],
+    ['Express', 'generators/express-plain', 'express'],
+  ] as const) {
+    for (const profile of ['production', 'development'] as const) {
+      it(`${name}, ${profile}: the checklist item turns to pass, output parses, a second run changes nothing`, async () => {
+        const dir = workspace(fixture);
+        const before = await runChecklist([dir], { rules: allRules });
+        assert.notEqual(status(before.result, 'security-headers'), 'pass');
+        const plan = await planSecurityHeaders(dir, { profile });
+        assert.ok(plan.changes.length >= 1);
+        const diff = planDiff(plan, dir);
+        assert.match(diff, /^\+\+\+ b\//m);
+        const written = applyPlan(plan);
+        await assertParses(written);
+        const after = await runChecklist([dir], { rules: allRules });
+        assert.equal(status(after.result, 'security-headers'), 'pass', planDiff(plan, dir));
+        const again = await planSecurityHeaders(dir, { profile });
+        assert.deepEqual(again.changes, [], 'idempotent');
+        if (framework === 'express') {
+          const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+          assert.ok(pkg.dependencies.helmet);
+          const server = fs.readFileSync(path.join(dir, 'server.js'), 'utf8');
+          assert.ok(server.indexOf('helmet(') < server.indexOf("app.get('/'"), 'helmet before the routes');
+          if (profile === 'development') assert.match(server, /upgradeInsecureRequests: isProduction \? \[\] : null/);
+        } else if (fixture === 'generators/flask-talisman') {
+          assert.match(fs.readFileSync(path.join(dir, 'app.py'), 'utf8'), /Talisman\(app/);
+        } else {
+          const req = fs.readFileSync(path.join(dir, 'requirements.txt'), 'utf8');
+          if (framework === 'flask') assert.match(req, /^secure>=/m);
+        }
+        if (framework === 'django') {
+          const settings = fs.readFileSync(path.join(dir, 'proj', 'settings.py'), 'utf8');
+          assert.ok(settings.indexOf('SecurityMiddleware') < settings.indexOf('SessionMiddleware'), 'SecurityMiddleware first');
+          assert.match(settings, profile === 'development' ? /^SECURE_SSL_REDIRECT = not DEBUG$/m : /^SECURE_SSL_REDIRECT = True$/m);
+        }
+      });
+    }
+  }
+
+  it('never overwrites a file changed after the preview', async () => {
+    const dir = workspace('generators/express-plain');
+    const plan = await planSecurityHeaders(dir);
+    fs.appendFileSync(path.join(dir, 'server.js'), '// edited meanwhile\n');
+    assert.throws(() => applyPlan(plan), PlanConflictError);
+    assert.doesNotMatch(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'), /helmet/, 'nothing written when one file conflicts');
+  });
+
+  it('says clearly when no framework is found', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-gen-empty-'));
+    await assert.rejects(planSecurityHeaders(dir), /No Flask, Django or Express project/);
+  });
+});
