@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { runChecklist } from '../src/checklist/run';
 import type { ChecklistResult } from '../src/checklist/evaluate';
 import { planSecurityHeaders } from '../src/fixes/headers';
+import { planEncryptionHelper } from '../src/fixes/encryption';
+import { spawnSync } from 'node:child_process';
 import { applyPlan, planDiff, PlanConflictError } from '../src/fixes/plan';
 import { detectLanguage } from '../src/core/languages';
 import { ensureLanguages, parseSync } from '../src/core/parser';
@@ -88,4 +90,48 @@ describe('security headers generator', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-gen-empty-'));
     await assert.rejects(planSecurityHeaders(dir), /No Flask, Django or Express project/);
   });
+});
+
+describe('encryption helper generator', () => {
+  const python = process.env.SITEWARDEN_PYTHON ?? 'python3';
+  const hasCryptography = spawnSync(python, ['-c', 'import cryptography'], { encoding: 'utf8' }).status === 0;
+
+  it('Python: Fernet helpers pass their own tests (round trip, tamper detection, rotation)', function () {
+    if (!hasCryptography) {
+      // Stated, not hidden: the generated tests need the cryptography package.
+      this.skip();
+    }
+    const dir = workspace('checklist/flask');
+    const plan = planEncryptionHelper(dir);
+    applyPlan(plan);
+    assert.match(fs.readFileSync(path.join(dir, 'requirements.txt'), 'utf8'), /^cryptography>=/m);
+    const run = spawnSync(python, ['-m', 'unittest', 'discover', '-s', 'tests', '-v'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /Ran 8 tests/);
+    assert.match(run.stderr, /test_tampered_token_is_rejected \(.*\) \.\.\. ok/);
+    assert.deepEqual(planEncryptionHelper(dir).changes, [], 'idempotent');
+  });
+
+  for (const style of ['cjs', 'esm', 'ts'] as const) {
+    it(`Node (${style}): AES-256-GCM helpers pass their own tests (tamper detection, AAD, rotation)`, async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sw-enc-${style}-`));
+      fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'x', private: true, ...(style === 'esm' ? { type: 'module' } : {}) }));
+      if (style === 'ts') fs.writeFileSync(path.join(dir, 'tsconfig.json'), '{"compilerOptions":{"strict":true,"module":"commonjs","target":"ES2022","esModuleInterop":true}}');
+      fs.mkdirSync(path.join(dir, 'src'));
+      const plan = planEncryptionHelper(dir, { language: 'node' });
+      const written = applyPlan(plan);
+      await assertParses(written);
+      let testFile = written.find((f) => /encryption\.test\./.test(f))!;
+      if (style === 'ts') {
+        // Type-check the generated TypeScript strictly, then run it as compiled JS.
+        const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', dir, '--outDir', path.join(dir, 'out'), '--types', 'node', '--typeRoots', path.join(__dirname, '..', '..', 'node_modules', '@types')], { encoding: 'utf8' });
+        assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
+        testFile = (fs.readdirSync(path.join(dir, 'out'), { recursive: true }) as string[]).map((f) => path.join(dir, 'out', f)).find((f) => f.endsWith('encryption.test.js'))!;
+      }
+      const run = spawnSync(process.execPath, ['--test', testFile], { cwd: dir, encoding: 'utf8' });
+      assert.equal(run.status, 0, run.stdout + run.stderr);
+      assert.match(run.stdout, /# pass 7/);
+      assert.match(run.stdout, /# fail 0/);
+    });
+  }
 });
