@@ -6,6 +6,7 @@ import { runChecklist } from '../src/checklist/run';
 import type { ChecklistResult } from '../src/checklist/evaluate';
 import { planSecurityHeaders } from '../src/fixes/headers';
 import { planEncryptionHelper } from '../src/fixes/encryption';
+import { planFingerprintCheck } from '../src/fixes/fingerprint';
 import { spawnSync } from 'node:child_process';
 import { applyPlan, planDiff, PlanConflictError } from '../src/fixes/plan';
 import { detectLanguage } from '../src/core/languages';
@@ -134,4 +135,41 @@ describe('encryption helper generator', () => {
       assert.match(run.stdout, /# fail 0/);
     });
   }
+});
+
+describe('browser fingerprint generator', () => {
+  const python = process.env.SITEWARDEN_PYTHON ?? 'python3';
+
+  it('Flask seed app: the stub is replaced, the checklist item passes, the scoring passes its tests', async function () {
+    const dir = workspace('seed-flask');
+    const before = await runChecklist([dir], { rules: allRules });
+    assert.equal(status(before.result, 'fingerprint-check'), 'fail');
+    const plan = await planFingerprintCheck(dir);
+    const written = applyPlan(plan);
+    await assertParses(written);
+    const app = fs.readFileSync(path.join(dir, 'app.py'), 'utf8');
+    assert.match(app, /result = assess_fingerprint\(data or \{\}/);
+    assert.match(app, /^from security_helpers\.fingerprint import assess_fingerprint$/m);
+    const after = await runChecklist([dir], { rules: allRules });
+    assert.equal(status(after.result, 'fingerprint-check'), 'pass');
+    assert.ok(!after.scan.findings.some((f) => f.ruleId === 'py-fingerprint-stub'));
+    assert.deepEqual((await planFingerprintCheck(dir)).changes, [], 'idempotent');
+    assert.ok(fs.existsSync(path.join(dir, 'static', 'js', 'sitewarden-fingerprint.js')));
+    const run = spawnSync(python, ['-m', 'unittest', 'discover', '-s', 'tests', '-v'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /Ran 7 tests/);
+  });
+
+  it('Express app: router registered, scoring passes its tests, collector parses', async () => {
+    const dir = workspace('generators/express-plain');
+    const plan = await planFingerprintCheck(dir);
+    const written = applyPlan(plan);
+    await assertParses(written);
+    assert.match(fs.readFileSync(path.join(dir, 'server.js'), 'utf8'), /app\.use\(fingerprintRouter\(\)\)/);
+    const run = spawnSync(process.execPath, ['--test', path.join(dir, 'security', 'fingerprint.test.js')], { cwd: dir, encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /# pass 5/);
+    const after = await runChecklist([dir], { rules: allRules });
+    assert.equal(status(after.result, 'fingerprint-check'), 'pass');
+  });
 });
