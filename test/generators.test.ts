@@ -7,6 +7,7 @@ import type { ChecklistResult } from '../src/checklist/evaluate';
 import { planSecurityHeaders } from '../src/fixes/headers';
 import { planEncryptionHelper } from '../src/fixes/encryption';
 import { planFingerprintCheck } from '../src/fixes/fingerprint';
+import { planIncidentResponse } from '../src/fixes/incident-response';
 import { spawnSync } from 'node:child_process';
 import { applyPlan, planDiff, PlanConflictError } from '../src/fixes/plan';
 import { detectLanguage } from '../src/core/languages';
@@ -171,5 +172,34 @@ describe('browser fingerprint generator', () => {
     assert.match(run.stdout, /# pass 5/);
     const after = await runChecklist([dir], { rules: allRules });
     assert.equal(status(after.result, 'fingerprint-check'), 'pass');
+  });
+});
+
+describe('incident response generator', () => {
+  it('creates a six-phase plan, SECURITY.md and a JSON security-event logger; the checklist items pass', async () => {
+    const dir = workspace('checklist/flask');
+    const before = await runChecklist([dir], { rules: allRules });
+    assert.equal(status(before.result, 'incident-response-plan'), 'fail');
+    assert.equal(status(before.result, 'security-policy'), 'fail');
+    const plan = planIncidentResponse(dir);
+    const written = applyPlan(plan);
+    await assertParses(written);
+    const after = await runChecklist([dir], { rules: allRules });
+    assert.equal(status(after.result, 'incident-response-plan'), 'pass');
+    assert.equal(status(after.result, 'security-policy'), 'pass');
+    assert.deepEqual(planIncidentResponse(dir).changes, [], 'idempotent');
+    const python = process.env.SITEWARDEN_PYTHON ?? 'python3';
+    const run = spawnSync(python, ['-c', 'import io,json,sys; sys.path.insert(0,"."); from security_helpers import security_events as s; buf=io.StringIO(); s.configure(buf); s.log_security_event("auth.login_failed", user="al", password="x"); print(buf.getvalue())'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const event = JSON.parse(run.stdout.trim());
+    assert.equal(event['event.action'], 'auth.login_failed');
+    assert.equal(event.password, '[redacted]');
+  });
+
+  it('leaves an existing SECURITY.md alone', () => {
+    const dir = workspace('checklist/django');
+    const before = fs.readFileSync(path.join(dir, 'SECURITY.md'), 'utf8');
+    applyPlan(planIncidentResponse(dir));
+    assert.equal(fs.readFileSync(path.join(dir, 'SECURITY.md'), 'utf8'), before);
   });
 });

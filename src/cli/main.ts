@@ -8,6 +8,7 @@ import { scanPaths } from '../core/scanner';
 import { SEVERITY_ORDER, severityRank, type Severity } from '../core/types';
 import { allRules } from '../rules';
 import { checklistCommand } from './checklist-command';
+import { generateCommand } from './generate-command';
 
 declare const SITEWARDEN_VERSION: string | undefined;
 const VERSION = typeof SITEWARDEN_VERSION === 'string' ? SITEWARDEN_VERSION : '0.0.0-dev';
@@ -24,6 +25,10 @@ Usage:
   sitewarden rules                       list the rules
   sitewarden checklist [PATH] [--format text|json|markdown]
                                          the security checklist of a workspace
+  sitewarden generate headers|encryption|fingerprint|incident-response [PATH]
+                    [--framework flask|django|express] [--profile production|development]
+                    [--language python|node] [--dry-run]
+                                         add secure configuration, shown as a diff first
   sitewarden --help | --version
 
 Options for scan:
@@ -148,6 +153,7 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === 'scan') return await scan(rest);
     if (cmd === 'rules') return listRules();
     if (cmd === 'checklist') return await checklistCommand(rest, (m) => new UsageError(m));
+    if (cmd === 'generate') return await generateCommand(rest, (m) => new UsageError(m));
     throw new UsageError(`unknown command "${cmd}" (try: sitewarden --help)`);
   } catch (e) {
     const msg = e instanceof UsageError || (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS') ? (e as Error).message : `fatal: ${(e as Error)?.message ?? e}`;
