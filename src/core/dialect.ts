@@ -3,7 +3,11 @@ import type { Binding, CallArgs, Semantics } from './semantics';
 
 /** The language-specific half of `Semantics`: node kinds, imports, sources and sanitizers. */
 export interface Dialect {
-  collectBindings(root: Node, add: (scope: Node, b: Binding) => void): void;
+  /** Node types that bind names (imports, assignments, defs, loops) and that open scopes. */
+  readonly bindingTypes: readonly string[];
+  readonly scopeTypes: readonly string[];
+  /** Records the bindings one node makes; `scope` is the innermost scope enclosing the node. */
+  bind(n: Node, scope: Node, add: (scope: Node, b: Binding) => void): void;
   isScope(n: Node): boolean;
   isFunction(n: Node): boolean;
   /** Strips parentheses, `await`, TS `as` / `!` and similar wrappers. */

@@ -3,6 +3,7 @@ import { isTestPath, ruleLanguageOf } from './languages';
 import { ensureLanguages, parseSync } from './parser';
 import { docsUrl, type ReportDescriptor, type Rule, type RuleContext, type Visitors } from './rule';
 import { Semantics } from './semantics';
+import { captureNodes } from './query';
 import { pythonDialect } from './python/dialect';
 import { javascriptDialect } from './javascript/dialect';
 import { parseSuppression, suppressionMatches, type SuppressionComment } from './suppressions';
@@ -31,6 +32,11 @@ export interface FileAnalysis {
   syntaxErrors: number;
 }
 
+/** Stands in for a real context when only the visitor keys of a rule are wanted. */
+const PROBE_CONTEXT = new Proxy({} as RuleContext, {
+  get: (_t, prop) => (prop === 'source' || prop === 'file' ? '' : prop === 'isTestFile' ? false : new Proxy(() => undefined, { get: () => () => undefined })),
+});
+
 const STATEMENT_PARENTS = new Set(['module', 'block', 'program', 'statement_block', 'class_body', 'switch_body', 'switch_case', 'switch_default', 'else_clause']);
 
 function rangeOf(start: Node, end: Node = start): Range {
@@ -53,32 +59,27 @@ function statementLines(node: Node, findingEndLine: number): [number, number] {
   return [n.startPosition.row, compound ? findingEndLine : n.endPosition.row];
 }
 
-function collectSuppressions(tree: Tree, lines: string[]): Map<number, SuppressionComment[]> {
+/** Suppression comments, found by a text scan for the markers, then confirmed as comment nodes. */
+function collectSuppressions(root: Node, lines: string[]): Map<number, SuppressionComment[]> {
   const byLine = new Map<number, SuppressionComment[]>();
-  const cursor = tree.walk();
-  const visit = (): void => {
-    do {
-      const type = cursor.nodeType;
-      if (type === 'comment' || type === 'html_comment') {
-        const row = cursor.startPosition.row;
-        const col = cursor.startPosition.column;
-        const text = cursor.nodeText;
-        if (text.includes('sitewarden-ignore') || text.includes('nosec')) {
-          const standalone = lines[row].slice(0, col).trim() === '';
-          const s = parseSuppression(text, row, standalone);
-          if (s) {
-            const list = byLine.get(row) ?? [];
-            list.push(s);
-            byLine.set(row, list);
-          }
-        }
-      } else if (cursor.gotoFirstChild()) {
-        visit();
-        cursor.gotoParent();
+  const seen = new Set<number>();
+  lines.forEach((line, row) => {
+    for (const marker of ['sitewarden-ignore', 'nosec']) {
+      const col = line.indexOf(marker);
+      if (col < 0) continue;
+      const node = root.descendantForPosition({ row, column: col });
+      if (!node || (node.type !== 'comment' && node.type !== 'html_comment') || seen.has(node.id)) continue;
+      seen.add(node.id);
+      const start = node.startPosition;
+      const standalone = lines[start.row].slice(0, start.column).trim() === '';
+      const s = parseSuppression(node.text, start.row, standalone);
+      if (s) {
+        const list = byLine.get(start.row) ?? [];
+        list.push(s);
+        byLine.set(start.row, list);
       }
-    } while (cursor.gotoNextSibling());
-  };
-  visit();
+    }
+  });
   return byLine;
 }
 
@@ -115,6 +116,30 @@ export class Analyzer {
     }
   }
 
+  private readonly typeCache = new Map<Rule, string[]>();
+
+  /**
+   * The node types a rule visits. Visitors are the same for every file (create() only builds
+   * closures), so they are recorded once, from a create() with a context that has no file.
+   */
+  private visitedTypes(lang: LanguageId, rules: readonly Rule[]): string[] {
+    const out: string[] = [];
+    for (const r of rules) {
+      let types = this.typeCache.get(r);
+      if (!types) {
+        try {
+          types = Object.keys(r.create(PROBE_CONTEXT)).filter((k) => k !== 'program:exit');
+        } catch {
+          types = [];
+        }
+        this.typeCache.set(r, types);
+      }
+      out.push(...types);
+    }
+    void lang;
+    return out;
+  }
+
   rulesFor(lang: LanguageId): Rule[] {
     return this.byLanguage.get(ruleLanguageOf(lang)) ?? [];
   }
@@ -142,13 +167,17 @@ export class Analyzer {
     const result: FileAnalysis = { file, language: lang, findings: [], tree, syntaxErrors: countErrors(root) };
     if (isTest && testMode === 'ignore') return result;
     const lines = text.split('\n');
-    const sem = new Semantics(root, lang === 'python' ? pythonDialect : javascriptDialect);
+    const dialect = lang === 'python' ? pythonDialect : javascriptDialect;
+    const active = rules.filter((r) => !(isTest && r.meta.skipInTests && testMode === 'demote'));
+    // One query finds every node the rules visit and every binding/scope node, in document order.
+    const types = new Set([...this.visitedTypes(lang, active), ...dialect.bindingTypes, ...dialect.scopeTypes]);
+    const nodes = captureNodes(root, types);
+    const sem = new Semantics(root, dialect, nodes);
     const raw: { rule: Rule; d: ReportDescriptor }[] = [];
 
     const dispatch = new Map<string, { rule: Rule; fn: (n: Node) => void }[]>();
     const exits: { rule: Rule; fn: () => void }[] = [];
-    for (const rule of rules) {
-      if (isTest && rule.meta.skipInTests && testMode === 'demote') continue;
+    for (const rule of active) {
       let visitors: Visitors;
       const ctx: RuleContext = {
         file,
@@ -188,26 +217,17 @@ export class Analyzer {
         opts.onRuleError?.(rule.meta.id, file, e);
       }
     };
-    if (dispatch.size > 0) {
-      const cursor = tree.walk();
-      const visit = (): void => {
-        do {
-          const handlers = dispatch.get(cursor.nodeType);
-          if (handlers) {
-            const node = cursor.currentNode;
-            for (const h of handlers) run(h.rule, () => h.fn(node));
-          }
-          if (cursor.gotoFirstChild()) {
-            visit();
-            cursor.gotoParent();
-          }
-        } while (cursor.gotoNextSibling());
-      };
-      visit();
+    // A rule whose visitors differ from what it returned when its types were recorded gets the
+    // missing node types from a second, small query.
+    const missing = [...dispatch.keys()].filter((t) => !types.has(t));
+    const all = missing.length ? [...nodes, ...captureNodes(root, missing)].sort((a, b) => a.startIndex - b.startIndex) : nodes;
+    for (const node of all) {
+      const handlers = dispatch.get(node.type);
+      if (handlers) for (const h of handlers) run(h.rule, () => h.fn(node));
     }
     for (const e of exits) run(e.rule, e.fn);
 
-    const suppressions = raw.length ? collectSuppressions(tree, lines) : new Map<number, SuppressionComment[]>();
+    const suppressions = raw.length ? collectSuppressions(root, lines) : new Map<number, SuppressionComment[]>();
     const seen = new Set<string>();
     for (const { rule, d } of raw) {
       const m = rule.meta;

@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { Dialect } from './dialect';
+import { captureNodes } from './query';
 
 /**
  * What a name is bound to at one point of the program. Built once per file by one walk;
@@ -40,14 +41,34 @@ const MAX_DEPTH = 24;
  */
 export class Semantics {
   private readonly scopes = new Map<number, Map<string, Binding[]>>();
+  private readonly scopeList: Node[] = [];
+  private readonly chainCache = new Map<number, Node[]>();
   private readonly taintCache = new Map<number, TaintInfo | null>();
   private readonly constCache = new Map<number, boolean>();
 
+  /**
+   * `captured`: nodes in document order that include every binding and scope node (the engine
+   * passes what its one query captured); without it the semantics run their own query.
+   */
   constructor(
     readonly root: Node,
     readonly dialect: Dialect,
+    captured?: readonly Node[],
   ) {
-    dialect.collectBindings(root, (scope, b) => this.addBinding(scope, b));
+    const nodes = captured ?? captureNodes(root, [...dialect.bindingTypes, ...dialect.scopeTypes]);
+    const binding = new Set(dialect.bindingTypes);
+    const scope = new Set(dialect.scopeTypes);
+    const stack: Node[] = [];
+    const add = (sc: Node, b: Binding) => this.addBinding(sc, b);
+    for (const n of nodes) {
+      while (stack.length && !(stack[stack.length - 1].startIndex <= n.startIndex && n.endIndex <= stack[stack.length - 1].endIndex)) stack.pop();
+      if (binding.has(n.type)) dialect.bind(n, stack[stack.length - 1] ?? root, add);
+      if (scope.has(n.type) && n.id !== stack[stack.length - 1]?.id) {
+        stack.push(n);
+        this.scopeList.push(n);
+      }
+    }
+    if (!this.scopeList.some((s) => s.id === root.id)) this.scopeList.unshift(root);
   }
 
   private addBinding(scope: Node, b: Binding): void {
@@ -60,10 +81,12 @@ export class Semantics {
 
   /** The enclosing scope nodes of `node`, innermost first. */
   scopeChain(node: Node): Node[] {
-    const chain: Node[] = [];
-    for (let n: Node | null = node.parent; n; n = n.parent) {
-      if (this.dialect.isScope(n)) chain.push(n);
-    }
+    const cached = this.chainCache.get(node.id);
+    if (cached) return cached;
+    const chain = this.scopeList
+      .filter((s) => s.id !== node.id && s.startIndex <= node.startIndex && node.endIndex <= s.endIndex)
+      .sort((a, b) => b.startIndex - a.startIndex || a.endIndex - b.endIndex);
+    this.chainCache.set(node.id, chain);
     return chain;
   }
 

@@ -109,79 +109,73 @@ export function isExpressHandler(fn: Node, sem: Semantics): boolean {
 }
 
 export const javascriptDialect: Dialect = {
-  collectBindings(root, add) {
-    const scopeOf = (n: Node): Node => {
-      for (let p = n.parent; p; p = p.parent) if (SCOPES.has(p.type)) return p;
-      return root;
-    };
-    const visit = (n: Node): void => {
-      switch (n.type) {
-        case 'import_statement': {
-          const src = n.childForFieldName('source');
-          const mod = src ? moduleName(stringContent(src) ?? '') : '';
-          const clause = n.namedChildren.find((c) => c?.type === 'import_clause');
-          if (clause) for (const c of clause.namedChildren) {
-            if (!c) continue;
-            if (c.type === 'identifier') add(root, { name: c.text, kind: 'import', at: c, qualified: mod });
-            else if (c.type === 'namespace_import') {
-              const id = c.namedChildren[0];
-              if (id) add(root, { name: id.text, kind: 'import', at: id, qualified: mod });
-            } else if (c.type === 'named_imports') {
-              for (const s of c.namedChildren) {
-                if (s?.type !== 'import_specifier') continue;
-                const name = s.childForFieldName('name');
-                const alias = s.childForFieldName('alias') ?? name;
-                if (name && alias) add(root, { name: alias.text, kind: 'import', at: alias, qualified: name.text === 'default' ? mod : `${mod}.${name.text}` });
-              }
+  bindingTypes: ['import_statement', 'variable_declarator', 'assignment_expression', 'augmented_assignment_expression', 'for_in_statement', 'catch_clause', 'function_declaration', 'generator_function_declaration', 'class_declaration', ...FUNCTIONS],
+  scopeTypes: [...SCOPES],
+  bind(n, scope, add) {
+    switch (n.type) {
+      case 'import_statement': {
+        const src = n.childForFieldName('source');
+        const mod = src ? moduleName(stringContent(src) ?? '') : '';
+        const clause = n.namedChildren.find((c) => c?.type === 'import_clause');
+        if (clause) for (const c of clause.namedChildren) {
+          if (!c) continue;
+          if (c.type === 'identifier') add(scope, { name: c.text, kind: 'import', at: c, qualified: mod });
+          else if (c.type === 'namespace_import') {
+            const id = c.namedChildren[0];
+            if (id) add(scope, { name: id.text, kind: 'import', at: id, qualified: mod });
+          } else if (c.type === 'named_imports') {
+            for (const s of c.namedChildren) {
+              if (s?.type !== 'import_specifier') continue;
+              const name = s.childForFieldName('name');
+              const alias = s.childForFieldName('alias') ?? name;
+              if (name && alias) add(scope, { name: alias.text, kind: 'import', at: alias, qualified: name.text === 'default' ? mod : `${mod}.${name.text}` });
             }
           }
-          break;
         }
-        case 'variable_declarator': {
-          const name = n.childForFieldName('name');
-          const value = n.childForFieldName('value') ?? undefined;
-          if (name?.type === 'identifier') add(scopeOf(n), { name: name.text, kind: 'assign', at: name, value });
-          else if (name) patternIdentifiers(name, value, (id, member) => add(scopeOf(n), { name: id.text, kind: 'destructure', at: id, value, member }));
-          break;
-        }
-        case 'assignment_expression': {
-          const left = n.childForFieldName('left');
-          const right = n.childForFieldName('right') ?? undefined;
-          if (left?.type === 'identifier') add(scopeOf(n), { name: left.text, kind: 'assign', at: left, value: right });
-          break;
-        }
-        case 'augmented_assignment_expression': {
-          const left = n.childForFieldName('left');
-          if (left?.type === 'identifier') add(scopeOf(n), { name: left.text, kind: 'assign', at: left, value: n });
-          break;
-        }
-        case 'for_in_statement': {
-          const left = n.childForFieldName('left');
-          const right = n.childForFieldName('right') ?? undefined;
-          if (left) patternIdentifiers(left, right, (id) => add(scopeOf(n), { name: id.text, kind: 'loop', at: id, value: right }));
-          break;
-        }
-        case 'catch_clause': {
-          const p = n.childForFieldName('parameter');
-          if (p?.type === 'identifier') add(n.parent ? scopeOf(n) : root, { name: p.text, kind: 'param', at: p });
-          break;
-        }
-        case 'function_declaration':
-        case 'generator_function_declaration':
-        case 'class_declaration': {
-          const name = n.childForFieldName('name');
-          if (name) add(scopeOf(n), { name: name.text, kind: 'function', at: name, value: n });
-          break;
-        }
+        break;
       }
-      if (FUNCTIONS.has(n.type)) {
-        for (const p of paramPatterns(n)) {
-          patternIdentifiers(p, undefined, (id, member) => add(n, { name: id.text, kind: 'param', at: id, fn: n, member }));
-        }
+      case 'variable_declarator': {
+        const name = n.childForFieldName('name');
+        const value = n.childForFieldName('value') ?? undefined;
+        if (name?.type === 'identifier') add(scope, { name: name.text, kind: 'assign', at: name, value });
+        else if (name) patternIdentifiers(name, value, (id, member) => add(scope, { name: id.text, kind: 'destructure', at: id, value, member }));
+        break;
       }
-      for (const c of n.namedChildren) if (c) visit(c);
-    };
-    visit(root);
+      case 'assignment_expression': {
+        const left = n.childForFieldName('left');
+        const right = n.childForFieldName('right') ?? undefined;
+        if (left?.type === 'identifier') add(scope, { name: left.text, kind: 'assign', at: left, value: right });
+        break;
+      }
+      case 'augmented_assignment_expression': {
+        const left = n.childForFieldName('left');
+        if (left?.type === 'identifier') add(scope, { name: left.text, kind: 'assign', at: left, value: n });
+        break;
+      }
+      case 'for_in_statement': {
+        const left = n.childForFieldName('left');
+        const right = n.childForFieldName('right') ?? undefined;
+        if (left) patternIdentifiers(left, right, (id) => add(scope, { name: id.text, kind: 'loop', at: id, value: right }));
+        break;
+      }
+      case 'catch_clause': {
+        const p = n.childForFieldName('parameter');
+        if (p?.type === 'identifier') add(scope, { name: p.text, kind: 'param', at: p });
+        break;
+      }
+      case 'function_declaration':
+      case 'generator_function_declaration':
+      case 'class_declaration': {
+        const name = n.childForFieldName('name');
+        if (name) add(scope, { name: name.text, kind: 'function', at: name, value: n });
+        break;
+      }
+    }
+    if (FUNCTIONS.has(n.type)) {
+      for (const p of paramPatterns(n)) {
+        patternIdentifiers(p, undefined, (id, member) => add(n, { name: id.text, kind: 'param', at: id, fn: n, member }));
+      }
+    }
   },
   isScope: (n) => SCOPES.has(n.type),
   isFunction: (n) => FUNCTIONS.has(n.type),

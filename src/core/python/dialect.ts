@@ -70,106 +70,100 @@ export function decoratorsOf(fn: Node): Node[] {
 }
 
 export const pythonDialect: Dialect = {
-  collectBindings(root, add) {
-    const scopeOf = (n: Node): Node => {
-      for (let p = n.parent; p; p = p.parent) if (SCOPES.has(p.type)) return p;
-      return root;
-    };
-    const visit = (n: Node): void => {
-      switch (n.type) {
-        case 'import_statement':
-          for (const c of n.namedChildren) {
-            if (!c) continue;
-            if (c.type === 'dotted_name') {
-              const first = c.namedChildren[0];
-              if (first) add(scopeOf(n), { name: first.text, kind: 'import', at: first, qualified: first.text });
-            } else if (c.type === 'aliased_import') {
-              const name = c.childForFieldName('name');
-              const alias = c.childForFieldName('alias');
-              if (name && alias) add(scopeOf(n), { name: alias.text, kind: 'import', at: alias, qualified: dotted(name) });
-            }
+  bindingTypes: ['import_statement', 'import_from_statement', 'assignment', 'augmented_assignment', 'named_expression', 'for_statement', 'for_in_clause', 'as_pattern', 'function_definition', 'lambda', 'class_definition'],
+  scopeTypes: [...SCOPES],
+  bind(n, scope, add) {
+    switch (n.type) {
+      case 'import_statement':
+        for (const c of n.namedChildren) {
+          if (!c) continue;
+          if (c.type === 'dotted_name') {
+            const first = c.namedChildren[0];
+            if (first) add(scope, { name: first.text, kind: 'import', at: first, qualified: first.text });
+          } else if (c.type === 'aliased_import') {
+            const name = c.childForFieldName('name');
+            const alias = c.childForFieldName('alias');
+            if (name && alias) add(scope, { name: alias.text, kind: 'import', at: alias, qualified: dotted(name) });
           }
-          break;
-        case 'import_from_statement': {
-          const mod = n.childForFieldName('module_name');
-          const base = mod ? dotted(mod) : '';
-          for (const c of n.childrenForFieldName('name')) {
-            if (!c) continue;
-            if (c.type === 'dotted_name') add(scopeOf(n), { name: c.text, kind: 'import', at: c, qualified: `${base}.${dotted(c)}` });
-            else if (c.type === 'aliased_import') {
-              const name = c.childForFieldName('name');
-              const alias = c.childForFieldName('alias');
-              if (name && alias) add(scopeOf(n), { name: alias.text, kind: 'import', at: alias, qualified: `${base}.${dotted(name)}` });
-            }
+        }
+        break;
+      case 'import_from_statement': {
+        const mod = n.childForFieldName('module_name');
+        const base = mod ? dotted(mod) : '';
+        for (const c of n.childrenForFieldName('name')) {
+          if (!c) continue;
+          if (c.type === 'dotted_name') add(scope, { name: c.text, kind: 'import', at: c, qualified: `${base}.${dotted(c)}` });
+          else if (c.type === 'aliased_import') {
+            const name = c.childForFieldName('name');
+            const alias = c.childForFieldName('alias');
+            if (name && alias) add(scope, { name: alias.text, kind: 'import', at: alias, qualified: `${base}.${dotted(name)}` });
           }
-          break;
         }
-        case 'assignment': {
-          const left = n.childForFieldName('left');
-          const right = n.childForFieldName('right');
-          if (left?.type === 'identifier') add(scopeOf(n), { name: left.text, kind: 'assign', at: left, value: right ?? undefined });
-          else if (left) {
-            // Tuple unpacking: pair up when both sides are tuples, else each name gets a part of the value.
-            const names = identifiersIn(left);
-            const rightItems = right && (right.type === 'tuple' || right.type === 'expression_list' || right.type === 'list') ? right.namedChildren : undefined;
-            names.forEach((id, i) => {
-              const v = rightItems && rightItems.length === names.length ? rightItems[i] : right;
-              add(scopeOf(n), { name: id.text, kind: rightItems ? 'assign' : 'destructure', at: id, value: v ?? undefined });
-            });
-          }
-          break;
-        }
-        case 'augmented_assignment': {
-          const left = n.childForFieldName('left');
-          if (left?.type === 'identifier') add(scopeOf(n), { name: left.text, kind: 'assign', at: left, value: n });
-          break;
-        }
-        case 'named_expression': {
-          const name = n.childForFieldName('name');
-          const value = n.childForFieldName('value');
-          if (name) add(scopeOf(n), { name: name.text, kind: 'assign', at: name, value: value ?? undefined });
-          break;
-        }
-        case 'for_statement':
-        case 'for_in_clause': {
-          const left = n.childForFieldName('left');
-          const right = n.childForFieldName('right');
-          if (left) for (const id of identifiersIn(left)) add(scopeOf(n), { name: id.text, kind: 'loop', at: id, value: right ?? undefined });
-          break;
-        }
-        case 'as_pattern': {
-          const target = n.namedChildren.find((c) => c?.type === 'as_pattern_target');
-          const value = n.namedChildren[0];
-          if (target) for (const id of identifiersIn(target)) add(scopeOf(n), { name: id.text, kind: 'assign', at: id, value: value ?? undefined });
-          break;
-        }
-        case 'function_definition': {
-          const name = n.childForFieldName('name');
-          if (name) add(scopeOf(n), { name: name.text, kind: 'function', at: name, value: n });
-          const params = n.childForFieldName('parameters');
-          if (params) for (const p of params.namedChildren) {
-            const id = p && paramIdentifier(p);
-            if (id) add(n, { name: id.text, kind: 'param', at: id, fn: n });
-          }
-          break;
-        }
-        case 'lambda': {
-          const params = n.childForFieldName('parameters');
-          if (params) for (const p of params.namedChildren) {
-            const id = p && paramIdentifier(p);
-            if (id) add(n, { name: id.text, kind: 'param', at: id, fn: n });
-          }
-          break;
-        }
-        case 'class_definition': {
-          const name = n.childForFieldName('name');
-          if (name) add(scopeOf(n), { name: name.text, kind: 'function', at: name, value: n });
-          break;
-        }
+        break;
       }
-      for (const c of n.namedChildren) if (c) visit(c);
-    };
-    visit(root);
+      case 'assignment': {
+        const left = n.childForFieldName('left');
+        const right = n.childForFieldName('right');
+        if (left?.type === 'identifier') add(scope, { name: left.text, kind: 'assign', at: left, value: right ?? undefined });
+        else if (left) {
+          // Tuple unpacking: pair up when both sides are tuples, else each name gets a part of the value.
+          const names = identifiersIn(left);
+          const rightItems = right && (right.type === 'tuple' || right.type === 'expression_list' || right.type === 'list') ? right.namedChildren : undefined;
+          names.forEach((id, i) => {
+            const v = rightItems && rightItems.length === names.length ? rightItems[i] : right;
+            add(scope, { name: id.text, kind: rightItems ? 'assign' : 'destructure', at: id, value: v ?? undefined });
+          });
+        }
+        break;
+      }
+      case 'augmented_assignment': {
+        const left = n.childForFieldName('left');
+        if (left?.type === 'identifier') add(scope, { name: left.text, kind: 'assign', at: left, value: n });
+        break;
+      }
+      case 'named_expression': {
+        const name = n.childForFieldName('name');
+        const value = n.childForFieldName('value');
+        if (name) add(scope, { name: name.text, kind: 'assign', at: name, value: value ?? undefined });
+        break;
+      }
+      case 'for_statement':
+      case 'for_in_clause': {
+        const left = n.childForFieldName('left');
+        const right = n.childForFieldName('right');
+        if (left) for (const id of identifiersIn(left)) add(scope, { name: id.text, kind: 'loop', at: id, value: right ?? undefined });
+        break;
+      }
+      case 'as_pattern': {
+        const target = n.namedChildren.find((c) => c?.type === 'as_pattern_target');
+        const value = n.namedChildren[0];
+        if (target) for (const id of identifiersIn(target)) add(scope, { name: id.text, kind: 'assign', at: id, value: value ?? undefined });
+        break;
+      }
+      case 'function_definition': {
+        const name = n.childForFieldName('name');
+        if (name) add(scope, { name: name.text, kind: 'function', at: name, value: n });
+        const params = n.childForFieldName('parameters');
+        if (params) for (const p of params.namedChildren) {
+          const id = p && paramIdentifier(p);
+          if (id) add(n, { name: id.text, kind: 'param', at: id, fn: n });
+        }
+        break;
+      }
+      case 'lambda': {
+        const params = n.childForFieldName('parameters');
+        if (params) for (const p of params.namedChildren) {
+          const id = p && paramIdentifier(p);
+          if (id) add(n, { name: id.text, kind: 'param', at: id, fn: n });
+        }
+        break;
+      }
+      case 'class_definition': {
+        const name = n.childForFieldName('name');
+        if (name) add(scope, { name: name.text, kind: 'function', at: name, value: n });
+        break;
+      }
+    }
   },
   isScope: (n) => SCOPES.has(n.type),
   isFunction: (n) => FUNCTIONS.has(n.type),

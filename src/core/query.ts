@@ -1,0 +1,25 @@
+import { Query, type Language, type Node } from 'web-tree-sitter';
+
+const cache = new WeakMap<Language, Map<string, Query>>();
+
+/**
+ * A compiled query matching every node of the given types, cached per language and type set.
+ * Matching runs inside the WebAssembly module, which is much faster than walking the tree
+ * from JavaScript; captures come back in document order.
+ */
+export function nodeTypeQuery(language: Language, types: Iterable<string>): Query {
+  const known = [...new Set(types)].filter((t) => language.idForNodeType(t, true) !== null).sort();
+  const key = known.join(' ');
+  let perLang = cache.get(language);
+  if (!perLang) cache.set(language, (perLang = new Map()));
+  let q = perLang.get(key);
+  if (!q) {
+    q = new Query(language, known.length ? `[${known.map((t) => `(${t})`).join(' ')}] @n` : '(ERROR) @n');
+    perLang.set(key, q);
+  }
+  return q;
+}
+
+export function captureNodes(root: Node, types: Iterable<string>): Node[] {
+  return nodeTypeQuery(root.tree.language, types).captures(root).map((c) => c.node);
+}
