@@ -242,7 +242,7 @@ export class Analyzer {
         title: m.title,
         message: d.message ?? m.message,
         severity,
-        confidence: d.confidence ?? m.confidence,
+        confidence: d.confidence ?? (d.source ? 'high' : m.confidence),
         cwe: m.cwe,
         owasp: m.owasp,
         file,
@@ -251,7 +251,9 @@ export class Analyzer {
         docsUrl: docsUrl(m.id),
       };
       if (d.fix) finding.fix = d.fix;
-      if (d.related) finding.related = d.related;
+      const related = [...(d.related ?? [])];
+      if (d.source && d.source.id !== d.node.id) related.push({ message: `untrusted input enters here: ${d.source.text.slice(0, 60)}`, range: rangeOf(d.source) });
+      if (related.length) finding.related = related;
       if (isTest && testMode === 'demote') finding.inTestCode = true;
       const [from, to] = statementLines(d.node, range.end.line);
       for (let line = from - 1; line <= to && !finding.suppression; line++) {

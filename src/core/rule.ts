@@ -61,6 +61,11 @@ export interface ReportDescriptor {
   related?: RelatedLocation[];
   /** End of the flagged range, when it differs from `node`'s. */
   endNode?: Node;
+  /**
+   * Where untrusted data enters (from `sem.taint(x)?.source`): shown as related information
+   * ("request data enters here"), and it raises confidence to high unless `confidence` is given.
+   */
+  source?: Node;
 }
 
 export interface RuleContext {
