@@ -1,0 +1,32 @@
+/**
+ * `npm run fuzz`: a long fuzzing run (default 12,500 inputs per property, 100,000 in all) and the
+ * regex probe, with figures printed and written to test-output/fuzz.json.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runFuzz } from '../test/fuzz/harness';
+import { findRegexes, probe } from '../test/fuzz/regex-probe';
+
+async function main(): Promise<void> {
+  const perProperty = Number(process.argv[2] ?? 12500);
+  const started = Date.now();
+  let stats;
+  let crashed: string | undefined;
+  try {
+    stats = await runFuzz(perProperty);
+  } catch (e) {
+    crashed = (e as Error).message;
+  }
+  const regexes = (await findRegexes()).map(probe).sort((a, b) => b.worstMs - a.worstMs);
+  const total = stats?.reduce((a, s) => a + s.runs, 0) ?? 0;
+  for (const s of stats ?? []) {
+    console.log(`${s.property.padEnd(34)} ${String(s.runs).padStart(7)} inputs  ${s.failures.length} failures  slowest ${s.slowest.ms.toFixed(1)} ms`);
+  }
+  console.log(`regex probe: ${regexes.length} expressions, slowest ${regexes[0]?.worstMs.toFixed(1)} ms (${regexes[0]?.file}:${regexes[0]?.line})`);
+  console.log(`${total} inputs in ${((Date.now() - started) / 1000).toFixed(0)} s${crashed ? `; FAILED: ${crashed}` : ', 0 crashes'}`);
+  fs.mkdirSync(path.join(__dirname, '..', '..', 'test-output'), { recursive: true });
+  fs.writeFileSync(path.join(__dirname, '..', '..', 'test-output', 'fuzz.json'), JSON.stringify({ total, stats, regexes: regexes.slice(0, 20), crashed }, null, 2));
+  process.exitCode = crashed || regexes.some((r) => r.worstMs > 100) ? 1 : 0;
+}
+
+void main();
