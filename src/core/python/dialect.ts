@@ -272,7 +272,7 @@ export const pythonDialect: Dialect = {
     return false;
   },
   hasAugmentedConcat(ident, bindings) {
-    return bindings.some((b) => b.value?.type === 'augmented_assignment' && b.value.childForFieldName('operator')?.text === '+=' && b.at.parent === b.value) && ident.type === 'identifier';
+    return bindings.some((b) => b.value?.type === 'augmented_assignment' && b.value.childForFieldName('operator')?.text === '+=' && b.at.parent?.id === b.value.id) && ident.type === 'identifier';
   },
   isTaintSource(n, sem) {
     if (n.type === 'attribute') {
