@@ -1,4 +1,16 @@
 import type { Rule } from '../../core/rule';
+import templateInjection from './template-injection';
+import markSafe from './mark-safe';
+import reflectedXss from './reflected-xss';
+import openRedirect from './open-redirect';
+import weakCipher from './weak-cipher';
+import insecureRandom from './insecure-random';
+import hardcodedSecret from './hardcoded-secret';
+import tlsVerifyDisabled from './tls-verify-disabled';
+import jwtMisuse from './jwt-misuse';
+import djangoDebug from './django-debug';
+import insecureCookie from './insecure-cookie';
+import csrfDisabled from './csrf-disabled';
 import fingerprintStub from './fingerprint-stub';
 import flaskDebug from './flask-debug';
 import weakHash from './weak-hash';
@@ -7,4 +19,4 @@ import commandInjection from './command-injection';
 import codeInjection from './code-injection';
 import unsafeDeserialization from './unsafe-deserialization';
 
-export const pythonRules: Rule[] = [fingerprintStub, flaskDebug, weakHash, sqlInjection, commandInjection, codeInjection, unsafeDeserialization];
+export const pythonRules: Rule[] = [fingerprintStub, flaskDebug, weakHash, sqlInjection, commandInjection, codeInjection, unsafeDeserialization, templateInjection, markSafe, reflectedXss, openRedirect, weakCipher, insecureRandom, hardcodedSecret, tlsVerifyDisabled, jwtMisuse, djangoDebug, insecureCookie, csrfDisabled];

@@ -1,0 +1,66 @@
+import type { Node } from 'web-tree-sitter';
+import { OWASP, type Rule } from '../../core/rule';
+
+const MARKERS = new Set([
+  'markupsafe.Markup', 'flask.Markup', 'jinja2.Markup', 'django.utils.safestring.mark_safe', 'django.utils.safestring.SafeString',
+  'django.utils.safestring.SafeText', 'django.utils.html.mark_safe',
+]);
+
+const rule: Rule = {
+  meta: {
+    id: 'py-mark-safe',
+    title: 'Non-constant HTML marked safe (Markup, mark_safe, format_html misuse)',
+    language: 'python',
+    family: 'xss',
+    severity: 'medium',
+    confidence: 'medium',
+    cwe: ['CWE-79'],
+    owasp: [OWASP.A03],
+    bandit: ['B308', 'B703', 'B704'],
+    message: 'Text marked safe is inserted into pages without escaping: escape the parts (format_html, Markup.format) instead.',
+    docs: {
+      whatItDoes: 'Finds `Markup(...)`, `mark_safe(...)`, `SafeString(...)` applied to text built at run time or coming from a request, and `format_html` given a pre-built string instead of a format string with arguments.',
+      whyBad: 'Marking text safe turns autoescaping off for it. If any part comes from a user, they can inject `<script>` into every page that shows it (stored or reflected XSS).',
+      example: 'bio = mark_safe(f"<p>{user.bio}</p>")',
+      useInstead: 'from django.utils.html import format_html\nbio = format_html("<p>{}</p>", user.bio)\n# Flask/Jinja: Markup("<p>{}</p>").format(user.bio)',
+      references: ['https://cwe.mitre.org/data/definitions/79.html', 'https://docs.djangoproject.com/en/stable/ref/utils/#django.utils.html.format_html'],
+    },
+  },
+  create(ctx) {
+    const { sem } = ctx;
+    return {
+      call(node: Node) {
+        const name = sem.calleeName(node);
+        if (!name) return;
+        const arg = sem.arg(node, 0);
+        if (!arg) return;
+        if (MARKERS.has(name)) {
+          if (sem.isConstant(arg)) return;
+          const taint = sem.taint(arg);
+          if (!taint && !sem.isBuiltStringDeep(arg) && sem.dialect.unwrap(arg).type !== 'identifier' && sem.dialect.unwrap(arg).type !== 'attribute' && sem.dialect.unwrap(arg).type !== 'subscript') return;
+          ctx.report({ node, source: taint?.source });
+          return;
+        }
+        if (name === 'django.utils.html.format_html' && sem.isBuiltString(arg)) {
+          ctx.report({ node, message: 'format_html escapes its arguments, not its format string: pass values as arguments, not formatted in.' });
+        }
+      },
+    };
+  },
+  tests: {
+    valid: [
+      'from django.utils.safestring import mark_safe\nICON = mark_safe("<i class=\'icon\'></i>")',
+      'from django.utils.html import format_html\nformat_html("<b>{}</b>", name)',
+      'from markupsafe import Markup\nMarkup("<p>{}</p>").format(text)',
+      '# mark_safe(user_input) is dangerous\nnote = "Markup(x)"',
+    ],
+    invalid: [
+      { code: 'from django.utils.safestring import mark_safe\ndef bio(user):\n    return mark_safe(f"<p>{user.bio}</p>")', errors: [3] },
+      { code: 'from markupsafe import Markup\nfrom flask import request\nMarkup(request.args["q"])', errors: [3] },
+      { code: 'from django.utils.html import format_html\nformat_html("<b>%s</b>" % name)', errors: [2] },
+      { code: 'from django.utils.safestring import mark_safe\ndef render(comment):\n    return mark_safe(comment.text)', errors: [3] },
+    ],
+  },
+};
+
+export default rule;
