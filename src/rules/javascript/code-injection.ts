@@ -1,0 +1,58 @@
+import type { Node } from 'web-tree-sitter';
+import { OWASP, type Rule } from '../../core/rule';
+
+const VM = new Set(['vm.runInContext', 'vm.runInNewContext', 'vm.runInThisContext', 'vm.Script', 'vm.compileFunction']);
+
+const rule: Rule = {
+  meta: {
+    id: 'js-code-injection',
+    title: 'eval, Function, vm or string timers on non-constant input',
+    language: 'javascript',
+    family: 'injection',
+    severity: 'high',
+    confidence: 'medium',
+    cwe: ['CWE-94', 'CWE-95'],
+    owasp: [OWASP.A03],
+    message: 'This runs text as JavaScript: parse data (JSON.parse) or look functions up in a fixed map instead.',
+    docs: {
+      whatItDoes: 'Finds `eval`, `new Function` / `Function()`, `vm.runIn*Context` / `vm.Script`, and `setTimeout`/`setInterval` given a string, when the code is not a constant.',
+      whyBad: 'Evaluated text runs with the full rights of the page or the server process. Request data reaching it is remote code execution on the server, or XSS in the browser.',
+      example: "const result = eval(req.query.expr);",
+      useInstead: "const data = JSON.parse(text);\n// for formulas, use a small parser or an expression library with no access to globals",
+      references: ['https://cwe.mitre.org/data/definitions/95.html', 'https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/eval#never_use_direct_eval!'],
+    },
+  },
+  create(ctx) {
+    const { sem } = ctx;
+    const check = (node: Node) => {
+      const name = sem.calleeName(node);
+      if (!name) return;
+      const code = name === 'Function' || name === 'window.Function' ? sem.args(node).positional.at(-1) : sem.arg(node, 0);
+      if (!code) return;
+      if (name === 'eval' || name === 'window.eval' || name === 'Function' || VM.has(name)) {
+        if (sem.resolve(sem.dialect.unwrap(sem.dialect.callee(node)!))?.kind === 'function') return;
+        if (sem.isConstant(code)) return;
+        ctx.report({ node, source: sem.taint(code)?.source });
+        return;
+      }
+      if (name === 'setTimeout' || name === 'setInterval' || name === 'window.setTimeout' || name === 'window.setInterval') {
+        const c = sem.dialect.unwrap(code);
+        if (/function|arrow_function|identifier|member_expression/.test(c.type) && !sem.isBuiltStringDeep(c) && !sem.taint(c)) return;
+        if (sem.isConstant(c) && !(c.type === 'string' || c.type === 'template_string')) return;
+        if (c.type === 'string' || sem.isBuiltStringDeep(c) || sem.taint(c)) ctx.report({ node, message: `${name} with a string evaluates it like eval: pass a function.`, source: sem.taint(c)?.source });
+      }
+    };
+    return { call_expression: check, new_expression: check };
+  },
+  tests: {
+    valid: ["eval('1 + 1');", 'setTimeout(() => tick(), 100);', 'setInterval(refresh, 1000);', "// eval(x) is bad\nconst s = 'eval(x)';", 'const data = JSON.parse(body);', "const vm = require('vm');\nvm.runInNewContext('1 + 1', {});"],
+    invalid: [
+      { code: "app.get('/calc', (req, res) => {\n  res.send(String(eval(req.query.expr)));\n});", errors: [2] },
+      { code: 'const fn = new Function("a", "return a + " + suffix);', errors: [1] },
+      { code: "const vm = require('vm');\nvm.runInNewContext(code, sandbox);", errors: [2] },
+      { code: "setTimeout('update(' + id + ')', 50);", errors: [1] },
+    ],
+  },
+};
+
+export default rule;

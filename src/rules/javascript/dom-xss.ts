@@ -1,0 +1,88 @@
+import type { Node } from 'web-tree-sitter';
+import { OWASP, type Rule } from '../../core/rule';
+
+const HTML_PROPS = new Set(['innerHTML', 'outerHTML']);
+const SANITIZED = /DOMPurify\.sanitize|sanitizeHtml|sanitize\(|xss\(|escapeHtml|escape\(/;
+
+const rule: Rule = {
+  meta: {
+    id: 'js-dom-xss',
+    title: 'Non-constant HTML written into the page (innerHTML, document.write, dangerouslySetInnerHTML)',
+    language: 'javascript',
+    family: 'xss',
+    severity: 'high',
+    confidence: 'medium',
+    cwe: ['CWE-79'],
+    owasp: [OWASP.A03],
+    message: 'Non-constant HTML is written into the page: use textContent, or sanitise with DOMPurify.',
+    docs: {
+      whatItDoes: 'Finds assignments to `innerHTML`/`outerHTML`, `insertAdjacentHTML`, `document.write`/`writeln`, jQuery `.html()` with request or URL data, and React `dangerouslySetInnerHTML`, when the HTML is not a constant and is not passed through a sanitiser.',
+      whyBad: 'HTML assigned this way is parsed and its event handlers run: `<img src=x onerror=...>` in a name or a URL fragment executes script in the user\'s session (DOM-based XSS).',
+      example: "el.innerHTML = '<b>' + location.hash.slice(1) + '</b>';",
+      useInstead: "el.textContent = location.hash.slice(1);\n// when HTML is really needed: el.innerHTML = DOMPurify.sanitize(html);",
+      references: ['https://cwe.mitre.org/data/definitions/79.html', 'https://cheatsheetseries.owasp.org/cheatsheets/DOM_based_XSS_Prevention_Cheat_Sheet.html'],
+    },
+  },
+  create(ctx) {
+    const { sem } = ctx;
+    const risky = (v: Node): boolean => !sem.isConstant(v) && !SANITIZED.test(v.text) && !SANITIZED.test(sem.deref(v).text);
+    return {
+      assignment_expression(node: Node) {
+        const left = node.childForFieldName('left');
+        const right = node.childForFieldName('right');
+        if (left?.type !== 'member_expression' || !right) return;
+        const prop = left.childForFieldName('property')?.text;
+        if (!prop || !HTML_PROPS.has(prop) || !risky(right)) return;
+        const t = sem.taint(right);
+        const plainValue = sem.dialect.unwrap(right);
+        // A variable of unknown origin (a template rendered elsewhere) is only reported when it is built here.
+        if (!t && !sem.isBuiltStringDeep(right) && plainValue.type !== 'member_expression' && plainValue.type !== 'call_expression') return;
+        ctx.report({ node, source: t?.source });
+      },
+      call_expression(node: Node) {
+        const name = sem.calleeName(node) ?? '';
+        const m = sem.methodName(node);
+        const arg = m === 'insertAdjacentHTML' ? sem.arg(node, 1) : sem.arg(node, 0);
+        if (!arg) return;
+        if (name === 'document.write' || name === 'document.writeln' || m === 'insertAdjacentHTML') {
+          if (risky(arg)) ctx.report({ node, source: sem.taint(arg)?.source });
+          return;
+        }
+        if ((m === 'html' || m === 'append' || m === 'prepend' || m === 'after' || m === 'before') && /^\$|^jQuery/.test(sem.receiver(node)?.text ?? '')) {
+          const t = sem.taint(arg);
+          if (t && risky(arg)) ctx.report({ node, source: t.source, message: 'URL or request data is inserted as HTML with jQuery: use .text() or sanitise it.' });
+        }
+      },
+      jsx_attribute(node: Node) {
+        if (node.namedChildren[0]?.text !== 'dangerouslySetInnerHTML') return;
+        const value = node.namedChildren[1];
+        const m = value && /__html\s*:\s*([\s\S]*?)\s*\}\s*\}?$/.exec(value.text);
+        if (!m || SANITIZED.test(m[1]) || /^(['"])[^'"]*\1$/.test(m[1].trim())) return;
+        const pair = value ? value.descendantsOfType('pair').find((p) => p?.childForFieldName('key')?.text === '__html') : undefined;
+        const v = pair?.childForFieldName('value');
+        if (v && sem.isConstant(v)) return;
+        ctx.report({ node, source: v ? sem.taint(v)?.source : undefined, message: 'dangerouslySetInnerHTML with unsanitised content: render text, or pass it through DOMPurify.sanitize.' });
+      },
+    };
+  },
+  tests: {
+    valid: [
+      "el.textContent = location.hash;",
+      "el.innerHTML = '<b>static</b>';",
+      "el.innerHTML = DOMPurify.sanitize(userHtml);",
+      "// el.innerHTML = x is dangerous\nconst s = 'innerHTML';",
+      { code: 'const A = () => <div dangerouslySetInnerHTML={{ __html: DOMPurify.sanitize(html) }} />;', filename: 'a.tsx' },
+      "el.innerHTML = rendered;",
+    ],
+    invalid: [
+      { code: "el.innerHTML = '<b>' + location.hash.slice(1) + '</b>';", errors: [1] },
+      { code: 'list.innerHTML = `<li>${item.name}</li>`;', errors: [1] },
+      { code: "document.write('<p>' + document.referrer + '</p>');", errors: [1] },
+      { code: "el.insertAdjacentHTML('beforeend', `<span>${msg}</span>`);", errors: [1] },
+      { code: 'const C = ({ bio }) => <div dangerouslySetInnerHTML={{ __html: bio }} />;', filename: 'c.tsx', errors: [1] },
+      { code: "$('#out').html(new URLSearchParams(location.search).get('q'));", filename: 'x.js', errors: [1] },
+    ],
+  },
+};
+
+export default rule;
