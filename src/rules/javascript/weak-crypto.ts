@@ -1,0 +1,90 @@
+import type { Node } from 'web-tree-sitter';
+import { OWASP, type Rule } from '../../core/rule';
+
+const WEAK_HASH = /^(md2|md4|md5|sha1|sha-1|ripemd160|rmd160)$/i;
+const WEAK_CIPHER = /^(des|des-.*|des3|3des|rc2.*|rc4.*|bf|bf-.*|blowfish.*|cast.*|idea.*|seed.*|.*-ecb|id-aes\d+-wrap)$/i;
+/** Digests for ETags, cache keys and checksums are not security uses. */
+const NON_SECURITY = /etag|cache|checksum|fingerprint|dedup|gravatar|filename|content[-_]?hash|integrity/i;
+
+const rule: Rule = {
+  meta: {
+    id: 'js-weak-crypto',
+    title: 'Weak hash or cipher in node:crypto (MD5, SHA-1, DES, RC4, ECB, createCipher)',
+    language: 'javascript',
+    family: 'crypto',
+    severity: 'medium',
+    confidence: 'high',
+    cwe: ['CWE-327', 'CWE-328', 'CWE-916'],
+    owasp: [OWASP.A02],
+    message: 'This algorithm is broken for security use: use SHA-256 (passwords: scrypt/argon2/bcrypt) or AES-256-GCM.',
+    docs: {
+      whatItDoes: 'Finds `crypto.createHash`/`createHmac` with MD5 or SHA-1 (except for ETags, cache keys and checksums), `createCipher`/`createDecipher` (no IV, MD5 key derivation), `createCipheriv` with DES, RC4, Blowfish or an ECB mode, a constant IV, and `pseudoRandomBytes`.',
+      whyBad: 'MD5 and SHA-1 collide cheaply and are far too fast for passwords; DES and RC4 are broken; ECB leaks patterns; `createCipher` derives the key with one MD5 round and reuses the IV; a constant IV repeats keystreams.',
+      example: "const hash = crypto.createHash('md5').update(password).digest('hex');",
+      useInstead: "const hash = await argon2.hash(password);           // passwords\nconst digest = crypto.createHash('sha256').update(data).digest('hex');\n// encryption: run \"SiteWarden: Add Encryption Helper\" (AES-256-GCM)",
+      references: ['https://cwe.mitre.org/data/definitions/327.html', 'https://nodejs.org/api/crypto.html'],
+    },
+  },
+  create(ctx) {
+    const { sem } = ctx;
+    return {
+      call_expression(node: Node) {
+        const name = sem.calleeName(node);
+        if (!name || !/^crypto\./.test(name)) return;
+        const fn = name.slice('crypto.'.length);
+        if (fn === 'createHash' || fn === 'createHmac') {
+          const algo = sem.stringValue(sem.arg(node, 0));
+          if (!algo || !WEAK_HASH.test(algo)) return;
+          let context = '';
+          for (let p: Node | null = node.parent, i = 0; p && i < 6; p = p.parent, i++) context += ' ' + (p.type === 'variable_declarator' || p.type === 'assignment_expression' || p.type === 'pair' ? p.child(0)?.text ?? '' : '');
+          const fnName = sem.enclosingFunction(node)?.childForFieldName('name')?.text ?? '';
+          if (NON_SECURITY.test(context + ' ' + fnName)) return;
+          const passwordish = /pass|pwd|secret|token/i.test(node.parent?.text ?? '');
+          ctx.report({
+            node,
+            severity: passwordish ? 'high' : undefined,
+            message: passwordish ? `${algo.toUpperCase()} is far too fast and broken for passwords or tokens: use scrypt, argon2 or bcrypt.` : `${algo.toUpperCase()} is broken for security use: use SHA-256 or stronger.`,
+            fix: fn === 'createHash' ? { title: "Use 'sha256'", safe: false, edits: [ctx.replace(sem.arg(node, 0)!, "'sha256'")] } : undefined,
+          });
+          return;
+        }
+        if (fn === 'createCipher' || fn === 'createDecipher') {
+          ctx.report({ node, severity: 'high', message: `${fn} derives the key with MD5 and no salt and has no IV (removed in Node 22): use createCipheriv with AES-256-GCM and a random IV.` });
+          return;
+        }
+        if (fn === 'createCipheriv' || fn === 'createDecipheriv') {
+          const algo = sem.stringValue(sem.arg(node, 0));
+          if (algo && WEAK_CIPHER.test(algo)) {
+            ctx.report({ node, severity: 'high', message: `${algo} is broken or leaks patterns (ECB): use aes-256-gcm with a random IV.` });
+            return;
+          }
+          const iv = sem.arg(node, 2);
+          const ivValue = iv ? sem.deref(iv) : undefined;
+          const constantBuffer = !!ivValue && ivValue.type === 'call_expression' && /^Buffer\.(alloc|from)$/.test(sem.calleeName(ivValue) ?? '') && sem.args(ivValue).positional.every((x) => sem.isConstant(x));
+          if (fn === 'createCipheriv' && iv && (sem.isConstant(iv) || constantBuffer) && iv.type !== 'null') {
+            ctx.report({ node: iv, severity: 'high', message: 'A constant IV repeats across messages: use crypto.randomBytes(12) (GCM) or (16) for every encryption.' });
+          }
+          return;
+        }
+        if (fn === 'pseudoRandomBytes') ctx.report({ node, message: 'pseudoRandomBytes is not cryptographically secure: use crypto.randomBytes.' });
+      },
+    };
+  },
+  tests: {
+    valid: [
+      "const crypto = require('crypto');\ncrypto.createHash('sha256').update(x).digest('hex');",
+      "const crypto = require('crypto');\nconst etag = crypto.createHash('md5').update(body).digest('hex');",
+      "import crypto from 'node:crypto';\nconst c = crypto.createCipheriv('aes-256-gcm', key, crypto.randomBytes(12));",
+      "// createHash('md5') is weak\nconst s = \"createHash('md5')\";",
+    ],
+    invalid: [
+      { code: "const crypto = require('crypto');\nconst hash = crypto.createHash('md5').update(password).digest('hex');", errors: [2], output: "const crypto = require('crypto');\nconst hash = crypto.createHash('sha256').update(password).digest('hex');" },
+      { code: "const crypto = require('crypto');\nconst c = crypto.createCipher('aes-256-cbc', secret);", errors: [2] },
+      { code: "import { createCipheriv } from 'crypto';\ncreateCipheriv('aes-128-ecb', key, null);", errors: [2] },
+      { code: "const crypto = require('crypto');\nconst IV = Buffer.alloc(16, 0);\ncrypto.createCipheriv('aes-256-cbc', key, IV);", errors: [3] },
+      { code: "const { createHash } = require('node:crypto');\nfunction sign(data) { return createHash('sha1').update(data).digest('hex'); }", errors: [2] },
+    ],
+  },
+};
+
+export default rule;
