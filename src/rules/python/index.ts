@@ -1,4 +1,9 @@
 import type { Rule } from '../../core/rule';
+import pathTraversal from './path-traversal';
+import ssrf from './ssrf';
+import xxe from './xxe';
+import archiveExtraction from './archive-extraction';
+import jinjaAutoescape from './jinja-autoescape';
 import templateInjection from './template-injection';
 import markSafe from './mark-safe';
 import reflectedXss from './reflected-xss';
@@ -19,4 +24,4 @@ import commandInjection from './command-injection';
 import codeInjection from './code-injection';
 import unsafeDeserialization from './unsafe-deserialization';
 
-export const pythonRules: Rule[] = [fingerprintStub, flaskDebug, weakHash, sqlInjection, commandInjection, codeInjection, unsafeDeserialization, templateInjection, markSafe, reflectedXss, openRedirect, weakCipher, insecureRandom, hardcodedSecret, tlsVerifyDisabled, jwtMisuse, djangoDebug, insecureCookie, csrfDisabled];
+export const pythonRules: Rule[] = [fingerprintStub, flaskDebug, weakHash, sqlInjection, commandInjection, codeInjection, unsafeDeserialization, templateInjection, markSafe, reflectedXss, openRedirect, weakCipher, insecureRandom, hardcodedSecret, tlsVerifyDisabled, jwtMisuse, djangoDebug, insecureCookie, csrfDisabled, pathTraversal, ssrf, xxe, archiveExtraction, jinjaAutoescape];
