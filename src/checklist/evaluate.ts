@@ -157,7 +157,7 @@ const EVALUATORS: Record<string, Evaluator> = {
       passNeedsEvidence: true,
     }),
   'security-headers': (c) =>
-    judge(c.findingsWhere(byId(/helmet|powered-by|security-middleware|hsts|ssl-redirect|header/)), c.facts('headers-library'), c.hasCode, {
+    judge(c.findingsWhere(byId(/helmet|powered-by|security-middleware|hsts|ssl-redirect|header|django-insecure-settings/)), c.facts('headers-library'), c.hasCode, {
       fail: 'finding(s) about missing security headers.',
       pass: 'A security-headers library is configured.',
       unknown: 'No security-headers library (secure, Talisman, Django SecurityMiddleware, helmet) found.',

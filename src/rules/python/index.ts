@@ -1,4 +1,5 @@
 import type { Rule } from '../../core/rule';
+import djangoInsecureSettings from './django-insecure-settings';
 import pathTraversal from './path-traversal';
 import ssrf from './ssrf';
 import xxe from './xxe';
@@ -24,4 +25,4 @@ import commandInjection from './command-injection';
 import codeInjection from './code-injection';
 import unsafeDeserialization from './unsafe-deserialization';
 
-export const pythonRules: Rule[] = [fingerprintStub, flaskDebug, weakHash, sqlInjection, commandInjection, codeInjection, unsafeDeserialization, templateInjection, markSafe, reflectedXss, openRedirect, weakCipher, insecureRandom, hardcodedSecret, tlsVerifyDisabled, jwtMisuse, djangoDebug, insecureCookie, csrfDisabled, pathTraversal, ssrf, xxe, archiveExtraction, jinjaAutoescape];
+export const pythonRules: Rule[] = [fingerprintStub, flaskDebug, weakHash, sqlInjection, commandInjection, codeInjection, unsafeDeserialization, templateInjection, markSafe, reflectedXss, openRedirect, weakCipher, insecureRandom, hardcodedSecret, tlsVerifyDisabled, jwtMisuse, djangoDebug, insecureCookie, csrfDisabled, pathTraversal, ssrf, xxe, archiveExtraction, jinjaAutoescape, djangoInsecureSettings];
