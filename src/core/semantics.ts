@@ -45,6 +45,11 @@ export class Semantics {
   private readonly chainCache = new Map<number, Node[]>();
   private readonly taintCache = new Map<number, TaintInfo | null>();
   private readonly constCache = new Map<number, boolean>();
+  // Every rule asks the same questions about the same nodes: answer each once per file.
+  private readonly nameCache = new Map<number, string | null>();
+  private readonly resolveCache = new Map<number, Binding | null>();
+  private readonly argsCache = new Map<number, CallArgs>();
+  private readonly calleeCache = new Map<number, { callee: string | undefined; method: string | undefined; receiver: Node | undefined }>();
 
   /**
    * `captured`: nodes in document order that include every binding and scope node (the engine
@@ -95,6 +100,14 @@ export class Semantics {
    * enclosing scope, the last one anywhere (it has run by the time the inner function is called).
    */
   resolve(ident: Node): Binding | undefined {
+    const cached = this.resolveCache.get(ident.id);
+    if (cached !== undefined) return cached ?? undefined;
+    const b = this.resolveUncached(ident);
+    this.resolveCache.set(ident.id, b ?? null);
+    return b;
+  }
+
+  private resolveUncached(ident: Node): Binding | undefined {
     const name = ident.text;
     const chain = this.scopeChain(ident);
     for (let i = 0; i < chain.length; i++) {
@@ -130,6 +143,14 @@ export class Semantics {
    */
   qualifiedName(node: Node | null | undefined, depth = 0): string | undefined {
     if (!node || depth > MAX_DEPTH) return undefined;
+    const cached = this.nameCache.get(node.id);
+    if (cached !== undefined) return cached ?? undefined;
+    const q = this.qualifiedNameUncached(node, depth);
+    this.nameCache.set(node.id, q ?? null);
+    return q;
+  }
+
+  private qualifiedNameUncached(node: Node, depth: number): string | undefined {
     const d = this.dialect;
     node = d.unwrap(node);
     if (d.isIdentifier(node)) {
@@ -178,30 +199,41 @@ export class Semantics {
     return this.dialect.requiredModule?.(node, (n) => this.stringValue(n));
   }
 
+  private callInfo(call: Node) {
+    let info = this.calleeCache.get(call.id);
+    if (info) return info;
+    const callee = this.dialect.callee(call);
+    const c = callee ? this.dialect.unwrap(callee) : undefined;
+    let method: string | undefined;
+    let receiver: Node | undefined;
+    if (c && this.dialect.isMember(c)) {
+      method = this.dialect.memberProperty(c);
+      receiver = this.dialect.memberObject(c) ?? undefined;
+    } else if (c && this.dialect.isIdentifier(c)) method = c.text;
+    info = { callee: this.qualifiedName(callee), method, receiver };
+    this.calleeCache.set(call.id, info);
+    return info;
+  }
+
   /** Qualified name of what a call calls (`subprocess.run`, `child_process.exec`, `eval`). */
   calleeName(call: Node, depth = 0): string | undefined {
-    return this.qualifiedName(this.dialect.callee(call), depth);
+    if (depth > 0) return this.qualifiedName(this.dialect.callee(call), depth);
+    return this.callInfo(call).callee;
   }
 
   /** The last segment of the callee: `execute` for `cur.execute(...)`, whatever `cur` is. */
   methodName(call: Node): string | undefined {
-    const callee = this.dialect.callee(call);
-    if (!callee) return undefined;
-    const c = this.dialect.unwrap(callee);
-    if (this.dialect.isMember(c)) return this.dialect.memberProperty(c);
-    if (this.dialect.isIdentifier(c)) return c.text;
-    return undefined;
+    return this.callInfo(call).method;
   }
 
   receiver(call: Node): Node | undefined {
-    const callee = this.dialect.callee(call);
-    if (!callee) return undefined;
-    const c = this.dialect.unwrap(callee);
-    return this.dialect.isMember(c) ? this.dialect.memberObject(c) ?? undefined : undefined;
+    return this.callInfo(call).receiver;
   }
 
   args(call: Node): CallArgs {
-    return this.dialect.callArgs(call);
+    let a = this.argsCache.get(call.id);
+    if (!a) this.argsCache.set(call.id, (a = this.dialect.callArgs(call)));
+    return a;
   }
 
   /** The argument at `index`, or the keyword `name` (Python), whichever is given. */

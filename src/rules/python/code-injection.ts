@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { OWASP, type Rule } from '../../core/rule';
 
-const EVALUATORS = new Set(['eval', 'exec', 'compile', 'builtins.eval', 'builtins.exec']);
+const EVALUATORS = new Set(['eval', 'exec', 'builtins.eval', 'builtins.exec']);
 
 const rule: Rule = {
   meta: {
@@ -16,7 +16,7 @@ const rule: Rule = {
     bandit: ['B102', 'B307'],
     message: 'eval/exec runs whatever Python it is given: parse the data instead (json.loads, ast.literal_eval).',
     docs: {
-      whatItDoes: 'Finds `eval`, `exec` and `compile` called with something other than a constant, and `importlib.import_module` / `__import__` with a module name from a request.',
+      whatItDoes: 'Finds `eval` and `exec` called with something other than a constant, and `importlib.import_module` / `__import__` with a module name from a request.',
       whyBad: 'Evaluating text runs it as code with the full power of the server process. A value that reaches it from a request is remote code execution; even "trusted" strings tend to grow an untrusted part later.',
       example: 'expr = request.args["expr"]\nresult = eval(expr)',
       useInstead: 'import ast\nresult = ast.literal_eval(expr)   # literals only\n# or json.loads, or a small parser for the expressions you support',
@@ -29,7 +29,7 @@ const rule: Rule = {
       call(node: Node) {
         const name = sem.calleeName(node);
         if (!name) return;
-        const arg = sem.arg(node, 0, name.endsWith('compile') ? 'source' : undefined);
+        const arg = sem.arg(node, 0);
         if (!arg) return;
         if (EVALUATORS.has(name)) {
           if (sem.resolve(sem.dialect.callee(node)!)?.kind === 'function') return; // a local def named eval

@@ -29,7 +29,7 @@ const rule: Rule = {
       call(node: Node) {
         const name = sem.calleeName(node);
         if (!name) return;
-        if (name === 'ssl._create_unverified_context' || name === 'ssl._create_stdlib_context') {
+        if (name === 'ssl._create_unverified_context') {
           ctx.report({ node, message: 'An unverified SSL context accepts any certificate: use ssl.create_default_context().' });
           return;
         }
