@@ -26,6 +26,8 @@ const common = {
   // web-tree-sitter's CJS build still reads import.meta.url to make a require(); give it one.
   define: { SITEWARDEN_VERSION: JSON.stringify(pkg.version), 'import.meta.url': '__sw_import_meta_url' },
   inject: [join('scripts', 'import-meta-url.js')],
+  // jsonc-parser's UMD build requires its parts dynamically, which a bundle cannot follow.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
   bundle: true,
   platform: 'node',
   target: 'node20',

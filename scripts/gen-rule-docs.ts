@@ -2,7 +2,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ruleDocsMarkdown } from '../src/core/report/rule-docs';
-import { allRules } from '../src/rules';
+import { allRules as codeRules } from '../src/rules';
+import { DEPENDENCY_RULES } from '../src/deps/rules';
+
+const allRules = [...codeRules, ...DEPENDENCY_RULES];
 
 export const DOCS_DIR = path.join(__dirname, '..', '..', 'docs', 'rules');
 

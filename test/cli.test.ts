@@ -28,13 +28,13 @@ interface SarifLog {
 
 describe('sitewarden CLI', () => {
   it('exit 0 on a clean directory, 1 with findings, and --fail-on sets the threshold', () => {
-    assert.equal(sw(['scan', path.join(FIX, 'clean')]).status, 0);
-    const found = sw(['scan', path.join(FIX, 'seed-flask')]);
+    assert.equal(sw(['scan', '--no-deps', path.join(FIX, 'clean')]).status, 0);
+    const found = sw(['scan', '--no-deps', path.join(FIX, 'seed-flask')]);
     assert.equal(found.status, 1, found.stderr);
     assert.match(found.stdout, /2 findings \(0 critical, 1 high, 1 medium, 0 low\) in 1 file/);
-    assert.equal(sw(['scan', path.join(FIX, 'seed-flask'), '--fail-on', 'critical']).status, 0);
-    assert.equal(sw(['scan', path.join(FIX, 'seed-flask'), '--fail-on', 'none']).status, 0);
-    assert.equal(sw(['scan', path.join(FIX, 'seed-flask'), '--fail-on', 'high']).status, 1);
+    assert.equal(sw(['scan', '--no-deps', path.join(FIX, 'seed-flask'), '--fail-on', 'critical']).status, 0);
+    assert.equal(sw(['scan', '--no-deps', path.join(FIX, 'seed-flask'), '--fail-on', 'none']).status, 0);
+    assert.equal(sw(['scan', '--no-deps', path.join(FIX, 'seed-flask'), '--fail-on', 'high']).status, 1);
   });
 
   it('exit 2 with one line on stderr for usage errors', () => {
@@ -47,7 +47,7 @@ describe('sitewarden CLI', () => {
   });
 
   it('the seed-article Flask app yields exactly the stub analyser and debug mode', () => {
-    const r = sw(['scan', 'test/fixtures/seed-flask', '--format', 'json']);
+    const r = sw(['scan', '--no-deps', 'test/fixtures/seed-flask', '--format', 'json']);
     const findings = JSON.parse(r.stdout) as { ruleId: string; file: string; range: { start: { line: number } } }[];
     assert.deepEqual(findings.map((f) => [f.ruleId, f.file, f.range.start.line + 1]), [
       ['py-fingerprint-stub', path.join('test', 'fixtures', 'seed-flask', 'app.py'), 15],
@@ -57,7 +57,7 @@ describe('sitewarden CLI', () => {
 
   it('writes SARIF 2.1.0 that validates against the schema, with rule metadata', () => {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sw-sarif-')), 'r.sarif');
-    const r = sw(['scan', 'test/fixtures', '--format', 'sarif', '--output', out]);
+    const r = sw(['scan', '--no-deps', 'test/fixtures', '--format', 'sarif', '--output', out]);
     assert.ok(r.status === 0 || r.status === 1, r.stderr);
     const log = JSON.parse(fs.readFileSync(out, 'utf8')) as SarifLog;
     const validate = sarifValidator();
@@ -83,22 +83,22 @@ describe('sitewarden CLI', () => {
     const src = fs.readFileSync(path.join(FIX, 'seed-flask', 'app.py'), 'utf8');
     fs.writeFileSync(app, src);
     const fps = (log: SarifLog) => log.runs[0].results.map((x) => `${x.ruleId}:${Object.values(x.partialFingerprints)[0]}`).sort();
-    const before = JSON.parse(sw(['scan', '.', '--format', 'sarif'], dir).stdout) as SarifLog;
+    const before = JSON.parse(sw(['scan', '--no-deps', '.', '--format', 'sarif'], dir).stdout) as SarifLog;
     fs.writeFileSync(app, '# a comment\nimport logging\n\n' + src);
-    const after = JSON.parse(sw(['scan', '.', '--format', 'sarif'], dir).stdout) as SarifLog;
+    const after = JSON.parse(sw(['scan', '--no-deps', '.', '--format', 'sarif'], dir).stdout) as SarifLog;
     assert.deepEqual(fps(after), fps(before));
     assert.notEqual(after.runs[0].results[0].locations[0].physicalLocation.region.startLine, before.runs[0].results[0].locations[0].physicalLocation.region.startLine);
 
     fs.writeFileSync(app, src.replace("    app.run(debug=True)", "    # sitewarden-ignore[py-flask-debug]: local tool only\n    app.run(debug=True)"));
-    const suppressed = JSON.parse(sw(['scan', '.', '--format', 'sarif'], dir).stdout) as SarifLog;
+    const suppressed = JSON.parse(sw(['scan', '--no-deps', '.', '--format', 'sarif'], dir).stdout) as SarifLog;
     const debug = suppressed.runs[0].results.find((x) => x.ruleId === 'py-flask-debug')!;
     assert.equal(debug.suppressions?.[0].kind, 'inSource');
-    const text = sw(['scan', '.'], dir);
+    const text = sw(['scan', '--no-deps', '.'], dir);
     assert.match(text.stdout, /1 finding .*1 suppressed/);
   });
 
   it('json output is the findings array with paths relative to the current directory', () => {
-    const r = sw(['scan', '.', '--format', 'json'], path.join(FIX, 'seed-flask'));
+    const r = sw(['scan', '--no-deps', '.', '--format', 'json'], path.join(FIX, 'seed-flask'));
     const findings = JSON.parse(r.stdout) as { file: string }[];
     assert.ok(Array.isArray(findings));
     assert.deepEqual([...new Set(findings.map((f) => f.file))], ['app.py']);

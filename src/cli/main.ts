@@ -9,6 +9,9 @@ import { SEVERITY_ORDER, severityRank, type Severity } from '../core/types';
 import { allRules } from '../rules';
 import { checklistCommand } from './checklist-command';
 import { generateCommand } from './generate-command';
+import { depsCommand } from './deps-command';
+import { checkDependencies } from '../deps/check';
+import { DEPENDENCY_RULES } from '../deps/rules';
 
 declare const SITEWARDEN_VERSION: string | undefined;
 const VERSION = typeof SITEWARDEN_VERSION === 'string' ? SITEWARDEN_VERSION : '0.0.0-dev';
@@ -22,6 +25,8 @@ const HELP = `SiteWarden ${VERSION}: security checks for Flask, Django and Expre
 
 Usage:
   sitewarden scan [PATH...] [options]    scan files and folders (default: .)
+  sitewarden deps [PATH] [--npm-registry URL] [--pypi-index URL] [--offline] [--format text|json]
+                                         outdated, deprecated, yanked and vulnerable packages
   sitewarden rules                       list the rules
   sitewarden checklist [PATH] [--format text|json|markdown]
                                          the security checklist of a workspace
@@ -40,8 +45,10 @@ Options for scan:
   --exclude GLOB               gitignore-style pattern to skip (repeatable)
   --test-paths MODE            demote|ignore|normal: tests, fixtures and examples get lower
                                severity (default demote), are skipped, or count as production
-  --offline                    make no network calls
+  --offline                    make no network calls (no dependency check)
   --no-deps                    skip the dependency check
+  --npm-registry URL           npm registry to check packages against (default: from .npmrc)
+  --pypi-index URL             base of the PyPI JSON API (default: https://pypi.org/pypi)
   --no-progress                no progress on stderr
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or fatal error, 3 incomplete.
@@ -72,6 +79,8 @@ async function scan(argv: string[]): Promise<number> {
       offline: { type: 'boolean', default: false },
       'no-deps': { type: 'boolean', default: false },
       'no-progress': { type: 'boolean', default: false },
+      'npm-registry': { type: 'string' },
+      'pypi-index': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -106,15 +115,26 @@ async function scan(argv: string[]): Promise<number> {
       : undefined,
   });
 
+  // Dependencies: checked unless --offline or --no-deps; an outage makes the run incomplete (exit 3).
+  let depNotices: { host: string; message: string; stale: boolean }[] = [];
+  let incomplete = false;
+  if (!values.offline && !values['no-deps']) {
+    const deps = await checkDependencies(paths, { npmRegistry: values['npm-registry'], pypiIndex: values['pypi-index'], env: process.env });
+    result.findings.push(...deps.findings);
+    depNotices = deps.notices;
+    incomplete = deps.incomplete;
+    for (const n of deps.notices) process.stderr.write(`sitewarden: ${n.stale ? 'note' : 'incomplete'}: ${n.message}\n`);
+  }
   const shown = result.findings.filter((f) => !f.suppression && severityRank(f.severity) >= severityRank(minSeverity));
   let report: string;
   if (format === 'sarif') {
     const notifications = [
+      ...depNotices.map((n) => ({ level: n.stale ? ('note' as const) : ('error' as const), message: n.message })),
       ...result.errors.map((e) => ({ level: 'error' as const, message: `could not analyse: ${e.message}`, uri: relativeTo(cwd, e.path) })),
       ...result.skipped.map((s) => ({ level: 'note' as const, message: `skipped (${s.reason}${s.detail ? `: ${s.detail}` : ''})`, uri: relativeTo(cwd, s.path) })),
     ];
     const kept = result.findings.filter((f) => severityRank(f.severity) >= severityRank(minSeverity));
-    report = JSON.stringify(toSarif({ rules: allRules, findings: kept, baseDir: cwd, toolVersion: VERSION, notifications }), null, 2) + '\n';
+    report = JSON.stringify(toSarif({ rules: [...allRules, ...DEPENDENCY_RULES], findings: kept, baseDir: cwd, toolVersion: VERSION, notifications }), null, 2) + '\n';
   } else if (format === 'json') {
     report = JSON.stringify(toJsonFindings(shown, cwd), null, 2) + '\n';
   } else {
@@ -128,7 +148,7 @@ async function scan(argv: string[]): Promise<number> {
     process.stdout.write(report);
   }
   if (failOn !== 'none' && shown.some((f) => severityRank(f.severity) >= severityRank(failOn))) return EXIT.findings;
-  return EXIT.ok;
+  return incomplete ? EXIT.incomplete : EXIT.ok;
 }
 
 function listRules(): number {
@@ -154,6 +174,7 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === 'rules') return listRules();
     if (cmd === 'checklist') return await checklistCommand(rest, (m) => new UsageError(m));
     if (cmd === 'generate') return await generateCommand(rest, (m) => new UsageError(m));
+    if (cmd === 'deps') return await depsCommand(rest, (m) => new UsageError(m));
     throw new UsageError(`unknown command "${cmd}" (try: sitewarden --help)`);
   } catch (e) {
     const msg = e instanceof UsageError || (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS') ? (e as Error).message : `fatal: ${(e as Error)?.message ?? e}`;

@@ -13,7 +13,7 @@ export function ruleDocsMarkdown(rule: Rule): string {
     '',
     `| | |`,
     `|---|---|`,
-    `| Language | ${m.language === 'javascript' ? 'JavaScript / TypeScript' : m.language === 'python' ? 'Python' : 'any text file'} |`,
+    `| Language | ${m.language === 'javascript' ? 'JavaScript / TypeScript' : m.language === 'python' ? 'Python' : m.id.startsWith('dep-') ? 'package.json, lockfiles, requirements*.txt, pyproject.toml, Pipfile' : 'templates and configuration files'} |`,
     `| Severity | ${m.severity} |`,
     `| Confidence | ${m.confidence} |`,
     `| CWE | ${m.cwe.map((c) => `[${c}](https://cwe.mitre.org/data/definitions/${c.slice(4)}.html)`).join(', ')} |`,

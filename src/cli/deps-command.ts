@@ -1,0 +1,37 @@
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { checkDependencies, type DependencyReport } from '../deps/check';
+
+export function depsTable(r: DependencyReport, base: string): string {
+  const rows = r.packages.map((p) => [p.name, p.declared || '*', p.installed ?? '', p.latest ?? '', p.status, p.advisories.join(' '), `${path.relative(base, p.file)}:${p.line}`]);
+  const head = ['package', 'declared', 'installed', 'latest', 'status', 'advisories', 'where'];
+  const widths = head.map((h, i) => Math.min(48, Math.max(h.length, ...rows.map((r) => r[i].length))));
+  const fmt = (cells: string[]) => cells.map((c, i) => c.slice(0, widths[i]).padEnd(widths[i])).join('  ').trimEnd();
+  const lines = [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)];
+  for (const n of r.notices) lines.push(`${n.stale ? 'note' : 'INCOMPLETE'}: ${n.message}`);
+  for (const p of r.problems) lines.push(`problem: ${path.relative(base, p.file)}: ${p.message}`);
+  const vulnerable = r.packages.filter((p) => p.status === 'vulnerable').length;
+  lines.push(`${r.packages.length} dependencies, ${vulnerable} vulnerable, ${r.packages.filter((p) => p.status === 'outdated').length} outdated${r.incomplete ? ', check INCOMPLETE' : ''}`);
+  return lines.join('\n') + '\n';
+}
+
+/** `sitewarden deps [PATH]`: exit 0 clean, 1 vulnerable, 3 when a registry could not be checked. */
+export async function depsCommand(argv: string[], usage: (msg: string) => Error): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', default: 'text' },
+      'npm-registry': { type: 'string' },
+      'pypi-index': { type: 'string' },
+      offline: { type: 'boolean', default: false },
+    },
+  });
+  if (!['text', 'json'].includes(values.format!)) throw usage('--format must be text or json');
+  const roots = positionals.length ? positionals : ['.'];
+  const r = await checkDependencies(roots, { npmRegistry: values['npm-registry'], pypiIndex: values['pypi-index'], offline: values.offline, env: process.env });
+  const base = process.cwd();
+  process.stdout.write(values.format === 'json' ? JSON.stringify({ ...r, findings: r.findings.map((f) => ({ ...f, file: path.relative(base, f.file) })) }, null, 2) + '\n' : depsTable(r, base));
+  if (r.packages.some((p) => p.status === 'vulnerable')) return 1;
+  return r.incomplete ? 3 : 0;
+}

@@ -1,0 +1,362 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import npmFetch from 'npm-registry-fetch';
+import * as semver from 'semver';
+import * as pep440 from '@renovatebot/pep440';
+import { discoverFiles } from '../core/discovery';
+import type { Finding, Severity } from '../core/types';
+import { getJson, RegistryError } from './http-cache';
+import { readPackageJson } from './npm-manifests';
+import { readNpmrc, registryFor } from './npmrc';
+import { normalizeName, readPipfile, readPyproject, readRequirements } from './python-manifests';
+import { DEPENDENCY_RULES } from './rules';
+import type { Dependency, ManifestResult } from './types';
+
+export interface CheckOptions {
+  /** Overrides the registry from .npmrc. */
+  npmRegistry?: string;
+  /** Base of the PyPI JSON API (default https://pypi.org/pypi). */
+  pypiIndex?: string;
+  offline?: boolean;
+  cacheDir?: string;
+  timeoutMs?: number;
+  concurrency?: number;
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+}
+
+export interface Notice {
+  host: string;
+  message: string;
+  /** Cached data older than the TTL was used instead. */
+  stale: boolean;
+}
+
+export type PackageStatus = 'ok' | 'outdated' | 'vulnerable' | 'deprecated' | 'yanked' | 'unchecked' | 'unknown';
+
+export interface PackageRow {
+  ecosystem: 'npm' | 'pypi';
+  name: string;
+  declared: string;
+  installed?: string;
+  latest?: string;
+  status: PackageStatus;
+  advisories: string[];
+  file: string;
+  line: number;
+}
+
+export interface DependencyReport {
+  findings: Finding[];
+  notices: Notice[];
+  packages: PackageRow[];
+  problems: { file: string; message: string }[];
+  /** Some dependency could not be checked because a registry failed: not a clean result. */
+  incomplete: boolean;
+}
+
+interface Advisory {
+  id: string;
+  aliases: string[];
+  title: string;
+  severity: Severity;
+  url?: string;
+  fixedIn?: string;
+  /** npm: the vulnerable semver range. */
+  range?: string;
+}
+
+const NPM_SEVERITY: Record<string, Severity> = { info: 'low', low: 'low', moderate: 'medium', high: 'high', critical: 'critical' };
+
+async function pool<T>(items: T[], n: number, f: (t: T) => Promise<void>): Promise<void> {
+  let i = 0;
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
+    while (i < items.length) await f(items[i++]);
+  }));
+}
+
+/** Keeps the operator style of the declared spec: `^1.2.3` → `^1.4.0`, `==2.0` → `==2.1`. */
+export function bumpSpec(spec: string, to: string, ecosystem: 'npm' | 'pypi'): string {
+  if (ecosystem === 'npm') {
+    const m = /^(\^|~|>=|=|v)?\s*\d/.exec(spec.trim());
+    return `${m?.[1] === 'v' ? '' : m?.[1] ?? ''}${to}`;
+  }
+  const parts = spec.split(',').map((x) => x.trim()).filter(Boolean);
+  const first = /^(===|==|~=|>=|>)\s*/.exec(parts[0] ?? '');
+  if (!first) return `>=${to}`;
+  // Keep upper bounds that still admit the new version; drop the ones that would exclude it.
+  const rest = parts.slice(1).filter((x) => {
+    const m = /^(<=?)\s*(.+)$/.exec(x);
+    if (!m) return !/^>/.test(x);
+    return pep440.valid(m[2]) ? (m[1] === '<' ? pep440.lt(to, m[2]) : pep440.lte(to, m[2])) : true;
+  });
+  return [`${first[1] === '>' ? '>=' : first[1]}${to}`, ...rest].join(',');
+}
+
+function finding(dep: Dependency, ruleId: string, severity: Severity, message: string, fixTo?: string): Finding {
+  const rule = DEPENDENCY_RULES.find((r) => r.meta.id === ruleId)!;
+  const f: Finding = {
+    ruleId,
+    title: rule.meta.title,
+    message,
+    severity,
+    confidence: 'high',
+    cwe: rule.meta.cwe,
+    owasp: rule.meta.owasp,
+    file: dep.file,
+    range: { start: { line: dep.line, column: dep.column }, end: { line: dep.line, column: dep.column + Math.max(1, dep.specEnd - dep.specStart) } },
+    snippet: `${dep.name} ${dep.spec}`.trim(),
+    docsUrl: `https://github.com/sitewarden/sitewarden/blob/main/docs/rules/${ruleId}.md`,
+  };
+  if (fixTo && dep.specEnd > dep.specStart) {
+    f.fix = { title: `Update ${dep.name} to ${fixTo}`, safe: false, edits: [{ start: dep.specStart, end: dep.specEnd, newText: bumpSpec(dep.spec, fixTo, dep.ecosystem) }] };
+  }
+  return f;
+}
+
+function level(from: string, to: string, ecosystem: 'npm' | 'pypi'): string {
+  if (ecosystem === 'npm') return semver.diff(from, to) ?? 'newer';
+  const a = pep440.explain(from)?.release ?? [];
+  const b = pep440.explain(to)?.release ?? [];
+  return (a[0] ?? 0) !== (b[0] ?? 0) ? 'major' : (a[1] ?? 0) !== (b[1] ?? 0) ? 'minor' : 'patch';
+}
+
+function manifestFiles(roots: string[]): string[] {
+  const out: string[] = [];
+  const d = discoverFiles(roots);
+  for (const f of d.otherFiles) {
+    const base = path.basename(f.path);
+    if (base === 'package.json' || /^requirements.*\.txt$/i.test(base) || base === 'pyproject.toml' || base === 'Pipfile') out.push(f.path);
+  }
+  // requirements files included by others are read through their includes, not twice.
+  return out.sort();
+}
+
+class NpmChecker {
+  private readonly notices: Notice[];
+  constructor(
+    private readonly dir: string,
+    private readonly o: CheckOptions,
+    notices: Notice[],
+  ) {
+    this.notices = notices;
+  }
+
+  private opts(name?: string): Record<string, unknown> {
+    const config = readNpmrc(this.dir, this.o.env, this.o.home);
+    if (this.o.npmRegistry) config.registry = this.o.npmRegistry;
+    return {
+      ...config,
+      ...(name ? { spec: name } : {}),
+      cache: path.join(this.o.cacheDir!, 'npm'),
+      timeout: this.o.timeoutMs ?? 5000,
+      retry: { retries: 2, factor: 2, minTimeout: 100, maxTimeout: 2000 },
+      offline: this.o.offline,
+      headers: { 'user-agent': 'sitewarden' },
+    };
+  }
+
+  registryHost(name: string): string {
+    const config = readNpmrc(this.dir, this.o.env, this.o.home);
+    if (this.o.npmRegistry) config.registry = this.o.npmRegistry;
+    return new URL(registryFor(name, config)).host;
+  }
+
+  async packument(name: string): Promise<{ data?: Packument; failed?: string; stale?: boolean }> {
+    const spec = name.startsWith('@') ? `/${name.replace('/', '%2f')}` : `/${name}`;
+    const accept = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*';
+    try {
+      return { data: (await npmFetch.json(spec, { ...this.opts(name), headers: { accept, 'user-agent': 'sitewarden' } })) as unknown as Packument };
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode === 404) return { failed: `${name} is not in the registry` };
+      try {
+        // The registry failed: fall back to what the cache holds, marked stale.
+        const data = (await npmFetch.json(spec, { ...this.opts(name), offline: true, headers: { accept } })) as unknown as Packument;
+        return { data, stale: true };
+      } catch {
+        return { failed: (e as Error).message.split('\n')[0] };
+      }
+    }
+  }
+
+  async advisories(versions: Record<string, string[]>): Promise<{ data?: Record<string, NpmAdvisory[]>; failed?: string }> {
+    if (Object.keys(versions).length === 0) return { data: {} };
+    try {
+      const data = (await npmFetch.json('/-/npm/v1/security/advisories/bulk', { ...this.opts(), method: 'POST', gzip: true, body: versions, offline: false, cache: undefined })) as unknown as Record<string, NpmAdvisory[]>;
+      if (!data || typeof data !== 'object' || Array.isArray(data)) return { failed: 'the advisory endpoint answered with something other than an object' };
+      return { data };
+    } catch (e) {
+      return { failed: (e as Error).message.split('\n')[0] };
+    }
+  }
+}
+
+interface Packument {
+  'dist-tags'?: { latest?: string };
+  versions?: Record<string, { deprecated?: string }>;
+}
+
+interface NpmAdvisory {
+  id: number;
+  url?: string;
+  title?: string;
+  severity?: string;
+  vulnerable_versions?: string;
+  cwe?: string[];
+}
+
+interface PypiProject {
+  info?: { version?: string; yanked?: boolean; yanked_reason?: string };
+  releases?: Record<string, { yanked?: boolean }[]>;
+  vulnerabilities?: { id: string; aliases?: string[]; details?: string; summary?: string; fixed_in?: string[]; link?: string; withdrawn?: string | null }[];
+}
+
+/**
+ * Checks every manifest under the roots against npm and PyPI: outdated, deprecated, yanked and
+ * vulnerable packages, each reported on the line that declares it.
+ */
+export async function checkDependencies(roots: string[], o: CheckOptions = {}): Promise<DependencyReport> {
+  const opts: CheckOptions = { cacheDir: path.join(os.homedir(), '.cache', 'sitewarden'), concurrency: 8, ...o };
+  const report: DependencyReport = { findings: [], notices: [], packages: [], problems: [], incomplete: false };
+  const manifests: ManifestResult[] = [];
+  const included = new Set<string>();
+  for (const file of manifestFiles(roots)) {
+    if (included.has(path.resolve(file))) continue;
+    const base = path.basename(file);
+    const m = base === 'package.json' ? readPackageJson(file) : base === 'pyproject.toml' ? readPyproject(file) : base === 'Pipfile' ? readPipfile(file) : readRequirements(file);
+    for (const d of m.dependencies) if (path.resolve(d.file) !== path.resolve(file)) included.add(path.resolve(d.file));
+    manifests.push(m);
+    report.problems.push(...m.problems);
+  }
+  const deps = manifests.flatMap((m) => m.dependencies);
+  const failuresByHost = new Map<string, { count: number; reason: string; stale: boolean }>();
+  const fail = (host: string, reason: string, stale = false) => {
+    const f = failuresByHost.get(host) ?? { count: 0, reason, stale };
+    f.count++;
+    f.stale ||= stale;
+    failuresByHost.set(host, f);
+    if (!stale) report.incomplete = true;
+  };
+  const row = (d: Dependency, status: PackageStatus, extra: Partial<PackageRow> = {}) =>
+    report.packages.push({ ecosystem: d.ecosystem, name: d.name, declared: d.spec, installed: d.installed, status, advisories: [], file: d.file, line: d.line + 1, ...extra });
+
+  // npm: one packument per package, one bulk advisory call per project directory.
+  const npmByDir = new Map<string, Dependency[]>();
+  for (const d of deps.filter((x) => x.ecosystem === 'npm')) {
+    if (d.unchecked) {
+      row(d, 'unchecked');
+      continue;
+    }
+    const dir = path.dirname(d.file);
+    npmByDir.set(dir, [...(npmByDir.get(dir) ?? []), d]);
+  }
+  for (const [dir, list] of npmByDir) {
+    const npm = new NpmChecker(dir, opts, report.notices);
+    const packuments = new Map<string, { data?: Packument; failed?: string; stale?: boolean }>();
+    await pool([...new Set(list.map((d) => d.name))], opts.concurrency!, async (name) => {
+      packuments.set(name, await npm.packument(name));
+    });
+    const current = new Map<Dependency, string | undefined>();
+    const bulk: Record<string, string[]> = {};
+    for (const d of list) {
+      const p = packuments.get(d.name)?.data;
+      const v = d.installed ?? (p?.versions && semver.validRange(d.spec) ? semver.maxSatisfying(Object.keys(p.versions), d.spec) ?? semver.minVersion(d.spec)?.version : semver.minVersion(d.spec)?.version ?? undefined) ?? undefined;
+      current.set(d, v);
+      if (v) bulk[d.name] = [...new Set([...(bulk[d.name] ?? []), v])];
+    }
+    const adv = opts.offline ? { failed: 'offline' } : await npm.advisories(bulk);
+    const auditHost = npm.registryHost('x');
+    if (adv.failed && !opts.offline) fail(auditHost, `advisories: ${adv.failed}`);
+    for (const d of list) {
+      const p = packuments.get(d.name)!;
+      const host = npm.registryHost(d.name);
+      if (p.failed || !p.data) {
+        if (p.failed && /is not in the registry/.test(p.failed)) row(d, 'unknown');
+        else {
+          fail(host, p.failed ?? 'no data');
+          row(d, 'unknown');
+        }
+        continue;
+      }
+      if (p.stale) fail(host, 'served from a stale cache', true);
+      const v = current.get(d);
+      const latest = p.data['dist-tags']?.latest;
+      const versions = Object.keys(p.data.versions ?? {}).filter((x) => semver.valid(x) && !semver.prerelease(x)).sort(semver.compare);
+      const advisories: Advisory[] = (adv.data?.[d.name] ?? [])
+        .filter((a) => v && a.vulnerable_versions && semver.satisfies(v, a.vulnerable_versions))
+        .map((a) => ({ id: /GHSA-[\w-]+/.exec(a.url ?? '')?.[0] ?? `npm-${a.id}`, aliases: [`npm:${a.id}`], title: a.title ?? '', severity: NPM_SEVERITY[a.severity ?? 'high'] ?? 'high', url: a.url, range: a.vulnerable_versions }));
+      const status: PackageStatus[] = [];
+      if (advisories.length && v) {
+        const safe = versions.find((x) => semver.gt(x, v) && advisories.every((a) => !semver.satisfies(x, a.range!)) && !p.data!.versions?.[x]?.deprecated);
+        const worst = (['critical', 'high', 'medium', 'low'] as Severity[]).find((s) => advisories.some((a) => a.severity === s))!;
+        report.findings.push(finding(d, 'dep-vulnerable', worst, `${d.name}@${v} has ${advisories.length} known vulnerabilit${advisories.length === 1 ? 'y' : 'ies'}: ${advisories.map((a) => `${a.id} (${a.severity}) ${a.title}`).join('; ')}${safe ? `. Fixed in ${safe}.` : '. No fixed version is published.'}`, safe));
+        status.push('vulnerable');
+      }
+      const deprecated = v ? p.data.versions?.[v]?.deprecated : undefined;
+      if (deprecated) {
+        report.findings.push(finding(d, 'dep-deprecated', 'medium', `${d.name}@${v} is deprecated: ${deprecated}`, latest && !p.data.versions?.[latest]?.deprecated ? latest : undefined));
+        status.push('deprecated');
+      }
+      if (v && latest && semver.valid(latest) && semver.lt(v, latest) && !status.includes('vulnerable')) {
+        report.findings.push(finding(d, 'dep-outdated', 'low', `${d.name} ${v} is behind the latest ${latest} (${level(v, latest, 'npm')}).`, latest));
+        status.push('outdated');
+      }
+      row(d, status[0] ?? 'ok', { installed: v, latest, advisories: advisories.map((a) => a.id) });
+    }
+  }
+
+  // PyPI: the project document (latest, releases) and the version document (vulnerabilities, yanked).
+  const pypiBase = (opts.pypiIndex ?? opts.env?.PIP_INDEX_URL?.replace(/\/simple\/?$/, '/pypi') ?? 'https://pypi.org/pypi').replace(/\/$/, '');
+  const pypiHost = new URL(pypiBase).host;
+  const fetchOpts = { cacheDir: path.join(opts.cacheDir!, 'pypi'), timeoutMs: opts.timeoutMs, offline: opts.offline };
+  await pool(deps.filter((x) => x.ecosystem === 'pypi'), opts.concurrency!, async (d) => {
+    if (d.unchecked) return void row(d, 'unchecked');
+    const name = normalizeName(d.name);
+    let project;
+    try {
+      project = await getJson<PypiProject>(`${pypiBase}/${name}/json`, fetchOpts);
+    } catch (e) {
+      fail(e instanceof RegistryError ? e.host : pypiHost, (e as Error).message);
+      return void row(d, 'unknown');
+    }
+    if (!project) return void row(d, 'unknown');
+    if (project.stale) fail(pypiHost, 'served from a stale cache', true);
+    const releases = Object.keys(project.data.releases ?? {}).filter((v) => pep440.valid(v) && !pep440.explain(v)?.is_prerelease).sort(pep440.compare);
+    const latest = project.data.info?.version;
+    const v = d.installed ?? (d.spec ? pep440.maxSatisfying(releases, d.spec) ?? undefined : latest);
+    if (!v) return void row(d, 'unknown', { latest });
+    let version;
+    try {
+      version = await getJson<PypiProject>(`${pypiBase}/${name}/${v}/json`, fetchOpts);
+    } catch (e) {
+      fail(e instanceof RegistryError ? e.host : pypiHost, (e as Error).message);
+      return void row(d, 'unknown', { latest });
+    }
+    const status: PackageStatus[] = [];
+    const vulns = (version?.data.vulnerabilities ?? []).filter((x) => !x.withdrawn);
+    if (vulns.length) {
+      const fixes = vulns.flatMap((x) => x.fixed_in ?? []).filter((x) => pep440.valid(x) && pep440.gt(x, v));
+      // The smallest release that fixes every advisory that applies.
+      const safe = releases.find((r) => pep440.gt(r, v) && vulns.every((x) => (x.fixed_in ?? []).some((f) => pep440.valid(f) && pep440.gte(r, f) && pep440.explain(r)?.release[0] === pep440.explain(f)?.release[0])))
+        ?? fixes.sort(pep440.compare).at(-1);
+      report.findings.push(finding(d, 'dep-vulnerable', 'high', `${d.name} ${v} has ${vulns.length} known vulnerabilit${vulns.length === 1 ? 'y' : 'ies'}: ${vulns.map((x) => [x.id, ...(x.aliases ?? [])].join(' / ')).join('; ')}${safe ? `. Fixed in ${safe}.` : '.'}`, safe));
+      status.push('vulnerable');
+    }
+    const yanked = version?.data.info?.yanked || (project.data.releases?.[v]?.length ? project.data.releases[v].every((f) => f.yanked) : false);
+    if (yanked) {
+      report.findings.push(finding(d, 'dep-yanked', 'medium', `${d.name} ${v} was yanked from PyPI${version?.data.info?.yanked_reason ? `: ${version.data.info.yanked_reason}` : ''}.`, latest));
+      status.push('yanked');
+    }
+    if (latest && pep440.valid(latest) && pep440.lt(v, latest) && !status.includes('vulnerable')) {
+      report.findings.push(finding(d, 'dep-outdated', 'low', `${d.name} ${v} is behind the latest ${latest} (${level(v, latest, 'pypi')}).`, latest));
+      status.push('outdated');
+    }
+    row(d, status[0] ?? 'ok', { installed: v, latest, advisories: vulns.map((x) => x.id) });
+  });
+
+  for (const [host, f] of failuresByHost) {
+    report.notices.push({ host, stale: f.stale && !report.incomplete, message: f.stale ? `${f.count} check(s) at ${host} used cached data older than an hour (${f.reason})` : `could not check ${f.count} package(s) at ${host}: ${f.reason}` });
+  }
+  report.findings.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line);
+  return report;
+}

@@ -1,0 +1,73 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { findNodeAtLocation, parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { positionAt, type Dependency, type ManifestResult } from './types';
+
+const SECTIONS: [string, boolean][] = [['dependencies', false], ['devDependencies', true], ['optionalDependencies', false], ['peerDependencies', false]];
+
+/** Installed versions from package-lock.json / npm-shrinkwrap.json (v2/v3 "packages", v1 "dependencies"). */
+export function readNpmLock(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const name of ['npm-shrinkwrap.json', 'package-lock.json']) {
+    let data: { packages?: Record<string, { version?: string }>; dependencies?: Record<string, { version?: string }> };
+    try {
+      data = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'));
+    } catch {
+      continue;
+    }
+    if (data.packages) {
+      for (const [key, v] of Object.entries(data.packages)) {
+        const m = /^node_modules\/((?:@[^/]+\/)?[^/]+)$/.exec(key);
+        if (m && v?.version) out.set(m[1], v.version);
+      }
+    } else if (data.dependencies) {
+      for (const [n, v] of Object.entries(data.dependencies)) if (v?.version) out.set(n, v.version);
+    }
+    return out;
+  }
+  // yarn.lock v1: `name@range:` blocks followed by `  version "x.y.z"`.
+  try {
+    const y = fs.readFileSync(path.join(dir, 'yarn.lock'), 'utf8');
+    for (const m of y.matchAll(/^"?((?:@[^@/\s"]+\/)?[^@\s"]+)@[^\n]*:\n(?:\s+[^\n]*\n)*?\s+version:? "?([^"\s]+)"?/gm)) if (!out.has(m[1])) out.set(m[1], m[2]);
+  } catch {
+    /* no yarn.lock */
+  }
+  return out;
+}
+
+export function readPackageJson(file: string): ManifestResult {
+  const result: ManifestResult = { dependencies: [], indexUrls: [], problems: [] };
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    result.problems.push({ file, message: (e as Error).message });
+    return result;
+  }
+  const errors: ParseError[] = [];
+  const tree = parseTree(text, errors, { allowTrailingComma: true });
+  if (!tree || errors.length) {
+    result.problems.push({ file, message: `package.json is not valid JSON (at offset ${errors[0]?.offset ?? 0})` });
+    if (!tree) return result;
+  }
+  const lock = readNpmLock(path.dirname(file));
+  for (const [section, dev] of SECTIONS) {
+    const node = findNodeAtLocation(tree, [section]);
+    if (!node || node.type !== 'object') continue;
+    for (const prop of node.children ?? []) {
+      const [k, v] = prop.children ?? [];
+      if (!k || !v || typeof k.value !== 'string') continue;
+      const valueNode: JsonNode = v;
+      const spec = typeof valueNode.value === 'string' ? valueNode.value : '';
+      const start = valueNode.offset + 1;
+      const end = valueNode.offset + valueNode.length - 1;
+      const pos = positionAt(text, start);
+      const dep: Dependency = { ecosystem: 'npm', name: k.value, spec, file, line: pos.line, column: pos.column, specStart: start, specEnd: end, dev };
+      if (/^(file:|link:|workspace:|git(\+\w+)?:|https?:|github:|[\w-]+\/[\w.-]+(#.*)?$)/.test(spec)) dep.unchecked = `not a registry version (${spec})`;
+      const installed = lock.get(k.value);
+      if (installed) dep.installed = installed;
+      result.dependencies.push(dep);
+    }
+  }
+  return result;
+}

@@ -1,0 +1,179 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { positionAt, type Dependency, type ManifestResult } from './types';
+
+/** PEP 503 normalised name. */
+export function normalizeName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+/** `name[extra]>=1.0,<2 ; python_version<"3.12"` → name, spec and where the spec starts. */
+const REQ = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(\(?\s*((?:===|==|!=|~=|>=|<=|>|<)\s*[^;#\s,)]+(?:\s*,\s*(?:===|==|!=|~=|>=|<=|>|<)\s*[^;#\s,)]+)*)\s*\)?)?\s*(;[^#]*)?(#.*)?$/;
+
+/**
+ * requirements*.txt with `-r`/`-c` includes (cycles detected and reported), index options, and
+ * VCS/URL requirements reported as unchecked.
+ */
+export function readRequirements(file: string, seen = new Set<string>(), result: ManifestResult = { dependencies: [], indexUrls: [], problems: [] }): ManifestResult {
+  const real = path.resolve(file);
+  if (seen.has(real)) {
+    result.problems.push({ file, message: `include cycle: ${path.basename(file)} is already being read` });
+    return result;
+  }
+  seen.add(real);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    result.problems.push({ file, message: `cannot read: ${(e as Error).message}` });
+    return result;
+  }
+  let offset = 0;
+  for (const raw of text.split('\n')) {
+    const lineStart = offset;
+    offset += raw.length + 1;
+    const line = raw.replace(/\r$/, '');
+    const trimmed = line.trim();
+    if (!trimmed || trimmed.startsWith('#')) continue;
+    const inc = /^(-r|--requirement|-c|--constraint)\s*=?\s*(\S+)/.exec(trimmed);
+    if (inc) {
+      readRequirements(path.join(path.dirname(file), inc[2]), seen, result);
+      continue;
+    }
+    const idx = /^(-i|--index-url|--extra-index-url)\s*=?\s*(\S+)/.exec(trimmed);
+    if (idx) {
+      result.indexUrls.push(idx[2]);
+      continue;
+    }
+    if (trimmed.startsWith('-')) continue; // other pip options
+    const pos = positionAt(text, lineStart + (line.length - line.trimStart().length));
+    if (/^(git\+|hg\+|svn\+|bzr\+|https?:|file:|\.|\/)/.test(trimmed) || /\s@\s/.test(trimmed)) {
+      const name = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*@/.exec(trimmed)?.[1] ?? /#egg=([A-Za-z0-9._-]+)/.exec(trimmed)?.[1] ?? trimmed;
+      result.dependencies.push({ ecosystem: 'pypi', name, spec: '', file, ...pos, specStart: lineStart, specEnd: lineStart, unchecked: 'VCS, URL or local requirement' });
+      continue;
+    }
+    const m = REQ.exec(line);
+    if (!m) {
+      result.problems.push({ file, message: `line ${pos.line + 1}: cannot read requirement "${trimmed}"` });
+      continue;
+    }
+    const spec = (m[4] ?? '').replace(/\s+/g, '');
+    const specIndex = m[4] ? line.indexOf(m[4]) : line.indexOf(m[1]) + m[1].length + (m[2]?.length ?? 0);
+    const at = positionAt(text, lineStart + specIndex);
+    const dep: Dependency = { ecosystem: 'pypi', name: m[1], spec, file, line: at.line, column: at.column, specStart: lineStart + specIndex, specEnd: lineStart + specIndex + (m[4]?.length ?? 0) };
+    const pin = /^===?([^,]+)$/.exec(spec);
+    if (pin) dep.installed = pin[1];
+    result.dependencies.push(dep);
+  }
+  return result;
+}
+
+/** Finds where `value` sits in the text, searching from a hint (the key's line). */
+function locate(text: string, name: string, spec: string, from = 0): { start: number; end: number } {
+  const keyRe = new RegExp(`["']?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*(=|\\[|[<>=!~ ;"'])`, 'i');
+  const m = keyRe.exec(text.slice(from));
+  const base = m ? from + m.index : from;
+  if (spec) {
+    const i = text.indexOf(spec, base);
+    if (i >= 0 && i - base < 200) return { start: i, end: i + spec.length };
+  }
+  return { start: base, end: base };
+}
+
+export function readPyproject(file: string): ManifestResult {
+  const result: ManifestResult = { dependencies: [], indexUrls: [], problems: [] };
+  let text: string;
+  let data: Record<string, unknown>;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+    data = parseToml(text) as Record<string, unknown>;
+  } catch (e) {
+    result.problems.push({ file, message: `pyproject.toml: ${(e as Error).message.split('\n')[0]}` });
+    return result;
+  }
+  const add = (name: string, spec: string, from: number, dev = false) => {
+    const loc = locate(text, name, spec, from);
+    const pos = positionAt(text, loc.start);
+    const dep: Dependency = { ecosystem: 'pypi', name, spec, file, ...pos, specStart: loc.start, specEnd: loc.end, dev };
+    const pin = /^===?([^,]+)$/.exec(spec);
+    if (pin) dep.installed = pin[1];
+    result.dependencies.push(dep);
+  };
+  const project = data.project as { dependencies?: string[]; 'optional-dependencies'?: Record<string, string[]> } | undefined;
+  const projectStart = Math.max(0, text.search(/^\[project\]/m));
+  for (const req of project?.dependencies ?? []) {
+    const m = REQ.exec(req);
+    if (m) add(m[1], (m[4] ?? '').replace(/\s+/g, ''), projectStart);
+  }
+  const poetry = (data.tool as { poetry?: { dependencies?: Record<string, unknown>; group?: Record<string, { dependencies?: Record<string, unknown> }> } } | undefined)?.poetry;
+  const poetryStart = Math.max(0, text.search(/^\[tool\.poetry\.dependencies\]/m));
+  for (const [name, v] of Object.entries(poetry?.dependencies ?? {})) {
+    if (name === 'python') continue;
+    const spec = typeof v === 'string' ? v : typeof (v as { version?: string })?.version === 'string' ? (v as { version: string }).version : '';
+    if (!spec && typeof v === 'object') {
+      const loc = locate(text, name, '', poetryStart);
+      result.dependencies.push({ ecosystem: 'pypi', name, spec: '', file, ...positionAt(text, loc.start), specStart: loc.start, specEnd: loc.start, unchecked: 'git, path or URL dependency' });
+      continue;
+    }
+    add(name, poetrySpec(spec), poetryStart);
+    const last = result.dependencies[result.dependencies.length - 1];
+    // Edits go to the text as written (^1.2), while checks use the PEP 440 form.
+    const written = locate(text, name, spec, poetryStart);
+    last.specStart = written.start;
+    last.specEnd = written.end;
+  }
+  for (const src of ((data.tool as { poetry?: { source?: { url?: string }[] } })?.poetry?.source ?? [])) if (src.url) result.indexUrls.push(src.url);
+  return result;
+}
+
+/** Poetry's `^1.2.3` / `~1.2` / `1.2.3` as a PEP 440 specifier. */
+export function poetrySpec(spec: string): string {
+  const s = spec.trim();
+  if (s === '*' || s === '') return '';
+  const caret = /^\^(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(s);
+  if (caret) {
+    const [maj, min = '0', pat = '0'] = [caret[1], caret[2], caret[3]];
+    const upper = Number(maj) > 0 ? `${Number(maj) + 1}.0.0` : Number(min) > 0 ? `0.${Number(min) + 1}.0` : `0.0.${Number(pat) + 1}`;
+    return `>=${maj}.${min}.${pat},<${upper}`;
+  }
+  const tilde = /^~(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(s);
+  if (tilde) return `>=${tilde[1]}.${tilde[2] ?? 0}.${tilde[3] ?? 0},<${tilde[2] !== undefined ? `${tilde[1]}.${Number(tilde[2]) + 1}` : `${Number(tilde[1]) + 1}`}.0`;
+  if (/^\d/.test(s)) return `==${s}`;
+  return s.replace(/\s+/g, '');
+}
+
+export function readPipfile(file: string): ManifestResult {
+  const result: ManifestResult = { dependencies: [], indexUrls: [], problems: [] };
+  let text: string;
+  let data: { packages?: Record<string, unknown>; 'dev-packages'?: Record<string, unknown>; source?: { url?: string }[] };
+  try {
+    text = fs.readFileSync(file, 'utf8');
+    data = parseToml(text) as typeof data;
+  } catch (e) {
+    result.problems.push({ file, message: `Pipfile: ${(e as Error).message.split('\n')[0]}` });
+    return result;
+  }
+  let lock: Record<string, { version?: string }> = {};
+  try {
+    const l = JSON.parse(fs.readFileSync(path.join(path.dirname(file), 'Pipfile.lock'), 'utf8')) as { default?: Record<string, { version?: string }>; develop?: Record<string, { version?: string }> };
+    lock = { ...(l.develop ?? {}), ...(l.default ?? {}) };
+  } catch {
+    /* no lock */
+  }
+  for (const [section, dev] of [['packages', false], ['dev-packages', true]] as const) {
+    const from = Math.max(0, text.search(new RegExp(`^\\[${section}\\]`, 'm')));
+    for (const [name, v] of Object.entries(data[section] ?? {})) {
+      const spec = typeof v === 'string' ? v : (v as { version?: string })?.version ?? '';
+      const loc = locate(text, name, spec, from);
+      const dep: Dependency = { ecosystem: 'pypi', name, spec: spec === '*' ? '' : spec, file, ...positionAt(text, loc.start), specStart: loc.start, specEnd: loc.end, dev };
+      const locked = lock[name.toLowerCase()]?.version ?? lock[name]?.version;
+      if (locked) dep.installed = locked.replace(/^==/, '');
+      else if (/^==([^,]+)$/.test(dep.spec)) dep.installed = dep.spec.slice(2);
+      if (!spec && typeof v === 'object') dep.unchecked = 'git, path or URL dependency';
+      result.dependencies.push(dep);
+    }
+  }
+  for (const s of data.source ?? []) if (s.url) result.indexUrls.push(s.url);
+  return result;
+}

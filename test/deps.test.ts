@@ -1,0 +1,246 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { spawnSync } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { bumpSpec, checkDependencies } from '../src/deps/check';
+import { readRequirements, readPyproject } from '../src/deps/python-manifests';
+import { readPackageJson } from '../src/deps/npm-manifests';
+import { applyEdits } from '../src/core/engine';
+
+const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
+
+interface Seen {
+  method: string;
+  url: string;
+  auth?: string;
+  gzip: boolean;
+  body?: unknown;
+}
+
+/** A registry on 127.0.0.1 serving npm packuments, the bulk advisory endpoint and the PyPI JSON API, with fault routes. */
+function startRegistry(): Promise<{ url: string; seen: Seen[]; close: () => Promise<void> }> {
+  const seen: Seen[] = [];
+  let ratelimited = 0;
+  const packuments: Record<string, unknown> = {
+    lodash: { name: 'lodash', 'dist-tags': { latest: '4.17.21' }, versions: { '4.17.15': {}, '4.17.20': {}, '4.17.21': {} } },
+    express: { name: 'express', 'dist-tags': { latest: '4.21.2' }, versions: { '4.17.1': {}, '4.21.2': {} } },
+    request: { name: 'request', 'dist-tags': { latest: '2.88.2' }, versions: { '2.88.2': { deprecated: 'request has been deprecated, see https://github.com/request/request/issues/3142' } } },
+    '@acme/ui': { name: '@acme/ui', 'dist-tags': { latest: '1.0.0' }, versions: { '1.0.0': {} } },
+  };
+  const pypi: Record<string, unknown> = {
+    '/pypi/flask/json': { info: { version: '3.1.0' }, releases: { '2.0.1': [{}], '2.2.5': [{}], '3.1.0': [{}] } },
+    '/pypi/flask/2.0.1/json': { info: { version: '2.0.1' }, vulnerabilities: [{ id: 'PYSEC-2023-62', aliases: ['CVE-2023-30861', 'GHSA-m2qf-hxjv-5gpq'], fixed_in: ['2.2.5', '2.3.2'], link: 'https://osv.dev/vulnerability/PYSEC-2023-62' }] },
+    '/pypi/requests/json': { info: { version: '2.32.3' }, releases: { '2.32.3': [{}] } },
+    '/pypi/requests/2.32.3/json': { info: { version: '2.32.3' }, vulnerabilities: [] },
+    '/pypi/oldpkg/json': { info: { version: '1.4.1' }, releases: { '1.4.0': [{ yanked: true }], '1.4.1': [{}] } },
+    '/pypi/oldpkg/1.4.0/json': { info: { version: '1.4.0', yanked: true, yanked_reason: 'broken wheel' }, vulnerabilities: [] },
+  };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      const gzip = req.headers['content-encoding'] === 'gzip';
+      const s: Seen = { method: req.method!, url: req.url!, auth: req.headers.authorization, gzip };
+      seen.push(s);
+      const url = decodeURIComponent(req.url!.split('?')[0]);
+      const json = (code: number, body: unknown, headers: Record<string, string> = {}) => {
+        res.writeHead(code, { 'content-type': 'application/json', etag: `"${Buffer.from(JSON.stringify(body)).length}"`, ...headers });
+        res.end(JSON.stringify(body));
+      };
+      if (req.method === 'POST' && url === '/-/npm/v1/security/advisories/bulk') {
+        s.body = JSON.parse((gzip ? gunzipSync(raw) : raw).toString());
+        return json(200, { lodash: [{ id: 1523, url: 'https://github.com/advisories/GHSA-p6mc-m468-83gw', title: 'Prototype Pollution in lodash', severity: 'high', vulnerable_versions: '<4.17.19' }] });
+      }
+      if (url === '/pypi/broken/json') return json(500, { error: 'boom' });
+      if (url === '/pypi/garbage/json') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end('{"info": {"version": ');
+      }
+      if (url === '/pypi/reset/json') return req.socket.destroy();
+      if (url === '/pypi/slow/json') return setTimeout(() => json(200, {}), 3000);
+      if (url === '/pypi/ratelimited/json') {
+        if (ratelimited++ === 0) return json(429, {}, { 'retry-after': '1' });
+        return json(200, { info: { version: '1.0.0' }, releases: { '1.0.0': [{}] } });
+      }
+      if (url === '/pypi/ratelimited/1.0.0/json') return json(200, { info: { version: '1.0.0' }, vulnerabilities: [] });
+      if (pypi[url]) {
+        if (req.headers['if-none-match'] === `"${Buffer.from(JSON.stringify(pypi[url])).length}"`) {
+          res.writeHead(304);
+          return res.end();
+        }
+        return json(200, pypi[url]);
+      }
+      const name = url.slice(1);
+      if (packuments[name]) return json(200, packuments[name]);
+      json(404, { error: 'not found' });
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    const port = (server.address() as AddressInfo).port;
+    resolve({ url: `http://127.0.0.1:${port}`, seen, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) });
+  }));
+}
+
+function workspace(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-deps-'));
+  for (const [f, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    fs.writeFileSync(path.join(dir, f), text);
+  }
+  return dir;
+}
+
+const PACKAGE_JSON = '{\n  "name": "shop",\n  "dependencies": {\n    "express": "^4.17.1",\n    "lodash": "^4.17.15",\n    "request": "^2.88.2"\n  }\n}\n';
+const LOCK = JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'node_modules/express': { version: '4.21.2' }, 'node_modules/lodash': { version: '4.17.15' }, 'node_modules/request': { version: '2.88.2' } } });
+
+describe('dependency manifests', () => {
+  it('package.json with positions and lockfile versions', () => {
+    const dir = workspace({ 'package.json': PACKAGE_JSON, 'package-lock.json': LOCK });
+    const r = readPackageJson(path.join(dir, 'package.json'));
+    assert.deepEqual(r.dependencies.map((d) => [d.name, d.spec, d.line, d.column, d.installed]), [['express', '^4.17.1', 3, 16, '4.21.2'], ['lodash', '^4.17.15', 4, 15, '4.17.15'], ['request', '^2.88.2', 5, 16, '2.88.2']]);
+  });
+
+  it('requirements: pins, ranges, extras, markers, includes with a cycle, index options, VCS lines unchecked', () => {
+    const dir = workspace({
+      'requirements.txt': '--index-url https://pypi.internal/simple\n-r base.txt\nrequests[socks] >= 2.31 ; python_version >= "3.8"\ngit+https://github.com/x/y.git#egg=y\n',
+      'base.txt': 'flask==2.0.1  # web\n-r requirements.txt\n',
+    });
+    const r = readRequirements(path.join(dir, 'requirements.txt'));
+    assert.deepEqual(r.dependencies.map((d) => [d.name, d.spec, d.line, d.unchecked ?? '']), [['flask', '==2.0.1', 0, ''], ['requests', '>=2.31', 2, ''], ['git+https://github.com/x/y.git#egg=y', '', 3, 'VCS, URL or local requirement'].map((x, i) => (i === 0 ? 'y' : x))]);
+    assert.deepEqual(r.indexUrls, ['https://pypi.internal/simple']);
+    assert.match(r.problems[0].message, /include cycle/);
+  });
+
+  it('pyproject.toml: PEP 621 and Poetry', () => {
+    const dir = workspace({ 'pyproject.toml': '[project]\nname = "x"\ndependencies = [\n  "flask==2.0.1",\n  "requests>=2.31",\n]\n\n[tool.poetry.dependencies]\npython = "^3.11"\ndjango = "^4.2"\n' });
+    const r = readPyproject(path.join(dir, 'pyproject.toml'));
+    assert.deepEqual(r.dependencies.map((d) => [d.name, d.spec, d.line]), [['flask', '==2.0.1', 3], ['requests', '>=2.31', 4], ['django', '>=4.2.0,<5.0.0', 9]]);
+  });
+
+  it('fix edits keep the spec style', () => {
+    assert.equal(bumpSpec('^4.17.15', '4.17.20', 'npm'), '^4.17.20');
+    assert.equal(bumpSpec('~1.2.0', '1.2.9', 'npm'), '~1.2.9');
+    assert.equal(bumpSpec('4.17.15', '4.17.20', 'npm'), '4.17.20');
+    assert.equal(bumpSpec('==2.0.1', '2.2.5', 'pypi'), '==2.2.5');
+    assert.equal(bumpSpec('>=2.0,<3', '2.2.5', 'pypi'), '>=2.2.5,<3');
+    assert.equal(bumpSpec('>=2.0,<2.1', '2.2.5', 'pypi'), '>=2.2.5');
+  });
+});
+
+describe('dependency check against a registry on 127.0.0.1', function () {
+  this.timeout(30000);
+  let reg: Awaited<ReturnType<typeof startRegistry>>;
+  before(async () => {
+    reg = await startRegistry();
+  });
+  after(() => reg.close());
+  const opts = (cacheDir: string) => ({ npmRegistry: `${reg.url}/`, pypiIndex: `${reg.url}/pypi`, cacheDir, timeoutMs: 1000, home: fs.mkdtempSync(path.join(os.tmpdir(), 'sw-home-')) });
+
+  it('the lockfile-pinned vulnerable version and the requirements pin carry findings naming the advisories; current ones none', async () => {
+    const dir = workspace({ 'package.json': PACKAGE_JSON, 'package-lock.json': LOCK, 'requirements.txt': 'flask==2.0.1\nrequests==2.32.3\n' });
+    const r = await checkDependencies([dir], opts(fs.mkdtempSync(path.join(os.tmpdir(), 'sw-cache-'))));
+    assert.equal(r.incomplete, false, JSON.stringify(r.notices));
+    const by = (id: string) => r.findings.filter((f) => f.ruleId === id).map((f) => `${path.basename(f.file)}:${f.range.start.line + 1}`);
+    assert.deepEqual(by('dep-vulnerable'), ['package.json:5', 'requirements.txt:1']);
+    const lodash = r.findings.find((f) => f.ruleId === 'dep-vulnerable' && f.file.endsWith('package.json'))!;
+    assert.match(lodash.message, /GHSA-p6mc-m468-83gw/);
+    assert.equal(applyEdits(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'), lodash.fix!.edits).includes('"lodash": "^4.17.20"'), true);
+    const flask = r.findings.find((f) => f.ruleId === 'dep-vulnerable' && f.file.endsWith('requirements.txt'))!;
+    assert.match(flask.message, /PYSEC-2023-62 \/ CVE-2023-30861/);
+    assert.equal(applyEdits('flask==2.0.1\nrequests==2.32.3\n', flask.fix!.edits), 'flask==2.2.5\nrequests==2.32.3\n');
+    assert.deepEqual(by('dep-deprecated'), ['package.json:6']);
+    assert.ok(!r.findings.some((f) => /express|requests/.test(f.snippet)), 'up-to-date lines carry none');
+    const bulk = reg.seen.find((s) => s.url.includes('advisories/bulk'))!;
+    assert.equal(bulk.gzip, true, 'bulk body is gzipped as npm sends it');
+    assert.deepEqual(bulk.body, { express: ['4.21.2'], lodash: ['4.17.15'], request: ['2.88.2'] });
+    assert.equal(reg.seen.filter((s) => s.url.includes('advisories/bulk')).length, 1, 'one bulk call');
+  });
+
+  it('yanked PyPI releases are reported', async () => {
+    const dir = workspace({ 'requirements.txt': 'oldpkg==1.4.0\n' });
+    const r = await checkDependencies([dir], opts(fs.mkdtempSync(path.join(os.tmpdir(), 'sw-cache-'))));
+    assert.match(r.findings.find((f) => f.ruleId === 'dep-yanked')!.message, /yanked from PyPI: broken wheel/);
+  });
+
+  for (const fault of ['broken', 'garbage', 'reset', 'slow']) {
+    it(`a registry fault (${fault}) is an outage notice naming the host, never "no vulnerabilities"`, async () => {
+      const dir = workspace({ 'requirements.txt': `${fault}==1.0\n` });
+      const r = await checkDependencies([dir], opts(fs.mkdtempSync(path.join(os.tmpdir(), 'sw-cache-'))));
+      assert.equal(r.incomplete, true);
+      assert.equal(r.notices.length, 1);
+      assert.match(r.notices[0].message, new RegExp(`could not check 1 package\\(s\\) at 127\\.0\\.0\\.1:\\d+`));
+      assert.equal(r.packages[0].status, 'unknown');
+    });
+  }
+
+  it('429 with Retry-After is retried', async () => {
+    const dir = workspace({ 'requirements.txt': 'ratelimited==1.0.0\n' });
+    const r = await checkDependencies([dir], opts(fs.mkdtempSync(path.join(os.tmpdir(), 'sw-cache-'))));
+    assert.equal(r.incomplete, false);
+    assert.equal(r.packages[0].status, 'ok');
+  });
+
+  it('a cache answers offline, and a registry that then fails yields stale data marked as stale', async () => {
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-cache-'));
+    const dir = workspace({ 'requirements.txt': 'flask==2.0.1\n' });
+    await checkDependencies([dir], opts(cache));
+    const off = await checkDependencies([dir], { ...opts(cache), offline: true });
+    assert.equal(off.findings.filter((f) => f.ruleId === 'dep-vulnerable').length, 1);
+    const dead = await checkDependencies([dir], { ...opts(cache), pypiIndex: 'http://127.0.0.1:9/pypi', timeoutMs: 300 });
+    assert.equal(dead.incomplete, true, 'another host has no cache');
+  });
+
+  it('.npmrc tokens go only to their own registry host', async () => {
+    const other = await startRegistry();
+    try {
+      const host = new URL(reg.url).host;
+      const dir = workspace({
+        'package.json': '{"dependencies": {"lodash": "4.17.21", "@acme/ui": "1.0.0"}}',
+        '.npmrc': `registry=${reg.url}/\n//${host}/:_authToken=\${TEST_NPM_TOKEN}\n@acme:registry=${other.url.replace('127.0.0.1', 'localhost')}/\n`,
+      });
+      const before = reg.seen.length;
+      await checkDependencies([dir], { ...opts(fs.mkdtempSync(path.join(os.tmpdir(), 'sw-cache-'))), npmRegistry: undefined, env: { TEST_NPM_TOKEN: 's3cret-token' } });
+      const mine = reg.seen.slice(before).filter((s) => s.url === '/lodash');
+      assert.equal(mine[0]?.auth, 'Bearer s3cret-token');
+      const theirs = other.seen.filter((s) => s.url.includes('acme'));
+      assert.ok(theirs.length >= 1, 'scoped package fetched from its registry');
+      assert.equal(theirs[0].auth, undefined, 'the token is not sent to another host');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('CLI: deps exits 1 on a vulnerable dependency and 3 on an outage; scan exits 3 when only the check failed', async () => {
+    const dir = workspace({ 'package.json': PACKAGE_JSON, 'package-lock.json': LOCK, 'requirements.txt': 'flask==2.0.1\n' });
+    const env = { ...process.env, HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'sw-home-')) };
+    const run = (args: string[]) => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      // Asynchronous: the registry runs in this process.
+      const { spawn } = require('node:child_process') as typeof import('node:child_process');
+      const p = spawn(process.execPath, [CLI, ...args], { env, cwd: dir });
+      let stdout = '';
+      let stderr = '';
+      p.stdout.on('data', (d: Buffer) => (stdout += d));
+      p.stderr.on('data', (d: Buffer) => (stderr += d));
+      p.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+    const ok = await run(['deps', '.', '--npm-registry', `${reg.url}/`, '--pypi-index', `${reg.url}/pypi`]);
+    assert.equal(ok.status, 1, ok.stderr);
+    assert.match(ok.stdout, /lodash\s+\^4\.17\.15\s+4\.17\.15\s+4\.17\.21\s+vulnerable\s+GHSA-p6mc-m468-83gw/);
+    const down = workspace({ 'requirements.txt': 'broken==1.0\n', 'app.py': 'x = 1\n' });
+    const scan = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+      const { spawn } = require('node:child_process') as typeof import('node:child_process');
+      const p = spawn(process.execPath, [CLI, 'scan', down, '--npm-registry', `${reg.url}/`, '--pypi-index', `${reg.url}/pypi`], { env });
+      let stderr = '';
+      p.stderr.on('data', (d: Buffer) => (stderr += d));
+      p.on('close', (status) => resolve({ status, stderr }));
+    });
+    assert.equal(scan.status, 3, scan.stderr);
+    assert.match(scan.stderr, /incomplete: could not check 1 package\(s\) at 127\.0\.0\.1/);
+    void spawnSync;
+  });
+});
