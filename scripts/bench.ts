@@ -11,6 +11,7 @@ import { Analyzer } from '../src/core/engine';
 import { ensureLanguages, parseSync } from '../src/core/parser';
 import { decodeSource } from '../src/core/scanner';
 import { allRules } from '../src/rules';
+import { benchDependencies } from './bench-deps';
 
 interface BenchResult {
   name: string;
@@ -112,9 +113,16 @@ async function main(): Promise<void> {
   for (const r of results) {
     console.log(`| ${r.name} | ${r.files} | ${r.lines} | ${r.parseMs} ms | ${r.analyzeMs} ms | ${r.ratio}× | ${r.filesPerSec} | ${r.linesPerSec} | ${r.peakRssMb} MB |`);
   }
+  const deps = await benchDependencies();
+  console.log(`\nDependencies: ${deps.dependencies} npm packages, registry on 127.0.0.1 answering after ${deps.latencyMs} ms`);
+  console.log('| run | time |');
+  console.log('|---|---|');
+  console.log(`| sitewarden, cold cache | ${deps.coldMs} ms |`);
+  console.log(`| sitewarden, warm cache | ${deps.warmMs} ms |`);
+  console.log(`| npm outdated (same registry) | ${deps.npmOutdatedMs} ms (${deps.npmOutdatedNote}) |`);
   const out = path.join(__dirname, '..', '..', 'test-output');
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'bench.json'), JSON.stringify({ date: new Date().toISOString(), rules: allRules.length, results }, null, 2));
+  fs.writeFileSync(path.join(out, 'bench.json'), JSON.stringify({ date: new Date().toISOString(), rules: allRules.length, results, deps }, null, 2));
 }
 
 void main();

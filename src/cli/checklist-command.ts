@@ -2,19 +2,22 @@ import { parseArgs } from 'node:util';
 import { checklistJson, checklistMarkdown, checklistText } from '../checklist/format';
 import { runChecklist } from '../checklist/run';
 import { allRules } from '../rules';
+import { checkDependencies } from '../deps/check';
 
 /** `sitewarden checklist [PATH] --format text|json|markdown`: exit 0, or 1 when an item fails. */
 export async function checklistCommand(argv: string[], usage: (msg: string) => Error): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { format: { type: 'string', default: 'text' }, exclude: { type: 'string', multiple: true } },
+    options: { format: { type: 'string', default: 'text' }, exclude: { type: 'string', multiple: true }, offline: { type: 'boolean', default: false }, 'npm-registry': { type: 'string' }, 'pypi-index': { type: 'string' } },
   });
   const format = values.format!;
   if (!['text', 'json', 'markdown'].includes(format)) throw usage(`--format must be text, json or markdown (got "${format}")`);
   if (positionals.length > 1) throw usage('checklist takes one PATH (a workspace root)');
   const root = positionals[0] ?? '.';
-  const { result } = await runChecklist([root], { rules: allRules, exclude: values.exclude });
+  // "Dependencies current" needs the registries; offline it stays unknown rather than passing.
+  const deps = values.offline ? undefined : await checkDependencies([root], { npmRegistry: values['npm-registry'], pypiIndex: values['pypi-index'], env: process.env });
+  const { result } = await runChecklist([root], { rules: allRules, exclude: values.exclude, deps: deps && { checked: true, incomplete: deps.incomplete, findings: deps.findings } });
   const base = process.cwd();
   const out = format === 'json' ? JSON.stringify(checklistJson(result, base), null, 2) + '\n' : format === 'markdown' ? checklistMarkdown(result, base) : checklistText(result, base);
   process.stdout.write(out);

@@ -133,18 +133,17 @@ function manifestFiles(roots: string[]): string[] {
 }
 
 class NpmChecker {
-  private readonly notices: Notice[];
+  private readonly config: Record<string, string>;
   constructor(
-    private readonly dir: string,
+    dir: string,
     private readonly o: CheckOptions,
-    notices: Notice[],
   ) {
-    this.notices = notices;
+    this.config = readNpmrc(dir, o.env, o.home);
+    if (o.npmRegistry) this.config.registry = o.npmRegistry;
   }
 
   private opts(name?: string): Record<string, unknown> {
-    const config = readNpmrc(this.dir, this.o.env, this.o.home);
-    if (this.o.npmRegistry) config.registry = this.o.npmRegistry;
+    const config = this.config;
     return {
       ...config,
       ...(name ? { spec: name } : {}),
@@ -157,9 +156,7 @@ class NpmChecker {
   }
 
   registryHost(name: string): string {
-    const config = readNpmrc(this.dir, this.o.env, this.o.home);
-    if (this.o.npmRegistry) config.registry = this.o.npmRegistry;
-    return new URL(registryFor(name, config)).host;
+    return new URL(registryFor(name, this.config)).host;
   }
 
   async packument(name: string): Promise<{ data?: Packument; failed?: string; stale?: boolean }> {
@@ -216,7 +213,7 @@ interface PypiProject {
  * vulnerable packages, each reported on the line that declares it.
  */
 export async function checkDependencies(roots: string[], o: CheckOptions = {}): Promise<DependencyReport> {
-  const opts: CheckOptions = { cacheDir: path.join(os.homedir(), '.cache', 'sitewarden'), concurrency: 8, ...o };
+  const opts: CheckOptions = { cacheDir: path.join(os.homedir(), '.cache', 'sitewarden'), concurrency: 16, ...o };
   const report: DependencyReport = { findings: [], notices: [], packages: [], problems: [], incomplete: false };
   const manifests: ManifestResult[] = [];
   const included = new Set<string>();
@@ -251,7 +248,7 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
     npmByDir.set(dir, [...(npmByDir.get(dir) ?? []), d]);
   }
   for (const [dir, list] of npmByDir) {
-    const npm = new NpmChecker(dir, opts, report.notices);
+    const npm = new NpmChecker(dir, opts);
     const packuments = new Map<string, { data?: Packument; failed?: string; stale?: boolean }>();
     await pool([...new Set(list.map((d) => d.name))], opts.concurrency!, async (name) => {
       packuments.set(name, await npm.packument(name));
