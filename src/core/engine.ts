@@ -86,6 +86,8 @@ function collectSuppressions(root: Node, lines: string[]): Map<number, Suppressi
 function countErrors(root: Node): number {
   if (!root.hasError) return 0;
   let n = 0;
+  // Deleted explicitly: a cursor left to the garbage collector is finalised with its tree's
+  // address, which may be freed by then (web-tree-sitter), and corrupts wasm memory.
   const cursor = root.walk();
   const visit = (): void => {
     do {
@@ -97,7 +99,11 @@ function countErrors(root: Node): number {
       }
     } while (cursor.gotoNextSibling());
   };
-  visit();
+  try {
+    visit();
+  } finally {
+    cursor.delete();
+  }
   return n;
 }
 

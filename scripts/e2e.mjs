@@ -1,0 +1,210 @@
+// `npm run test:e2e`: runs the integration suite inside a real VS Code (code-server's Node
+// extension host, workbench in headless Chromium driven by playwright-core), then a UI check
+// that runs a command from the palette and screenshots the Problems panel.
+// Installs what it needs: Node 24 and code-server from npm into .vscode-test/ (git-ignored),
+// chromium and libkrb5-dev through apt when root.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const cache = path.join(root, '.vscode-test');
+const outDir = path.join(root, 'test-output', 'e2e');
+const CODE_SERVER_VERSION = '4.139.1';
+fs.mkdirSync(outDir, { recursive: true });
+
+function log(msg) {
+  process.stdout.write(`[e2e] ${msg}\n`);
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status})`);
+}
+
+function ensureSystemPackages() {
+  const missing = [];
+  if (!fs.existsSync('/usr/bin/chromium')) missing.push('chromium');
+  if (!fs.existsSync('/usr/include/gssapi/gssapi.h') && !fs.existsSync('/usr/include/krb5.h')) missing.push('libkrb5-dev');
+  if (!missing.length) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error(`missing system packages: ${missing.join(', ')}. Install them (apt-get install ${missing.join(' ')}) or run as root.`);
+  }
+  log(`installing ${missing.join(', ')} with apt-get`);
+  run('apt-get', ['update', '-qq']);
+  run('apt-get', ['install', '-y', '-qq', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+function ensureNode24() {
+  const dir = path.join(cache, 'node24');
+  const bin = path.join(dir, 'node_modules', 'node', 'bin', 'node');
+  if (fs.existsSync(bin)) return bin;
+  log('installing Node 24 from npm');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), '{"private":true}');
+  run('npm', ['install', 'node@24', '--no-save', '--no-audit', '--no-fund'], { cwd: dir });
+  return bin;
+}
+
+function ensureCodeServer(nodeBin) {
+  const dir = path.join(cache, 'cs');
+  const bin = path.join(dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+  const pw = path.join(dir, 'node_modules', 'playwright-core');
+  if (fs.existsSync(bin) && fs.existsSync(pw)) return { entry: bin, dir };
+  log(`installing code-server ${CODE_SERVER_VERSION} and playwright-core (a few minutes, once per machine)`);
+  fs.mkdirSync(dir, { recursive: true });
+  if (!fs.existsSync(path.join(dir, 'package.json'))) fs.writeFileSync(path.join(dir, 'package.json'), '{"private":true}');
+  run('npm', ['install', `code-server@${CODE_SERVER_VERSION}`, 'playwright-core', '--no-audit', '--no-fund', '--foreground-scripts'], {
+    cwd: dir,
+    env: { ...process.env, PATH: `${path.dirname(nodeBin)}:${process.env.PATH}`, npm_config_dangerously_allow_all_scripts: 'true' },
+  });
+  return { entry: bin, dir };
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitHealthy(port, ms = 60000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (r.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error('code-server did not become healthy');
+}
+
+async function startServer(nodeBin, entry, workspace) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-cs-'));
+  const ud = path.join(tmp, 'ud');
+  fs.mkdirSync(path.join(ud, 'User'), { recursive: true });
+  fs.writeFileSync(path.join(ud, 'User', 'settings.json'), JSON.stringify({ 'chat.disableAIFeatures': true, 'git.enabled': false, 'workbench.startupEditor': 'none', 'update.mode': 'none', 'security.workspace.trust.enabled': false, 'extensions.autoCheckUpdates': false }));
+  fs.writeFileSync(path.join(tmp, 'config.yaml'), '');
+  const port = await freePort();
+  const env = { ...process.env, HOME: tmp, XDG_CONFIG_HOME: path.join(tmp, 'cfg'), XDG_DATA_HOME: path.join(tmp, 'data'), XDG_CACHE_HOME: path.join(tmp, 'cache'), SITEWARDEN_AUTO_CONFIRM: '1' };
+  const child = spawn(nodeBin, [entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--config', path.join(tmp, 'config.yaml'), '--user-data-dir', ud, '--extensions-dir', path.join(tmp, 'ext'), '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--reconnection-grace-time', '5', '--vscode-option', 'enable-smoke-test-driver', workspace], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const serverLog = fs.createWriteStream(path.join(outDir, 'code-server.log'));
+  child.stdout.pipe(serverLog);
+  child.stderr.pipe(serverLog);
+  await waitHealthy(port);
+  return { port, stop: () => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ } } };
+}
+
+async function launchBrowser(csDir) {
+  const require = createRequire(path.join(csDir, 'package.json'));
+  const { chromium } = require('playwright-core');
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-chrome-'));
+  return chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+async function runSuite(ctx, port, workspace) {
+  const page = await ctx.newPage();
+  let resolveExit;
+  const exited = new Promise((r) => (resolveExit = r));
+  const lines = [];
+  await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
+  await page.exposeFunction('codeAutomationLog', (_type, args) => {
+    const line = (Array.isArray(args) ? args : [args]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+    lines.push(line);
+    process.stdout.write(`${line}\n`);
+  });
+  const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+  const payload = [['extensionDevelopmentPath', remote(root)], ['extensionTestsPath', remote(path.join(root, 'out', 'test', 'e2e', 'suite', 'index'))]];
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 240000))]);
+  fs.writeFileSync(path.join(outDir, 'suite.log'), lines.join('\n'));
+  await page.close();
+  return { code, lines };
+}
+
+async function uiCheck(ctx, port, workspace) {
+  const page = await ctx.newPage();
+  // The extension under development, without a test runner: a person's view of it.
+  const dev = [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${root}`]];
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(dev))}`);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+  await page.waitForTimeout(4000);
+  const palette = async (title) => {
+    await page.keyboard.press('F1');
+    await page.waitForSelector('.quick-input-widget', { state: 'visible', timeout: 20000 });
+    await page.keyboard.type(title, { delay: 20 });
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title.split(': ').pop() });
+    await row.first().waitFor({ state: 'visible', timeout: 20000 });
+    await page.keyboard.press('Enter');
+  };
+  try {
+    await palette('SiteWarden: Audit Workspace');
+  } catch (e) {
+    await page.screenshot({ path: path.join(outDir, 'ui-failure.png') });
+    throw e;
+  }
+  await page.waitForTimeout(5000);
+  await palette('View: Focus Problems');
+  await page.waitForSelector('.markers-panel', { timeout: 20000 });
+  await page.waitForTimeout(2000);
+  const shot = path.join(outDir, 'problems-panel.png');
+  await page.screenshot({ path: shot });
+  const text = await page.locator('.markers-panel').innerText();
+  await page.close();
+  return { shot, text };
+}
+
+async function main() {
+  ensureSystemPackages();
+  const nodeBin = ensureNode24();
+  const { entry, dir } = ensureCodeServer(nodeBin);
+  log('building the extension and compiling the suite');
+  run('npm', ['run', 'build', '--silent'], { cwd: root });
+  run('npx', ['tsc', '-p', 'tsconfig.test.json'], { cwd: root });
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-e2e-ws-'));
+  fs.cpSync(path.join(root, 'test', 'fixtures', 'e2e-workspace'), workspace, { recursive: true });
+  const server = await startServer(nodeBin, entry, workspace);
+  let failed = false;
+  try {
+    const ctx = await launchBrowser(dir);
+    try {
+      const suite = await runSuite(ctx, server.port, workspace);
+      log(`suite exit code: ${suite.code}`);
+      if (suite.code !== 0) failed = true;
+      const ui = await uiCheck(ctx, server.port, workspace);
+      const ok = /py-flask-debug|debug=True/.test(ui.text) && /SiteWarden/.test(ui.text);
+      log(`UI check: Problems panel ${ok ? 'shows' : 'does NOT show'} SiteWarden findings; screenshot ${path.relative(root, ui.shot)}`);
+      if (!ok) {
+        failed = true;
+        fs.writeFileSync(path.join(outDir, 'problems-panel.txt'), ui.text);
+      }
+    } finally {
+      await ctx.close();
+    }
+  } finally {
+    server.stop();
+  }
+  const passed = failed ? 0 : 2;
+  process.stdout.write(`e2e: ${passed} passed, ${2 - passed} failed\n`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => {
+  process.stderr.write(`[e2e] ${e.stack ?? e}\n`);
+  process.exit(1);
+});
+void execFileSync;

@@ -1,0 +1,118 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ChecklistResult, ItemResult } from '../checklist/evaluate';
+import type { PackageRow } from '../deps/check';
+import { SEVERITY_ORDER, type Finding } from '../core/types';
+import { toRange } from './convert';
+
+type FindingNode = { kind: 'group'; label: string; items: Finding[] } | { kind: 'finding'; finding: Finding };
+
+/** Findings of the last audit and of open documents, grouped by severity. */
+export class FindingsView implements vscode.TreeDataProvider<FindingNode> {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private all: Finding[] = [];
+
+  set(findings: Finding[]): void {
+    this.all = findings.filter((f) => !f.suppression);
+    this.emitter.fire();
+  }
+
+  get count(): number {
+    return this.all.length;
+  }
+
+  getChildren(node?: FindingNode): FindingNode[] {
+    if (!node) {
+      return SEVERITY_ORDER.slice().reverse()
+        .map((s) => ({ kind: 'group' as const, label: s, items: this.all.filter((f) => f.severity === s) }))
+        .filter((g) => g.items.length);
+    }
+    return node.kind === 'group' ? node.items.map((finding) => ({ kind: 'finding' as const, finding })) : [];
+  }
+
+  getTreeItem(node: FindingNode): vscode.TreeItem {
+    if (node.kind === 'group') {
+      const t = new vscode.TreeItem(`${node.label} (${node.items.length})`, vscode.TreeItemCollapsibleState.Expanded);
+      t.iconPath = new vscode.ThemeIcon(node.label === 'low' ? 'info' : node.label === 'medium' ? 'warning' : 'error');
+      return t;
+    }
+    const f = node.finding;
+    const t = new vscode.TreeItem(f.message, vscode.TreeItemCollapsibleState.None);
+    t.description = `${f.ruleId} · ${path.basename(f.file)}:${f.range.start.line + 1}`;
+    t.tooltip = `${f.title}\n${f.file}:${f.range.start.line + 1}`;
+    t.command = { command: 'vscode.open', title: 'Reveal', arguments: [vscode.Uri.file(f.file), { selection: toRange(f) }] };
+    return t;
+  }
+}
+
+export class DependenciesView implements vscode.TreeDataProvider<PackageRow | string> {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private rows: PackageRow[] = [];
+  private notes: string[] = ['Run "SiteWarden: Check Dependencies".'];
+
+  set(rows: PackageRow[], notes: string[]): void {
+    this.rows = rows.filter((r) => r.status !== 'ok');
+    this.notes = notes.length || this.rows.length ? notes : ['All dependencies are current and free of known advisories.'];
+    this.emitter.fire();
+  }
+
+  getChildren(node?: PackageRow | string): (PackageRow | string)[] {
+    return node ? [] : [...this.notes, ...this.rows];
+  }
+
+  getTreeItem(node: PackageRow | string): vscode.TreeItem {
+    if (typeof node === 'string') return new vscode.TreeItem(node);
+    const t = new vscode.TreeItem(`${node.name} ${node.installed ?? node.declared}`);
+    t.description = `${node.status}${node.latest ? ` · latest ${node.latest}` : ''}${node.advisories.length ? ` · ${node.advisories.join(', ')}` : ''}`;
+    t.iconPath = new vscode.ThemeIcon(node.status === 'vulnerable' ? 'error' : node.status === 'outdated' ? 'arrow-up' : 'warning');
+    t.command = { command: 'vscode.open', title: 'Reveal', arguments: [vscode.Uri.file(node.file), { selection: new vscode.Range(node.line - 1, 0, node.line - 1, 0) }] };
+    return t;
+  }
+}
+
+type CheckNode = { kind: 'area'; index: number } | { kind: 'item'; item: ItemResult };
+const STATE_ICON: Record<string, string> = { pass: 'pass-filled', fail: 'error', unknown: 'question', manual: 'circle-large-outline', 'not-applicable': 'circle-slash' };
+
+export class ChecklistView implements vscode.TreeDataProvider<CheckNode> {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  result?: ChecklistResult;
+
+  constructor(private readonly media: vscode.Uri) {}
+
+  set(r: ChecklistResult): void {
+    this.result = r;
+    this.emitter.fire();
+  }
+
+  getChildren(node?: CheckNode): CheckNode[] {
+    if (!this.result) return [];
+    if (!node) return this.result.areas.map((_a, index) => ({ kind: 'area' as const, index }));
+    return node.kind === 'area' ? this.result.areas[node.index].items.map((item) => ({ kind: 'item' as const, item })) : [];
+  }
+
+  getTreeItem(node: CheckNode): vscode.TreeItem {
+    if (node.kind === 'area') {
+      const a = this.result!.areas[node.index];
+      const t = new vscode.TreeItem(a.area.title, vscode.TreeItemCollapsibleState.Expanded);
+      t.description = `${a.passed}/${a.total}`;
+      t.tooltip = a.area.summary;
+      return t;
+    }
+    const i = node.item;
+    const t = new vscode.TreeItem(i.item.title);
+    t.description = i.status;
+    t.tooltip = new vscode.MarkdownString(`**${i.item.title}**\n\n${i.reason}\n\n*Why:* ${i.item.why}\n\n*How it is checked:* ${i.item.howEvaluated}`);
+    t.iconPath = vscode.Uri.joinPath(this.media, `check-${i.status}.svg`);
+    t.contextValue = i.item.action?.command ? 'sitewarden.item.fixable' : i.item.kind === 'manual' ? 'sitewarden.item.manual' : 'sitewarden.item';
+    const where = i.failing[0] ?? i.evidence.find((e) => e.file);
+    if (where && 'file' in where && where.file) {
+      const line = 'range' in where && where.range ? where.range.start.line : 0;
+      t.command = { command: 'vscode.open', title: 'Show evidence', arguments: [vscode.Uri.file(where.file), { selection: new vscode.Range(line, 0, line, 0) }] };
+    }
+    void STATE_ICON;
+    return t;
+  }
+}

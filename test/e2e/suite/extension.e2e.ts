@@ -1,0 +1,110 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { SiteWardenApi } from '../../../src/extension/extension';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: string, f: () => T | undefined | false, ms = 20000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+function siteWarden(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'SiteWarden');
+}
+
+const code = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code));
+
+describe('SiteWarden in a real VS Code', () => {
+  let api: SiteWardenApi;
+  const folder = () => vscode.workspace.workspaceFolders![0].uri;
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<SiteWardenApi>('sitewarden.sitewarden');
+    assert.ok(ext, 'the extension is installed');
+    api = await ext.activate();
+    console.log(`FIGURE activation_ms=${api.activationMs.toFixed(1)}`);
+  });
+
+  it('registers its commands', async () => {
+    const all = await vscode.commands.getCommands(true);
+    for (const c of ['auditWorkspace', 'checkDependencies', 'showChecklist', 'exportReport', 'addSecurityHeaders', 'addEncryptionHelper', 'addFingerprintCheck', 'createIncidentResponsePlan', 'showOutput']) {
+      assert.ok(all.includes(`sitewarden.${c}`), c);
+    }
+  });
+
+  it('shows diagnostics on open and updates them as the document is edited', async () => {
+    const uri = vscode.Uri.joinPath(folder(), 'app.py');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    const first = await until('diagnostics on app.py', () => siteWarden(uri).length >= 2 && siteWarden(uri));
+    assert.deepEqual(first.map(code).sort(), ['py-fingerprint-stub', 'py-flask-debug']);
+    const debug = first.find((d) => code(d) === 'py-flask-debug')!;
+    assert.equal(debug.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(String((debug.code as { target: vscode.Uri }).target), /docs\/rules\/py-flask-debug\.md$/);
+    await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount, 0), '\nimport os\nos.system(request.args["cmd"])\n'));
+    await until('a diagnostic for the new line', () => siteWarden(uri).some((d) => code(d) === 'py-command-injection'));
+  });
+
+  it('a quick fix edits the document and the diagnostic goes away', async () => {
+    const uri = vscode.Uri.joinPath(folder(), 'app.py');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const debug = siteWarden(uri).find((d) => code(d) === 'py-flask-debug')!;
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, debug.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find((a) => a.isPreferred && a.title.includes('FLASK_DEBUG'));
+    assert.ok(fix?.edit, `a preferred fix among: ${actions.map((a) => a.title).join(', ')}`);
+    assert.ok(actions.some((a) => a.title.startsWith('Suppress py-flask-debug')));
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.match(doc.getText(), /app\.run\(debug=os\.environ\.get\("FLASK_DEBUG"\) == "1"\)/);
+    await until('the debug diagnostic to disappear', () => !siteWarden(uri).some((d) => code(d) === 'py-flask-debug'));
+    await vscode.commands.executeCommand('undo');
+    await until('undo to bring it back', () => siteWarden(uri).some((d) => code(d) === 'py-flask-debug'));
+  });
+
+  it('re-checks a 2,000-line file in milliseconds per keystroke (incremental parse)', async () => {
+    const lines: string[] = ['import os', 'import hashlib', 'from flask import Flask, request', 'app = Flask(__name__)', ''];
+    for (let i = 0; lines.length < 2000; i++) lines.push(`@app.route("/r${i}")`, `def view_${i}():`, `    q = request.args.get("q", "")`, `    h = hashlib.sha256(q.encode()).hexdigest()`, `    return h`, '');
+    lines.push('eval(request.args["expr"])');
+    const doc = await vscode.workspace.openTextDocument({ language: 'python', content: lines.join('\n') });
+    const editor = await vscode.window.showTextDocument(doc);
+    const initial = await api.tracker.check(doc);
+    assert.ok(doc.lineCount >= 2000, String(doc.lineCount));
+    assert.deepEqual(initial.map((f) => f.ruleId), ['py-code-injection'], 'the 2,000-line file is really analysed');
+    const times: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      await editor.edit((e) => e.insert(new vscode.Position(1000 + (i % 50), 4), 'x'), { undoStopBefore: false, undoStopAfter: false });
+      const t = performance.now();
+      await api.tracker.check(doc);
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    const p50 = times[Math.floor(times.length * 0.5)];
+    const p95 = times[Math.floor(times.length * 0.95)];
+    console.log(`FIGURE keystroke_2000_lines_p50_ms=${p50.toFixed(2)} p95_ms=${p95.toFixed(2)}`);
+    assert.ok(times.length === 60);
+    assert.deepEqual((await api.tracker.check(doc)).map((f) => f.ruleId), ['py-code-injection'], 'still analysed after the edits');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('Audit Workspace fills the sidebar', async () => {
+    await vscode.commands.executeCommand('sitewarden.auditWorkspace');
+    assert.ok(api.lastAudit, 'the audit ran');
+    assert.ok(api.lastAudit.files >= 2, `files: ${api.lastAudit.files}`);
+    assert.ok(api.findingsView.count >= 3, `findings in the view: ${api.findingsView.count}`);
+    const js = vscode.Uri.joinPath(folder(), 'server.js');
+    await until('diagnostics for an unopened file from the audit', () => siteWarden(js).some((d) => code(d) === 'js-command-injection'));
+  });
+
+  it('Show Security Checklist evaluates the workspace', async () => {
+    await vscode.commands.executeCommand('sitewarden.showChecklist');
+    const r = await until('the checklist', () => api.checklistView.result);
+    const items = r.areas.flatMap((a) => a.items);
+    assert.equal(items.find((i) => i.item.id === 'fingerprint-check')?.status, 'fail');
+    assert.equal(items.length >= 20, true);
+  });
+});
