@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { format } from 'node:util';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const cache = path.join(root, '.vscode-test');
@@ -38,14 +39,27 @@ function ensureSystemPackages() {
   run('apt-get', ['install', '-y', '-qq', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }
 
+function isNode24(bin) {
+  if (!fs.existsSync(bin)) return false;
+  const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+  return r.status === 0 && /^v24\./.test(r.stdout.trim());
+}
+
 function ensureNode24() {
   const dir = path.join(cache, 'node24');
   const bin = path.join(dir, 'node_modules', 'node', 'bin', 'node');
-  if (fs.existsSync(bin)) return bin;
+  if (isNode24(bin)) return bin;
   log('installing Node 24 from npm');
+  fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'package.json'), '{"private":true}');
-  run('npm', ['install', 'node@24', '--no-save', '--no-audit', '--no-fund'], { cwd: dir });
+  // The `node` package fetches its binary in a preinstall script, which npm 11 skips for
+  // dependencies unless scripts are allowed; without it PATH would fall back to Node 20.
+  run('npm', ['install', 'node@24', '--no-save', '--no-audit', '--no-fund', '--foreground-scripts'], {
+    cwd: dir,
+    env: { ...process.env, npm_config_dangerously_allow_all_scripts: 'true' },
+  });
+  if (!isNode24(bin)) throw new Error(`Node 24 did not install: ${bin} is missing or not v24`);
   return bin;
 }
 
@@ -88,8 +102,12 @@ async function waitHealthy(port, ms = 60000) {
   throw new Error('code-server did not become healthy');
 }
 
-async function startServer(nodeBin, entry, workspace) {
+async function startServer(nodeBin, entry, workspace, vsix) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-cs-'));
+  if (vsix) {
+    // Installed the way a user would, into this server's own extensions folder.
+    run(nodeBin, [entry, '--extensions-dir', path.join(tmp, 'ext'), '--user-data-dir', path.join(tmp, 'ud'), '--install-extension', vsix], { env: { ...process.env, HOME: tmp } });
+  }
   const ud = path.join(tmp, 'ud');
   fs.mkdirSync(path.join(ud, 'User'), { recursive: true });
   fs.writeFileSync(path.join(ud, 'User', 'settings.json'), JSON.stringify({ 'chat.disableAIFeatures': true, 'git.enabled': false, 'workbench.startupEditor': 'none', 'update.mode': 'none', 'security.workspace.trust.enabled': false, 'extensions.autoCheckUpdates': false }));
@@ -123,7 +141,8 @@ async function runSuite(ctx, port, workspace) {
   const lines = [];
   await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
   await page.exposeFunction('codeAutomationLog', (_type, args) => {
-    const line = (Array.isArray(args) ? args : [args]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+    // console.log arguments arrive unformatted: apply printf-style placeholders as Node would.
+    const line = format(...(Array.isArray(args) ? args : [args]));
     lines.push(line);
     process.stdout.write(`${line}\n`);
   });
@@ -168,6 +187,39 @@ async function uiCheck(ctx, port, workspace) {
   return { shot, text };
 }
 
+/** The packaged .vsix, installed with --install-extension, flags a vulnerable Flask file on open. */
+async function vsixCheck(ctx, nodeBin, entry) {
+  run('npm', ['run', 'package', '--silent'], { cwd: root });
+  const vsix = path.join(root, 'sitewarden.vsix');
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-vsix-ws-'));
+  fs.copyFileSync(path.join(root, 'test', 'fixtures', 'seed-flask', 'app.py'), path.join(workspace, 'app.py'));
+  const server = await startServer(nodeBin, entry, workspace, vsix);
+  try {
+    const page = await ctx.newPage();
+    await page.goto(`http://127.0.0.1:${server.port}/?folder=${encodeURIComponent(workspace)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    await page.waitForTimeout(3000);
+    await page.keyboard.press('Control+P');
+    await page.waitForSelector('.quick-input-widget', { state: 'visible', timeout: 20000 });
+    await page.keyboard.type('app.py', { delay: 20 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'app.py' }).first().waitFor({ state: 'visible', timeout: 20000 });
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(5000);
+    await page.keyboard.press('F1');
+    await page.keyboard.type('View: Focus Problems', { delay: 20 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Focus Problems' }).first().waitFor({ state: 'visible', timeout: 20000 });
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.markers-panel', { timeout: 20000 });
+    await page.waitForTimeout(2000);
+    const text = await page.locator('.markers-panel').innerText();
+    await page.screenshot({ path: path.join(outDir, 'vsix-problems.png') });
+    await page.close();
+    return { ok: /py-flask-debug/.test(text) && /py-fingerprint-stub/.test(text), size: fs.statSync(vsix).size };
+  } finally {
+    server.stop();
+  }
+}
+
 async function main() {
   ensureSystemPackages();
   const nodeBin = ensureNode24();
@@ -178,28 +230,33 @@ async function main() {
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-e2e-ws-'));
   fs.cpSync(path.join(root, 'test', 'fixtures', 'e2e-workspace'), workspace, { recursive: true });
   const server = await startServer(nodeBin, entry, workspace);
-  let failed = false;
+  // Three checks, each counted on its own: the suite, the palette/Problems UI check, the .vsix.
+  const results = {};
   try {
     const ctx = await launchBrowser(dir);
     try {
       const suite = await runSuite(ctx, server.port, workspace);
       log(`suite exit code: ${suite.code}`);
-      if (suite.code !== 0) failed = true;
+      results.suite = suite.code === 0;
       const ui = await uiCheck(ctx, server.port, workspace);
-      const ok = /py-flask-debug|debug=True/.test(ui.text) && /SiteWarden/.test(ui.text);
-      log(`UI check: Problems panel ${ok ? 'shows' : 'does NOT show'} SiteWarden findings; screenshot ${path.relative(root, ui.shot)}`);
-      if (!ok) {
-        failed = true;
-        fs.writeFileSync(path.join(outDir, 'problems-panel.txt'), ui.text);
-      }
+      results.ui = /py-flask-debug|debug=True/.test(ui.text) && /SiteWarden/.test(ui.text);
+      log(`UI check: Problems panel ${results.ui ? 'shows' : 'does NOT show'} SiteWarden findings; screenshot ${path.relative(root, ui.shot)}`);
+      if (!results.ui) fs.writeFileSync(path.join(outDir, 'problems-panel.txt'), ui.text);
     } finally {
-      await ctx.close();
+      server.stop();
     }
-  } finally {
+    const v = await vsixCheck(ctx, nodeBin, entry);
+    results.vsix = v.ok;
+    log(`packaged .vsix (${(v.size / 1024 / 1024).toFixed(2)} MB) installed with --install-extension ${v.ok ? 'flags' : 'does NOT flag'} the Flask file on open`);
+    await ctx.close();
+  } catch (e) {
     server.stop();
+    throw e;
   }
-  const passed = failed ? 0 : 2;
-  process.stdout.write(`e2e: ${passed} passed, ${2 - passed} failed\n`);
+  const names = ['suite', 'ui', 'vsix'];
+  const passed = names.filter((n) => results[n]).length;
+  const failed = passed !== names.length;
+  process.stdout.write(`e2e: ${passed} passed, ${names.length - passed} failed${failed ? ` (${names.filter((n) => !results[n]).join(', ')})` : ''}\n`);
   process.exit(failed ? 1 : 0);
 }
 
