@@ -30,6 +30,8 @@ export interface FileAnalysis {
   tree: Tree;
   /** Set when the parse had syntax errors; findings are still reported for the parts that parsed. */
   syntaxErrors: number;
+  /** Name resolution of the file, for callers that analyse further (incremental re-checks). */
+  semantics?: Semantics;
 }
 
 /** Stands in for a real context when only the visitor keys of a rule are wanted. */
@@ -83,7 +85,7 @@ function collectSuppressions(root: Node, lines: string[]): Map<number, Suppressi
   return byLine;
 }
 
-function countErrors(root: Node): number {
+export function countErrors(root: Node): number {
   if (!root.hasError) return 0;
   let n = 0;
   // Deleted explicitly: a cursor left to the garbage collector is finalised with its tree's
@@ -123,6 +125,7 @@ export class Analyzer {
   }
 
   private readonly typeCache = new Map<Rule, string[]>();
+  private readonly exitRules = new Set<Rule>();
 
   /**
    * The node types a rule visits. Visitors are the same for every file (create() only builds
@@ -134,7 +137,9 @@ export class Analyzer {
       let types = this.typeCache.get(r);
       if (!types) {
         try {
-          types = Object.keys(r.create(PROBE_CONTEXT)).filter((k) => k !== 'program:exit');
+          const keys = Object.keys(r.create(PROBE_CONTEXT));
+          if (keys.includes('program:exit')) this.exitRules.add(r);
+          types = keys.filter((k) => k !== 'program:exit');
         } catch {
           types = [];
         }
@@ -166,21 +171,74 @@ export class Analyzer {
   }
 
   analyzeTree(file: string, text: string, lang: LanguageId, tree: Tree, opts: AnalyzeOptions = {}): FileAnalysis {
+    const env = this.environment(file, lang, tree, opts);
+    const result: FileAnalysis = { file, language: lang, findings: [], tree, syntaxErrors: countErrors(tree.rootNode) };
+    if (!env) return result;
+    // One query finds every node the rules visit and every binding/scope node, in document order.
+    const types = new Set([...this.visitedTypes(lang, env.active), ...env.dialect.bindingTypes, ...env.dialect.scopeTypes]);
+    const nodes = captureNodes(tree.rootNode, types);
+    const sem = new Semantics(tree.rootNode, env.dialect, nodes);
+    result.findings = this.runRules(file, text, lang, tree, env, env.active, nodes, types, sem, opts);
+    result.semantics = sem;
+    return result;
+  }
+
+  /**
+   * Re-runs rules on some top-level statements only (`regions`, nodes of `tree`), for an edit
+   * that stayed inside them. Name resolution still sees the whole module: `context` holds the
+   * binding and scope nodes outside the regions, in document order. Rules that summarise the
+   * whole file at `program:exit` are left out; the caller keeps their earlier findings.
+   */
+  analyzeRegions(file: string, text: string, lang: LanguageId, tree: Tree, regions: readonly Node[], context: readonly Node[], opts: AnalyzeOptions = {}): { findings: Finding[]; semantics?: Semantics; skipped: Set<string> } {
+    const env = this.environment(file, lang, tree, opts);
+    if (!env) return { findings: [], skipped: new Set() };
+    const local = env.active.filter((r) => !this.isWholeFile(r));
+    const types = new Set([...this.visitedTypes(lang, env.active), ...env.dialect.bindingTypes, ...env.dialect.scopeTypes]);
+    const visited: Node[] = [];
+    for (const r of regions) visited.push(...captureNodes(r, types));
+    const nodes = mergeInOrder(context, visited);
+    const sem = new Semantics(tree.rootNode, env.dialect, nodes);
+    const findings = this.runRules(file, text, lang, tree, env, local, visited, types, sem, opts);
+    return { findings, semantics: sem, skipped: new Set(env.active.filter((r) => this.isWholeFile(r)).map((r) => r.meta.id)) };
+  }
+
+  /** Node types that bind names and that open scopes, in `lang`. */
+  nameTypes(lang: LanguageId): { binding: readonly string[]; scope: readonly string[] } {
+    const d = lang === 'python' ? pythonDialect : javascriptDialect;
+    return { binding: d.bindingTypes, scope: d.scopeTypes };
+  }
+
+  /** Rules whose findings depend on the whole file: they report at `program:exit` or say so. */
+  isWholeFile(rule: Rule): boolean {
+    this.visitedTypes(rule.meta.language as LanguageId, [rule]);
+    return !!rule.meta.wholeFile || this.exitRules.has(rule);
+  }
+
+  private environment(file: string, lang: LanguageId, tree: Tree, opts: AnalyzeOptions) {
+    void tree;
     const testMode = opts.testPaths ?? 'demote';
     const isTest = opts.isTestFile ?? isTestPath(file);
-    const rules = this.rulesFor(lang);
-    const root = tree.rootNode;
-    const result: FileAnalysis = { file, language: lang, findings: [], tree, syntaxErrors: countErrors(root) };
-    if (isTest && testMode === 'ignore') return result;
-    const lines = text.split('\n');
+    if (isTest && testMode === 'ignore') return undefined;
     const dialect = lang === 'python' ? pythonDialect : javascriptDialect;
-    const active = rules.filter((r) => !(isTest && r.meta.skipInTests && testMode === 'demote'));
-    // One query finds every node the rules visit and every binding/scope node, in document order.
-    const types = new Set([...this.visitedTypes(lang, active), ...dialect.bindingTypes, ...dialect.scopeTypes]);
-    const nodes = captureNodes(root, types);
-    const sem = new Semantics(root, dialect, nodes);
-    const raw: { rule: Rule; d: ReportDescriptor }[] = [];
+    const active = this.rulesFor(lang).filter((r) => !(isTest && r.meta.skipInTests && testMode === 'demote'));
+    return { testMode, isTest, dialect, active };
+  }
 
+  private runRules(
+    file: string,
+    text: string,
+    lang: LanguageId,
+    tree: Tree,
+    env: { testMode: TestPathMode; isTest: boolean },
+    active: readonly Rule[],
+    nodes: readonly Node[],
+    types: Set<string>,
+    sem: Semantics,
+    opts: AnalyzeOptions,
+  ): Finding[] {
+    const { testMode, isTest } = env;
+    const root = tree.rootNode;
+    const raw: { rule: Rule; d: ReportDescriptor }[] = [];
     const dispatch = new Map<string, { rule: Rule; fn: (n: Node) => void }[]>();
     const exits: { rule: Rule; fn: () => void }[] = [];
     for (const rule of active) {
@@ -233,8 +291,10 @@ export class Analyzer {
     }
     for (const e of exits) run(e.rule, e.fn);
 
+    const lines = raw.length ? text.split('\n') : [];
     const suppressions = raw.length ? collectSuppressions(root, lines) : new Map<number, SuppressionComment[]>();
     const seen = new Set<string>();
+    const findings: Finding[] = [];
     for (const { rule, d } of raw) {
       const m = rule.meta;
       const range = rangeOf(d.node, d.endNode ?? d.node);
@@ -271,11 +331,35 @@ export class Analyzer {
           }
         }
       }
-      result.findings.push(finding);
+      findingSpans.set(finding, { start: d.node.startIndex, end: (d.endNode ?? d.node).endIndex });
+      findings.push(finding);
     }
-    result.findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || a.ruleId.localeCompare(b.ruleId));
-    return result;
+    findings.sort(compareFindings);
+    return findings;
   }
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || a.ruleId.localeCompare(b.ruleId);
+}
+
+/**
+ * Source offsets (UTF-16) of the flagged code. Kept beside the finding, not in it, because
+ * findings are serialised as they are.
+ */
+export const findingSpans = new WeakMap<Finding, { start: number; end: number }>();
+
+/** Two lists of nodes, each in document order and not overlapping each other, merged. */
+function mergeInOrder(a: readonly Node[], b: readonly Node[]): Node[] {
+  const out: Node[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    // On a tie the context node comes first: only the root can start where an edited statement does.
+    if (j >= b.length || (i < a.length && a[i].startIndex <= b[j].startIndex)) out.push(a[i++]);
+    else out.push(b[j++]);
+  }
+  return out;
 }
 
 /** Applies text edits (non-overlapping) to a text, last first so offsets stay valid. */

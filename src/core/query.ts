@@ -1,4 +1,4 @@
-import { Query, type Language, type Node } from 'web-tree-sitter';
+import { Query, type Language, type Node, type QueryOptions } from 'web-tree-sitter';
 
 const cache = new WeakMap<Language, Map<string, Query>>();
 
@@ -20,6 +20,6 @@ export function nodeTypeQuery(language: Language, types: Iterable<string>): Quer
   return q;
 }
 
-export function captureNodes(root: Node, types: Iterable<string>): Node[] {
-  return nodeTypeQuery(root.tree.language, types).captures(root).map((c) => c.node);
+export function captureNodes(root: Node, types: Iterable<string>, options?: QueryOptions): Node[] {
+  return nodeTypeQuery(root.tree.language, types).captures(root, options).map((c) => c.node);
 }

@@ -49,6 +49,12 @@ export interface RuleMeta {
   skipInTests?: boolean;
   /** Bandit test ids this rule covers, so that `# nosec B602` suppresses it too. */
   bandit?: string[];
+  /**
+   * Findings depend on statements other than the one flagged (beyond name resolution), so a
+   * re-check of only the edited statements cannot decide them. Rules with `program:exit` are
+   * treated so without saying it.
+   */
+  wholeFile?: boolean;
 }
 
 export interface ReportDescriptor {

@@ -42,6 +42,8 @@ const MAX_DEPTH = 24;
 export class Semantics {
   private readonly scopes = new Map<number, Map<string, Binding[]>>();
   private readonly scopeList: Node[] = [];
+  private readonly scopeStart: number[] = [];
+  private readonly scopeEnd: number[] = [];
   private readonly chainCache = new Map<number, Node[]>();
   private readonly taintCache = new Map<number, TaintInfo | null>();
   private readonly constCache = new Map<number, boolean>();
@@ -49,7 +51,7 @@ export class Semantics {
   private readonly nameCache = new Map<number, string | null>();
   private readonly resolveCache = new Map<number, Binding | null>();
   private readonly argsCache = new Map<number, CallArgs>();
-  private readonly calleeCache = new Map<number, { callee: string | undefined; method: string | undefined; receiver: Node | undefined }>();
+  private readonly calleeCache = new Map<number, { calleeNode: Node | null; callee?: string | null; method: string | undefined; receiver: Node | undefined }>();
 
   /**
    * `captured`: nodes in document order that include every binding and scope node (the engine
@@ -63,17 +65,31 @@ export class Semantics {
     const nodes = captured ?? captureNodes(root, [...dialect.bindingTypes, ...dialect.scopeTypes]);
     const binding = new Set(dialect.bindingTypes);
     const scope = new Set(dialect.scopeTypes);
-    const stack: Node[] = [];
+    // End offsets are read once: every `endIndex` read is a call into WebAssembly.
+    const stack: { node: Node; start: number; end: number }[] = [];
     const add = (sc: Node, b: Binding) => this.addBinding(sc, b);
     for (const n of nodes) {
-      while (stack.length && !(stack[stack.length - 1].startIndex <= n.startIndex && n.endIndex <= stack[stack.length - 1].endIndex)) stack.pop();
-      if (binding.has(n.type)) dialect.bind(n, stack[stack.length - 1] ?? root, add);
-      if (scope.has(n.type) && n.id !== stack[stack.length - 1]?.id) {
-        stack.push(n);
+      const start = n.startIndex;
+      let end = -1;
+      while (stack.length) {
+        const top = stack[stack.length - 1];
+        if (top.start <= start && (end < 0 ? (end = n.endIndex) : end) <= top.end) break;
+        stack.pop();
+      }
+      if (binding.has(n.type)) dialect.bind(n, stack[stack.length - 1]?.node ?? root, add);
+      if (scope.has(n.type) && n.id !== stack[stack.length - 1]?.node.id) {
+        if (end < 0) end = n.endIndex;
+        stack.push({ node: n, start, end });
         this.scopeList.push(n);
+        this.scopeStart.push(start);
+        this.scopeEnd.push(end);
       }
     }
-    if (!this.scopeList.some((s) => s.id === root.id)) this.scopeList.unshift(root);
+    if (!this.scopeList.some((s) => s.id === root.id)) {
+      this.scopeList.unshift(root);
+      this.scopeStart.unshift(root.startIndex);
+      this.scopeEnd.unshift(root.endIndex);
+    }
   }
 
   private addBinding(scope: Node, b: Binding): void {
@@ -84,13 +100,23 @@ export class Semantics {
     list.push(b);
   }
 
+  /** Every binding made at module level (imports, top-level assignments and definitions). */
+  moduleBindings(): Binding[] {
+    return [...(this.scopes.get(this.root.id)?.values() ?? [])].flat();
+  }
+
   /** The enclosing scope nodes of `node`, innermost first. */
   scopeChain(node: Node): Node[] {
     const cached = this.chainCache.get(node.id);
     if (cached) return cached;
-    const chain = this.scopeList
-      .filter((s) => s.id !== node.id && s.startIndex <= node.startIndex && node.endIndex <= s.endIndex)
-      .sort((a, b) => b.startIndex - a.startIndex || a.endIndex - b.endIndex);
+    const start = node.startIndex;
+    const end = node.endIndex;
+    const hits: number[] = [];
+    for (let i = 0; i < this.scopeList.length; i++) {
+      if (this.scopeStart[i] <= start && end <= this.scopeEnd[i] && this.scopeList[i].id !== node.id) hits.push(i);
+    }
+    hits.sort((a, b) => this.scopeStart[b] - this.scopeStart[a] || this.scopeEnd[a] - this.scopeEnd[b]);
+    const chain = hits.map((i) => this.scopeList[i]);
     this.chainCache.set(node.id, chain);
     return chain;
   }
@@ -210,7 +236,8 @@ export class Semantics {
       method = this.dialect.memberProperty(c);
       receiver = this.dialect.memberObject(c) ?? undefined;
     } else if (c && this.dialect.isIdentifier(c)) method = c.text;
-    info = { callee: this.qualifiedName(callee), method, receiver };
+    // The qualified name needs name resolution: computed only when a rule asks for it.
+    info = { calleeNode: callee, method, receiver };
     this.calleeCache.set(call.id, info);
     return info;
   }
@@ -218,7 +245,9 @@ export class Semantics {
   /** Qualified name of what a call calls (`subprocess.run`, `child_process.exec`, `eval`). */
   calleeName(call: Node, depth = 0): string | undefined {
     if (depth > 0) return this.qualifiedName(this.dialect.callee(call), depth);
-    return this.callInfo(call).callee;
+    const info = this.callInfo(call);
+    if (info.callee === undefined) info.callee = this.qualifiedName(info.calleeNode) ?? null;
+    return info.callee ?? undefined;
   }
 
   /** The last segment of the callee: `execute` for `cur.execute(...)`, whatever `cur` is. */

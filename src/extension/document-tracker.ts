@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Edit, type Tree } from 'web-tree-sitter';
-import { Analyzer } from '../core/engine';
+import { Analyzer, type AnalyzeOptions } from '../core/engine';
+import { LiveDocument } from '../core/live-document';
 import { detectLanguage, isTestPath } from '../core/languages';
 import { ensureLanguages } from '../core/parser';
 import type { Rule } from '../core/rule';
@@ -14,19 +14,20 @@ import { toDiagnostic } from './convert';
 const LANGUAGE_IDS: Record<string, LanguageId> = { python: 'python', javascript: 'javascript', javascriptreact: 'javascript', typescript: 'typescript', typescriptreact: 'tsx' };
 
 interface Tracked {
-  version: number;
-  lang: LanguageId;
-  tree?: Tree;
-  /** Edits since the tree was parsed, applied to it before the next incremental parse. */
-  pending: vscode.TextDocumentContentChangeEvent[];
-  /** Document version after the last change event recorded in `pending`. */
-  pendingVersion: number;
+  live: LiveDocument;
   timer?: NodeJS.Timeout;
+  /** The full pass that follows partial re-checks once typing pauses. */
+  refreshTimer?: NodeJS.Timeout;
 }
 
+/** Quiet time after which rules that look at the whole file catch up with a partial re-check. */
+const REFRESH_AFTER_MS = 700;
+
 /**
- * Keeps open documents analysed: re-checks on typing (debounced) with incremental tree-sitter
- * parsing, or on save, and publishes diagnostics. Findings per URI are kept for code actions.
+ * Keeps open documents analysed: re-checks on typing (debounced) or on save and publishes
+ * diagnostics. Each open document is a `LiveDocument`, which reparses incrementally and
+ * re-checks only the statements an edit touched; a full pass follows when typing pauses.
+ * Findings per URI are kept for code actions.
  */
 export class DocumentTracker implements vscode.Disposable {
   readonly findings = new Map<string, Finding[]>();
@@ -56,6 +57,8 @@ export class DocumentTracker implements vscode.Disposable {
   setRules(rules: readonly Rule[]): void {
     this.rules = rules;
     this.analyzer = new Analyzer(rules);
+    for (const t of this.docs.values()) this.drop(t);
+    this.docs.clear();
     for (const d of vscode.workspace.textDocuments) this.check(d);
   }
 
@@ -65,13 +68,9 @@ export class DocumentTracker implements vscode.Disposable {
   }
 
   private changed(e: vscode.TextDocumentChangeEvent): void {
-    const key = e.document.uri.toString();
-    const t = this.docs.get(key);
-    if (t) {
-      t.pending.push(...e.contentChanges);
-      t.pendingVersion = e.document.version;
-    }
     if (settings(e.document.uri).runOn !== 'type') return;
+    const t = this.docs.get(e.document.uri.toString());
+    if (t?.refreshTimer) clearTimeout(t.refreshTimer);
     if (t?.timer) clearTimeout(t.timer);
     const timer = setTimeout(() => this.check(e.document), 150);
     if (t) t.timer = timer;
@@ -90,22 +89,17 @@ export class DocumentTracker implements vscode.Disposable {
     try {
       if (lang) {
         await ensureLanguages([lang]);
+        const opts: AnalyzeOptions = { testPaths: s.testPaths, isTestFile: isTest, onRuleError: (id, f, e) => this.log(`rule ${id} failed on ${f}: ${(e as Error)?.stack ?? e}`) };
         let t = this.docs.get(key);
-        if (!t || t.lang !== lang) {
-          t = { version: -1, lang, pending: [], pendingVersion: -1 };
+        if (!t || t.live.lang !== lang) {
+          if (t) this.drop(t);
+          t = { live: new LiveDocument(this.analyzer, doc.uri.fsPath, lang, opts) };
           this.docs.set(key, t);
         }
-        const text = doc.getText();
-        const old = t.tree;
-        // Incremental only when the tree has seen every change up to this text; else parse afresh.
-        const incremental = !!old && t.pending.length > 0 && t.pendingVersion === doc.version && t.version >= 0;
-        if (incremental) for (const c of t.pending) old!.edit(toEdit(c));
-        const result = this.analyzer.analyzeSync(doc.uri.fsPath, text, lang, { testPaths: s.testPaths, isTestFile: isTest, onRuleError: (id, f, e) => this.log(`rule ${id} failed on ${f}: ${(e as Error)?.stack ?? e}`) }, incremental ? old : undefined);
-        if (old && old !== result.tree) old.delete();
-        t.tree = result.tree;
-        t.pending = [];
-        t.version = doc.version;
+        t.live.opts = opts;
+        const result = t.live.update(doc.getText());
         found = result.findings;
+        if (t.live.needsFullPass) this.scheduleRefresh(doc, t);
       } else {
         const textRules = this.rules.filter((r) => r.meta.language === 'text' && r.checkText && (!r.appliesTo || r.appliesTo(rel)));
         if (textRules.length) found = analyzeTextFile(doc.uri.fsPath, rel, doc.getText(), textRules, { isTestFile: isTest, demoteTests: s.testPaths === 'demote' });
@@ -120,6 +114,38 @@ export class DocumentTracker implements vscode.Disposable {
     return found;
   }
 
+  private scheduleRefresh(doc: vscode.TextDocument, t: Tracked): void {
+    if (t.refreshTimer) clearTimeout(t.refreshTimer);
+    t.refreshTimer = setTimeout(() => {
+      t.refreshTimer = undefined;
+      if (this.docs.get(doc.uri.toString()) !== t || doc.isClosed) return;
+      if (!t.live.needsFullPass) return;
+      try {
+        t.live.update(doc.getText()); // catch up with any edit not yet checked, then the full pass
+        this.setFindings(doc.uri, t.live.refresh().findings);
+      } catch (e) {
+        this.log(`could not analyse ${doc.uri.fsPath}: ${(e as Error)?.stack ?? e}`);
+      }
+    }, REFRESH_AFTER_MS);
+  }
+
+  /** Waits for nothing: runs the pending full pass of a document now (tests, save). */
+  refreshNow(doc: vscode.TextDocument): Finding[] {
+    const t = this.docs.get(doc.uri.toString());
+    if (!t) return [];
+    if (t.refreshTimer) clearTimeout(t.refreshTimer);
+    t.live.update(doc.getText());
+    const found = t.live.refresh().findings;
+    this.setFindings(doc.uri, found);
+    return found;
+  }
+
+  private drop(t: Tracked): void {
+    if (t.timer) clearTimeout(t.timer);
+    if (t.refreshTimer) clearTimeout(t.refreshTimer);
+    t.live.dispose();
+  }
+
   setFindings(uri: vscode.Uri, found: Finding[]): void {
     const s = settings(uri);
     const kept = found.filter((f) => !s.disabledFamilies.length || !this.rules.some((r) => r.meta.id === f.ruleId && s.disabledFamilies.includes(r.meta.family)));
@@ -130,28 +156,13 @@ export class DocumentTracker implements vscode.Disposable {
 
   private forget(uri: vscode.Uri): void {
     const t = this.docs.get(uri.toString());
-    t?.tree?.delete();
-    if (t?.timer) clearTimeout(t.timer);
+    if (t) this.drop(t);
     this.docs.delete(uri.toString());
   }
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
-    for (const t of this.docs.values()) t.tree?.delete();
+    for (const t of this.docs.values()) this.drop(t);
     this.docs.clear();
   }
-}
-
-/** A VS Code change as a tree-sitter edit (both count UTF-16 code units). */
-function toEdit(c: vscode.TextDocumentContentChangeEvent): Edit {
-  const lines = c.text.split('\n');
-  const newEnd = lines.length === 1 ? { row: c.range.start.line, column: c.range.start.character + c.text.length } : { row: c.range.start.line + lines.length - 1, column: lines[lines.length - 1].length };
-  return new Edit({
-    startIndex: c.rangeOffset,
-    oldEndIndex: c.rangeOffset + c.rangeLength,
-    newEndIndex: c.rangeOffset + c.text.length,
-    startPosition: { row: c.range.start.line, column: c.range.start.character },
-    oldEndPosition: { row: c.range.end.line, column: c.range.end.character },
-    newEndPosition: newEnd,
-  });
 }
