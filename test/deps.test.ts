@@ -19,11 +19,19 @@ interface Seen {
   auth?: string;
   gzip: boolean;
   body?: unknown;
+  /** Date.now() when the request ended. */
+  at: number;
 }
 
-/** A registry on 127.0.0.1 serving npm packuments, the bulk advisory endpoint and the PyPI JSON API, with fault routes. */
-function startRegistry(): Promise<{ url: string; seen: Seen[]; close: () => Promise<void> }> {
+/** Faults the registry can be switched into: every matching request misbehaves this way. */
+type Fault = '500' | '404' | '429' | 'timeout' | 'reset' | 'truncated' | 'invalid-json' | 'null-json' | 'html' | 'drip' | 'ratelimit-window';
+/** Which routes a fault applies to: PyPI JSON API, npm packuments, the npm bulk advisory POST, or every route. */
+type FaultTarget = 'pypi' | 'packument' | 'bulk' | 'all';
+
+/** A registry on 127.0.0.1 serving npm packuments, the bulk advisory endpoint and the PyPI JSON API, with fault routes and a fault switch. */
+function startRegistry(): Promise<{ url: string; host: string; seen: Seen[]; ctl: { fault?: { kind: Fault; on: FaultTarget }; windowUntil?: number }; close: () => Promise<void> }> {
   const seen: Seen[] = [];
+  const ctl: { fault?: { kind: Fault; on: FaultTarget }; windowUntil?: number } = {};
   let ratelimited = 0;
   const packuments: Record<string, unknown> = {
     lodash: { name: 'lodash', 'dist-tags': { latest: '4.17.21' }, versions: { '4.17.15': {}, '4.17.20': {}, '4.17.21': {} } },
@@ -39,23 +47,93 @@ function startRegistry(): Promise<{ url: string; seen: Seen[]; close: () => Prom
     '/pypi/oldpkg/json': { info: { version: '1.4.1' }, releases: { '1.4.0': [{ yanked: true }], '1.4.1': [{}] } },
     '/pypi/oldpkg/1.4.0/json': { info: { version: '1.4.0', yanked: true, yanked_reason: 'broken wheel' }, vulnerabilities: [] },
   };
+  const ADVISORIES = { lodash: [{ id: 1523, url: 'https://github.com/advisories/GHSA-p6mc-m468-83gw', title: 'Prototype Pollution in lodash', severity: 'high', vulnerable_versions: '<4.17.19' }] };
+  /** What a healthy registry answers. */
+  const healthy = (method: string, url: string): [number, unknown] => {
+    if (method === 'POST' && url === '/-/npm/v1/security/advisories/bulk') return [200, ADVISORIES];
+    if (pypi[url]) return [200, pypi[url]];
+    const name = url.slice(1);
+    if (packuments[name]) return [200, packuments[name]];
+    return [404, { error: 'not found' }];
+  };
+  /** Misbehaves as `kind`; `ok` sends the healthy answer (for faults that end up answering). */
+  const misbehave = (kind: Fault, req: http.IncomingMessage, res: http.ServerResponse, body: unknown, ok: () => void): void => {
+    const text = JSON.stringify(body);
+    switch (kind) {
+      case '500':
+        res.writeHead(500, { 'content-type': 'application/json' });
+        return void res.end('{"error":"internal"}');
+      case '404':
+        res.writeHead(404, { 'content-type': 'application/json' });
+        return void res.end('{"error":"not found"}');
+      case '429':
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
+        return void res.end('{"error":"slow down"}');
+      case 'ratelimit-window': {
+        // 429 until one second after the first request: a client that ignores Retry-After never gets through.
+        ctl.windowUntil ??= Date.now() + 1000;
+        if (Date.now() >= ctl.windowUntil) return ok();
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
+        return void res.end('{"error":"slow down"}');
+      }
+      case 'timeout':
+        return; // never answers; close() drops the socket
+      case 'reset':
+        return void req.socket.destroy();
+      case 'truncated':
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(text.length + 500) });
+        res.write(text.slice(0, Math.ceil(text.length / 2)));
+        return void setTimeout(() => req.socket.destroy(), 20);
+      case 'invalid-json':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return void res.end(text.slice(0, Math.ceil(text.length / 2)));
+      case 'null-json':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return void res.end('null');
+      case 'html':
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        return void res.end('<!DOCTYPE html><html><body><h1>Service temporarily unavailable</h1></body></html>');
+      case 'drip': {
+        // A valid answer, one byte every 40 ms: each byte is well inside any idle timeout, the whole takes seconds.
+        const bytes = Buffer.from(text.padEnd(120, ' '));
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(bytes.length) });
+        let i = 0;
+        const t = setInterval(() => {
+          if (i < bytes.length) res.write(bytes.subarray(i, ++i));
+          else {
+            clearInterval(t);
+            res.end();
+          }
+        }, 40);
+        return void res.on('close', () => clearInterval(t));
+      }
+    }
+  };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
       const gzip = req.headers['content-encoding'] === 'gzip';
-      const s: Seen = { method: req.method!, url: req.url!, auth: req.headers.authorization, gzip };
+      const s: Seen = { method: req.method!, url: req.url!, auth: req.headers.authorization, gzip, at: Date.now() };
       seen.push(s);
       const url = decodeURIComponent(req.url!.split('?')[0]);
       const json = (code: number, body: unknown, headers: Record<string, string> = {}) => {
         res.writeHead(code, { 'content-type': 'application/json', etag: `"${Buffer.from(JSON.stringify(body)).length}"`, ...headers });
         res.end(JSON.stringify(body));
       };
-      if (req.method === 'POST' && url === '/-/npm/v1/security/advisories/bulk') {
-        s.body = JSON.parse((gzip ? gunzipSync(raw) : raw).toString());
-        return json(200, { lodash: [{ id: 1523, url: 'https://github.com/advisories/GHSA-p6mc-m468-83gw', title: 'Prototype Pollution in lodash', severity: 'high', vulnerable_versions: '<4.17.19' }] });
-      }
+      if (req.method === 'POST' && url === '/-/npm/v1/security/advisories/bulk') s.body = JSON.parse((gzip ? gunzipSync(raw) : raw).toString());
+      const target: FaultTarget = req.method === 'POST' ? 'bulk' : url.startsWith('/pypi/') ? 'pypi' : 'packument';
+      const [code, body] = healthy(req.method!, url);
+      const answer = () => {
+        if (code === 200 && pypi[url] && req.headers['if-none-match'] === `"${Buffer.from(JSON.stringify(body)).length}"`) {
+          res.writeHead(304);
+          return res.end();
+        }
+        json(code, body);
+      };
+      const f = ctl.fault;
+      if (f && (f.on === 'all' || f.on === target)) return misbehave(f.kind, req, res, body, answer);
       if (url === '/pypi/broken/json') return json(500, { error: 'boom' });
       if (url === '/pypi/garbage/json') {
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -68,21 +146,12 @@ function startRegistry(): Promise<{ url: string; seen: Seen[]; close: () => Prom
         return json(200, { info: { version: '1.0.0' }, releases: { '1.0.0': [{}] } });
       }
       if (url === '/pypi/ratelimited/1.0.0/json') return json(200, { info: { version: '1.0.0' }, vulnerabilities: [] });
-      if (pypi[url]) {
-        if (req.headers['if-none-match'] === `"${Buffer.from(JSON.stringify(pypi[url])).length}"`) {
-          res.writeHead(304);
-          return res.end();
-        }
-        return json(200, pypi[url]);
-      }
-      const name = url.slice(1);
-      if (packuments[name]) return json(200, packuments[name]);
-      json(404, { error: 'not found' });
+      answer();
     });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
     const port = (server.address() as AddressInfo).port;
-    resolve({ url: `http://127.0.0.1:${port}`, seen, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) });
+    resolve({ url: `http://127.0.0.1:${port}`, host: `127.0.0.1:${port}`, seen, ctl, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) });
   }));
 }
 
@@ -243,4 +312,108 @@ describe('dependency check against a registry on 127.0.0.1', function () {
     assert.match(scan.stderr, /incomplete: could not check 1 package\(s\) at 127\.0\.0\.1/);
     void spawnSync;
   });
+});
+
+describe('registry fault matrix (real HTTP on 127.0.0.1)', function () {
+  this.timeout(15000);
+  let reg: Awaited<ReturnType<typeof startRegistry>>;
+  const rejections: unknown[] = [];
+  const onRejection = (reason: unknown) => void rejections.push(reason);
+  before(async () => {
+    reg = await startRegistry();
+    process.on('unhandledRejection', onRejection);
+  });
+  after(async () => {
+    process.off('unhandledRejection', onRejection);
+    await reg.close();
+  });
+  afterEach(() => {
+    reg.ctl.fault = undefined;
+    reg.ctl.windowUntil = undefined;
+  });
+  const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const opts = (cacheDir = tmp('sw-cache-')) => ({ npmRegistry: `${reg.url}/`, pypiIndex: `${reg.url}/pypi`, cacheDir, timeoutMs: 300, home: tmp('sw-home-') });
+  /** Runs the check; fails on a rejection nobody handled, during the run or just after it. */
+  const check = async (dir: string, o: Parameters<typeof checkDependencies>[1]) => {
+    const before = rejections.length;
+    const r = await checkDependencies([dir], o);
+    await new Promise((res) => setTimeout(res, 50));
+    assert.deepEqual(rejections.slice(before).map(String), [], 'no unhandled rejection');
+    return r;
+  };
+  const ECOSYSTEMS = {
+    pypi: { files: { 'requirements.txt': 'flask==2.0.1\n' }, name: 'flask', targets: ['pypi'] as FaultTarget[] },
+    npm: { files: { 'package.json': '{"dependencies": {"lodash": "4.17.15"}}' }, name: 'lodash', targets: ['packument', 'bulk'] as FaultTarget[] },
+  };
+  const OUTAGES: Fault[] = ['500', '429', 'timeout', 'reset', 'truncated', 'invalid-json', 'null-json', 'html', 'drip'];
+
+  for (const target of ['pypi', 'packument', 'bulk'] as FaultTarget[]) {
+    const eco = target === 'pypi' ? ECOSYSTEMS.pypi : ECOSYSTEMS.npm;
+    for (const kind of [...OUTAGES, ...(target === 'bulk' ? (['404'] as Fault[]) : [])]) {
+      it(`${target} ${kind}: incomplete, an outage notice naming host:port, the package unknown`, async () => {
+        reg.ctl.fault = { kind, on: target };
+        const started = Date.now();
+        const r = await check(workspace(eco.files), opts());
+        assert.equal(r.incomplete, true, JSON.stringify(r.notices));
+        const notice = r.notices.find((n) => !n.stale);
+        assert.ok(notice, JSON.stringify(r.notices));
+        assert.equal(notice.host, reg.host);
+        assert.match(notice.message, new RegExp(`could not check 1 package\\(s\\) at ${reg.host.replace(/\./g, '\\.')}`));
+        assert.deepEqual(r.packages.map((p) => [p.name, p.status]), [[eco.name, 'unknown']]);
+        assert.ok(!r.findings.some((f) => f.ruleId === 'dep-vulnerable'), 'no claim either way about vulnerabilities');
+        assert.ok(Date.now() - started < 4000, `bounded by the timeouts (${Date.now() - started} ms)`);
+      });
+    }
+  }
+
+  for (const target of ['pypi', 'packument'] as FaultTarget[]) {
+    const eco = target === 'pypi' ? ECOSYSTEMS.pypi : ECOSYSTEMS.npm;
+    it(`${target} 404: "not found on the registry", neither an outage nor a clean result`, async () => {
+      reg.ctl.fault = { kind: '404', on: target };
+      const r = await check(workspace(eco.files), opts());
+      assert.deepEqual(r.packages.map((p) => [p.name, p.status]), [[eco.name, 'unknown']]);
+      assert.ok(!r.notices.some((n) => /could not check/.test(n.message)), `not an outage: ${JSON.stringify(r.notices)}`);
+      assert.equal(r.incomplete, false, 'the registry answered');
+      assert.equal(r.problems.length, 1, JSON.stringify(r.problems));
+      assert.match(r.problems[0].message, new RegExp(`${eco.name} .*not found on the registry .*${reg.host.replace(/\./g, '\\.')}`));
+      assert.equal(r.packages[0].note, 'not found on the registry');
+    });
+  }
+
+  for (const target of ['pypi', 'packument', 'bulk'] as FaultTarget[]) {
+    const eco = target === 'pypi' ? ECOSYSTEMS.pypi : ECOSYSTEMS.npm;
+    it(`${target} 429 with Retry-After: waits as told, then gets through`, async () => {
+      reg.ctl.fault = { kind: 'ratelimit-window', on: target };
+      const before = reg.seen.length;
+      const r = await check(workspace(eco.files), opts());
+      assert.equal(r.incomplete, false, JSON.stringify(r.notices));
+      assert.deepEqual(r.packages.map((p) => [p.name, p.status]), [[eco.name, 'vulnerable']]);
+      const hits = reg.seen.slice(before).filter((s) => (target === 'bulk' ? s.method === 'POST' : target === 'pypi' ? s.url.startsWith('/pypi/') : s.method === 'GET' && !s.url.startsWith('/pypi/')));
+      assert.ok(hits.at(-1)!.at - hits[0].at >= 1000, `the last attempt came after Retry-After (${hits.map((h) => h.at - hits[0].at)})`);
+    });
+  }
+
+  for (const [ecoName, eco] of Object.entries(ECOSYSTEMS)) {
+    for (const kind of OUTAGES) {
+      it(`${ecoName}: after a good check, the same host failing (${kind}) serves the cache, marked stale`, async () => {
+        const cache = tmp('sw-cache-');
+        const dir = workspace(eco.files);
+        const fresh = await check(dir, opts(cache));
+        assert.equal(fresh.incomplete, false, JSON.stringify(fresh.notices));
+        assert.equal(fresh.packages[0].status, 'vulnerable');
+        reg.ctl.fault = { kind, on: 'all' };
+        // ttlMs 0: the cache is out of date, so the registry is asked and fails.
+        const r = await check(dir, { ...opts(cache), ttlMs: 0 });
+        assert.equal(r.incomplete, false, `stale data is not a missing check: ${JSON.stringify(r.notices)}`);
+        assert.deepEqual(r.notices.map((n) => [n.host, n.stale]), [[reg.host, true]]);
+        assert.match(r.notices[0].message, /cached data/);
+        assert.deepEqual(r.packages.map((p) => [p.name, p.status, p.stale]), [[eco.name, 'vulnerable', true]]);
+        const vuln = r.findings.filter((f) => f.ruleId === 'dep-vulnerable');
+        assert.equal(vuln.length, 1);
+        assert.equal(vuln[0].stale, true);
+        assert.match(vuln[0].message, /cached registry data/);
+        assert.ok(!fresh.findings.some((f) => f.stale || /cached registry data/.test(f.message)), 'fresh findings are not marked');
+      });
+    }
+  }
 });

@@ -5,7 +5,7 @@ import * as semver from 'semver';
 import * as pep440 from '@renovatebot/pep440';
 import { discoverFiles } from '../core/discovery';
 import type { Finding, Severity } from '../core/types';
-import { getJson, RegistryError } from './http-cache';
+import { getJson, readCached, RegistryError, writeCached } from './http-cache';
 import { readPackageJson } from './npm-manifests';
 import { readNpmrc, registryFor } from './npmrc';
 import { normalizeName, readPipfile, readPyproject, readRequirements } from './python-manifests';
@@ -20,6 +20,8 @@ export interface CheckOptions {
   offline?: boolean;
   cacheDir?: string;
   timeoutMs?: number;
+  /** How long cached registry answers are used without asking (default 1 h). */
+  ttlMs?: number;
   concurrency?: number;
   env?: NodeJS.ProcessEnv;
   home?: string;
@@ -44,10 +46,17 @@ export interface PackageRow {
   advisories: string[];
   file: string;
   line: number;
+  /** Checked against out-of-date cached registry data (the registry failed, or offline). */
+  stale?: boolean;
+  /** Why the status is what it is, when the table alone does not say (e.g. not found on the registry). */
+  note?: string;
 }
 
+/** A finding made from cached data after the registry failed carries `stale` (and says so in its message). */
+export type DependencyFinding = Finding & { stale?: boolean };
+
 export interface DependencyReport {
-  findings: Finding[];
+  findings: DependencyFinding[];
   notices: Notice[];
   packages: PackageRow[];
   problems: { file: string; message: string }[];
@@ -64,6 +73,15 @@ interface Advisory {
   fixedIn?: string;
   /** npm: the vulnerable semver range. */
   range?: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** `Retry-After` (seconds) from an npm-registry-fetch error, whose headers are `raw()` arrays. */
+function retryAfterMs(e: unknown): number | undefined {
+  const h = (e as { headers?: Record<string, string | string[]> }).headers?.['retry-after'];
+  const s = Number(Array.isArray(h) ? h[0] : h);
+  return Number.isFinite(s) && s > 0 ? Math.min(5000, s * 1000) : undefined;
 }
 
 const NPM_SEVERITY: Record<string, Severity> = { info: 'low', low: 'low', moderate: 'medium', high: 'high', critical: 'critical' };
@@ -156,34 +174,87 @@ class NpmChecker {
   }
 
   registryHost(name: string): string {
-    return new URL(registryFor(name, this.config)).host;
+    return hostOf(registryFor(name, this.config));
   }
 
-  async packument(name: string): Promise<{ data?: Packument; failed?: string; stale?: boolean }> {
-    const spec = name.startsWith('@') ? `/${name.replace('/', '%2f')}` : `/${name}`;
-    const accept = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*';
-    try {
-      return { data: (await npmFetch.json(spec, { ...this.opts(name), headers: { accept, 'user-agent': 'sitewarden' } })) as unknown as Packument };
-    } catch (e) {
-      if ((e as { statusCode?: number }).statusCode === 404) return { failed: `${name} is not in the registry` };
+  /**
+   * One npm-registry-fetch call with two bounds it lacks on its own:
+   * - an overall deadline: its `timeout` is per read, so a registry dribbling bytes just fast
+   *   enough kept a check waiting for as long as the body lasted;
+   * - `Retry-After`: make-fetch-happen retries a 429 after its own short backoff (and never
+   *   retries a POST), so the registry's wait is honoured here once, up to 5 s, as getJson does.
+   */
+  private async call<T>(f: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const t = this.o.timeoutMs ?? 5000;
+    for (let attempt = 0; ; attempt++) {
+      // Three attempts of `timeout` each plus make-fetch-happen's backoff (100 + 200 ms).
+      const signal = AbortSignal.timeout(3 * t + 300);
       try {
-        // The registry failed: fall back to what the cache holds, marked stale.
-        const data = (await npmFetch.json(spec, { ...this.opts(name), offline: true, headers: { accept } })) as unknown as Packument;
-        return { data, stale: true };
-      } catch {
-        return { failed: (e as Error).message.split('\n')[0] };
+        return await f(signal);
+      } catch (e) {
+        if (signal.aborted) throw new Error(`no complete answer within ${3 * t + 300} ms`);
+        const wait = (e as { statusCode?: number }).statusCode === 429 ? retryAfterMs(e) : undefined;
+        if (wait === undefined || attempt >= 1) throw e;
+        await sleep(wait);
       }
     }
   }
 
-  async advisories(versions: Record<string, string[]>): Promise<{ data?: Record<string, NpmAdvisory[]>; failed?: string }> {
-    if (Object.keys(versions).length === 0) return { data: {} };
+  async packument(name: string): Promise<{ data?: Packument; failed?: string; stale?: string; notFound?: boolean }> {
+    const spec = name.startsWith('@') ? `/${name.replace('/', '%2f')}` : `/${name}`;
+    const accept = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*';
+    // make-fetch-happen stores any 200, so an HTML error page or broken JSON served with 200
+    // replaced its good copy and left nothing to fall back to: keep the last good answer (only the
+    // fields used here) apart.
+    const lastGood = { dir: path.join(this.o.cacheDir!, 'npm-packuments'), key: `${registryFor(name, this.config)}${spec.slice(1)}` };
     try {
-      const data = (await npmFetch.json('/-/npm/v1/security/advisories/bulk', { ...this.opts(), method: 'POST', gzip: true, body: versions, offline: false, cache: undefined })) as unknown as Record<string, NpmAdvisory[]>;
-      if (!data || typeof data !== 'object' || Array.isArray(data)) return { failed: 'the advisory endpoint answered with something other than an object' };
+      return await this.call(async (signal) => {
+        const res = await npmFetch(spec, { ...this.opts(name), signal, headers: { accept, 'user-agent': 'sitewarden' } });
+        const data = (await res.json()) as Packument;
+        if (!data || typeof data !== 'object' || Array.isArray(data)) throw new Error('the registry answered with something other than a packument');
+        const versions = Object.fromEntries(Object.entries(data.versions ?? {}).map(([v, m]) => [v, m?.deprecated ? { deprecated: m.deprecated } : {}]));
+        writeCached(lastGood.dir, lastGood.key, { 'dist-tags': { latest: data['dist-tags']?.latest }, versions });
+        // make-fetch-happen answers from its cache on its own when revalidation hits a network
+        // error, and only says so in this header: without it, stale data passed as fresh.
+        return { data, stale: res.headers.get('x-local-cache-status') === 'stale' ? 'a network error (answered by the npm cache)' : undefined };
+      });
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode === 404) return { failed: `${name} is not in the registry`, notFound: true };
+      const failed = (e as Error).message.split('\n')[0];
+      const good = readCached<Packument>(lastGood.dir, lastGood.key);
+      if (good) return { data: good.data, stale: failed };
+      try {
+        // The registry failed: fall back to what the cache holds, marked stale.
+        const data = (await npmFetch.json(spec, { ...this.opts(name), offline: true, headers: { accept } })) as unknown as Packument;
+        if (!data || typeof data !== 'object' || Array.isArray(data)) throw new Error('not a packument');
+        return { data, stale: failed };
+      } catch {
+        return { failed };
+      }
+    }
+  }
+
+  async advisories(versions: Record<string, string[]>): Promise<{ data?: Record<string, NpmAdvisory[]>; failed?: string; stale?: boolean }> {
+    if (Object.keys(versions).length === 0) return { data: {} };
+    // The POST is not cached by npm-registry-fetch: keep the last good answer for exactly this
+    // request, so that a failing registry falls back to it (marked stale) instead of to nothing.
+    const cacheDir = path.join(this.o.cacheDir!, 'npm-advisories');
+    const key = `POST ${registryFor('x', this.config)}-/npm/v1/security/advisories/bulk ${JSON.stringify(Object.keys(versions).sort().map((k) => [k, [...versions[k]].sort()]))}`;
+    const cached = readCached<Record<string, NpmAdvisory[]>>(cacheDir, key);
+    if (this.o.offline) {
+      // Offline used to skip advisories silently, leaving vulnerable packages 'ok'.
+      if (!cached) return { failed: 'offline and the advisories are not cached' };
+      return { data: cached.data, stale: Date.now() - cached.fetchedAt >= (this.o.ttlMs ?? 3_600_000) };
+    }
+    try {
+      const data = await this.call((signal) => npmFetch.json('/-/npm/v1/security/advisories/bulk', { ...this.opts(), signal, method: 'POST', gzip: true, body: versions, offline: false, cache: undefined }) as unknown as Promise<Record<string, NpmAdvisory[]>>);
+      // Each value must be a list: `.filter` on anything else crashed the check.
+      if (!data || typeof data !== 'object' || Array.isArray(data) || !Object.values(data).every(Array.isArray)) throw new Error('the advisory endpoint answered with something other than an object of lists');
+      writeCached(cacheDir, key, data);
       return { data };
     } catch (e) {
-      return { failed: (e as Error).message.split('\n')[0] };
+      const failed = (e as Error).message.split('\n')[0];
+      return cached ? { data: cached.data, stale: true, failed } : { failed };
     }
   }
 }
@@ -226,16 +297,31 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
     report.problems.push(...m.problems);
   }
   const deps = manifests.flatMap((m) => m.dependencies);
-  const failuresByHost = new Map<string, { count: number; reason: string; stale: boolean }>();
+  // Failures and stale fallbacks are counted apart: one merged entry per host reported a host
+  // with real outages as "used cached data" whenever a stale fallback happened there too.
+  const failuresByHost = new Map<string, { count: number; reason: string }>();
+  const staleByHost = new Map<string, { count: number; reason: string }>();
   const fail = (host: string, reason: string, stale = false) => {
-    const f = failuresByHost.get(host) ?? { count: 0, reason, stale };
+    const byHost = stale ? staleByHost : failuresByHost;
+    const f = byHost.get(host) ?? { count: 0, reason };
     f.count++;
-    f.stale ||= stale;
-    failuresByHost.set(host, f);
+    byHost.set(host, f);
     if (!stale) report.incomplete = true;
   };
   const row = (d: Dependency, status: PackageStatus, extra: Partial<PackageRow> = {}) =>
     report.packages.push({ ecosystem: d.ecosystem, name: d.name, declared: d.spec, installed: d.installed, status, advisories: [], file: d.file, line: d.line + 1, ...extra });
+  /** 404: the registry answered, the package is not there. Not an outage, but not a clean result either. */
+  const notFound = (d: Dependency, host: string, what: string) => {
+    report.problems.push({ file: d.file, message: `line ${d.line + 1}: ${what} is not found on the registry (${host})` });
+    row(d, 'unknown', { note: 'not found on the registry' });
+  };
+  /** Findings pushed from here on for a dependency checked against stale cached data get marked. */
+  const markStale = (from: number) => {
+    for (const f of report.findings.slice(from)) {
+      f.stale = true;
+      f.message += ' (from out-of-date cached registry data)';
+    }
+  };
 
   // npm: one packument per package, one bulk advisory call per project directory.
   const npmByDir = new Map<string, Dependency[]>();
@@ -249,7 +335,7 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
   }
   for (const [dir, list] of npmByDir) {
     const npm = new NpmChecker(dir, opts);
-    const packuments = new Map<string, { data?: Packument; failed?: string; stale?: boolean }>();
+    const packuments = new Map<string, Awaited<ReturnType<NpmChecker['packument']>>>();
     await pool([...new Set(list.map((d) => d.name))], opts.concurrency!, async (name) => {
       packuments.set(name, await npm.packument(name));
     });
@@ -261,21 +347,25 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
       current.set(d, v);
       if (v) bulk[d.name] = [...new Set([...(bulk[d.name] ?? []), v])];
     }
-    const adv = opts.offline ? { failed: 'offline' } : await npm.advisories(bulk);
+    const adv = await npm.advisories(bulk);
     const auditHost = npm.registryHost('x');
-    if (adv.failed && !opts.offline) fail(auditHost, `advisories: ${adv.failed}`);
     for (const d of list) {
       const p = packuments.get(d.name)!;
       const host = npm.registryHost(d.name);
       if (p.failed || !p.data) {
-        if (p.failed && /is not in the registry/.test(p.failed)) row(d, 'unknown');
+        if (p.notFound) notFound(d, host, d.name);
         else {
           fail(host, p.failed ?? 'no data');
           row(d, 'unknown');
         }
         continue;
       }
-      if (p.stale) fail(host, 'served from a stale cache', true);
+      // Counted per package (not once per project) so that the notice's count is of packages.
+      if (!adv.data) fail(auditHost, `advisories: ${adv.failed}`);
+      const stale = !!p.stale || !!adv.stale;
+      if (p.stale) fail(host, `packument: ${p.stale}`, true);
+      if (adv.stale) fail(auditHost, `advisories: ${adv.failed ?? 'offline'}`, true);
+      const firstFinding = report.findings.length;
       const v = current.get(d);
       const latest = p.data['dist-tags']?.latest;
       const versions = Object.keys(p.data.versions ?? {}).filter((x) => semver.valid(x) && !semver.prerelease(x)).sort(semver.compare);
@@ -298,14 +388,17 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
         report.findings.push(finding(d, 'dep-outdated', 'low', `${d.name} ${v} is behind the latest ${latest} (${level(v, latest, 'npm')}).`, latest));
         status.push('outdated');
       }
-      row(d, status[0] ?? 'ok', { installed: v, latest, advisories: advisories.map((a) => a.id) });
+      if (stale) markStale(firstFinding);
+      // Without advisory data, 'ok' or 'outdated' would read as "no known vulnerabilities".
+      row(d, adv.data ? status[0] ?? 'ok' : 'unknown', { installed: v, latest, advisories: advisories.map((a) => a.id), ...(stale ? { stale } : {}) });
     }
   }
 
   // PyPI: the project document (latest, releases) and the version document (vulnerabilities, yanked).
-  const pypiBase = (opts.pypiIndex ?? opts.env?.PIP_INDEX_URL?.replace(/\/simple\/?$/, '/pypi') ?? 'https://pypi.org/pypi').replace(/\/$/, '');
-  const pypiHost = new URL(pypiBase).host;
-  const fetchOpts = { cacheDir: path.join(opts.cacheDir!, 'pypi'), timeoutMs: opts.timeoutMs, offline: opts.offline };
+  // An empty PIP_INDEX_URL (common in CI templates) means "not set", as pip reads it.
+  const pypiBase = (opts.pypiIndex || opts.env?.PIP_INDEX_URL?.replace(/\/simple\/?$/, '/pypi') || 'https://pypi.org/pypi').replace(/\/$/, '');
+  const pypiHost = hostOf(pypiBase);
+  const fetchOpts = { cacheDir: path.join(opts.cacheDir!, 'pypi'), timeoutMs: opts.timeoutMs, ttlMs: opts.ttlMs, offline: opts.offline };
   await pool(deps.filter((x) => x.ecosystem === 'pypi'), opts.concurrency!, async (d) => {
     if (d.unchecked) return void row(d, 'unchecked');
     const name = normalizeName(d.name);
@@ -316,8 +409,8 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
       fail(e instanceof RegistryError ? e.host : pypiHost, (e as Error).message);
       return void row(d, 'unknown');
     }
-    if (!project) return void row(d, 'unknown');
-    if (project.stale) fail(pypiHost, 'served from a stale cache', true);
+    // 404 used to give a bare 'unknown' row with nothing saying why.
+    if (!project) return void notFound(d, pypiHost, d.name);
     const releases = Object.keys(project.data.releases ?? {}).filter((v) => pep440.valid(v) && !pep440.explain(v)?.is_prerelease).sort(pep440.compare);
     const latest = project.data.info?.version;
     const v = d.installed ?? (d.spec ? pep440.maxSatisfying(releases, d.spec) ?? undefined : latest);
@@ -329,6 +422,13 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
       fail(e instanceof RegistryError ? e.host : pypiHost, (e as Error).message);
       return void row(d, 'unknown', { latest });
     }
+    // No version document (e.g. a lockfile pin the index does not have) means no vulnerability
+    // data: it was reported 'ok'.
+    if (!version) return void notFound(d, pypiHost, `${d.name} ${v}`);
+    // Either document from a stale cache makes the result stale (only the project's was looked at).
+    const stale = project.stale || version.stale;
+    for (const doc of [project, version]) if (doc.stale) fail(pypiHost, doc.error ?? 'offline', true);
+    const firstFinding = report.findings.length;
     const status: PackageStatus[] = [];
     const vulns = (version?.data.vulnerabilities ?? []).filter((x) => !x.withdrawn);
     if (vulns.length) {
@@ -348,12 +448,24 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
       report.findings.push(finding(d, 'dep-outdated', 'low', `${d.name} ${v} is behind the latest ${latest} (${level(v, latest, 'pypi')}).`, latest));
       status.push('outdated');
     }
-    row(d, status[0] ?? 'ok', { installed: v, latest, advisories: vulns.map((x) => x.id) });
+    if (stale) markStale(firstFinding);
+    row(d, status[0] ?? 'ok', { installed: v, latest, advisories: vulns.map((x) => x.id), ...(stale ? { stale } : {}) });
   });
 
-  for (const [host, f] of failuresByHost) {
-    report.notices.push({ host, stale: f.stale && !report.incomplete, message: f.stale ? `${f.count} check(s) at ${host} used cached data older than an hour (${f.reason})` : `could not check ${f.count} package(s) at ${host}: ${f.reason}` });
-  }
+  for (const [host, f] of failuresByHost) report.notices.push({ host, stale: false, message: `could not check ${f.count} package(s) at ${host}: ${f.reason}` });
+  for (const [host, f] of staleByHost) report.notices.push({ host, stale: true, message: `${f.count} check(s) at ${host} used out-of-date cached data (${f.reason})` });
   report.findings.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line);
   return report;
+}
+
+/**
+ * The host of a registry URL for notices; a setting that is not a URL (a typo in .npmrc or
+ * PIP_INDEX_URL) is named as written, and the fetch itself then fails as an outage of it.
+ */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url || '(empty registry URL)';
+  }
 }

@@ -6,6 +6,8 @@ export interface CachedResponse<T> {
   data: T;
   /** Served from the cache after the network failed (or in offline mode). */
   stale: boolean;
+  /** Why the cache was used instead of a fresh answer (set when `stale` comes from a failure). */
+  error?: string;
 }
 
 export class RegistryError extends Error {
@@ -49,6 +51,20 @@ function readEntry(dir: string, url: string): Entry | undefined {
   }
 }
 
+/**
+ * The cache for answers that do not go through getJson (the npm bulk advisory POST): the same
+ * files, keyed by any string that identifies the request. Exported so that a registry failure
+ * can fall back to the last good answer there too, instead of dropping every advisory.
+ */
+export function readCached<T>(dir: string, key: string): { data: T; fetchedAt: number } | undefined {
+  const e = readEntry(dir, key);
+  return e ? { data: e.body as T, fetchedAt: e.fetchedAt } : undefined;
+}
+
+export function writeCached(dir: string, key: string, body: unknown): void {
+  writeEntry(dir, { url: key, fetchedAt: Date.now(), body });
+}
+
 function writeEntry(dir: string, e: Entry): void {
   fs.mkdirSync(dir, { recursive: true });
   const f = entryFile(dir, e.url);
@@ -90,25 +106,39 @@ export async function getJson<T>(url: string, o: FetchOptions): Promise<CachedRe
         if (attempt < retries) await sleep(Math.min(5000, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 200 * 2 ** attempt));
         continue;
       }
-      if (!res.ok) throw new RegistryError(`HTTP ${res.status} from ${host}`, host, res.status);
+      if (!res.ok) {
+        // Other errors (401, 403, 400...) are not retried, but they are still a failing registry:
+        // fall through to the cached copy below, as for 5xx, instead of throwing past it.
+        await res.body?.cancel();
+        lastError = `HTTP ${res.status}`;
+        break;
+      }
       const text = await res.text();
       let body: unknown;
       try {
         body = JSON.parse(text);
       } catch {
-        lastError = 'the answer is not valid JSON';
+        lastError = `the answer is not valid JSON (${res.headers.get('content-type') ?? 'no content type'})`;
         break; // garbage does not get better by asking again
+      }
+      // `null`, an array or a string parse fine but are no registry document: callers read fields
+      // of it (`null` crashed the PyPI check) and caching it would replace a good copy.
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        lastError = 'the answer is JSON but not an object';
+        break;
       }
       writeEntry(o.cacheDir, { url, etag: res.headers.get('etag') ?? undefined, fetchedAt: Date.now(), body });
       return { data: body as T, stale: false };
     } catch (e) {
       if (e instanceof RegistryError) throw e;
-      lastError = (e as Error).name === 'AbortError' ? `no answer within ${o.timeoutMs ?? 5000} ms` : (e as Error).message;
+      // undici's message is just "fetch failed": the cause (reset, refused...) is what says why.
+      const cause = ((e as Error).cause as Error | undefined)?.message;
+      lastError = (e as Error).name === 'AbortError' ? `no answer within ${o.timeoutMs ?? 5000} ms` : `${(e as Error).message}${cause ? `: ${cause}` : ''}`;
       if (attempt < retries) await sleep(200 * 2 ** attempt);
     } finally {
       clearTimeout(timer);
     }
   }
-  if (cached) return { data: cached.body as T, stale: true };
+  if (cached) return { data: cached.body as T, stale: true, error: lastError };
   throw new RegistryError(lastError, host);
 }
