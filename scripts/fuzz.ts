@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runFuzz } from '../test/fuzz/harness';
-import { findRegexes, probe } from '../test/fuzz/regex-probe';
+import { findRegexes, probeAll } from '../test/fuzz/regex-probe';
 
 async function main(): Promise<void> {
   const perProperty = Number(process.argv[2] ?? 12500);
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   } catch (e) {
     crashed = (e as Error).message;
   }
-  const regexes = (await findRegexes()).map(probe).sort((a, b) => b.worstMs - a.worstMs);
+  const regexes = (await probeAll(await findRegexes(), 2000)).sort((a, b) => b.worstMs - a.worstMs);
   const total = stats?.reduce((a, s) => a + s.runs, 0) ?? 0;
   for (const s of stats ?? []) {
     console.log(`${s.property.padEnd(34)} ${String(s.runs).padStart(7)} inputs  ${s.failures.length} failures  slowest ${s.slowest.ms.toFixed(1)} ms`);

@@ -74,6 +74,12 @@ export function discoverFiles(roots: string[], opts: DiscoveryOptions = {}): Dis
   const seenReal = new Set<string>();
 
   const considerFile = (full: string, rel: string, stat: fs.Stats): void => {
+    // A path given on the command line is stat'ed through symlinks: `scan x.py` where x.py is a
+    // FIFO or a link to /dev/zero would block or read forever, so only regular files are read.
+    if (!stat.isFile()) {
+      result.skipped.push({ path: full, reason: 'unreadable', detail: 'not a regular file' });
+      return;
+    }
     const language = detectLanguage(full);
     if (!language) {
       result.otherFiles.push({ path: full, relPath: rel, size: stat.size });
@@ -158,7 +164,11 @@ export function discoverFiles(roots: string[], opts: DiscoveryOptions = {}): Dis
         else walk(full, rootDir, here);
         continue;
       }
-      if (!e.isFile()) continue;
+      if (!e.isFile()) {
+        // FIFOs, sockets and devices are never read, but said so: every skip is reported.
+        result.skipped.push({ path: full, reason: 'unreadable', detail: 'not a regular file' });
+        continue;
+      }
       let stat: fs.Stats;
       try {
         stat = fs.statSync(full);

@@ -1,7 +1,7 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findNodeAtLocation, parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { positionAt, type Dependency, type ManifestResult } from './types';
+import { readManifestText } from './read-manifest';
 
 const SECTIONS: [string, boolean][] = [['dependencies', false], ['devDependencies', true], ['optionalDependencies', false], ['peerDependencies', false]];
 
@@ -11,7 +11,7 @@ export function readNpmLock(dir: string): Map<string, string> {
   for (const name of ['npm-shrinkwrap.json', 'package-lock.json']) {
     let data: { packages?: Record<string, { version?: string }>; dependencies?: Record<string, { version?: string }> };
     try {
-      data = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'));
+      data = JSON.parse(readManifestText(path.join(dir, name)));
     } catch {
       continue;
     }
@@ -26,9 +26,12 @@ export function readNpmLock(dir: string): Map<string, string> {
     return out;
   }
   // yarn.lock v1: `name@range:` blocks followed by `  version "x.y.z"`.
+  // A block line is `[ \t][^\n]*\n`, matched one way only: with `\s+[^\n]*\n` each indented line
+  // could split its indent in several ways, so a block of ~20 indented lines without a version
+  // line backtracked exponentially (a hang); `\s+` also ran on past the blank line that ends a block.
   try {
-    const y = fs.readFileSync(path.join(dir, 'yarn.lock'), 'utf8');
-    for (const m of y.matchAll(/^"?((?:@[^@/\s"]+\/)?[^@\s"]+)@[^\n]*:\n(?:\s+[^\n]*\n)*?\s+version:? "?([^"\s]+)"?/gm)) if (!out.has(m[1])) out.set(m[1], m[2]);
+    const y = readManifestText(path.join(dir, 'yarn.lock'));
+    for (const m of y.matchAll(/^"?((?:@[^@/\s"]+\/)?[^@\s"]+)@[^\n]*:\n(?:[ \t][^\n]*\n)*?[ \t]+version:? "?([^"\s]+)"?/gm)) if (!out.has(m[1])) out.set(m[1], m[2]);
   } catch {
     /* no yarn.lock */
   }
@@ -39,7 +42,7 @@ export function readPackageJson(file: string): ManifestResult {
   const result: ManifestResult = { dependencies: [], indexUrls: [], problems: [] };
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readManifestText(file);
   } catch (e) {
     result.problems.push({ file, message: (e as Error).message });
     return result;

@@ -20,7 +20,7 @@ export function readNpmrc(projectDir: string, env: NodeJS.ProcessEnv = process.e
     const parsed = parseIni(text) as Record<string, unknown>;
     for (const [k, v] of Object.entries(parsed)) {
       if (typeof v !== 'string') continue;
-      out[k] = v.replace(/\$\{([^}]+)\}/g, (_m, name: string) => env[name] ?? '');
+      out[k] = v.replace(/\$\{([^{}$]{1,200})\}/g, (_m, name: string) => env[name] ?? '');
     }
   }
   return out;

@@ -2,21 +2,36 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { positionAt, type Dependency, type ManifestResult } from './types';
+import { readManifestText } from './read-manifest';
 
 /** PEP 503 normalised name. */
 export function normalizeName(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-');
 }
 
-/** `name[extra]>=1.0,<2 ; python_version<"3.12"` → name, spec and where the spec starts. */
-const REQ = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(\(?\s*((?:===|==|!=|~=|>=|<=|>|<)\s*[^;#\s,)]+(?:\s*,\s*(?:===|==|!=|~=|>=|<=|>|<)\s*[^;#\s,)]+)*)\s*\)?)?\s*(;[^#]*)?(#.*)?$/;
+/**
+ * `name[extra]>=1.0,<2 ; python_version<"3.12"` → name, spec and where the spec starts.
+ * Each optional part carries its own leading whitespace, so no two `\s*` are ever adjacent: with
+ * `\s*(\[…\])?\s*(\(?\s*…\s*\)?)?\s*` a line of a name, a few thousand spaces and one stray
+ * character backtracked cubically (3,200 spaces: 46 s) before failing. Same groups, same
+ * language (checked against the old expression on 300,000 generated lines).
+ */
+const REQ = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(?:\s*(\[[^\]]*\]))?(?:\s*((?:\(\s*)?((?:===|==|!=|~=|>=|<=|>|<)\s*[^;#\s,)]+(?:\s*,\s*(?:===|==|!=|~=|>=|<=|>|<)\s*[^;#\s,)]+)*)(?:\s*\))?))?\s*(;[^#]*)?(#.*)?$/;
 
 /**
  * requirements*.txt with `-r`/`-c` includes (cycles detected and reported), index options, and
  * VCS/URL requirements reported as unchecked.
  */
 export function readRequirements(file: string, seen = new Set<string>(), result: ManifestResult = { dependencies: [], indexUrls: [], problems: [] }): ManifestResult {
-  const real = path.resolve(file);
+  // Cycles are detected on the real path: behind a symlink such as `a -> .`, `-r a/requirements.txt`
+  // names the same file under ever longer paths, and two such includes per file made the
+  // recursion branch exponentially (a hang).
+  let real = path.resolve(file);
+  try {
+    real = fs.realpathSync(file);
+  } catch {
+    /* missing or unreadable: reported when it is read below */
+  }
   if (seen.has(real)) {
     result.problems.push({ file, message: `include cycle: ${path.basename(file)} is already being read` });
     return result;
@@ -24,13 +39,17 @@ export function readRequirements(file: string, seen = new Set<string>(), result:
   seen.add(real);
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readManifestText(file);
   } catch (e) {
     result.problems.push({ file, message: `cannot read: ${(e as Error).message}` });
     return result;
   }
   let offset = 0;
+  // Positions come from the line being read: positionAt() counts lines from the top of the file,
+  // which made a requirements file quadratic (40,000 lines: 15 s).
+  let lineNo = -1;
   for (const raw of text.split('\n')) {
+    lineNo++;
     const lineStart = offset;
     offset += raw.length + 1;
     const line = raw.replace(/\r$/, '');
@@ -47,7 +66,7 @@ export function readRequirements(file: string, seen = new Set<string>(), result:
       continue;
     }
     if (trimmed.startsWith('-')) continue; // other pip options
-    const pos = positionAt(text, lineStart + (line.length - line.trimStart().length));
+    const pos = { line: lineNo, column: line.length - line.trimStart().length };
     if (/^(git\+|hg\+|svn\+|bzr\+|https?:|file:|\.|\/)/.test(trimmed) || /\s@\s/.test(trimmed)) {
       const name = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*@/.exec(trimmed)?.[1] ?? /#egg=([A-Za-z0-9._-]+)/.exec(trimmed)?.[1] ?? trimmed;
       result.dependencies.push({ ecosystem: 'pypi', name, spec: '', file, ...pos, specStart: lineStart, specEnd: lineStart, unchecked: 'VCS, URL or local requirement' });
@@ -60,7 +79,7 @@ export function readRequirements(file: string, seen = new Set<string>(), result:
     }
     const spec = (m[4] ?? '').replace(/\s+/g, '');
     const specIndex = m[4] ? line.indexOf(m[4]) : line.indexOf(m[1]) + m[1].length + (m[2]?.length ?? 0);
-    const at = positionAt(text, lineStart + specIndex);
+    const at = { line: lineNo, column: specIndex };
     const dep: Dependency = { ecosystem: 'pypi', name: m[1], spec, file, line: at.line, column: at.column, specStart: lineStart + specIndex, specEnd: lineStart + specIndex + (m[4]?.length ?? 0) };
     const pin = /^===?([^,]+)$/.exec(spec);
     if (pin) dep.installed = pin[1];
@@ -86,7 +105,7 @@ export function readPyproject(file: string): ManifestResult {
   let text: string;
   let data: Record<string, unknown>;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readManifestText(file);
     data = parseToml(text) as Record<string, unknown>;
   } catch (e) {
     result.problems.push({ file, message: `pyproject.toml: ${(e as Error).message.split('\n')[0]}` });
@@ -148,7 +167,7 @@ export function readPipfile(file: string): ManifestResult {
   let text: string;
   let data: { packages?: Record<string, unknown>; 'dev-packages'?: Record<string, unknown>; source?: { url?: string }[] };
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readManifestText(file);
     data = parseToml(text) as typeof data;
   } catch (e) {
     result.problems.push({ file, message: `Pipfile: ${(e as Error).message.split('\n')[0]}` });
@@ -156,7 +175,7 @@ export function readPipfile(file: string): ManifestResult {
   }
   let lock: Record<string, { version?: string }> = {};
   try {
-    const l = JSON.parse(fs.readFileSync(path.join(path.dirname(file), 'Pipfile.lock'), 'utf8')) as { default?: Record<string, { version?: string }>; develop?: Record<string, { version?: string }> };
+    const l = JSON.parse(readManifestText(path.join(path.dirname(file), 'Pipfile.lock'))) as { default?: Record<string, { version?: string }>; develop?: Record<string, { version?: string }> };
     lock = { ...(l.develop ?? {}), ...(l.default ?? {}) };
   } catch {
     /* no lock */

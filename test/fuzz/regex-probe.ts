@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureLanguages, parseSync } from '../../src/core/parser';
 import { captureNodes } from '../../src/core/query';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 
@@ -35,7 +36,7 @@ function sourceFiles(dir: string, out: string[] = []): string[] {
 export async function findRegexes(): Promise<RegexSite[]> {
   await ensureLanguages(['typescript']);
   const sites: RegexSite[] = [];
-  for (const file of [...sourceFiles(path.join(ROOT, 'src', 'rules')), ...sourceFiles(path.join(ROOT, 'src', 'core')), ...sourceFiles(path.join(ROOT, 'src', 'checklist'))]) {
+  for (const file of ['rules', 'core', 'checklist', 'deps', 'fixes'].flatMap((d) => sourceFiles(path.join(ROOT, 'src', d)))) {
     const tree = parseSync('typescript', fs.readFileSync(file, 'utf8'));
     for (const n of captureNodes(tree.rootNode, ['regex'])) {
       const pattern = n.childForFieldName('pattern')?.text ?? '';
@@ -58,7 +59,36 @@ function attackInputs(source: string): string[] {
     out.push(c.repeat(n) + '\n' + c.repeat(50) + '!');
   }
   out.push('a1'.repeat(n / 2) + '!', 'a '.repeat(n / 2) + '!', 'a.'.repeat(n / 2) + '!', '=a'.repeat(n / 2) + '\u0001', 'aA0'.repeat(n / 3) + '$');
+  // Repeated openers that never close (`{{ a{{ a…`, `<%- x<%- x…`): each start of a match scans
+  // on, so a pattern with nested or lazy repeats is polynomial on these.
+  for (const lit of literalRuns(source)) {
+    for (const filler of ['', 'a', ' a', ' a ', 'a\n', ' |']) out.push((lit + filler).repeat(Math.ceil(n / (lit.length + filler.length))));
+  }
   return out;
+}
+
+/** Literal parts of a pattern of two characters or more, unescaped (`\\{\\{` → `{{`). */
+function literalRuns(source: string): string[] {
+  const runs = new Set<string>();
+  let cur = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\' && i + 1 < source.length && !/[dswbDSWBnrtux0-9pk]/.test(source[i + 1])) {
+      cur += source[++i];
+      continue;
+    }
+    if ('[](){}*+?|^$.\\'.includes(c)) {
+      // A quantifier applies to the last character: it is not part of a fixed run.
+      if ('*+?{'.includes(c) && cur) cur = cur.slice(0, -1);
+      if (cur.length >= 2) runs.add(cur);
+      cur = '';
+      if (c === '[') while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
+      continue;
+    }
+    cur += c;
+  }
+  if (cur.length >= 2) runs.add(cur);
+  return [...runs].slice(0, 6);
 }
 
 export function probe(site: RegexSite): RegexVerdict {
@@ -80,4 +110,47 @@ export function probe(site: RegexSite): RegexVerdict {
     }
   }
   return { ...site, worstMs, worstInput };
+}
+
+/**
+ * Probes every site on a worker thread, one at a time: a pattern that backtracks for longer
+ * than `limitMs` is reported as such and its worker ended (a regex cannot be interrupted on
+ * the thread running it), then the next sites go to a fresh worker.
+ */
+export async function probeAll(sites: readonly RegexSite[], limitMs: number): Promise<RegexVerdict[]> {
+  const out: RegexVerdict[] = [];
+  let i = 0;
+  while (i < sites.length) {
+    const worker = new Worker(__filename, { workerData: { regexProbe: true } });
+    try {
+      while (i < sites.length) {
+        const site = sites[i];
+        const verdict = await new Promise<RegexVerdict | undefined>((resolve, reject) => {
+          const done = (v: RegexVerdict | undefined) => {
+            clearTimeout(timer);
+            worker.off('message', done);
+            worker.off('error', reject);
+            resolve(v);
+          };
+          const timer = setTimeout(() => done(undefined), limitMs);
+          worker.on('message', done);
+          worker.on('error', reject);
+          worker.postMessage(site);
+        });
+        i++;
+        if (!verdict) {
+          out.push({ ...site, worstMs: limitMs, worstInput: `(still running after ${limitMs} ms)` });
+          break; // this worker is stuck in the regex: start another
+        }
+        out.push(verdict);
+      }
+    } finally {
+      await worker.terminate();
+    }
+  }
+  return out;
+}
+
+if (!isMainThread && (workerData as { regexProbe?: boolean } | undefined)?.regexProbe) {
+  parentPort!.on('message', (site: RegexSite) => parentPort!.postMessage(probe(site)));
 }

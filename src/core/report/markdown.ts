@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { SEVERITY_ORDER, type Finding } from '../types';
 
-const esc = (s: string) => s.replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`);
+// Line breaks too: a newline in a file name ended the table row and let the name write Markdown.
+const esc = (s: string) => s.replace(/[\r\n]+/g, ' ').replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`);
 
 export function findingsMarkdown(findings: readonly Finding[], base: string, title = 'SiteWarden report'): string {
   const shown = findings.filter((f) => !f.suppression);

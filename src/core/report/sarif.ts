@@ -19,7 +19,10 @@ export interface SarifOptions {
 }
 
 function toUri(p: string): string {
-  return p.split(path.sep).map(encodeURIComponent).join('/');
+  // encodeURIComponent throws on a lone surrogate, which a Windows file name may hold: one such
+  // name made the whole SARIF report fail. It is written as U+FFFD instead.
+  const wellFormed = p.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  return wellFormed.split(path.sep).map(encodeURIComponent).join('/');
 }
 
 function pascal(id: string): string {

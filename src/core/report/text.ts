@@ -2,6 +2,19 @@ import * as path from 'node:path';
 import type { ScanResult } from '../scanner';
 import { SEVERITY_ORDER, type Finding } from '../types';
 
+/**
+ * Workspace-derived text (file names, source lines, messages quoting them) made safe to print on a
+ * terminal: control characters other than tab, and bidi overrides, are shown as \xNN / \uNNNN.
+ * A file named `a\x1b[2J.py`, or a source line with a raw ESC, could otherwise clear the screen,
+ * recolour or hide findings, and a newline in a file name forged extra report lines.
+ */
+export function printable(s: string): string {
+  return s.replace(/[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const n = c.charCodeAt(0);
+    return n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+  });
+}
+
 export function relativeTo(base: string, file: string): string {
   const r = path.relative(base, path.resolve(file));
   return r === '' ? path.basename(file) : r;
@@ -25,9 +38,9 @@ export function formatText(r: ScanResult, shown: readonly Finding[], base: strin
   const out: string[] = [];
   for (const f of shown) {
     out.push(
-      `${c('1', `${relativeTo(base, f.file)}:${f.range.start.line + 1}:${f.range.start.column + 1}`)}  ${c(sevColor[f.severity], f.severity.toUpperCase())}  ${f.ruleId}${f.inTestCode ? ' (test code)' : ''}`,
-      `    ${f.message}`,
-      `    ${c('2', f.snippet)}`,
+      `${c('1', `${printable(relativeTo(base, f.file))}:${f.range.start.line + 1}:${f.range.start.column + 1}`)}  ${c(sevColor[f.severity], f.severity.toUpperCase())}  ${f.ruleId}${f.inTestCode ? ' (test code)' : ''}`,
+      `    ${printable(f.message)}`,
+      `    ${c('2', printable(f.snippet))}`,
       `    ${c('2', `${f.cwe.join(', ')} · confidence ${f.confidence} · ${f.docsUrl}`)}`,
       '',
     );
@@ -35,7 +48,7 @@ export function formatText(r: ScanResult, shown: readonly Finding[], base: strin
   const skippedByReason = new Map<string, number>();
   for (const s of r.skipped) skippedByReason.set(s.reason, (skippedByReason.get(s.reason) ?? 0) + 1);
   if (skippedByReason.size) out.push(`Skipped: ${[...skippedByReason].map(([k, v]) => `${v} ${k}`).join(', ')}`);
-  for (const e of r.errors) out.push(`Could not read ${relativeTo(base, e.path)}: ${e.message}`);
+  for (const e of r.errors) out.push(`Could not read ${printable(relativeTo(base, e.path))}: ${printable(e.message)}`);
   out.push(summaryLine(r, shown));
   return out.join('\n') + '\n';
 }

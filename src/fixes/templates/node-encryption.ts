@@ -130,7 +130,7 @@ function toCommonJs(src: string): string {
 export function nodeEncryptionModule(style: ModuleStyle): string {
   let src = BODY.replace('__IMPORTS__', IMPORTS[style]);
   for (const [marker, [ts, js]] of Object.entries(TYPES)) src = src.split(marker).join(style === 'ts' ? ts : js);
-  if (style !== 'ts') src = src.replace(/(\w+)\?: string/g, '$1'); // no optional markers in JS
+  if (style !== 'ts') src = src.replace(/\b(\w+)\?: string/g, '$1'); // no optional markers in JS
   return style === 'cjs' ? toCommonJs(src) : src;
 }
 

@@ -32,7 +32,7 @@ const rule: Rule = {
         if ((m === 'extractall' || m === 'extract') && isTar) {
           const a = sem.args(node);
           if (a.keywords.has('filter') || a.keywords.has('members') || a.hasSplat) return;
-          if (/\.getmembers\(\)|\.name\b.*(startswith|\.\.|isabs)|os\.path\.(abspath|realpath|commonpath)/.test((sem.enclosingFunction(node) ?? ctx.tree.rootNode).text)) return;
+          if (/\.getmembers\(\)|\.name\b[^\n]{0,200}?(startswith|\.\.|isabs)|os\.path\.(abspath|realpath|commonpath)/.test((sem.enclosingFunction(node) ?? ctx.tree.rootNode).text)) return;
           ctx.report({ node, fix: m === 'extractall' ? { title: 'Use the "data" extraction filter', safe: false, edits: [ctx.insertAt(node.childForFieldName('arguments')!.endIndex - 1, `${a.positional.length ? ', ' : ''}filter="data"`)] } : undefined });
           return;
         }

@@ -8,29 +8,49 @@ interface Pattern {
   message: (m: RegExpExecArray) => string;
 }
 
-function blank(s: string, re: RegExp): string {
-  return s.replace(re, (m) => m.replace(/[^\n]/g, ' '));
+/**
+ * Blanks (keeps offsets) every span from an opener to the next closer. Openers and closers are
+ * found with separate scans, so a file full of unclosed openers costs one pass, not a pass
+ * per opener as `open[\s\S]*?close` would.
+ */
+function blankSpans(s: string, open: RegExp, close: RegExp): string {
+  const o = new RegExp(open.source, 'g' + open.flags.replace('g', ''));
+  const c = new RegExp(close.source, 'g' + close.flags.replace('g', ''));
+  let out = '';
+  let last = 0;
+  for (let m = o.exec(s); m; m = o.exec(s)) {
+    c.lastIndex = m.index + m[0].length;
+    const end = c.exec(s);
+    if (!end) break; // unclosed: the rest is not a comment the engine would skip either
+    const stop = end.index + end[0].length;
+    out += s.slice(last, m.index) + s.slice(m.index, stop).replace(/[^\n]/g, ' ');
+    last = stop;
+    o.lastIndex = stop;
+  }
+  return out + s.slice(last);
 }
 
 /** Template text with comments blanked out (keeps offsets), so commented code is not flagged. */
 function stripComments(text: string, kind: 'jinja' | 'ejs' | 'pug' | 'hbs'): string {
-  if (kind === 'jinja') return blank(blank(text, /\{#[\s\S]*?#\}/g), /\{%-?\s*comment\s*-?%\}[\s\S]*?\{%-?\s*endcomment\s*-?%\}/g);
-  if (kind === 'ejs') return blank(text, /<%#[\s\S]*?%>/g);
-  if (kind === 'hbs') return blank(text, /\{\{!--[\s\S]*?--\}\}|\{\{![\s\S]*?\}\}/g);
-  return text.replace(/^(\s*)\/\/.*$/gm, (m) => m.replace(/[^\n]/g, ' '));
+  if (kind === 'jinja') return blankSpans(blankSpans(text, /\{#/, /#\}/), /\{%-?[ \t]*comment[ \t]*-?%\}/, /\{%-?[ \t]*endcomment[ \t]*-?%\}/);
+  if (kind === 'ejs') return blankSpans(text, /<%#/, /%>/);
+  if (kind === 'hbs') return blankSpans(blankSpans(text, /\{\{!--/, /--\}\}/), /\{\{!/, /\}\}/);
+  return text.replace(/^([ \t]*)\/\/.*$/gm, (m) => m.replace(/[^\n]/g, ' '));
 }
 
+// Every repeated part is bounded or stops at the delimiters that start another match, so each
+// pattern runs in linear time on any input (the fuzz suite probes them with repeated openers).
 const PATTERNS: Record<'jinja' | 'ejs' | 'pug' | 'hbs', Pattern[]> = {
   jinja: [
-    { re: /\{\{-?\s*([^}|]*?[A-Za-z_][^}|]*?)\s*\|\s*(safe|safeseq)\b[^}]*\}\}/g, message: (m) => `{{ ${m[1].trim()} | ${m[2]} }} turns escaping off for this value: drop | ${m[2]} unless the HTML is built safely in code.` },
-    { re: /\{%-?\s*autoescape\s+(false|off)\s*-?%\}/gi, message: () => 'autoescape is switched off for this block: every variable in it is inserted as raw HTML.' },
+    { re: /\{\{-?([^{}|]{0,500})\|[ \t]*(safe|safeseq)\b[^{}]{0,200}\}\}/g, message: (m) => `{{ ${m[1].trim()} | ${m[2]} }} turns escaping off for this value: drop | ${m[2]} unless the HTML is built safely in code.` },
+    { re: /\{%-?[ \t]*autoescape[ \t]+(false|off)[ \t]*-?%\}/gi, message: () => 'autoescape is switched off for this block: every variable in it is inserted as raw HTML.' },
   ],
-  ejs: [{ re: /<%-(?!\s*include\b)\s*([\s\S]*?)\s*-?%>/g, message: (m) => `<%- ${m[1].slice(0, 40)} %> outputs raw HTML: use <%= %> unless the value is trusted markup.` }],
+  ejs: [{ re: /<%-(?![ \t]*include\b)((?:[^%<]|%(?!>)|<(?!%)){0,2000})%>/g, message: (m) => `<%- ${m[1].trim().replace(/-$/, '').trim().slice(0, 40)} %> outputs raw HTML: use <%= %> unless the value is trusted markup.` }],
   pug: [
-    { re: /!\{([^}]+)\}/g, message: (m) => `!{${m[1]}} inserts raw HTML: use #{} to escape.` },
-    { re: /^\s*[\w.#-]*(\([^)]*\))?!=\s*(.+)$/gm, message: () => '!= outputs unescaped code: use = to escape.' },
+    { re: /!\{([^{}\n]{1,500})\}/g, message: (m) => `!{${m[1]}} inserts raw HTML: use #{} to escape.` },
+    { re: /^[ \t]*[\w.#-]{0,200}(\([^()\n]{0,500}\))?!=[ \t]*(\S.*)$/gm, message: () => '!= outputs unescaped code: use = to escape.' },
   ],
-  hbs: [{ re: /\{\{\{\s*([^}]+?)\s*\}\}\}/g, message: (m) => `{{{ ${m[1]} }}} outputs raw HTML: use {{ }} to escape.` }],
+  hbs: [{ re: /\{\{\{([^{}]{1,500})\}\}\}/g, message: (m) => `{{{ ${m[1].trim()} }}} outputs raw HTML: use {{ }} to escape.` }],
 };
 
 function kindOf(relPath: string): 'jinja' | 'ejs' | 'pug' | 'hbs' | undefined {
@@ -83,6 +103,7 @@ const rule: Rule = {
       for (let m = p.re.exec(text); m; m = p.re.exec(text)) {
         if (m[0].length === 0) p.re.lastIndex++;
         if (m[1] && /^(['"])[^'"]*\1$/.test(m[1].trim())) continue; // a literal marked safe is not user data
+        if (kind === 'jinja' && p === PATTERNS.jinja[0] && !/[A-Za-z_]/.test(m[1])) continue; // `{{ 1|safe }}`: no value
         const start = at(m.index + (m[0].length - m[0].trimStart().length));
         ctx.report({ line: start.line, column: start.column, endColumn: start.column + m[0].trim().split('\n')[0].length, message: p.message(m) });
       }
