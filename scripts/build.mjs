@@ -38,6 +38,8 @@ const common = {
 };
 const entries = [
   { entryPoints: ['src/cli/main.ts'], outfile: join(outdir, 'cli.js'), banner: { js: '#!/usr/bin/env node' } },
+  // Worker threads of workspace scans (CLI and extension), next to them in dist/.
+  { entryPoints: ['src/workers/scan-worker.ts'], outfile: join(outdir, 'scan-worker.js') },
 ];
 if (existsSync('src/extension/extension.ts')) {
   entries.push({ entryPoints: ['src/extension/extension.ts'], outfile: join(outdir, 'extension.js'), external: ['vscode'] });

@@ -3,8 +3,10 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { TestPathMode } from '../core/engine';
 import { toSarif } from '../core/report/sarif';
-import { formatText, relativeTo, toJsonFindings } from '../core/report/text';
+import { formatText, printable, relativeTo, toJsonFindings } from '../core/report/text';
 import { scanPaths } from '../core/scanner';
+import { scanWorkerScript } from '../workers/locate';
+import { defaultWorkers } from '../core/parallel-scan';
 import { SEVERITY_ORDER, severityRank, type Severity } from '../core/types';
 import { allRules } from '../rules';
 import { checklistCommand } from './checklist-command';
@@ -104,7 +106,10 @@ async function scan(argv: string[]): Promise<number> {
     rules: allRules,
     exclude: values.exclude,
     testPaths,
-    onRuleError: (id, file, e) => process.stderr.write(`sitewarden: rule ${id} failed on ${relativeTo(cwd, file)}: ${(e as Error)?.message ?? e}\n`),
+    // A CLI gains from workers only with two or more to spare; the editor always uses one.
+    parallel: defaultWorkers() >= 2 ? { script: scanWorkerScript() } : undefined,
+    // printable(): a file name from the workspace may hold terminal escapes or newlines.
+    onRuleError: (id, file, e) => process.stderr.write(`sitewarden: rule ${id} failed on ${printable(relativeTo(cwd, file))}: ${printable(String((e as Error)?.message ?? e))}\n`),
     onProgress: progress
       ? (done, total) => {
           const now = Date.now();
@@ -117,19 +122,25 @@ async function scan(argv: string[]): Promise<number> {
 
   // Dependencies: checked unless --offline or --no-deps; an outage makes the run incomplete (exit 3).
   let depNotices: { host: string; message: string; stale: boolean }[] = [];
+  let depProblems: { file: string; message: string }[] = [];
   let incomplete = false;
   if (!values.offline && !values['no-deps']) {
     const deps = await checkDependencies(paths, { npmRegistry: values['npm-registry'], pypiIndex: values['pypi-index'], env: process.env });
     result.findings.push(...deps.findings);
     depNotices = deps.notices;
     incomplete = deps.incomplete;
-    for (const n of deps.notices) process.stderr.write(`sitewarden: ${n.stale ? 'note' : 'incomplete'}: ${n.message}\n`);
+    for (const n of deps.notices) process.stderr.write(`sitewarden: ${n.stale ? 'note' : 'incomplete'}: ${printable(n.message)}\n`);
+    // Manifests that could not be read (malformed JSON/TOML, include cycles) were dropped without a
+    // word, so a broken package.json looked like a project without dependencies: say so.
+    depProblems = deps.problems;
+    for (const p of deps.problems) process.stderr.write(`sitewarden: warning: ${printable(relativeTo(cwd, p.file))}: ${printable(p.message)}\n`);
   }
   const shown = result.findings.filter((f) => !f.suppression && severityRank(f.severity) >= severityRank(minSeverity));
   let report: string;
   if (format === 'sarif') {
     const notifications = [
       ...depNotices.map((n) => ({ level: n.stale ? ('note' as const) : ('error' as const), message: n.message })),
+      ...depProblems.map((p) => ({ level: 'warning' as const, message: `dependency check: ${p.message}`, uri: relativeTo(cwd, p.file) })),
       ...result.errors.map((e) => ({ level: 'error' as const, message: `could not analyse: ${e.message}`, uri: relativeTo(cwd, e.path) })),
       ...result.skipped.map((s) => ({ level: 'note' as const, message: `skipped (${s.reason}${s.detail ? `: ${s.detail}` : ''})`, uri: relativeTo(cwd, s.path) })),
     ];

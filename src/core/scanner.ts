@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { discoverFiles, isProbablyBinary, type DiscoveryOptions, type SkippedEntry } from './discovery';
 import { analyzeTextFile } from './text-analysis';
 import { Analyzer, type AnalyzeOptions } from './engine';
+import { analyseInWorkers, shouldParallelise, type FileOutcome, type ParallelOptions } from './parallel-scan';
 import { isTestPath } from './languages';
 import type { Rule } from './rule';
 import type { Finding } from './types';
@@ -11,6 +12,12 @@ export interface ScanOptions extends DiscoveryOptions, AnalyzeOptions {
   onProgress?: (done: number, total: number, file: string) => void;
   /** Checked between files; when it returns true the scan stops and says so. */
   isCancelled?: () => boolean;
+  /**
+   * Spread large scans over worker threads (the caller names the worker script, whose rule
+   * registry must know every rule id). The calling thread then only waits: an editor stays
+   * responsive during an audit. Anything a worker could not do is done here instead.
+   */
+  parallel?: ParallelOptions;
 }
 
 export interface FileError {
@@ -51,33 +58,69 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
     durationMs: 0,
   };
   const total = discovered.files.length;
-  for (let i = 0; i < total; i++) {
-    if (opts.isCancelled?.()) {
-      result.cancelled = true;
-      break;
-    }
-    const f = discovered.files[i];
-    opts.onProgress?.(i, total, f.path);
+  const files = discovered.files;
+  const account = (i: number, findings: Finding[], lines: number) => {
+    result.findings.push(...findings);
+    result.filesScanned++;
+    result.bytesScanned += files[i].size;
+    result.linesScanned += lines;
+  };
+  const analyseHere = (i: number): void => {
+    const f = files[i];
     let text: string;
     try {
       text = decodeSource(fs.readFileSync(f.path));
     } catch (e) {
       result.errors.push({ path: f.path, message: (e as Error).message });
-      continue;
+      return;
     }
     try {
       const a = analyzer.analyzeSync(f.path, text, f.language, { ...opts, isTestFile: isTestPath(f.relPath) });
       a.tree.delete(); // trees live in wasm memory: free them, or a large audit grows without bound
-      result.findings.push(...a.findings);
+      let lines = 1;
+      for (let j = 0; j < text.length; j++) if (text.charCodeAt(j) === 10) lines++;
+      account(i, a.findings, lines);
     } catch (e) {
       result.errors.push({ path: f.path, message: (e as Error).message });
+    }
+  };
+
+  let outcomes: (FileOutcome | undefined)[] | undefined;
+  if (shouldParallelise(files, opts.parallel)) {
+    outcomes = new Array(total);
+    let done = 0;
+    try {
+      const r = await analyseInWorkers(
+        files,
+        { ruleIds: opts.rules.filter((r) => r.meta.language !== 'text').map((r) => r.meta.id), testPaths: opts.testPaths },
+        opts.parallel,
+        {
+          outcome: (o) => {
+            outcomes![o.index] = o;
+            opts.onProgress?.(++done, total, files[o.index].path);
+          },
+          isCancelled: opts.isCancelled,
+        },
+      );
+      result.cancelled = r.cancelled;
+    } catch {
+      // A worker that could not start or died: the files it did not finish are analysed below.
+    }
+  }
+  for (let i = 0; i < total; i++) {
+    const o = outcomes?.[i];
+    if (o) {
+      for (const e of o.ruleErrors ?? []) opts.onRuleError?.(e.ruleId, files[i].path, new Error(e.message));
+      if (o.error !== undefined) result.errors.push({ path: files[i].path, message: o.error });
+      else account(i, o.findings ?? [], o.lines ?? 0);
       continue;
     }
-    result.filesScanned++;
-    result.bytesScanned += f.size;
-    let lines = 1;
-    for (let j = 0; j < text.length; j++) if (text.charCodeAt(j) === 10) lines++;
-    result.linesScanned += lines;
+    if (result.cancelled || opts.isCancelled?.()) {
+      result.cancelled = true; // what was analysed before the cancel is still reported
+      continue;
+    }
+    opts.onProgress?.(i, total, files[i].path);
+    analyseHere(i);
   }
   const textRules = opts.rules.filter((r) => r.meta.language === 'text');
   const maxBytes = opts.maxFileBytes ?? 1024 * 1024;

@@ -9,6 +9,7 @@ import { findingsHtml } from '../core/report/html';
 import { findingsMarkdown } from '../core/report/markdown';
 import { toSarif } from '../core/report/sarif';
 import { scanPaths } from '../core/scanner';
+import { scanWorkerScript } from '../workers/locate';
 import type { Finding } from '../core/types';
 import { checkDependencies } from '../deps/check';
 import { DEPENDENCY_RULES } from '../deps/rules';
@@ -79,6 +80,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
       let last = 0;
       const result = await scanPaths(folders, {
         rules: allRules,
+        // Workers keep the extension host free while a large workspace is audited.
+        parallel: { script: scanWorkerScript() },
         exclude: [...s.exclude, ...Object.entries(vscode.workspace.getConfiguration('files').get<Record<string, boolean>>('exclude') ?? {}).filter(([, on]) => on).map(([g]) => g.replace(/^\*\*\//, ''))],
         testPaths: s.testPaths,
         isCancelled: () => token.isCancellationRequested,
