@@ -12,6 +12,8 @@ import { ensureLanguages, parseSync } from '../src/core/parser';
 import { decodeSource } from '../src/core/scanner';
 import { allRules } from '../src/rules';
 import { benchDependencies } from './bench-deps';
+import { spawnSync } from 'node:child_process';
+import { LiveDocument } from '../src/core/live-document';
 
 interface BenchResult {
   name: string;
@@ -96,23 +98,108 @@ async function bench(name: string, root: string): Promise<BenchResult | undefine
   };
 }
 
+interface ProcessRun {
+  wallMs: number;
+  peakRssMb: number;
+  exitCode: number;
+}
+
+/** Wall time and peak RSS of a command, through /usr/bin/time when the machine has it. */
+function timed(cmd: string, args: string[]): ProcessRun | undefined {
+  const hasTime = fs.existsSync('/usr/bin/time');
+  const start = process.hrtime.bigint();
+  const r = hasTime
+    ? spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+    : spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.error) return undefined;
+  const kb = hasTime ? Number(/(\d+)\s*$/.exec(r.stderr ?? '')?.[1] ?? NaN) : NaN;
+  return { wallMs: Math.round(wallMs), peakRssMb: Math.round(kb / 1024), exitCode: r.status ?? -1 };
+}
+
+/** The keystroke path of the editor: a LiveDocument re-checked after one-character edits. */
+async function benchKeystrokes(lang: 'python' | 'javascript', lines: number, edits: number) {
+  await ensureLanguages([lang]);
+  const out: string[] = lang === 'python' ? ['import os', 'import hashlib', 'from flask import Flask, request', 'app = Flask(__name__)', ''] : ["const express = require('express');", "const crypto = require('crypto');", 'const app = express();', ''];
+  for (let i = 0; out.length < lines; i++) {
+    if (lang === 'python') out.push(`@app.route("/r${i}")`, `def view_${i}():`, `    q = request.args.get("q", "")`, `    h = hashlib.sha256(q.encode()).hexdigest()`, `    return h`, '');
+    else out.push(`app.get('/r${i}', (req, res) => {`, `  const q = req.query.q || '';`, `  const h = crypto.createHash('sha256').update(q).digest('hex');`, '  res.json({ h });', '});', '');
+  }
+  let text = out.join('\n');
+  const live = new LiveDocument(new Analyzer(allRules), lang === 'python' ? 'app.py' : 'app.js', lang);
+  let start = process.hrtime.bigint();
+  live.update(text);
+  const fullMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const rows = text.split('\n');
+  const times: number[] = [];
+  const modes: Record<string, number> = {};
+  const rss0 = process.memoryUsage().rss;
+  for (let i = 0; i < edits; i++) {
+    // Typing in the middle of the file: one character at a time into an expression.
+    const row = Math.floor(rows.length / 2) + (i % 40) * 3;
+    const line = rows[row];
+    const col = Math.min(line.length, 8);
+    rows[row] = line.slice(0, col) + 'x' + line.slice(col);
+    text = rows.join('\n');
+    start = process.hrtime.bigint();
+    const r = live.update(text);
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    modes[r.mode] = (modes[r.mode] ?? 0) + 1;
+  }
+  const refreshStart = process.hrtime.bigint();
+  live.refresh();
+  const refreshMs = Number(process.hrtime.bigint() - refreshStart) / 1e6;
+  const rssGrowthMb = (process.memoryUsage().rss - rss0) / 1024 / 1024;
+  live.dispose();
+  times.sort((a, b) => a - b);
+  const pct = (p: number) => Number(times[Math.min(times.length - 1, Math.floor(times.length * p))].toFixed(2));
+  return { lang, lines: rows.length, edits, p50Ms: pct(0.5), p95Ms: pct(0.95), maxMs: pct(1), firstFullMs: Number(fullMs.toFixed(1)), catchUpFullMs: Number(refreshMs.toFixed(1)), modes, rssGrowthMb: Number(rssGrowthMb.toFixed(1)) };
+}
+
 async function main(): Promise<void> {
-  const results: BenchResult[] = [];
+  const root = path.join(__dirname, '..', '..');
+  const cli = path.join(root, 'dist', 'cli.js');
+  const results: (BenchResult & { cliMs?: number; cliRssMb?: number; cliWorkersMs?: number; banditMs?: number; banditRssMb?: number; speedupVsBandit?: number })[] = [];
   const corpus = path.join(os.tmpdir(), 'sitewarden-bench-corpus');
   fs.rmSync(corpus, { recursive: true, force: true });
   generateCorpus(corpus, 600);
   const targets: [string, string][] = [['generated corpus (600 files)', corpus]];
-  for (const d of ['/usr/lib/python3/dist-packages/django']) if (fs.existsSync(d)) targets.push(['Django source (python3-django)', d]);
+  const django = '/usr/lib/python3/dist-packages/django';
+  if (fs.existsSync(django)) targets.push(['Django source (python3-django)', django]);
+  else console.log('(Django source not found: apt-get install python3-django to bench on it)');
   for (const d of process.argv.slice(2)) targets.push([d, d]);
+  const bandit = spawnSync('bandit', ['--version'], { encoding: 'utf8' }).status === 0;
+  if (!bandit) console.log('(bandit not found: apt-get install bandit to compare with it)');
   for (const [name, dir] of targets) {
     const r = await bench(name, dir);
-    if (r) results.push(r);
+    if (!r) continue;
+    const row: (typeof results)[number] = { ...r };
+    // The whole audit as a user runs it: process start, discovery, reading, analysis, report.
+    const seq = timed(process.execPath, [cli, 'scan', dir, '--no-deps', '--no-progress', '--format', 'json', '--output', path.join(os.tmpdir(), 'sw-bench.json')]);
+    if (seq) Object.assign(row, { cliMs: seq.wallMs, cliRssMb: seq.peakRssMb });
+    const par = timed(process.execPath, ['-e', `require(${JSON.stringify(path.join(root, 'out', 'scripts', 'bench-workers.js'))}).main(${JSON.stringify(dir)})`]);
+    if (par) row.cliWorkersMs = par.wallMs;
+    if (bandit) {
+      const b = timed('bandit', ['-r', dir, '-q', '-f', 'json', '-o', path.join(os.tmpdir(), 'bandit-bench.json')]);
+      if (b) Object.assign(row, { banditMs: b.wallMs, banditRssMb: b.peakRssMb, speedupVsBandit: row.cliMs ? Number((b.wallMs / row.cliMs).toFixed(1)) : undefined });
+    }
+    results.push(row);
   }
-  console.log('| tree | files | lines | parse only | full analysis | ratio | files/s | lines/s | peak RSS |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('\nWhole-tree audit (one thread unless said otherwise)');
+  console.log('| tree | files | lines | parse only | analysis (in process) | ratio to parse | files/s | lines/s | `sitewarden scan` wall | peak RSS | with 2 workers | Bandit wall | Bandit RSS | SiteWarden vs Bandit |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
-    console.log(`| ${r.name} | ${r.files} | ${r.lines} | ${r.parseMs} ms | ${r.analyzeMs} ms | ${r.ratio}× | ${r.filesPerSec} | ${r.linesPerSec} | ${r.peakRssMb} MB |`);
+    console.log(`| ${r.name} | ${r.files} | ${r.lines} | ${r.parseMs} ms | ${r.analyzeMs} ms | ${r.ratio}× | ${r.filesPerSec} | ${r.linesPerSec} | ${r.cliMs ?? '–'} ms | ${r.cliRssMb ?? '–'} MB | ${r.cliWorkersMs ?? '–'} ms | ${r.banditMs ?? '–'} ms | ${r.banditRssMb ?? '–'} MB | ${r.speedupVsBandit ? `${r.speedupVsBandit}× faster` : '–'} |`);
   }
+
+  const keys = [await benchKeystrokes('python', 2000, 300), await benchKeystrokes('javascript', 2000, 300)];
+  console.log('\nKeystroke re-check (LiveDocument.update, the path the extension runs on each change)');
+  console.log('| file | edits | p50 | p95 | max | first full check | catch-up full pass | modes | RSS growth over the edits |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const k of keys) console.log(`| ${k.lines}-line ${k.lang} | ${k.edits} | ${k.p50Ms} ms | ${k.p95Ms} ms | ${k.maxMs} ms | ${k.firstFullMs} ms | ${k.catchUpFullMs} ms | ${JSON.stringify(k.modes)} | ${k.rssGrowthMb} MB |`);
+  const memory = await benchKeystrokes('python', 2000, 1000);
+  console.log(`\n1,000 edits: RSS grew ${memory.rssGrowthMb} MB (p95 ${memory.p95Ms} ms)`);
+
   const deps = await benchDependencies();
   console.log(`\nDependencies: ${deps.dependencies} npm packages, registry on 127.0.0.1 answering after ${deps.latencyMs} ms`);
   console.log('| run | time |');
@@ -120,9 +207,20 @@ async function main(): Promise<void> {
   console.log(`| sitewarden, cold cache | ${deps.coldMs} ms |`);
   console.log(`| sitewarden, warm cache | ${deps.warmMs} ms |`);
   console.log(`| npm outdated (same registry) | ${deps.npmOutdatedMs} ms (${deps.npmOutdatedNote}) |`);
-  const out = path.join(__dirname, '..', '..', 'test-output');
+
+  // Packaging and activation: the .vsix is built here; activation is measured in real VS Code by `npm run test:e2e`.
+  let vsixMb: number | undefined;
+  const pkg = spawnSync('npx', ['vsce', 'package', '--no-dependencies', '--out', path.join(os.tmpdir(), 'sitewarden-bench.vsix')], { cwd: root, encoding: 'utf8' });
+  if (pkg.status === 0) vsixMb = Number((fs.statSync(path.join(os.tmpdir(), 'sitewarden-bench.vsix')).size / 1024 / 1024).toFixed(2));
+  const figuresFile = path.join(root, 'test-output', 'e2e', 'figures.json');
+  const e2e = fs.existsSync(figuresFile) ? JSON.parse(fs.readFileSync(figuresFile, 'utf8')) : undefined;
+  console.log(`\n.vsix: ${vsixMb ?? '(vsce package failed)'} MB`);
+  console.log(e2e ? `Activation in real VS Code (code-server, last npm run test:e2e at ${e2e.date}): ${e2e.activation_ms} ms; keystroke there p50 ${e2e.keystroke_2000_lines_p50_ms} ms, p95 ${e2e.p95_ms} ms` : 'Activation: run npm run test:e2e (real VS Code) to measure it');
+
+  const out = path.join(root, 'test-output');
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'bench.json'), JSON.stringify({ date: new Date().toISOString(), rules: allRules.length, results, deps }, null, 2));
+  fs.writeFileSync(path.join(out, 'bench.json'), JSON.stringify({ date: new Date().toISOString(), machine: { cpus: os.cpus().length, node: process.version }, rules: allRules.length, results, keystrokes: keys, thousandEdits: memory, deps, vsixMb, e2e }, null, 2));
+  console.log(`\nWritten to ${path.relative(process.cwd(), path.join(out, 'bench.json'))}`);
 }
 
 void main();

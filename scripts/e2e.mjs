@@ -237,6 +237,10 @@ async function main() {
     try {
       const suite = await runSuite(ctx, server.port, workspace);
       log(`suite exit code: ${suite.code}`);
+      // FIGURE lines (activation, keystroke) are kept for `npm run bench` and the README.
+      const figures = {};
+      for (const l of suite.lines) for (const m of l.matchAll(/(\w+)=([\d.]+)/g)) if (l.startsWith('FIGURE')) figures[m[1]] = Number(m[2]);
+      fs.writeFileSync(path.join(outDir, 'figures.json'), JSON.stringify({ date: new Date().toISOString(), ...figures }, null, 2));
       results.suite = suite.code === 0;
       const ui = await uiCheck(ctx, server.port, workspace);
       results.ui = /py-flask-debug|debug=True/.test(ui.text) && /SiteWarden/.test(ui.text);

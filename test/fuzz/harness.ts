@@ -14,6 +14,8 @@ import { analyzeTextFile } from '../../src/core/text-analysis';
 import type { LanguageId } from '../../src/core/types';
 import { ChecklistStateError, readState } from '../../src/checklist/state';
 import { allRules } from '../../src/rules';
+import { readNpmLock, readPackageJson } from '../../src/deps/npm-manifests';
+import { readPipfile, readPyproject, readRequirements } from '../../src/deps/python-manifests';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 
@@ -173,6 +175,46 @@ export async function runFuzz(runsPerProperty: number, seed?: number): Promise<F
           s.failures.push(String(e));
           return false;
         }
+      }),
+      params,
+    );
+    stats.push(s);
+  }
+  {
+    // Manifest readers: malformed input must give problems, not throw, and stay fast.
+    const s: FuzzStats = { property: 'manifest readers', runs: 0, failures: [], slowest: { ms: 0, sample: '' } };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-fuzz-manifest-'));
+    const kinds: Record<string, { seed: string[]; read: (file: string) => unknown }> = {
+      'package.json': { seed: ['{\n  "name": "a",\n  "dependencies": { "express": "^4.17.1", "lodash": "4.17.15" },\n  "devDependencies": { "@types/node": "~20.1.0" }\n}\n'], read: (f) => readPackageJson(f) },
+      'package-lock.json': { seed: ['{"lockfileVersion":3,"packages":{"":{},"node_modules/lodash":{"version":"4.17.15"}}}'], read: () => readNpmLock(dir) },
+      'yarn.lock': { seed: ['lodash@^4.17.15:\n  version "4.17.15"\n  resolved "x"\n\n"@a/b@^1", "@a/b@^1.2":\n  version "1.2.0"\n'], read: () => readNpmLock(dir) },
+      'requirements.txt': { seed: ['flask==2.0.1\nrequests>=2.0,<3 ; python_version >= "3.8"\n-r requirements.txt\n--index-url https://example.org/simple\nDjango[argon2]~=4.2  # comment\n'], read: (f) => readRequirements(f) },
+      'pyproject.toml': { seed: ['[project]\nname = "a"\ndependencies = ["flask>=2", "requests==2.32.3"]\n\n[tool.poetry.dependencies]\npython = "^3.11"\ndjango = "^4.2"\n'], read: (f) => readPyproject(f) },
+      Pipfile: { seed: ['[packages]\nflask = "==2.0.1"\nrequests = "*"\n\n[dev-packages]\npytest = ">=7"\n'], read: (f) => readPipfile(f) },
+    };
+    const names = Object.keys(kinds);
+    fc.assert(
+      fc.property(fc.constantFrom(...names), fc.nat(), fc.string({ unit: 'binary', maxLength: 400 }), fc.boolean(), (name, pick, raw, useRaw) => {
+        s.runs++;
+        const k = kinds[name];
+        const text = useRaw ? raw : fc.sample(mutated(k.seed), { numRuns: 1, seed: pick })[0];
+        for (const f of fs.readdirSync(dir)) fs.rmSync(path.join(dir, f));
+        const file = path.join(dir, name);
+        fs.writeFileSync(file, text);
+        const t = process.hrtime.bigint();
+        try {
+          k.read(file);
+        } catch (e) {
+          s.failures.push(`${name}: ${String(e)}`);
+          return false;
+        }
+        const ms = Number(process.hrtime.bigint() - t) / 1e6;
+        if (ms > s.slowest.ms) s.slowest = { ms, sample: text.slice(0, 80) };
+        if (ms > 1000) {
+          s.failures.push(`${name}: ${ms.toFixed(0)} ms`);
+          return false;
+        }
+        return true;
       }),
       params,
     );
