@@ -220,6 +220,36 @@ async function vsixCheck(ctx, nodeBin, entry) {
   }
 }
 
+/**
+ * The report page (the same HTML the extension's webview shows) in Chromium, built from a
+ * workspace whose file names and code carry HTML and script: nothing may run or be injected,
+ * with the page's CSP and also without it (escaping alone must hold).
+ */
+async function reportCheck(ctx) {
+  const req = createRequire(path.join(root, 'package.json'));
+  const { scanPaths } = req(path.join(root, 'out', 'src', 'core', 'scanner.js'));
+  const { findingsHtml } = req(path.join(root, 'out', 'src', 'core', 'report', 'html.js'));
+  const { allRules } = req(path.join(root, 'out', 'src', 'rules', 'index.js'));
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-xss-ws-'));
+  const names = ['<img src=x onerror=window.__pwned=1>.py', '"><svg onload=window.__pwned=2>.py', "'-alert(3)-'.py"];
+  for (const n of names) fs.writeFileSync(path.join(ws, n), 'import os\nos.system(cmd)  # </td></tr><script>window.__pwned=4</script><img src=x onerror=window.__pwned=5>\n');
+  const scan = await scanPaths([ws], { rules: allRules });
+  const html = findingsHtml(scan.findings, { nonce: 'n0nce', title: '<script>window.__pwned=6</script>', base: ws });
+  const page = await ctx.newPage();
+  const dialogs = [];
+  page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+  const verdicts = [];
+  for (const [label, doc] of [['with CSP', html], ['escaping only (CSP removed)', html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '')]]) {
+    await page.setContent(doc);
+    await page.waitForTimeout(500);
+    const r = await page.evaluate(() => ({ pwned: window.__pwned, injected: document.querySelectorAll('script, svg, iframe, img, [onerror], [onload]').length, text: document.body.innerText }));
+    const shown = names.every((n) => r.text.includes(n));
+    verdicts.push({ label, ok: r.pwned === undefined && r.injected === 0 && shown && scan.findings.length >= 3, ...r, text: undefined, shown });
+  }
+  await page.close();
+  return { ok: verdicts.every((v) => v.ok) && dialogs.length === 0, verdicts, dialogs, findings: scan.findings.length };
+}
+
 async function main() {
   ensureSystemPackages();
   const nodeBin = ensureNode24();
@@ -230,7 +260,7 @@ async function main() {
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-e2e-ws-'));
   fs.cpSync(path.join(root, 'test', 'fixtures', 'e2e-workspace'), workspace, { recursive: true });
   const server = await startServer(nodeBin, entry, workspace);
-  // Three checks, each counted on its own: the suite, the palette/Problems UI check, the .vsix.
+  // Four checks, each counted on its own: the suite, the palette/Problems UI check, the report page, the .vsix.
   const results = {};
   try {
     const ctx = await launchBrowser(dir);
@@ -249,6 +279,9 @@ async function main() {
     } finally {
       server.stop();
     }
+    const rep = await reportCheck(ctx);
+    results.report = rep.ok;
+    log(`report page in Chromium (${rep.findings} findings from hostile names and code): ${rep.ok ? 'no script ran, nothing injected' : `FAILED ${JSON.stringify(rep)}`}`);
     const v = await vsixCheck(ctx, nodeBin, entry);
     results.vsix = v.ok;
     log(`packaged .vsix (${(v.size / 1024 / 1024).toFixed(2)} MB) installed with --install-extension ${v.ok ? 'flags' : 'does NOT flag'} the Flask file on open`);
@@ -257,7 +290,7 @@ async function main() {
     server.stop();
     throw e;
   }
-  const names = ['suite', 'ui', 'vsix'];
+  const names = ['suite', 'ui', 'report', 'vsix'];
   const passed = names.filter((n) => results[n]).length;
   const failed = passed !== names.length;
   process.stdout.write(`e2e: ${passed} passed, ${names.length - passed} failed${failed ? ` (${names.filter((n) => !results[n]).join(', ')})` : ''}\n`);
