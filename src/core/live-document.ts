@@ -178,8 +178,27 @@ export class LiveDocument {
     const names = this.analyzer.nameTypes(this.lang);
     const lo = dirty.length ? dirty[0].startIndex : d.p;
     const hi = dirty.length ? dirty[dirty.length - 1].endIndex : d.p;
-    const rootId = tree.rootNode.id;
-    const context = captureNodes(tree.rootNode, [...names.binding, ...names.scope], { maxStartDepth: this.bindingDepth }).filter((n) => n.id === rootId || n.startIndex < lo || n.startIndex >= hi);
+    // Only untouched statements that bind module-level names the edited code (or what it may
+    // resolve through) can mention: a file of 300 route functions needs its imports, not 300 defs.
+    const needed = new Set<string>();
+    const words = (t: string) => {
+      for (const m of t.matchAll(/[A-Za-z_$][\w$]*/g)) needed.add(m[0]);
+    };
+    words(text.slice(lo, hi));
+    const clean: { kid: Node; chunk: Chunk }[] = [];
+    for (let i = 0; i < before; i++) clean.push({ kid: kids[i], chunk: old[i] });
+    for (let i = 0; i < after; i++) clean.push({ kid: kids[kids.length - after + i], chunk: old[old.length - after + i] });
+    const entries = (c: Chunk) => (c.bindings ? c.bindings.split(SEP).map((b) => b.split(FIELD)) : []);
+    const valueChunks = clean.filter((c) => entries(c.chunk).some((e) => e[1] !== 'function'));
+    for (const c of valueChunks) words(text.slice(c.kid.startIndex, c.kid.endIndex));
+    const types = [...names.binding, ...names.scope];
+    const context: Node[] = [tree.rootNode];
+    for (const c of clean) {
+      const es = entries(c.chunk);
+      if (!es.length || (es.every((e) => e[1] === 'function') && !es.some((e) => needed.has(e[0])))) continue;
+      context.push(...captureNodes(c.kid, types, { maxStartDepth: Math.max(0, this.bindingDepth - 1) }));
+    }
+    context.sort((a, b) => a.startIndex - b.startIndex || (a.id === tree.rootNode.id ? -1 : b.id === tree.rootNode.id ? 1 : 0));
     const r = this.analyzer.analyzeRegions(this.file, text, this.lang, tree, dirty, context, this.opts);
     const newChunks = dirty.map((c) => ({ start: c.startIndex, end: c.endIndex, type: c.type, bindings: '' }));
     const bound = r.semantics ? withBindings(newChunks, r.semantics) : newChunks;

@@ -203,9 +203,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
     vscode.commands.registerCommand('sitewarden.exportReport', exportReport),
     vscode.commands.registerCommand('sitewarden.showOutput', () => output.show()),
     vscode.commands.registerCommand('sitewarden.showRuleDocs', (id: string) => vscode.env.openExternal(vscode.Uri.parse(`https://github.com/sitewarden/sitewarden/blob/main/docs/rules/${id}.md`))),
-    vscode.commands.registerCommand('sitewarden.addSecurityHeaders', async () => {
-      const profile = process.env.SITEWARDEN_AUTO_CONFIRM === '1' ? 'production' : await vscode.window.showQuickPick(['production', 'development'], { placeHolder: 'Profile: development keeps plain-HTTP localhost working' });
-      if (profile) await runGenerator((root) => planSecurityHeaders(root, { profile: profile as 'production' | 'development' }));
+    // Options may come from a caller (a keybinding's args, the tests): a workspace with Flask and
+    // Express needs the command once per framework.
+    vscode.commands.registerCommand('sitewarden.addSecurityHeaders', async (opts?: { framework?: 'flask' | 'django' | 'express'; profile?: 'production' | 'development' }) => {
+      const profile = opts?.profile ?? (process.env.SITEWARDEN_AUTO_CONFIRM === '1' ? 'production' : await vscode.window.showQuickPick(['production', 'development'], { placeHolder: 'Profile: development keeps plain-HTTP localhost working' }));
+      if (profile) await runGenerator((root) => planSecurityHeaders(root, { profile: profile as 'production' | 'development', framework: opts?.framework }));
     }),
     vscode.commands.registerCommand('sitewarden.addEncryptionHelper', () => runGenerator((root) => planEncryptionHelper(root))),
     vscode.commands.registerCommand('sitewarden.addFingerprintCheck', () => runGenerator((root) => planFingerprintCheck(root))),

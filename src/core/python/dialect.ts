@@ -29,8 +29,15 @@ const REQUEST_DATA = new Set([
 
 const CONSTANT_GLOBALS = new Set(['True', 'False', 'None', '__name__', '__file__']);
 
+const STRING_DELIMS = /^([rRbBuUfFtT]{0,2})('''|\"\"\"|'|\")/;
+
 export function stringLiteralContent(n: Node): string | undefined {
   if (n.type !== 'string') return undefined;
+  // From the text when it cannot interpolate: reading the children (string_start, content,
+  // string_end) costs a call into WebAssembly each, for every string in the file.
+  const text = n.text;
+  const m = STRING_DELIMS.exec(text);
+  if (m && !/[fFtT]/.test(m[1]) && text.length >= m[0].length * 2 - m[1].length && text.endsWith(m[2])) return text.slice(m[0].length, text.length - m[2].length);
   let start = '';
   let end = '';
   for (const c of n.children) {
@@ -39,7 +46,6 @@ export function stringLiteralContent(n: Node): string | undefined {
     if (c.type === 'string_start') start = c.text;
     else if (c.type === 'string_end') end = c.text;
   }
-  const text = n.text;
   return text.slice(start.length, text.length - end.length);
 }
 

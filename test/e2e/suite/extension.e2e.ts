@@ -107,4 +107,24 @@ describe('SiteWarden in a real VS Code', () => {
     assert.equal(items.find((i) => i.item.id === 'fingerprint-check')?.status, 'fail');
     assert.equal(items.length >= 20, true);
   });
+
+  it('the headers and encryption generators turn their checklist items to pass', async () => {
+    const status = async (id: string) => {
+      api.checklistView.result = undefined;
+      await vscode.commands.executeCommand('sitewarden.showChecklist');
+      const r = await until('the checklist', () => api.checklistView.result);
+      return r.areas.flatMap((a) => a.items).find((i) => i.item.id === id)?.status;
+    };
+    assert.equal(await status('security-headers'), 'fail', 'Express without helmet');
+    assert.notEqual(await status('encryption'), 'pass');
+    await vscode.commands.executeCommand('sitewarden.addSecurityHeaders', { framework: 'flask', profile: 'production' });
+    await vscode.commands.executeCommand('sitewarden.addSecurityHeaders', { framework: 'express', profile: 'production' });
+    await vscode.commands.executeCommand('sitewarden.addEncryptionHelper');
+    const app = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder(), 'app.py'));
+    assert.match(app.getText(), /secure|Talisman/);
+    const server = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder(), 'server.js'));
+    assert.match(server.getText(), /helmet/);
+    assert.equal(await status('security-headers'), 'pass');
+    assert.equal(await status('encryption'), 'pass');
+  });
 });
