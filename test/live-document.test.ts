@@ -99,6 +99,30 @@ describe('live documents: re-checking only the edited statements', function () {
     assert.ok(modes.partial > modes.full, `most edits re-check only what they touched: ${JSON.stringify(modes)}`);
   });
 
+  it('edits that leave syntax errors in many functions still re-check only the edited one, and agree with a full analysis', () => {
+    const lines: string[] = ['import os', 'import hashlib', 'from flask import Flask, request', 'app = Flask(__name__)', ''];
+    for (let i = 0; lines.length < 600; i++) lines.push(`@app.route("/r${i}")`, `def view_${i}():`, `    q = request.args.get("q", "")`, `    h = hashlib.md5(q.encode()).hexdigest()`, `    return os.system(q)`, '');
+    const live = new LiveDocument(analyzer, 'big.py', 'python');
+    try {
+      live.update(lines.join('\n'));
+      let partial = 0;
+      for (let i = 0; i < 60; i++) {
+        // Column 4 of successive lines: `    xreturn …` and the like are syntax errors that stay.
+        const row = 300 + (i % 50);
+        lines[row] = lines[row].slice(0, 4) + 'x' + lines[row].slice(4);
+        const text = lines.join('\n');
+        const r = live.update(text);
+        if (r.mode === 'partial') partial++;
+        const fresh = analyzer.analyzeSync('big.py', text, 'python');
+        assert.deepEqual(shown(r.findings, wholeFile), shown(fresh.findings, wholeFile), `edit ${i}`);
+        fresh.tree.delete();
+      }
+      assert.ok(partial >= 55, `partial re-checks: ${partial} of 60`);
+    } finally {
+      live.dispose();
+    }
+  });
+
   it('renaming a function nobody calls stays partial; renaming an imported name re-checks everything', () => {
     const code = 'import hashlib\nfrom flask import request\n\ndef a():\n    return hashlib.md5(b"x")\n\ndef helper():\n    return 1\n';
     const live = new LiveDocument(analyzer, 'app.py', 'python');

@@ -141,6 +141,7 @@ export class LiveDocument {
     d: { p: number; oldEnd: number; newEnd: number; oldEndPoint: Point; newEndPoint: Point },
   ): LiveResult | string {
     const delta = d.newEnd - d.oldEnd;
+    const previous = this.tree!;
     const kids = tree.rootNode.namedChildren.filter((c): c is Node => !!c);
     const old = this.chunks;
     // Statements wholly before the edit, then wholly after it, must be unchanged (after: moved).
@@ -159,12 +160,22 @@ export class LiveDocument {
       if (k.startIndex !== o.start + delta || k.type !== o.type || k.endIndex !== o.end + delta) break;
       after++;
     }
-    // Error recovery depends on what came before, so a statement with a syntax error is not
-    // known to parse as it did: keep earlier findings only where the tree is clean.
-    if (tree.rootNode.hasError) {
-      for (let i = 0; i < kids.length; i++) {
-        if (i === before) i = kids.length - after;
-        if (i < kids.length && (kids[i].hasError || kids[i].isError || kids[i].isMissing)) return 'a statement the edit did not touch has a syntax error';
+    // Same bounds are not enough: error recovery depends on what came before, so a statement
+    // with a syntax error may parse differently after an edit elsewhere. tree-sitter reports
+    // where the new tree's structure differs from the old one; those statements count as edited.
+    const changed = previous.getChangedRanges(tree);
+    const touches = (start: number, end: number) => changed.some((r) => r.startIndex < end && start < r.endIndex);
+    for (let i = 0; i < before; i++) {
+      if (touches(kids[i].startIndex, kids[i].endIndex)) {
+        before = i;
+        break;
+      }
+    }
+    for (let i = 0; i < after; i++) {
+      const k = kids[kids.length - 1 - i];
+      if (touches(k.startIndex, k.endIndex)) {
+        after = i;
+        break;
       }
     }
     const dirty = kids.slice(before, kids.length - after);
