@@ -108,9 +108,9 @@ export class DocumentTracker implements vscode.Disposable {
       this.log(`could not analyse ${doc.uri.fsPath}: ${(e as Error)?.stack ?? e}`);
       return [];
     }
+    this.setFindings(doc.uri, found, s);
     this.timings.push(performance.now() - started);
     if (this.timings.length > 200) this.timings.shift();
-    this.setFindings(doc.uri, found);
     return found;
   }
 
@@ -146,13 +146,21 @@ export class DocumentTracker implements vscode.Disposable {
     t.live.dispose();
   }
 
-  setFindings(uri: vscode.Uri, found: Finding[]): void {
-    const s = settings(uri);
+  setFindings(uri: vscode.Uri, found: Finding[], s = settings(uri)): void {
     const kept = found.filter((f) => !s.disabledFamilies.length || !this.rules.some((r) => r.meta.id === f.ruleId && s.disabledFamilies.includes(r.meta.family)));
     this.findings.set(uri.toString(), kept);
     this.diagnostics.set(uri, kept.filter((f) => visible(f, s)).map((f) => toDiagnostic(f, uri)));
-    this.onChange();
+    // The sidebar and status bar follow within a moment: rebuilding them on every keystroke
+    // would cost more than the re-check itself.
+    if (!this.changeTimer) {
+      this.changeTimer = setTimeout(() => {
+        this.changeTimer = undefined;
+        this.onChange();
+      }, 100);
+    }
   }
+
+  private changeTimer?: NodeJS.Timeout;
 
   private forget(uri: vscode.Uri): void {
     const t = this.docs.get(uri.toString());
@@ -161,6 +169,7 @@ export class DocumentTracker implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.changeTimer) clearTimeout(this.changeTimer);
     for (const d of this.disposables) d.dispose();
     for (const t of this.docs.values()) this.drop(t);
     this.docs.clear();
