@@ -21,8 +21,10 @@ import tabnabbing from './tabnabbing';
 import tlsVerifyDisabled from './tls-verify-disabled';
 import weakCrypto from './weak-crypto';
 
+import cleartextHttp from './cleartext-http';
+
 export const javascriptRules: Rule[] = [
   sqlInjection, nosqlInjection, commandInjection, codeInjection, domXss, reflectedXss, weakCrypto, insecureRandom, hardcodedSecret,
   tlsVerifyDisabled, jwtMisuse, insecureCookie, openRedirect, fingerprintStub, pathTraversal, ssrf, prototypePollution,
-  expressSecurityHeaders, corsCredentials, redos, tabnabbing,
+  expressSecurityHeaders, corsCredentials, redos, tabnabbing, cleartextHttp,
 ];

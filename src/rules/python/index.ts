@@ -24,5 +24,7 @@ import sqlInjection from './sql-injection';
 import commandInjection from './command-injection';
 import codeInjection from './code-injection';
 import unsafeDeserialization from './unsafe-deserialization';
+import requestWithoutTimeout from './request-without-timeout';
+import secretInLog from './secret-in-log';
 
-export const pythonRules: Rule[] = [fingerprintStub, flaskDebug, weakHash, sqlInjection, commandInjection, codeInjection, unsafeDeserialization, templateInjection, markSafe, reflectedXss, openRedirect, weakCipher, insecureRandom, hardcodedSecret, tlsVerifyDisabled, jwtMisuse, djangoDebug, insecureCookie, csrfDisabled, pathTraversal, ssrf, xxe, archiveExtraction, jinjaAutoescape, djangoInsecureSettings];
+export const pythonRules: Rule[] = [fingerprintStub, flaskDebug, weakHash, sqlInjection, commandInjection, codeInjection, unsafeDeserialization, templateInjection, markSafe, reflectedXss, openRedirect, weakCipher, insecureRandom, hardcodedSecret, tlsVerifyDisabled, jwtMisuse, djangoDebug, insecureCookie, csrfDisabled, pathTraversal, ssrf, xxe, archiveExtraction, jinjaAutoescape, djangoInsecureSettings, requestWithoutTimeout, secretInLog];

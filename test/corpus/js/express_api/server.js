@@ -108,3 +108,10 @@ app.get('/calc', (req, res) => {
 });
 
 app.listen(3000);
+
+async function syncOrders(token) {
+  await axios.post('http://orders.partner-shop.com/api/sync', { token }); // VULN: tls
+  await axios.post('https://orders.partner-shop.com/api/sync', { token }); // SAFE: tls
+  await axios.get('http://localhost:9200/_cluster/health'); // SAFE: tls
+}
+module.exports.syncOrders = syncOrders;

@@ -1,3 +1,4 @@
+import logging
 import os
 import ssl
 import tarfile
@@ -22,7 +23,7 @@ def fetch_rates_ok():
 
 def legacy_fetch(url):
     ctx = ssl._create_unverified_context()  # VULN: tls
-    return urllib.request.urlopen(url, context=ctx).read()
+    return urllib.request.urlopen(url, context=ctx).read()  # VULN: misc
 
 
 def parse_feed(body):
@@ -49,3 +50,13 @@ def connect():
 
 def psycopg_connect(**kwargs):
     return kwargs
+
+
+log = logging.getLogger(__name__)
+
+
+def sign_in(username, password, api):
+    log.info("sign-in for %s with %s", username, password)  # VULN: secrets
+    log.info("sign-in for %s", username)  # SAFE: secrets
+    log.debug("password length %d", len(password))  # SAFE: secrets
+    return api.login(username, password, timeout=5)
