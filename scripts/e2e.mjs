@@ -57,7 +57,7 @@ function ensureNode24() {
   // dependencies unless scripts are allowed; without it PATH would fall back to Node 20.
   run('npm', ['install', 'node@24', '--no-save', '--no-audit', '--no-fund', '--foreground-scripts'], {
     cwd: dir,
-    env: { ...process.env, npm_config_dangerously_allow_all_scripts: 'true' },
+    env: { ...innerNpmEnv(), npm_config_dangerously_allow_all_scripts: 'true' },
   });
   if (!isNode24(bin)) throw new Error(`Node 24 did not install: ${bin} is missing or not v24`);
   return bin;
@@ -73,9 +73,23 @@ function ensureCodeServer(nodeBin) {
   if (!fs.existsSync(path.join(dir, 'package.json'))) fs.writeFileSync(path.join(dir, 'package.json'), '{"private":true}');
   run('npm', ['install', `code-server@${CODE_SERVER_VERSION}`, 'playwright-core', '--no-audit', '--no-fund', '--foreground-scripts'], {
     cwd: dir,
-    env: { ...process.env, PATH: `${path.dirname(nodeBin)}:${process.env.PATH}`, npm_config_dangerously_allow_all_scripts: 'true' },
+    env: { ...innerNpmEnv(), PATH: `${path.dirname(nodeBin)}:${process.env.PATH}`, npm_config_dangerously_allow_all_scripts: 'true' },
   });
   return { entry: bin, dir };
+}
+
+/**
+ * The environment for a nested `npm install`. Under `npm run test:e2e` the outer npm exports its
+ * user agent (`node/v20…`) as npm_config_user_agent, which the inner npm takes as its own; code-server's
+ * postinstall reads the Node version from it and refuses. The run's own variables are dropped; the
+ * user's npm configuration (registry, proxy) stays.
+ */
+function innerNpmEnv() {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) {
+    if (k === 'npm_config_user_agent' || k === 'npm_node_execpath' || k === 'npm_execpath' || k === 'npm_command' || k.startsWith('npm_lifecycle_') || k.startsWith('npm_package_')) delete env[k];
+  }
+  return env;
 }
 
 function freePort() {
