@@ -191,6 +191,20 @@ describe('dependency manifests', () => {
     assert.deepEqual(r.dependencies.map((d) => [d.name, d.spec, d.line]), [['flask', '==2.0.1', 3], ['requests', '>=2.31', 4], ['django', '>=4.2.0,<5.0.0', 9]]);
   });
 
+  it('requirement includes may not leave the scanned folder (nothing outside is read or echoed)', async () => {
+    const outer = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-outer-'));
+    fs.writeFileSync(path.join(outer, 'secret.txt'), 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n');
+    const dir = path.join(outer, 'project');
+    fs.mkdirSync(path.join(dir, 'reqs'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'reqs', 'common.txt'), 'flask==2.0.1\n');
+    fs.writeFileSync(path.join(dir, 'requirements.txt'), '-r reqs/common.txt\n-r ../secret.txt\n-r /proc/self/environ\n');
+    const r = await checkDependencies([dir], { offline: true, cacheDir: fs.mkdtempSync(path.join(os.tmpdir(), 'sw-cache-')) });
+    assert.ok(r.packages.some((p) => p.name === 'flask'), 'an include inside the folder is read');
+    const said = JSON.stringify(r);
+    assert.doesNotMatch(said, /wJalrXUtnFEMI|AWS_SECRET|PATH=/);
+    assert.equal(r.problems.filter((p) => /outside the scanned folder/.test(p.message)).length, 2);
+  });
+
   it('fix edits keep the spec style', () => {
     assert.equal(bumpSpec('^4.17.15', '4.17.20', 'npm'), '^4.17.20');
     assert.equal(bumpSpec('~1.2.0', '1.2.9', 'npm'), '~1.2.9');

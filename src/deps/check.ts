@@ -1,4 +1,5 @@
 import * as os from 'node:os';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import npmFetch from 'npm-registry-fetch';
 import * as semver from 'semver';
@@ -291,7 +292,7 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
   for (const file of manifestFiles(roots)) {
     if (included.has(path.resolve(file))) continue;
     const base = path.basename(file);
-    const m = base === 'package.json' ? readPackageJson(file) : base === 'pyproject.toml' ? readPyproject(file) : base === 'Pipfile' ? readPipfile(file) : readRequirements(file);
+    const m = base === 'package.json' ? readPackageJson(file) : base === 'pyproject.toml' ? readPyproject(file) : base === 'Pipfile' ? readPipfile(file) : readRequirements(file, undefined, undefined, rootOf(file, roots));
     for (const d of m.dependencies) if (path.resolve(d.file) !== path.resolve(file)) included.add(path.resolve(d.file));
     manifests.push(m);
     report.problems.push(...m.problems);
@@ -468,4 +469,26 @@ function hostOf(url: string): string {
   } catch {
     return url || '(empty registry URL)';
   }
+}
+
+/** The scanned folder (a real path) that holds `file`: includes may not leave it. */
+function rootOf(file: string, roots: string[]): string {
+  const real = (p: string) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  const abs = real(file);
+  for (const r of roots) {
+    let dir = real(r);
+    try {
+      if (!fs.statSync(dir).isDirectory()) dir = path.dirname(dir);
+    } catch {
+      continue;
+    }
+    if (abs === dir || abs.startsWith(dir + path.sep)) return dir;
+  }
+  return path.dirname(abs);
 }

@@ -22,7 +22,12 @@ const REQ = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(?:\s*(\[[^\]]*\]))?(?:\s*((?:\(\s*
  * requirements*.txt with `-r`/`-c` includes (cycles detected and reported), index options, and
  * VCS/URL requirements reported as unchecked.
  */
-export function readRequirements(file: string, seen = new Set<string>(), result: ManifestResult = { dependencies: [], indexUrls: [], problems: [] }): ManifestResult {
+/**
+ * Reads a requirements file and its `-r`/`-c` includes. With `root` (the scanned folder, a real
+ * path), includes that lead outside it are not read: a workspace must not make SiteWarden read
+ * and echo `/proc/self/environ` or a home directory file into a CI log.
+ */
+export function readRequirements(file: string, seen = new Set<string>(), result: ManifestResult = { dependencies: [], indexUrls: [], problems: [] }, root?: string): ManifestResult {
   // Cycles are detected on the real path: behind a symlink such as `a -> .`, `-r a/requirements.txt`
   // names the same file under ever longer paths, and two such includes per file made the
   // recursion branch exponentially (a hang).
@@ -31,6 +36,10 @@ export function readRequirements(file: string, seen = new Set<string>(), result:
     real = fs.realpathSync(file);
   } catch {
     /* missing or unreadable: reported when it is read below */
+  }
+  if (root && real !== root && !real.startsWith(root + path.sep)) {
+    result.problems.push({ file, message: `include outside the scanned folder is not read: ${path.basename(file)}` });
+    return result;
   }
   if (seen.has(real)) {
     result.problems.push({ file, message: `include cycle: ${path.basename(file)} is already being read` });
@@ -57,7 +66,8 @@ export function readRequirements(file: string, seen = new Set<string>(), result:
     if (!trimmed || trimmed.startsWith('#')) continue;
     const inc = /^(-r|--requirement|-c|--constraint)\s*=?\s*(\S+)/.exec(trimmed);
     if (inc) {
-      readRequirements(path.join(path.dirname(file), inc[2]), seen, result);
+      // resolve, not join: pip reads an absolute include path as absolute.
+      readRequirements(path.resolve(path.dirname(file), inc[2]), seen, result, root);
       continue;
     }
     const idx = /^(-i|--index-url|--extra-index-url)\s*=?\s*(\S+)/.exec(trimmed);
