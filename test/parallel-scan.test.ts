@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Rule } from '../src/core/rule';
-import { scanPaths } from '../src/core/scanner';
+import { MemoryScanCache, scanPaths } from '../src/core/scanner';
 import { allRules } from '../src/rules';
 import { scanWorkerScript } from '../src/workers/locate';
 
@@ -50,5 +50,20 @@ describe('workspace scans on worker threads', function () {
     const r = await scanPaths([dir], { rules: [custom], parallel: { script, workers: 2, minFiles: 1 } });
     assert.equal(r.findings.filter((f) => f.ruleId === 'custom-weak-hash').length, 90);
     assert.deepEqual(r.errors, []);
+  });
+
+  it('a re-scan with a cache analyses only what changed, and gives the same findings', async () => {
+    const cache = new MemoryScanCache();
+    const first = await scanPaths([dir], { rules: allRules, cache, parallel: { script, workers: 2, minFiles: 1 } });
+    assert.equal(first.filesFromCache, 0);
+    const again = await scanPaths([dir], { rules: allRules, cache });
+    assert.equal(again.filesFromCache, 180);
+    assert.equal(strip(again), strip(first));
+    fs.appendFileSync(path.join(dir, 'm7.py'), '\nimport pickle\npickle.loads(request.data)\n');
+    const edited = await scanPaths([dir], { rules: allRules, cache });
+    assert.equal(edited.filesFromCache, 179);
+    assert.equal(edited.findings.length, first.findings.length + 1);
+    const other = await scanPaths([dir], { rules: allRules.filter((r) => r.meta.id !== 'py-weak-hash'), cache });
+    assert.equal(other.filesFromCache, 0, 'another rule set does not reuse the entries');
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { discoverFiles, isProbablyBinary, type DiscoveryOptions, type SkippedEntry } from './discovery';
 import { analyzeTextFile } from './text-analysis';
@@ -18,6 +19,8 @@ export interface ScanOptions extends DiscoveryOptions, AnalyzeOptions {
    * responsive during an audit. Anything a worker could not do is done here instead.
    */
   parallel?: ParallelOptions;
+  /** Findings of files seen before with the same content; see `MemoryScanCache`. */
+  cache?: ScanCache;
 }
 
 export interface FileError {
@@ -34,6 +37,47 @@ export interface ScanResult {
   errors: FileError[];
   cancelled: boolean;
   durationMs: number;
+  /** Files whose findings came from `ScanOptions.cache` (same path, content, rules, settings). */
+  filesFromCache: number;
+}
+
+/** Findings of one file as a scan produced them. */
+export interface CachedFile {
+  findings: Finding[];
+  lines: number;
+}
+
+/** Where re-scans find what an earlier scan produced; keys say path, content, rules and settings. */
+export interface ScanCache {
+  get(key: string): CachedFile | undefined;
+  set(key: string, value: CachedFile): void;
+}
+
+/** A bounded in-memory cache (the editor keeps one across audits). */
+export class MemoryScanCache implements ScanCache {
+  private readonly map = new Map<string, CachedFile>();
+  constructor(private readonly maxFiles = 50000) {}
+  get(key: string): CachedFile | undefined {
+    return this.map.get(key);
+  }
+  set(key: string, value: CachedFile): void {
+    // Oldest first out: a Map iterates in insertion order.
+    if (this.map.size >= this.maxFiles) this.map.delete(this.map.keys().next().value!);
+    this.map.set(key, value);
+  }
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+function cacheSignature(opts: ScanOptions): string {
+  return createHash('sha1').update(JSON.stringify([opts.rules.map((r) => r.meta.id), opts.testPaths ?? 'demote'])).digest('hex');
+}
+
+function countLines(text: string): number {
+  let lines = 1;
+  for (let j = 0; j < text.length; j++) if (text.charCodeAt(j) === 10) lines++;
+  return lines;
 }
 
 /** Strips a UTF-8 byte order mark, which would otherwise shift every column on line 1. */
@@ -56,14 +100,19 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
     errors: [],
     cancelled: false,
     durationMs: 0,
+    filesFromCache: 0,
   };
   const total = discovered.files.length;
   const files = discovered.files;
-  const account = (i: number, findings: Finding[], lines: number) => {
-    result.findings.push(...findings);
-    result.filesScanned++;
-    result.bytesScanned += files[i].size;
-    result.linesScanned += lines;
+  // Per-file outcomes, accounted in document order at the end whatever finished first.
+  const done: ({ findings: Finding[]; lines: number } | undefined)[] = new Array(total);
+  const keys: (string | undefined)[] = new Array(total);
+  const signature = opts.cache ? cacheSignature(opts) : '';
+  let progress = 0;
+  const finish = (i: number, outcome: { findings: Finding[]; lines: number }) => {
+    done[i] = outcome;
+    const key = keys[i];
+    if (key) opts.cache!.set(key, outcome);
   };
   const analyseHere = (i: number): void => {
     const f = files[i];
@@ -77,27 +126,46 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
     try {
       const a = analyzer.analyzeSync(f.path, text, f.language, { ...opts, isTestFile: isTestPath(f.relPath) });
       a.tree.delete(); // trees live in wasm memory: free them, or a large audit grows without bound
-      let lines = 1;
-      for (let j = 0; j < text.length; j++) if (text.charCodeAt(j) === 10) lines++;
-      account(i, a.findings, lines);
+      finish(i, { findings: a.findings, lines: countLines(text) });
     } catch (e) {
       result.errors.push({ path: f.path, message: (e as Error).message });
     }
   };
 
-  let outcomes: (FileOutcome | undefined)[] | undefined;
-  if (shouldParallelise(files, opts.parallel)) {
-    outcomes = new Array(total);
-    let done = 0;
+  // Files whose content (and path, rules and settings) an earlier scan saw are not analysed again.
+  let todo = files.map((_f, i) => i);
+  if (opts.cache) {
+    todo = [];
+    for (let i = 0; i < total; i++) {
+      try {
+        keys[i] = `${signature}\0${files[i].path}\0${createHash('sha1').update(fs.readFileSync(files[i].path)).digest('hex')}`;
+        const hit = opts.cache.get(keys[i]!);
+        if (hit) {
+          done[i] = hit;
+          result.filesFromCache++;
+          opts.onProgress?.(++progress, total, files[i].path);
+          continue;
+        }
+      } catch {
+        /* unreadable: analyseHere reports it */
+      }
+      todo.push(i);
+    }
+  }
+
+  const outcomes: (FileOutcome | undefined)[] = new Array(total);
+  const pending = todo.map((i) => files[i]);
+  if (shouldParallelise(pending, opts.parallel)) {
     try {
       const r = await analyseInWorkers(
-        files,
+        pending,
         { ruleIds: opts.rules.filter((r) => r.meta.language !== 'text').map((r) => r.meta.id), testPaths: opts.testPaths },
         opts.parallel,
         {
           outcome: (o) => {
-            outcomes![o.index] = o;
-            opts.onProgress?.(++done, total, files[o.index].path);
+            const i = todo[o.index];
+            outcomes[i] = o;
+            opts.onProgress?.(++progress, total, files[i].path);
           },
           isCancelled: opts.isCancelled,
         },
@@ -107,20 +175,28 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
       // A worker that could not start or died: the files it did not finish are analysed below.
     }
   }
-  for (let i = 0; i < total; i++) {
-    const o = outcomes?.[i];
+  for (const i of todo) {
+    const o = outcomes[i];
     if (o) {
       for (const e of o.ruleErrors ?? []) opts.onRuleError?.(e.ruleId, files[i].path, new Error(e.message));
       if (o.error !== undefined) result.errors.push({ path: files[i].path, message: o.error });
-      else account(i, o.findings ?? [], o.lines ?? 0);
+      else finish(i, { findings: o.findings ?? [], lines: o.lines ?? 0 });
       continue;
     }
     if (result.cancelled || opts.isCancelled?.()) {
       result.cancelled = true; // what was analysed before the cancel is still reported
       continue;
     }
-    opts.onProgress?.(i, total, files[i].path);
+    opts.onProgress?.(++progress, total, files[i].path);
     analyseHere(i);
+  }
+  for (let i = 0; i < total; i++) {
+    const d = done[i];
+    if (!d) continue;
+    result.findings.push(...d.findings);
+    result.filesScanned++;
+    result.bytesScanned += files[i].size;
+    result.linesScanned += d.lines;
   }
   const textRules = opts.rules.filter((r) => r.meta.language === 'text');
   const maxBytes = opts.maxFileBytes ?? 1024 * 1024;

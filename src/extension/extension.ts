@@ -8,7 +8,7 @@ import { ensureLanguages } from '../core/parser';
 import { findingsHtml } from '../core/report/html';
 import { findingsMarkdown } from '../core/report/markdown';
 import { toSarif } from '../core/report/sarif';
-import { scanPaths } from '../core/scanner';
+import { MemoryScanCache, scanPaths } from '../core/scanner';
 import { scanWorkerScript } from '../workers/locate';
 import type { Finding } from '../core/types';
 import { checkDependencies } from '../deps/check';
@@ -61,6 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
     status.show();
   };
   let auditFindings: Finding[] = [];
+  const scanCache = new MemoryScanCache();
   const tracker = new DocumentTracker(allRules, diagnostics, log, refresh);
   const api: SiteWardenApi = { tracker, findingsView, checklistView, activationMs: 0 };
 
@@ -80,8 +81,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
       let last = 0;
       const result = await scanPaths(folders, {
         rules: allRules,
-        // Workers keep the extension host free while a large workspace is audited.
+        // Workers keep the extension host free while a large workspace is audited; files not
+        // changed since the last audit come from the cache.
         parallel: { script: scanWorkerScript() },
+        cache: scanCache,
         exclude: [...s.exclude, ...Object.entries(vscode.workspace.getConfiguration('files').get<Record<string, boolean>>('exclude') ?? {}).filter(([, on]) => on).map(([g]) => g.replace(/^\*\*\//, ''))],
         testPaths: s.testPaths,
         isCancelled: () => token.isCancellationRequested,
