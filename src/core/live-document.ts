@@ -12,6 +12,8 @@ interface Chunk {
   type: string;
   /** Module-level bindings the statement makes, summarised: a change to a name used elsewhere means a full re-check. */
   bindings: string;
+  /** The same, split: [name, kind, …] per binding. */
+  entries?: string[][];
 }
 
 export interface LiveResult {
@@ -47,6 +49,7 @@ export class LiveDocument {
   /** Deepest node (from a statement) that binds a module-level name: how far context queries look. */
   private bindingDepth = 1;
   private stale = false;
+  private contextTypes?: string[];
 
   constructor(
     private readonly analyzer: Analyzer,
@@ -199,10 +202,10 @@ export class LiveDocument {
     const clean: { kid: Node; chunk: Chunk }[] = [];
     for (let i = 0; i < before; i++) clean.push({ kid: kids[i], chunk: old[i] });
     for (let i = 0; i < after; i++) clean.push({ kid: kids[kids.length - after + i], chunk: old[old.length - after + i] });
-    const entries = (c: Chunk) => (c.bindings ? c.bindings.split(SEP).map((b) => b.split(FIELD)) : []);
+    const entries = (c: Chunk) => (c.entries ??= c.bindings ? c.bindings.split(SEP).map((b) => b.split(FIELD)) : []);
     const valueChunks = clean.filter((c) => entries(c.chunk).some((e) => e[1] !== 'function'));
     for (const c of valueChunks) words(text.slice(c.kid.startIndex, c.kid.endIndex));
-    const types = [...names.binding, ...names.scope];
+    const types = (this.contextTypes ??= [...names.binding, ...names.scope]);
     const context: Node[] = [tree.rootNode];
     for (const c of clean) {
       const es = entries(c.chunk);

@@ -7,7 +7,18 @@ const cache = new WeakMap<Language, Map<string, Query>>();
  * Matching runs inside the WebAssembly module, which is much faster than walking the tree
  * from JavaScript; captures come back in document order.
  */
+const byList = new WeakMap<object, { language: Language; query: Query }>();
+
 export function nodeTypeQuery(language: Language, types: Iterable<string>): Query {
+  // Callers that ask again with the same list (live re-checks, many times a second) skip the key.
+  const known = byList.get(types as object);
+  if (known && known.language === language) return known.query;
+  const query = nodeTypeQueryUncached(language, types);
+  if (typeof types === 'object') byList.set(types as object, { language, query });
+  return query;
+}
+
+function nodeTypeQueryUncached(language: Language, types: Iterable<string>): Query {
   const known = [...new Set(types)].filter((t) => language.idForNodeType(t, true) !== null).sort();
   const key = known.join(' ');
   let perLang = cache.get(language);
