@@ -36,6 +36,8 @@ export class DocumentTracker implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** Last re-check durations (ms), newest last: the e2e suite reads them. */
   readonly timings: number[] = [];
+  /** The analysis part of each (LiveDocument.update), to tell it from the editor's own costs. */
+  readonly analysisTimings: number[] = [];
 
   constructor(
     private rules: readonly Rule[],
@@ -48,10 +50,23 @@ export class DocumentTracker implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((d) => this.check(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.changed(e)),
       vscode.workspace.onDidSaveTextDocument((d) => {
-        if (settings(d.uri).runOn === 'save') this.check(d);
+        if (this.settingsFor(d.uri).runOn === 'save') this.check(d);
       }),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('sitewarden')) this.settingsCache.clear();
+      }),
     );
+  }
+
+  /** Settings per document, read once: getConfiguration on every keystroke costs about a millisecond. */
+  private readonly settingsCache = new Map<string, ReturnType<typeof settings>>();
+
+  private settingsFor(uri: vscode.Uri): ReturnType<typeof settings> {
+    const key = uri.toString();
+    let s = this.settingsCache.get(key);
+    if (!s) this.settingsCache.set(key, (s = settings(uri)));
+    return s;
   }
 
   setRules(rules: readonly Rule[]): void {
@@ -68,7 +83,7 @@ export class DocumentTracker implements vscode.Disposable {
   }
 
   private changed(e: vscode.TextDocumentChangeEvent): void {
-    if (settings(e.document.uri).runOn !== 'type') return;
+    if (this.settingsFor(e.document.uri).runOn !== 'type') return;
     const t = this.docs.get(e.document.uri.toString());
     if (t?.refreshTimer) clearTimeout(t.refreshTimer);
     if (t?.timer) clearTimeout(t.timer);
@@ -81,7 +96,7 @@ export class DocumentTracker implements vscode.Disposable {
     if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled' && doc.uri.scheme !== 'vscode-remote') return [];
     const lang = detectLanguage(doc.uri.fsPath) ?? (doc.uri.scheme === 'untitled' ? LANGUAGE_IDS[doc.languageId] : undefined);
     const key = doc.uri.toString();
-    const s = settings(doc.uri);
+    const s = this.settingsFor(doc.uri);
     const rel = this.relPath(doc.uri);
     const isTest = isTestPath(rel);
     let found: Finding[] = [];
@@ -97,7 +112,11 @@ export class DocumentTracker implements vscode.Disposable {
           this.docs.set(key, t);
         }
         t.live.opts = opts;
-        const result = t.live.update(doc.getText());
+        const text = doc.getText();
+        const a0 = performance.now();
+        const result = t.live.update(text);
+        this.analysisTimings.push(performance.now() - a0);
+        if (this.analysisTimings.length > 200) this.analysisTimings.shift();
         found = result.findings;
         if (t.live.needsFullPass) this.scheduleRefresh(doc, t);
       } else {
@@ -146,7 +165,7 @@ export class DocumentTracker implements vscode.Disposable {
     t.live.dispose();
   }
 
-  setFindings(uri: vscode.Uri, found: Finding[], s = settings(uri)): void {
+  setFindings(uri: vscode.Uri, found: Finding[], s = this.settingsFor(uri)): void {
     const kept = found.filter((f) => !s.disabledFamilies.length || !this.rules.some((r) => r.meta.id === f.ruleId && s.disabledFamilies.includes(r.meta.family)));
     this.findings.set(uri.toString(), kept);
     this.diagnostics.set(uri, kept.filter((f) => visible(f, s)).map((f) => toDiagnostic(f, uri)));

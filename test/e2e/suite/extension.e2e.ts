@@ -76,18 +76,21 @@ describe('SiteWarden in a real VS Code', () => {
     assert.ok(doc.lineCount >= 2000, String(doc.lineCount));
     assert.deepEqual(initial.map((f) => f.ruleId), ['py-code-injection'], 'the 2,000-line file is really analysed');
     const times: number[] = [];
-    // The first 40 edits warm the JIT up and are not counted; then 100 are timed.
-    for (let i = 0; i < 140; i++) {
+    // The first 200 edits warm the JIT up (a typist is past that within minutes) and are not
+    // counted; then 200 are timed.
+    for (let i = 0; i < 400; i++) {
       await editor.edit((e) => e.insert(new vscode.Position(1000 + (i % 50), 4), 'x'), { undoStopBefore: false, undoStopAfter: false });
       const t = performance.now();
       await api.tracker.check(doc);
-      if (i >= 40) times.push(performance.now() - t);
+      if (i >= 200) times.push(performance.now() - t);
     }
     times.sort((a, b) => a - b);
     const p50 = times[Math.floor(times.length * 0.5)];
     const p95 = times[Math.floor(times.length * 0.95)];
     console.log(`FIGURE keystroke_2000_lines_p50_ms=${p50.toFixed(2)} p95_ms=${p95.toFixed(2)}`);
-    assert.ok(times.length === 100);
+    const analysis = [...api.tracker.analysisTimings].slice(-200).sort((a, b) => a - b);
+    console.log(`FIGURE keystroke_analysis_only_p50_ms=${analysis[Math.floor(analysis.length * 0.5)].toFixed(2)} analysis_p95_ms=${analysis[Math.floor(analysis.length * 0.95)].toFixed(2)}`);
+    assert.ok(times.length === 200);
     assert.deepEqual((await api.tracker.check(doc)).map((f) => f.ruleId), ['py-code-injection'], 'still analysed after the edits');
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
