@@ -6,6 +6,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { discoverFiles } from '../src/core/discovery';
 import { Analyzer } from '../src/core/engine';
 import { ensureLanguages, parseSync } from '../src/core/parser';
@@ -208,7 +210,19 @@ async function main(): Promise<void> {
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const k of keys) console.log(`| ${k.lines}-line ${k.lang} | ${k.edits} | ${k.p50Ms} ms | ${k.p95Ms} ms | ${k.maxMs} ms | ${k.firstFullMs} ms | ${k.catchUpFullMs} ms | ${JSON.stringify(k.modes)} | ${k.rssGrowthMb} MB |`);
   const memory = await benchKeystrokes('python', 2000, 1000);
-  console.log(`\n1,000 edits: RSS grew ${memory.rssGrowthMb} MB (p95 ${memory.p95Ms} ms)`);
+  // RSS moves with garbage not yet collected; the heap after a forced collection is the leak test.
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const heapAfter = async (edits: number) => {
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    await benchKeystrokes('python', 2000, edits);
+    gc();
+    return Number(((process.memoryUsage().heapUsed - before) / 1024 / 1024).toFixed(1));
+  };
+  const heapGrowthMb = await heapAfter(1000);
+  console.log(`\n1,000 edits: p95 ${memory.p95Ms} ms; RSS grew ${memory.rssGrowthMb} MB; JS heap after GC grew ${heapGrowthMb} MB`);
+  Object.assign(memory, { heapGrowthAfterGcMb: heapGrowthMb });
 
   const deps = await benchDependencies();
   console.log(`\nDependencies: ${deps.dependencies} npm packages, registry on 127.0.0.1 answering after ${deps.latencyMs} ms`);
