@@ -203,3 +203,32 @@ describe('incident response generator', () => {
     assert.equal(fs.readFileSync(path.join(dir, 'SECURITY.md'), 'utf8'), before);
   });
 });
+
+describe('generated code', () => {
+  it('holds no secrets: every generator on every framework, scanned with the secret rules and the text secret detector', async () => {
+    const { scanPaths } = await import('../src/core/scanner');
+    const secretRules = allRules.filter((r) => r.meta.family === 'secrets');
+    assert.ok(secretRules.length >= 3, secretRules.map((r) => r.meta.id).join(', '));
+    const written: string[] = [];
+    for (const fixture of ['checklist/flask', 'generators/django-plain', 'generators/express-plain']) {
+      const dir = workspace(fixture);
+      // Each plan is made after the previous one is applied, as a user running them in turn.
+      written.push(...applyPlan(await planSecurityHeaders(dir, { profile: 'production' })));
+      written.push(...applyPlan(await planEncryptionHelper(dir)));
+      written.push(...applyPlan(await planIncidentResponse(dir)));
+      try {
+        written.push(...applyPlan(await planFingerprintCheck(dir)));
+      } catch {
+        /* no fingerprint endpoint in this fixture: nothing generated */
+      }
+    }
+    assert.ok(written.length >= 9, `files written: ${written.length}`);
+    const r = await scanPaths(written, { rules: secretRules, testPaths: 'normal' });
+    assert.ok(r.filesScanned >= 6, `files scanned: ${r.filesScanned}`);
+    assert.deepEqual(r.findings.map((f) => `${f.ruleId} ${f.file}:${f.range.start.line + 1} ${f.snippet}`), []);
+    // Keys come from the environment or a secret store, never from a literal in the helper.
+    for (const f of written.filter((x) => /encryption|crypto|security_helpers/.test(x) && /\.(py|ts|js|mjs|cjs)$/.test(x))) {
+      assert.doesNotMatch(fs.readFileSync(f, 'utf8'), /(key|secret)\s*[=:]\s*['"][A-Za-z0-9+/=_-]{16,}['"]/i, f);
+    }
+  });
+});
