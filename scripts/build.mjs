@@ -40,6 +40,8 @@ const entries = [
   { entryPoints: ['src/cli/main.ts'], outfile: join(outdir, 'cli.js'), banner: { js: '#!/usr/bin/env node' } },
   // Worker threads of workspace scans (CLI and extension), next to them in dist/.
   { entryPoints: ['src/workers/scan-worker.ts'], outfile: join(outdir, 'scan-worker.js') },
+  // The dependency check, off the extension host thread (see src/workers/deps-worker.ts).
+  { entryPoints: ['src/workers/deps-worker.ts'], outfile: join(outdir, 'deps-worker.js') },
 ];
 if (existsSync('src/extension/extension.ts')) {
   entries.push({ entryPoints: ['src/extension/extension.ts'], outfile: join(outdir, 'extension.js'), external: ['vscode'] });

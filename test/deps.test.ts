@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import { lensTitle } from '../src/deps/lens';
 import { bumpSpec, checkDependencies } from '../src/deps/check';
 import { readRequirements, readPyproject } from '../src/deps/python-manifests';
 import { readPackageJson } from '../src/deps/npm-manifests';
@@ -242,6 +243,12 @@ describe('dependency check against a registry on 127.0.0.1', function () {
     assert.equal(bulk.gzip, true, 'bulk body is gzipped as npm sends it');
     assert.deepEqual(bulk.body, { express: ['4.21.2'], lodash: ['4.17.15'], request: ['2.88.2'] });
     assert.equal(reg.seen.filter((s) => s.url.includes('advisories/bulk')).length, 1, 'one bulk call');
+    // The editor's lens above each manifest line says the same, in a few words.
+    const lens = (name: string) => lensTitle(r.packages.find((p) => p.name === name)!);
+    assert.match(lens('lodash'), /^\$\(warning\) lodash 4\.17\.15 is vulnerable: .*GHSA-p6mc-m468-83gw.* · latest 4\.17\.21$/);
+    assert.match(lens('flask'), /flask 2\.0\.1 is vulnerable: PYSEC-2023-62/);
+    assert.match(lens('express'), /^\$\(check\) express 4\.21\.2 is current/);
+    assert.match(lens('request'), /request is deprecated/);
   });
 
   it('yanked PyPI releases are reported', async () => {

@@ -9,9 +9,10 @@ import { findingsHtml } from '../core/report/html';
 import { findingsMarkdown } from '../core/report/markdown';
 import { toSarif } from '../core/report/sarif';
 import { MemoryScanCache, scanPaths } from '../core/scanner';
+import { DependencyLens, MANIFEST_SELECTOR } from './dependency-lens';
 import { scanWorkerScript } from '../workers/locate';
+import { checkDependenciesOffThread } from '../workers/run-deps';
 import type { Finding } from '../core/types';
-import { checkDependencies } from '../deps/check';
 import { DEPENDENCY_RULES } from '../deps/rules';
 import { planEncryptionHelper } from '../fixes/encryption';
 import { planFingerprintCheck } from '../fixes/fingerprint';
@@ -23,7 +24,7 @@ import { SiteWardenCodeActions } from './code-actions';
 import { settings } from './config';
 import { toDiagnostic } from './convert';
 import { DocumentTracker } from './document-tracker';
-import { ChecklistView, DependenciesView, FindingsView } from './views';
+import { ChecklistView, DependenciesView, FindingsView, type FindingsGrouping } from './views';
 
 /** What the integration tests read back from the running extension. */
 export interface SiteWardenApi {
@@ -44,6 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
   const depDiagnostics = vscode.languages.createDiagnosticCollection('sitewarden-deps');
   const findingsView = new FindingsView();
   const depsView = new DependenciesView();
+  const depLens = new DependencyLens();
   const checklistView = new ChecklistView(vscode.Uri.joinPath(context.extensionUri, 'media'));
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
   status.command = 'workbench.view.extension.sitewarden';
@@ -115,12 +117,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
     const s = settings();
     if (s.offline) return void vscode.window.showInformationMessage('SiteWarden: offline mode is on; dependencies are not checked.');
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SiteWarden: checking dependencies' }, async () => {
-      const r = await checkDependencies(roots(), { npmRegistry: s.npmRegistry, pypiIndex: s.pypiIndex, env: vscode.workspace.isTrusted ? process.env : {} });
+      // On a worker: VS Code's proxy patch of http agents breaks npm-registry-fetch in the extension host.
+      const r = await checkDependenciesOffThread(roots(), { npmRegistry: s.npmRegistry, pypiIndex: s.pypiIndex, env: vscode.workspace.isTrusted ? { ...process.env } : {} });
       depDiagnostics.clear();
       const byFile = new Map<string, Finding[]>();
       for (const f of r.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
       for (const [file, list] of byFile) depDiagnostics.set(vscode.Uri.file(file), list.map((f) => toDiagnostic(f, vscode.Uri.file(file))));
       depsView.set(r.packages, r.notices.map((n) => n.message));
+      depLens.set(r.packages);
       for (const n of r.notices) log(n.message);
       if (r.incomplete) vscode.window.showWarningMessage(`SiteWarden: the dependency check is incomplete: ${r.notices.map((n) => n.message).join('; ')}`);
     });
@@ -198,6 +202,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
     tracker,
     vscode.window.registerTreeDataProvider('sitewarden.findings', findingsView),
     vscode.window.registerTreeDataProvider('sitewarden.dependencies', depsView),
+    vscode.languages.registerCodeLensProvider(MANIFEST_SELECTOR, depLens),
+    depLens,
     vscode.window.registerTreeDataProvider('sitewarden.checklist', checklistView),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new SiteWardenCodeActions(tracker), { providedCodeActionKinds: SiteWardenCodeActions.kinds }),
     vscode.commands.registerCommand('sitewarden.auditWorkspace', audit),
@@ -205,6 +211,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
     vscode.commands.registerCommand('sitewarden.showChecklist', showChecklist),
     vscode.commands.registerCommand('sitewarden.exportReport', exportReport),
     vscode.commands.registerCommand('sitewarden.showOutput', () => output.show()),
+    vscode.commands.registerCommand('sitewarden.groupFindings', async (by?: FindingsGrouping) => {
+      const pick = by ?? (await vscode.window.showQuickPick(['severity', 'file', 'rule'], { placeHolder: `Group findings by (now: ${findingsView.grouping})` }));
+      if (pick) findingsView.groupBy(pick as FindingsGrouping);
+    }),
     vscode.commands.registerCommand('sitewarden.showRuleDocs', (id: string) => vscode.env.openExternal(vscode.Uri.parse(`https://github.com/sitewarden/sitewarden/blob/main/docs/rules/${id}.md`))),
     // Options may come from a caller (a keybinding's args, the tests): a workspace with Flask and
     // Express needs the command once per framework.

@@ -7,14 +7,22 @@ import { toRange } from './convert';
 
 type FindingNode = { kind: 'group'; label: string; items: Finding[] } | { kind: 'finding'; finding: Finding };
 
-/** Findings of the last audit and of open documents, grouped by severity. */
+export type FindingsGrouping = 'severity' | 'file' | 'rule';
+
+/** Findings of the last audit and of open documents, grouped by severity, file or rule. */
 export class FindingsView implements vscode.TreeDataProvider<FindingNode> {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.emitter.event;
   private all: Finding[] = [];
+  grouping: FindingsGrouping = 'severity';
 
   set(findings: Finding[]): void {
     this.all = findings.filter((f) => !f.suppression);
+    this.emitter.fire();
+  }
+
+  groupBy(g: FindingsGrouping): void {
+    this.grouping = g;
     this.emitter.fire();
   }
 
@@ -24,9 +32,17 @@ export class FindingsView implements vscode.TreeDataProvider<FindingNode> {
 
   getChildren(node?: FindingNode): FindingNode[] {
     if (!node) {
-      return SEVERITY_ORDER.slice().reverse()
-        .map((s) => ({ kind: 'group' as const, label: s, items: this.all.filter((f) => f.severity === s) }))
-        .filter((g) => g.items.length);
+      if (this.grouping === 'severity') {
+        return SEVERITY_ORDER.slice().reverse()
+          .map((s) => ({ kind: 'group' as const, label: s, items: this.all.filter((f) => f.severity === s) }))
+          .filter((g) => g.items.length);
+      }
+      // By file or rule: the groups with the most serious findings first, then by name.
+      const key = (f: Finding) => (this.grouping === 'file' ? vscode.workspace.asRelativePath(f.file) : f.ruleId);
+      const groups = new Map<string, Finding[]>();
+      for (const f of this.all) groups.set(key(f), [...(groups.get(key(f)) ?? []), f]);
+      const worst = (fs: Finding[]) => Math.max(...fs.map((f) => SEVERITY_ORDER.indexOf(f.severity)));
+      return [...groups].sort((a, b) => worst(b[1]) - worst(a[1]) || a[0].localeCompare(b[0])).map(([label, items]) => ({ kind: 'group' as const, label, items }));
     }
     return node.kind === 'group' ? node.items.map((finding) => ({ kind: 'finding' as const, finding })) : [];
   }
@@ -34,7 +50,8 @@ export class FindingsView implements vscode.TreeDataProvider<FindingNode> {
   getTreeItem(node: FindingNode): vscode.TreeItem {
     if (node.kind === 'group') {
       const t = new vscode.TreeItem(`${node.label} (${node.items.length})`, vscode.TreeItemCollapsibleState.Expanded);
-      t.iconPath = new vscode.ThemeIcon(node.label === 'low' ? 'info' : node.label === 'medium' ? 'warning' : 'error');
+      const sev = this.grouping === 'severity' ? node.label : SEVERITY_ORDER[Math.max(...node.items.map((f) => SEVERITY_ORDER.indexOf(f.severity)))];
+      t.iconPath = new vscode.ThemeIcon(sev === 'low' ? 'info' : sev === 'medium' ? 'warning' : 'error');
       return t;
     }
     const f = node.finding;

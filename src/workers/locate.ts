@@ -9,3 +9,9 @@ export function scanWorkerScript(): string | undefined {
   for (const p of [path.join(__dirname, 'scan-worker.js'), path.join(__dirname, '..', 'workers', 'scan-worker.js')]) if (fs.existsSync(p)) return p;
   return undefined;
 }
+
+/** The dependency-check worker entry, found the same way. */
+export function depsWorkerScript(): string | undefined {
+  for (const p of [path.join(__dirname, 'deps-worker.js'), path.join(__dirname, '..', 'workers', 'deps-worker.js')]) if (fs.existsSync(p)) return p;
+  return undefined;
+}

@@ -104,6 +104,64 @@ describe('SiteWarden in a real VS Code', () => {
     await until('diagnostics for an unopened file from the audit', () => siteWarden(js).some((d) => code(d) === 'js-command-injection'));
   });
 
+  it('the findings view groups by file and by rule', async () => {
+    await vscode.commands.executeCommand('sitewarden.groupFindings', 'file');
+    const byFile = api.findingsView.getChildren().map((g) => (g.kind === 'group' ? g.label : ''));
+    assert.ok(byFile.includes('app.py') && byFile.includes('server.js'), byFile.join(', '));
+    await vscode.commands.executeCommand('sitewarden.groupFindings', 'rule');
+    const byRule = api.findingsView.getChildren().map((g) => (g.kind === 'group' ? g.label : ''));
+    assert.ok(byRule.includes('js-command-injection'), byRule.join(', '));
+    await vscode.commands.executeCommand('sitewarden.groupFindings', 'severity');
+  });
+
+  it('Check Dependencies puts a lens on each manifest line (registry on 127.0.0.1)', async () => {
+    const http = await import('node:http');
+    const zlib = await import('node:zlib');
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        let status = 404;
+        let body: unknown = {};
+        if (req.method === 'POST' && req.url!.startsWith('/-/npm/v1/security/advisories/bulk')) {
+          const raw = Buffer.concat(chunks);
+          const asked = JSON.parse((req.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(raw) : raw).toString());
+          status = 200;
+          body = asked.lodash ? { lodash: [{ id: 1523, url: 'https://github.com/advisories/GHSA-p6mc-m468-83gw', title: 'Prototype Pollution in lodash', severity: 'high', vulnerable_versions: '<4.17.19' }] } : {};
+        } else if (req.url === '/lodash') {
+          status = 200;
+          body = { name: 'lodash', 'dist-tags': { latest: '4.17.21' }, versions: { '4.17.15': {}, '4.17.21': {} } };
+        }
+        if (res.headersSent) return;
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const manifest = vscode.Uri.joinPath(folder(), 'package.json');
+      await vscode.workspace.fs.writeFile(manifest, Buffer.from('{\n  "name": "shop",\n  "dependencies": {\n    "lodash": "^4.17.15"\n  }\n}\n'));
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder(), 'package-lock.json'), Buffer.from(JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'node_modules/lodash': { version: '4.17.15' } } })));
+      await vscode.workspace.getConfiguration('sitewarden').update('npmRegistry', `http://127.0.0.1:${port}/`, vscode.ConfigurationTarget.Workspace);
+      await vscode.commands.executeCommand('sitewarden.checkDependencies');
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(manifest));
+      let found: string[] = [];
+      const end = Date.now() + 20000;
+      while (Date.now() < end) {
+        const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', manifest)) ?? [];
+        found = lenses.map((l) => l.command?.title ?? '');
+        if (found.some((t) => /lodash/.test(t))) break;
+        await sleep(200);
+      }
+      assert.ok(found.some((t) => /lodash 4\.17\.15 is vulnerable: .*GHSA-p6mc-m468-83gw/.test(t)), found.join(' | '));
+      assert.ok(vscode.languages.getDiagnostics(manifest).some((d) => code(d) === 'dep-vulnerable'), 'and a diagnostic on the line');
+    } finally {
+      server.close();
+      await vscode.workspace.getConfiguration('sitewarden').update('npmRegistry', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('Show Security Checklist evaluates the workspace', async () => {
     await vscode.commands.executeCommand('sitewarden.showChecklist');
     const r = await until('the checklist', () => api.checklistView.result);
