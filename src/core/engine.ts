@@ -85,7 +85,7 @@ function collectSuppressions(root: Node, lines: string[]): Map<number, Suppressi
   return byLine;
 }
 
-export function countErrors(root: Node): number {
+function countErrors(root: Node): number {
   if (!root.hasError) return 0;
   let n = 0;
   // Deleted explicitly: a cursor left to the garbage collector is finalised with its tree's
@@ -124,31 +124,29 @@ export class Analyzer {
     }
   }
 
-  private readonly typeCache = new Map<Rule, string[]>();
-  private readonly exitRules = new Set<Rule>();
+  private readonly shapes = new Map<Rule, { types: string[]; exit: boolean }>();
 
   /**
-   * The node types a rule visits. Visitors are the same for every file (create() only builds
-   * closures), so they are recorded once, from a create() with a context that has no file.
+   * The node types a rule visits, and whether it reports at `program:exit`. Visitors are the
+   * same for every file (create() only builds closures), so they are recorded once, from a
+   * create() with a context that has no file.
    */
-  private visitedTypes(lang: LanguageId, rules: readonly Rule[]): string[] {
-    const out: string[] = [];
-    for (const r of rules) {
-      let types = this.typeCache.get(r);
-      if (!types) {
-        try {
-          const keys = Object.keys(r.create(PROBE_CONTEXT));
-          if (keys.includes('program:exit')) this.exitRules.add(r);
-          types = keys.filter((k) => k !== 'program:exit');
-        } catch {
-          types = [];
-        }
-        this.typeCache.set(r, types);
+  private shapeOf(r: Rule): { types: string[]; exit: boolean } {
+    let shape = this.shapes.get(r);
+    if (!shape) {
+      try {
+        const keys = Object.keys(r.create(PROBE_CONTEXT));
+        shape = { types: keys.filter((k) => k !== 'program:exit'), exit: keys.includes('program:exit') };
+      } catch {
+        shape = { types: [], exit: false };
       }
-      out.push(...types);
+      this.shapes.set(r, shape);
     }
-    void lang;
-    return out;
+    return shape;
+  }
+
+  private visitedTypes(rules: readonly Rule[]): string[] {
+    return rules.flatMap((r) => this.shapeOf(r).types);
   }
 
   rulesFor(lang: LanguageId): Rule[] {
@@ -171,11 +169,11 @@ export class Analyzer {
   }
 
   analyzeTree(file: string, text: string, lang: LanguageId, tree: Tree, opts: AnalyzeOptions = {}): FileAnalysis {
-    const env = this.environment(file, lang, tree, opts);
+    const env = this.environment(file, lang, opts);
     const result: FileAnalysis = { file, language: lang, findings: [], tree, syntaxErrors: countErrors(tree.rootNode) };
     if (!env) return result;
     // One query finds every node the rules visit and every binding/scope node, in document order.
-    const types = new Set([...this.visitedTypes(lang, env.active), ...env.dialect.bindingTypes, ...env.dialect.scopeTypes]);
+    const types = new Set([...this.visitedTypes(env.active), ...env.dialect.bindingTypes, ...env.dialect.scopeTypes]);
     const nodes = captureNodes(tree.rootNode, types);
     const sem = new Semantics(tree.rootNode, env.dialect, nodes);
     result.findings = this.runRules(file, text, lang, tree, env, env.active, nodes, types, sem, opts);
@@ -190,36 +188,39 @@ export class Analyzer {
    * whole file at `program:exit` are left out; the caller keeps their earlier findings.
    */
   analyzeRegions(file: string, text: string, lang: LanguageId, tree: Tree, regions: readonly Node[], context: readonly Node[], opts: AnalyzeOptions = {}): { findings: Finding[]; semantics?: Semantics; skipped: Set<string> } {
-    const env = this.environment(file, lang, tree, opts);
+    const env = this.environment(file, lang, opts);
     if (!env) return { findings: [], skipped: new Set() };
-    const local = env.active.filter((r) => !this.isWholeFile(r));
-    const types = new Set([...this.visitedTypes(lang, env.active), ...env.dialect.bindingTypes, ...env.dialect.scopeTypes]);
+    const local: Rule[] = [];
+    const skipped = new Set<string>();
+    for (const r of env.active) {
+      if (this.isWholeFile(r)) skipped.add(r.meta.id);
+      else local.push(r);
+    }
+    const types = new Set([...this.visitedTypes(local), ...env.dialect.bindingTypes, ...env.dialect.scopeTypes]);
     const visited: Node[] = [];
     for (const r of regions) visited.push(...captureNodes(r, types));
     const nodes = mergeInOrder(context, visited);
     const sem = new Semantics(tree.rootNode, env.dialect, nodes);
     const findings = this.runRules(file, text, lang, tree, env, local, visited, types, sem, opts);
-    return { findings, semantics: sem, skipped: new Set(env.active.filter((r) => this.isWholeFile(r)).map((r) => r.meta.id)) };
+    return { findings, semantics: sem, skipped };
   }
 
   /** Node types that bind names and that open scopes, in `lang`. */
   nameTypes(lang: LanguageId): { binding: readonly string[]; scope: readonly string[] } {
-    const d = lang === 'python' ? pythonDialect : javascriptDialect;
+    const d = dialectOf(lang);
     return { binding: d.bindingTypes, scope: d.scopeTypes };
   }
 
   /** Rules whose findings depend on the whole file: they report at `program:exit` or say so. */
   isWholeFile(rule: Rule): boolean {
-    this.visitedTypes(rule.meta.language as LanguageId, [rule]);
-    return !!rule.meta.wholeFile || this.exitRules.has(rule);
+    return !!rule.meta.wholeFile || this.shapeOf(rule).exit;
   }
 
-  private environment(file: string, lang: LanguageId, tree: Tree, opts: AnalyzeOptions) {
-    void tree;
+  private environment(file: string, lang: LanguageId, opts: AnalyzeOptions) {
     const testMode = opts.testPaths ?? 'demote';
     const isTest = opts.isTestFile ?? isTestPath(file);
     if (isTest && testMode === 'ignore') return undefined;
-    const dialect = lang === 'python' ? pythonDialect : javascriptDialect;
+    const dialect = dialectOf(lang);
     const active = this.rulesFor(lang).filter((r) => !(isTest && r.meta.skipInTests && testMode === 'demote'));
     return { testMode, isTest, dialect, active };
   }
@@ -348,6 +349,10 @@ export function compareFindings(a: Finding, b: Finding): number {
  * findings are serialised as they are.
  */
 export const findingSpans = new WeakMap<Finding, { start: number; end: number }>();
+
+function dialectOf(lang: LanguageId) {
+  return lang === 'python' ? pythonDialect : javascriptDialect;
+}
 
 /** Two lists of nodes, each in document order and not overlapping each other, merged. */
 function mergeInOrder(a: readonly Node[], b: readonly Node[]): Node[] {

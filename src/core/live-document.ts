@@ -1,5 +1,5 @@
 import { Edit, type Node, type Point, type Tree } from 'web-tree-sitter';
-import { compareFindings, countErrors, findingSpans, type AnalyzeOptions, type Analyzer } from './engine';
+import { compareFindings, findingSpans, type AnalyzeOptions, type Analyzer } from './engine';
 import { parseSync } from './parser';
 import { captureNodes } from './query';
 import type { Semantics } from './semantics';
@@ -10,10 +10,15 @@ interface Chunk {
   start: number;
   end: number;
   type: string;
-  /** Module-level bindings the statement makes, summarised: a change to a name used elsewhere means a full re-check. */
-  bindings: string;
-  /** The same, split: [name, kind, …] per binding. */
-  entries?: string[][];
+  /** Module-level bindings the statement makes: a change to a name used elsewhere means a full re-check. */
+  bindings: ChunkBinding[];
+}
+
+interface ChunkBinding {
+  name: string;
+  kind: string;
+  /** What other statements can learn from the binding (name, kind, import path, value), for comparison. */
+  summary: string;
 }
 
 export interface LiveResult {
@@ -26,9 +31,6 @@ export interface LiveResult {
 
 /** Beyond this share of top-level statements touched by one re-check, a full pass costs no more. */
 const MAX_DIRTY_SHARE = 0.25;
-/** Separators of the binding summaries below: characters that cannot occur in source text that parsed. */
-const FIELD = '\u0000';
-const SEP = '\u0001';
 /** Python statements that rebind module names from inside a function. */
 const REBINDS_GLOBALS = /\b(global|nonlocal)\b/;
 
@@ -45,28 +47,27 @@ export class LiveDocument {
   private text = '';
   private findings: Finding[] = [];
   private chunks: Chunk[] = [];
-  private syntaxErrors?: number;
   /** Deepest node (from a statement) that binds a module-level name: how far context queries look. */
   private bindingDepth = 1;
   private stale = false;
-  private contextTypes?: string[];
+  private readonly bindingTypes: Set<string>;
+  /** Binding and scope node types: what the context of a partial re-check is made of. */
+  private readonly contextTypes: string[];
 
   constructor(
     private readonly analyzer: Analyzer,
     readonly file: string,
     readonly lang: LanguageId,
     public opts: AnalyzeOptions = {},
-  ) {}
+  ) {
+    const names = analyzer.nameTypes(lang);
+    this.bindingTypes = new Set(names.binding);
+    this.contextTypes = [...names.binding, ...names.scope];
+  }
 
   /** True after a partial re-check: whole-file rules still show what they found before the edit. */
   get needsFullPass(): boolean {
     return this.stale;
-  }
-
-  /** Syntax errors in the current tree (counted when asked: typing rarely needs it). */
-  get errors(): number {
-    if (this.syntaxErrors === undefined) this.syntaxErrors = this.tree ? countErrors(this.tree.rootNode) : 0;
-    return this.syntaxErrors;
   }
 
   get current(): Finding[] {
@@ -123,15 +124,11 @@ export class LiveDocument {
     const a = this.analyzer.analyzeTree(this.file, text, this.lang, tree, this.opts);
     this.adopt(text, tree);
     this.findings = a.findings;
-    this.syntaxErrors = a.syntaxErrors;
     this.stale = false;
-    const kids = tree.rootNode.namedChildren.filter((c): c is Node => !!c);
-    this.chunks = kids.map((c) => ({ start: c.startIndex, end: c.endIndex, type: c.type, bindings: '' }));
+    this.chunks = chunksOf(tree.rootNode.namedChildren.filter((c): c is Node => !!c), a.semantics);
     if (a.semantics) {
-      this.chunks = withBindings(this.chunks, a.semantics);
-      const types = new Set(this.analyzer.nameTypes(this.lang).binding);
       let depth = 1;
-      for (const b of a.semantics.moduleBindings()) depth = Math.max(depth, bindingNodeDepth(b.at, types));
+      for (const b of a.semantics.moduleBindings()) depth = Math.max(depth, bindingNodeDepth(b.at, this.bindingTypes));
       this.bindingDepth = depth;
     }
     return { findings: this.findings, mode: 'full'};
@@ -189,7 +186,6 @@ export class LiveDocument {
     if (firstAfterRow === d.oldEndPoint.row) return 'the next statement shares a line with the edit';
 
     // Binding and scope nodes outside the edited statements, for name resolution.
-    const names = this.analyzer.nameTypes(this.lang);
     const lo = dirty.length ? dirty[0].startIndex : d.p;
     const hi = dirty.length ? dirty[dirty.length - 1].endIndex : d.p;
     // Only untouched statements that bind module-level names the edited code (or what it may
@@ -202,28 +198,23 @@ export class LiveDocument {
     const clean: { kid: Node; chunk: Chunk }[] = [];
     for (let i = 0; i < before; i++) clean.push({ kid: kids[i], chunk: old[i] });
     for (let i = 0; i < after; i++) clean.push({ kid: kids[kids.length - after + i], chunk: old[old.length - after + i] });
-    const entries = (c: Chunk) => (c.entries ??= c.bindings ? c.bindings.split(SEP).map((b) => b.split(FIELD)) : []);
-    const valueChunks = clean.filter((c) => entries(c.chunk).some((e) => e[1] !== 'function'));
-    for (const c of valueChunks) words(text.slice(c.kid.startIndex, c.kid.endIndex));
-    const types = (this.contextTypes ??= [...names.binding, ...names.scope]);
+    for (const c of clean) if (c.chunk.bindings.some((b) => b.kind !== 'function')) words(text.slice(c.kid.startIndex, c.kid.endIndex));
+    // In document order, as the semantics expect: the root, then the statements before and after.
     const context: Node[] = [tree.rootNode];
     for (const c of clean) {
-      const es = entries(c.chunk);
-      if (!es.length || (es.every((e) => e[1] === 'function') && !es.some((e) => needed.has(e[0])))) continue;
-      context.push(...captureNodes(c.kid, types, { maxStartDepth: Math.max(0, this.bindingDepth - 1) }));
+      const bs = c.chunk.bindings;
+      if (!bs.length || (bs.every((b) => b.kind === 'function') && !bs.some((b) => needed.has(b.name)))) continue;
+      context.push(...captureNodes(c.kid, this.contextTypes, { maxStartDepth: Math.max(0, this.bindingDepth - 1) }));
     }
-    context.sort((a, b) => a.startIndex - b.startIndex || (a.id === tree.rootNode.id ? -1 : b.id === tree.rootNode.id ? 1 : 0));
     const r = this.analyzer.analyzeRegions(this.file, text, this.lang, tree, dirty, context, this.opts);
-    const newChunks = dirty.map((c) => ({ start: c.startIndex, end: c.endIndex, type: c.type, bindings: '' }));
-    const bound = r.semantics ? withBindings(newChunks, r.semantics) : newChunks;
+    const bound = chunksOf(dirty, r.semantics);
     // A module-level name the edit added, removed or renamed matters only if other statements use it.
     for (const name of changedNames(dirtyOld, bound)) {
       const re = new RegExp(`(^|[^\\w$])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w$])`);
       if (re.test(text.slice(0, lo)) || re.test(text.slice(hi))) return `the edit changed the module-level name ${name}, used elsewhere`;
     }
     if (r.semantics) {
-      const types = new Set(names.binding);
-      for (const b of r.semantics.moduleBindings()) if (b.at.startIndex >= lo && b.at.startIndex < hi) this.bindingDepth = Math.max(this.bindingDepth, bindingNodeDepth(b.at, types));
+      for (const b of r.semantics.moduleBindings()) if (b.at.startIndex >= lo && b.at.startIndex < hi) this.bindingDepth = Math.max(this.bindingDepth, bindingNodeDepth(b.at, this.bindingTypes));
     }
 
     // Keep what the edit cannot have changed, moved to the new offsets.
@@ -240,7 +231,6 @@ export class LiveDocument {
     this.adopt(text, tree);
     this.findings = [...kept, ...r.findings].sort(compareFindings);
     this.chunks = [...old.slice(0, before), ...bound, ...old.slice(old.length - after).map((c) => ({ ...c, start: c.start + delta, end: c.end + delta }))];
-    this.syntaxErrors = undefined;
     this.stale = true;
     return { findings: this.findings, mode: 'partial' };
   }
@@ -260,15 +250,15 @@ function pointAt(text: string, index: number, from: Point = { row: 0, column: 0 
 /** Names bound at module level before or after the edit but not both (as many times). */
 function changedNames(before: Chunk[], after: Chunk[]): Set<string> {
   const count = (cs: Chunk[]) => {
-    const m = new Map<string, number>();
-    for (const c of cs) for (const b of c.bindings ? c.bindings.split(SEP) : []) m.set(b, (m.get(b) ?? 0) + 1);
+    const m = new Map<string, { name: string; n: number }>();
+    for (const c of cs) for (const b of c.bindings) m.set(b.summary, { name: b.name, n: (m.get(b.summary)?.n ?? 0) + 1 });
     return m;
   };
   const a = count(before);
   const b = count(after);
   const out = new Set<string>();
-  for (const [k, n] of a) if (b.get(k) !== n) out.add(k.slice(0, k.indexOf(FIELD)));
-  for (const [k, n] of b) if (a.get(k) !== n) out.add(k.slice(0, k.indexOf(FIELD)));
+  for (const [k, v] of a) if (b.get(k)?.n !== v.n) out.add(v.name);
+  for (const [k, v] of b) if (a.get(k)?.n !== v.n) out.add(v.name);
   return out;
 }
 
@@ -288,9 +278,10 @@ function bindingNodeDepth(at: Node, bindingTypes: Set<string>): number {
   return found < 0 ? depth - 1 : depth - 1 - found;
 }
 
-function withBindings(chunks: Chunk[], sem: Semantics): Chunk[] {
-  const names = chunks.map(() => [] as string[]);
-  for (const b of sem.moduleBindings()) {
+/** Top-level statements as offsets, each with the module-level bindings it makes. */
+function chunksOf(kids: readonly Node[], sem: Semantics | undefined): Chunk[] {
+  const chunks: Chunk[] = kids.map((c) => ({ start: c.startIndex, end: c.endIndex, type: c.type, bindings: [] }));
+  for (const b of sem?.moduleBindings() ?? []) {
     const at = b.at.startIndex;
     let lo = 0;
     let hi = chunks.length - 1;
@@ -299,14 +290,14 @@ function withBindings(chunks: Chunk[], sem: Semantics): Chunk[] {
       if (chunks[mid].end <= at) lo = mid + 1;
       else if (chunks[mid].start > at) hi = mid - 1;
       else {
-        // What other statements can learn from the binding: its name, kind, import path and
-        // value (a definition's body is its own business).
-        names[mid].push([b.name, b.kind, b.qualified ?? '', b.kind === 'function' ? '' : (b.value?.text ?? ''), b.member ?? ''].join(FIELD));
+        // A definition's body is its own business; anything else a binding says may matter.
+        const summary = JSON.stringify([b.name, b.kind, b.qualified ?? '', b.kind === 'function' ? '' : (b.value?.text ?? ''), b.member ?? '']);
+        chunks[mid].bindings.push({ name: b.name, kind: b.kind, summary });
         break;
       }
     }
   }
-  return chunks.map((c, i) => ({ ...c, bindings: names[i].sort().join(SEP) }));
+  return chunks;
 }
 
 /** A finding after the edit, moved by the text inserted or removed before it. */

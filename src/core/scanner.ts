@@ -74,7 +74,7 @@ function cacheSignature(opts: ScanOptions): string {
   return createHash('sha1').update(JSON.stringify([opts.rules.map((r) => r.meta.id), opts.testPaths ?? 'demote'])).digest('hex');
 }
 
-function countLines(text: string): number {
+export function countLines(text: string): number {
   let lines = 1;
   for (let j = 0; j < text.length; j++) if (text.charCodeAt(j) === 10) lines++;
   return lines;

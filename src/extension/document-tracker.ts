@@ -148,17 +148,6 @@ export class DocumentTracker implements vscode.Disposable {
     }, REFRESH_AFTER_MS);
   }
 
-  /** Waits for nothing: runs the pending full pass of a document now (tests, save). */
-  refreshNow(doc: vscode.TextDocument): Finding[] {
-    const t = this.docs.get(doc.uri.toString());
-    if (!t) return [];
-    if (t.refreshTimer) clearTimeout(t.refreshTimer);
-    t.live.update(doc.getText());
-    const found = t.live.refresh().findings;
-    this.setFindings(doc.uri, found);
-    return found;
-  }
-
   private drop(t: Tracked): void {
     if (t.timer) clearTimeout(t.timer);
     if (t.refreshTimer) clearTimeout(t.refreshTimer);
@@ -185,6 +174,7 @@ export class DocumentTracker implements vscode.Disposable {
     const t = this.docs.get(uri.toString());
     if (t) this.drop(t);
     this.docs.delete(uri.toString());
+    this.settingsCache.delete(uri.toString());
   }
 
   dispose(): void {

@@ -9,7 +9,7 @@ import { Analyzer } from '../core/engine';
 import { isTestPath } from '../core/languages';
 import type { FileOutcome, WorkerSetup } from '../core/parallel-scan';
 import { ensureLanguages } from '../core/parser';
-import { decodeSource } from '../core/scanner';
+import { countLines, decodeSource } from '../core/scanner';
 import type { LanguageId } from '../core/types';
 import { allRules } from '../rules';
 
@@ -31,10 +31,8 @@ parentPort!.on('message', async (job: { index: number; path: string; relPath: st
       onRuleError: (ruleId, _file, e) => ruleErrors.push({ ruleId, message: String((e as Error)?.message ?? e) }),
     });
     a.tree.delete();
-    let lines = 1;
-    for (let j = 0; j < text.length; j++) if (text.charCodeAt(j) === 10) lines++;
     out.findings = a.findings;
-    out.lines = lines;
+    out.lines = countLines(text);
     if (ruleErrors.length) out.ruleErrors = ruleErrors;
   } catch (e) {
     out.error = (e as Error)?.message ?? String(e);

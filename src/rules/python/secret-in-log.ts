@@ -1,18 +1,19 @@
 import type { Node } from 'web-tree-sitter';
 import { OWASP, type Rule } from '../../core/rule';
+import type { Semantics } from '../../core/semantics';
 
 const LEVELS = /^(debug|info|warning|warn|error|exception|critical|fatal|log)$/;
 /** Names whose value is a credential itself (not `password_reset_url`, not `token_type`). */
 const SENSITIVE = /^(password|passwd|pwd|passphrase|secret|secret_key|client_secret|api_key|apikey|access_token|refresh_token|auth_token|token|private_key|credentials?|session_key)$/i;
 
 /** The credential-looking names used in a log argument, not looking into calls (`len(token)`, `mask(pw)`). */
-function sensitiveIn(n: Node, out: Node[] = []): Node[] {
+function sensitiveIn(sem: Semantics, n: Node, out: Node[] = []): Node[] {
   switch (n.type) {
     case 'call': {
       // "...".format(secret) formats it in; any other call transforms it (len, mask, hash).
       const fn = n.childForFieldName('function');
       const args = n.childForFieldName('arguments');
-      if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'format' && fn.childForFieldName('object')?.type === 'string' && args) return sensitiveIn(args, out);
+      if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'format' && fn.childForFieldName('object')?.type === 'string' && args) return sensitiveIn(sem, args, out);
       return out;
     }
     case 'lambda':
@@ -28,13 +29,14 @@ function sensitiveIn(n: Node, out: Node[] = []): Node[] {
     }
     case 'subscript': {
       const key = n.childForFieldName('subscript');
-      if (key?.type === 'string' && SENSITIVE.test(key.text.replace(/^[rbuRBU]*['"]+|['"]+$/g, ''))) out.push(n);
+      const name = key ? sem.stringValue(key) : undefined;
+      if (name !== undefined && SENSITIVE.test(name)) out.push(n);
       return out;
     }
     case 'keyword_argument':
-      return n.childForFieldName('value') ? sensitiveIn(n.childForFieldName('value')!, out) : out;
+      return n.childForFieldName('value') ? sensitiveIn(sem, n.childForFieldName('value')!, out) : out;
     default:
-      for (const c of n.namedChildren) if (c) sensitiveIn(c, out);
+      for (const c of n.namedChildren) if (c) sensitiveIn(sem, c, out);
       return out;
   }
 }
@@ -73,7 +75,7 @@ const rule: Rule = {
         if (!isLogger(node)) return;
         const args = node.childForFieldName('arguments');
         if (!args) return;
-        const hits = sensitiveIn(args);
+        const hits = sensitiveIn(sem, args);
         if (hits.length) ctx.report({ node: hits[0], message: `${hits[0].text} is written to the log: leave it out, or log a masked fingerprint.` });
       },
     };
