@@ -167,7 +167,7 @@ async function benchKeystrokes(lang: 'python' | 'javascript', lines: number, edi
 async function main(): Promise<void> {
   const root = path.join(__dirname, '..', '..');
   const cli = path.join(root, 'dist', 'cli.js');
-  const results: (BenchResult & { reauditMs?: number; reauditFromCache?: number; cliMs?: number; cliRssMb?: number; cliWorkersMs?: number; banditMs?: number; banditRssMb?: number; speedupVsBandit?: number })[] = [];
+  const results: (BenchResult & { reauditMs?: number; reauditFromCache?: number; cliMs?: number; cliRssMb?: number; cliWorkersMs?: number; cliWorkersRssMb?: number; banditMs?: number; banditRssMb?: number; speedupVsBandit?: number })[] = [];
   const corpus = path.join(os.tmpdir(), 'sitewarden-bench-corpus');
   fs.rmSync(corpus, { recursive: true, force: true });
   generateCorpus(corpus, 600);
@@ -186,7 +186,7 @@ async function main(): Promise<void> {
     const seq = timed(process.execPath, [cli, 'scan', dir, '--no-deps', '--no-progress', '--format', 'json', '--output', path.join(os.tmpdir(), 'sw-bench.json')]);
     if (seq) Object.assign(row, { cliMs: seq.wallMs, cliRssMb: seq.peakRssMb });
     const par = timed(process.execPath, ['-e', `require(${JSON.stringify(path.join(root, 'out', 'scripts', 'bench-workers.js'))}).main(${JSON.stringify(dir)})`]);
-    if (par) row.cliWorkersMs = par.wallMs;
+    if (par) Object.assign(row, { cliWorkersMs: par.wallMs, cliWorkersRssMb: par.peakRssMb });
     // A re-audit in the editor: the same files, a cache of the first audit's findings.
     const cache = new MemoryScanCache();
     await scanPaths([dir], { rules: allRules, cache });
@@ -201,10 +201,10 @@ async function main(): Promise<void> {
     results.push(row);
   }
   console.log('\nWhole-tree audit (one thread unless said otherwise)');
-  console.log('| tree | files | lines | parse only | analysis (in process) | ratio to parse | files/s | lines/s | `sitewarden scan` wall | peak RSS | with 2 workers | Bandit wall | Bandit RSS | SiteWarden vs Bandit |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| tree | files | lines | parse only | analysis (in process) | ratio to parse | files/s | lines/s | `sitewarden scan` wall | peak RSS | with 2 workers | its peak RSS | Bandit wall | Bandit RSS | SiteWarden vs Bandit |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
-    console.log(`| ${r.name} | ${r.files} | ${r.lines} | ${r.parseMs} ms | ${r.analyzeMs} ms | ${r.ratio}× | ${r.filesPerSec} | ${r.linesPerSec} | ${r.cliMs ?? '–'} ms | ${r.cliRssMb ?? '–'} MB | ${r.cliWorkersMs ?? '–'} ms | ${r.banditMs ?? '–'} ms | ${r.banditRssMb ?? '–'} MB | ${r.speedupVsBandit ? `${r.speedupVsBandit}× faster` : '–'} |`);
+    console.log(`| ${r.name} | ${r.files} | ${r.lines} | ${r.parseMs} ms | ${r.analyzeMs} ms | ${r.ratio}× | ${r.filesPerSec} | ${r.linesPerSec} | ${r.cliMs ?? '–'} ms | ${r.cliRssMb ?? '–'} MB | ${r.cliWorkersMs ?? '–'} ms | ${r.cliWorkersRssMb ?? '–'} MB | ${r.banditMs ?? '–'} ms | ${r.banditRssMb ?? '–'} MB | ${r.speedupVsBandit ? `${r.speedupVsBandit}× faster` : '–'} |`);
   }
 
   console.log('\nRe-audit with the findings cache (what the editor does on a second Audit Workspace)');

@@ -9,13 +9,18 @@ import { findRegexes, probeAll } from '../test/fuzz/regex-probe';
 
 async function main(): Promise<void> {
   const perProperty = Number(process.argv[2] ?? 12500);
+  // Printed first, so that a run that brings the process down can be replayed.
+  const seed = Number(process.argv[3] ?? Date.now() % 2 ** 31);
+  console.log(`seed ${seed} (replay: npm run fuzz -- ${perProperty} ${seed})`);
   const started = Date.now();
   let stats;
   let crashed: string | undefined;
   try {
-    stats = await runFuzz(perProperty);
+    stats = await runFuzz(perProperty, seed);
   } catch (e) {
     crashed = (e as Error).message;
+    // Said now: a failure can leave the WebAssembly heap unusable for what follows.
+    console.log(`FAILED: ${crashed.slice(0, 2000)}`);
   }
   const regexes = (await probeAll(await findRegexes(), 2000)).sort((a, b) => b.worstMs - a.worstMs);
   const total = stats?.reduce((a, s) => a + s.runs, 0) ?? 0;
@@ -25,7 +30,7 @@ async function main(): Promise<void> {
   console.log(`regex probe: ${regexes.length} expressions, slowest ${regexes[0]?.worstMs.toFixed(1)} ms (${regexes[0]?.file}:${regexes[0]?.line})`);
   console.log(`${total} inputs in ${((Date.now() - started) / 1000).toFixed(0)} s${crashed ? `; FAILED: ${crashed}` : ', 0 crashes'}`);
   fs.mkdirSync(path.join(__dirname, '..', '..', 'test-output'), { recursive: true });
-  fs.writeFileSync(path.join(__dirname, '..', '..', 'test-output', 'fuzz.json'), JSON.stringify({ total, stats, regexes: regexes.slice(0, 20), crashed }, null, 2));
+  fs.writeFileSync(path.join(__dirname, '..', '..', 'test-output', 'fuzz.json'), JSON.stringify({ seed, total, stats, regexes: regexes.slice(0, 20), crashed }, null, 2));
   process.exitCode = crashed || regexes.some((r) => r.worstMs > 100) ? 1 : 0;
 }
 
