@@ -20,15 +20,18 @@ const wasm = {
 for (const [name, spec] of Object.entries(wasm)) {
   copyFileSync(require.resolve(spec), join(outdir, 'wasm', name));
 }
+// web-tree-sitter is loaded from its own file rather than bundled: after a crash inside
+// WebAssembly the engine evaluates the script again to get a fresh instance (src/core/parser.ts).
+copyFileSync(require.resolve('web-tree-sitter'), join(outdir, 'web-tree-sitter.cjs'));
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const common = {
-  // web-tree-sitter's CJS build still reads import.meta.url to make a require(); give it one.
-  define: { SITEWARDEN_VERSION: JSON.stringify(pkg.version), 'import.meta.url': '__sw_import_meta_url' },
-  inject: [join('scripts', 'import-meta-url.js')],
+  define: { SITEWARDEN_VERSION: JSON.stringify(pkg.version) },
   // jsonc-parser's UMD build requires its parts dynamically, which a bundle cannot follow.
   alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
   bundle: true,
+  // Loaded at run time from dist/web-tree-sitter.cjs (see above); the package name is the fallback.
+  external: ['web-tree-sitter'],
   platform: 'node',
   target: 'node20',
   format: 'cjs',
@@ -44,7 +47,7 @@ const entries = [
   { entryPoints: ['src/workers/deps-worker.ts'], outfile: join(outdir, 'deps-worker.js') },
 ];
 if (existsSync('src/extension/extension.ts')) {
-  entries.push({ entryPoints: ['src/extension/extension.ts'], outfile: join(outdir, 'extension.js'), external: ['vscode'] });
+  entries.push({ entryPoints: ['src/extension/extension.ts'], outfile: join(outdir, 'extension.js'), external: ['vscode', 'web-tree-sitter'] });
 }
 await Promise.all(entries.map((e) => build({ ...common, ...e })));
 chmodSync(join(outdir, 'cli.js'), 0o755);

@@ -1,6 +1,6 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { isTestPath, ruleLanguageOf } from './languages';
-import { ensureLanguages, parseSync } from './parser';
+import { ensureLanguages, isWasmTrap, ParserCrashError, parseSync, retireAfterTrap } from './parser';
 import { docsUrl, type ReportDescriptor, type Rule, type RuleContext, type Visitors } from './rule';
 import { Semantics } from './semantics';
 import { captureNodes } from './query';
@@ -169,6 +169,10 @@ export class Analyzer {
   }
 
   analyzeTree(file: string, text: string, lang: LanguageId, tree: Tree, opts: AnalyzeOptions = {}): FileAnalysis {
+    return guardTraps(lang, () => this.analyzeTreeUnguarded(file, text, lang, tree, opts));
+  }
+
+  private analyzeTreeUnguarded(file: string, text: string, lang: LanguageId, tree: Tree, opts: AnalyzeOptions): FileAnalysis {
     const env = this.environment(file, lang, opts);
     const result: FileAnalysis = { file, language: lang, findings: [], tree, syntaxErrors: countErrors(tree.rootNode) };
     if (!env) return result;
@@ -188,6 +192,10 @@ export class Analyzer {
    * whole file at `program:exit` are left out; the caller keeps their earlier findings.
    */
   analyzeRegions(file: string, text: string, lang: LanguageId, tree: Tree, regions: readonly Node[], context: readonly Node[], opts: AnalyzeOptions = {}): { findings: Finding[]; semantics?: Semantics; skipped: Set<string> } {
+    return guardTraps(lang, () => this.analyzeRegionsUnguarded(file, text, lang, tree, regions, context, opts));
+  }
+
+  private analyzeRegionsUnguarded(file: string, text: string, lang: LanguageId, tree: Tree, regions: readonly Node[], context: readonly Node[], opts: AnalyzeOptions): { findings: Finding[]; semantics?: Semantics; skipped: Set<string> } {
     const env = this.environment(file, lang, opts);
     if (!env) return { findings: [], skipped: new Set() };
     const local: Rule[] = [];
@@ -259,6 +267,7 @@ export class Analyzer {
       try {
         visitors = rule.create(ctx);
       } catch (e) {
+        if (isWasmTrap(e)) throw e; // not the rule's fault: the whole file's analysis stops
         opts.onRuleError?.(rule.meta.id, file, e);
         continue;
       }
@@ -278,6 +287,7 @@ export class Analyzer {
       try {
         f();
       } catch (e) {
+        if (isWasmTrap(e)) throw e;
         failed.add(rule); // a broken rule is reported once per file and then left out
         opts.onRuleError?.(rule.meta.id, file, e);
       }
@@ -288,7 +298,18 @@ export class Analyzer {
     const all = missing.length ? [...nodes, ...captureNodes(root, missing)].sort((a, b) => a.startIndex - b.startIndex) : nodes;
     for (const node of all) {
       const handlers = dispatch.get(node.type);
-      if (handlers) for (const h of handlers) run(h.rule, () => h.fn(node));
+      if (!handlers) continue;
+      // No closure per handler and node: a Django-sized audit makes about a million of these calls.
+      for (const h of handlers) {
+        if (failed.size && failed.has(h.rule)) continue;
+        try {
+          h.fn(node);
+        } catch (e) {
+          if (isWasmTrap(e)) throw e;
+          failed.add(h.rule); // a broken rule is reported once per file and then left out
+          opts.onRuleError?.(h.rule.meta.id, file, e);
+        }
+      }
     }
     for (const e of exits) run(e.rule, e.fn);
 
@@ -349,6 +370,17 @@ export function compareFindings(a: Finding, b: Finding): number {
  * findings are serialised as they are.
  */
 export const findingSpans = new WeakMap<Finding, { start: number; end: number }>();
+
+/** A trap while reading a tree (not only while parsing) also means the instance is not trusted. */
+function guardTraps<T>(lang: LanguageId, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (!isWasmTrap(e)) throw e;
+    retireAfterTrap();
+    throw new ParserCrashError(lang, e);
+  }
+}
 
 function dialectOf(lang: LanguageId) {
   return lang === 'python' ? pythonDialect : javascriptDialect;

@@ -1,6 +1,6 @@
-import { Edit, type Node, type Point, type Tree } from 'web-tree-sitter';
+import type { Node, Point, Tree } from 'web-tree-sitter';
 import { compareFindings, findingSpans, type AnalyzeOptions, type Analyzer } from './engine';
-import { parseSync } from './parser';
+import { parseSync, treeSitter } from './parser';
 import { captureNodes } from './query';
 import type { Semantics } from './semantics';
 import type { Finding, LanguageId } from './types';
@@ -75,6 +75,8 @@ export class LiveDocument {
   }
 
   update(text: string): LiveResult {
+    // A parser crash (in any document) replaces the WebAssembly instance; its trees are dead.
+    if (this.tree && !(this.tree instanceof treeSitter().Tree)) this.tree = undefined;
     if (!this.tree) return this.full(text, parseSync(this.lang, text));
     if (text === this.text) return { findings: this.findings, mode: 'unchanged'};
     const old = this.text;
@@ -92,7 +94,7 @@ export class LiveDocument {
     const start = pointAt(old, p);
     const oldEndPoint = pointAt(old, oldEnd, start, p);
     const newEndPoint = pointAt(text, newEnd, start, p);
-    this.tree.edit(new Edit({ startIndex: p, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition: start, oldEndPosition: oldEndPoint, newEndPosition: newEndPoint }));
+    this.tree.edit(new (treeSitter().Edit)({ startIndex: p, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition: start, oldEndPosition: oldEndPoint, newEndPosition: newEndPoint }));
     const tree = parseSync(this.lang, text, this.tree);
     const partial = this.partial(text, tree, { p, oldEnd, newEnd, oldEndPoint, newEndPoint });
     if (typeof partial === 'string') {
@@ -105,6 +107,7 @@ export class LiveDocument {
 
   /** Re-checks everything on the current text (after a partial re-check, when typing pauses). */
   refresh(): LiveResult {
+    if (this.tree && !(this.tree instanceof treeSitter().Tree)) return this.update(this.text);
     if (!this.tree) return { findings: [], mode: 'unchanged' };
     return this.full(this.text, this.tree);
   }

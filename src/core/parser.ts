@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Language, Parser, type Tree } from 'web-tree-sitter';
+import type * as TreeSitter from 'web-tree-sitter';
+import type { Language, Parser, Tree } from 'web-tree-sitter';
 import type { LanguageId } from './types';
 
 const GRAMMAR_FILE: Record<LanguageId, string> = {
@@ -30,28 +31,123 @@ export function locateWasm(name: string): string {
   throw new Error(`SiteWarden: cannot find ${name}`);
 }
 
-let initPromise: Promise<void> | undefined;
-const languages = new Map<LanguageId, Promise<Language>>();
-const loaded = new Map<LanguageId, Language>();
-const parsers = new Map<LanguageId, Parser>();
-
-function init(): Promise<void> {
-  initPromise ??= Parser.init({ locateFile: (name: string) => locateWasm(name) });
-  return initPromise;
+/** web-tree-sitter's CommonJS build: copied next to the bundles (dist/), else the installed one. */
+function locateRuntimeScript(): string {
+  for (const c of [path.join(__dirname, 'web-tree-sitter.cjs'), path.join(__dirname, '..', 'web-tree-sitter.cjs')]) {
+    if (fs.existsSync(c)) return c;
+  }
+  return require.resolve('web-tree-sitter');
 }
 
-/** Loads grammars lazily, once each; later calls are free. */
+/**
+ * The parser crashed inside WebAssembly on this text. Tree-sitter's 64 KB WebAssembly stack can
+ * overflow on some malformed input (found by fuzzing: deep call nesting after runs of quotes);
+ * the overflow writes over the module's static data, so that instance is never used again and
+ * the next parse gets a fresh one. The file is reported as not analysed, with this message.
+ */
+export class ParserCrashError extends Error {
+  constructor(lang: LanguageId, cause: unknown) {
+    super(`tree-sitter (${lang}) crashed on this file (${(cause as Error)?.message ?? cause}); the file was not analysed`);
+    this.name = 'ParserCrashError';
+  }
+}
+
+// The compile target's lib has no WebAssembly types; the global is there in every Node.
+const WasmRuntimeError = (globalThis as unknown as { WebAssembly: { RuntimeError: abstract new () => Error } }).WebAssembly.RuntimeError;
+
+/** A trap inside WebAssembly (out-of-bounds access, unreachable, table index), not a JS error. */
+export function isWasmTrap(e: unknown): boolean {
+  return e instanceof WasmRuntimeError;
+}
+
+/**
+ * One instance of web-tree-sitter: its module (a fresh copy of the script, so a fresh
+ * WebAssembly instance), the grammars loaded into it and a parser per grammar. Every tree,
+ * node and query belongs to the instance that made it.
+ */
+interface Runtime {
+  ts: typeof TreeSitter;
+  /** Emscripten's module object: the options passed to `Parser.init`, filled in by it. */
+  module: Record<string, unknown>;
+  generation: number;
+  ready: Promise<void>;
+  languages: Map<LanguageId, Promise<Language>>;
+  loaded: Map<LanguageId, Language>;
+  parsers: Map<LanguageId, Parser>;
+}
+
+let current: Runtime | undefined;
+let generations = 0;
+/** How many times a crashed instance was replaced (for tests and the output channel). */
+let restarts = 0;
+
+function startRuntime(): Runtime {
+  const script = locateRuntimeScript();
+  // A new evaluation of the script has its own module-level state, hence its own instance.
+  delete require.cache[script];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts = require(script) as typeof TreeSitter;
+  const module: Record<string, unknown> = { locateFile: (name: string) => locateWasm(name) };
+  const rt: Runtime = {
+    ts,
+    module,
+    generation: ++generations,
+    ready: ts.Parser.init(module),
+    languages: new Map(),
+    loaded: new Map(),
+    parsers: new Map(),
+  };
+  // Awaited by ensureLanguages; a start begun from a synchronous path must not become an
+  // unhandled rejection if nobody awaits it.
+  rt.ready.catch(() => undefined);
+  return rt;
+}
+
+function runtime(): Runtime {
+  current ??= startRuntime();
+  return current;
+}
+
+/**
+ * Retires an instance after a trap. Its memory may be overwritten, so every export becomes a
+ * no-op: trees and parsers of it that are still referenced (and their finalizers, which free
+ * them when garbage-collected) then touch nothing instead of trapping again.
+ */
+function retire(rt: Runtime): void {
+  if (current === rt) current = undefined;
+  restarts++;
+  for (const key of Object.keys(rt.module)) {
+    if (key.startsWith('_') && typeof rt.module[key] === 'function') rt.module[key] = () => 0;
+  }
+}
+
+/** Changes whenever the instance is replaced: trees of another generation cannot be reused. */
+export function runtimeGeneration(): number {
+  return runtime().generation;
+}
+
+export function runtimeRestarts(): number {
+  return restarts;
+}
+
+/** The running instance's classes, for code that builds queries or edits. */
+export function treeSitter(): typeof TreeSitter {
+  return runtime().ts;
+}
+
+/** Loads grammars lazily, once each per instance; later calls are free. */
 export async function ensureLanguages(langs: Iterable<LanguageId>): Promise<void> {
-  await init();
+  const rt = runtime();
+  await rt.ready;
   await Promise.all(
     [...new Set(langs)].map((lang) => {
-      let p = languages.get(lang);
+      let p = rt.languages.get(lang);
       if (!p) {
-        p = Language.load(fs.readFileSync(locateWasm(GRAMMAR_FILE[lang]))).then((l) => {
-          loaded.set(lang, l);
+        p = rt.ts.Language.load(fs.readFileSync(locateWasm(GRAMMAR_FILE[lang]))).then((l) => {
+          rt.loaded.set(lang, l);
           return l;
         });
-        languages.set(lang, p);
+        rt.languages.set(lang, p);
       }
       return p;
     }),
@@ -59,25 +155,44 @@ export async function ensureLanguages(langs: Iterable<LanguageId>): Promise<void
 }
 
 export function isLanguageLoaded(lang: LanguageId): boolean {
-  return loaded.has(lang);
+  return !!current?.loaded.has(lang);
 }
 
 /**
  * Parses synchronously; `ensureLanguages` must have resolved for `lang`. Passing the previous
  * tree (already `edit`ed) makes the parse incremental, which the editor uses on every keystroke.
+ * A trap inside WebAssembly retires the instance and throws `ParserCrashError`; the caller's
+ * next `ensureLanguages` starts a new one.
  */
 export function parseSync(lang: LanguageId, text: string, oldTree?: Tree): Tree {
-  const language = loaded.get(lang);
-  if (!language) throw new Error(`SiteWarden: grammar for ${lang} is not loaded`);
-  let parser = parsers.get(lang);
-  if (!parser) {
-    parser = new Parser();
-    parser.setLanguage(language);
-    parsers.set(lang, parser);
+  const rt = current;
+  const language = rt?.loaded.get(lang);
+  if (!rt || !language) throw new Error(`SiteWarden: grammar for ${lang} is not loaded`);
+  let parser = rt.parsers.get(lang);
+  let tree: Tree | null;
+  try {
+    if (!parser) {
+      parser = new rt.ts.Parser();
+      parser.setLanguage(language);
+      rt.parsers.set(lang, parser);
+    }
+    // A tree of a retired instance (an editor's document after a crash elsewhere) is not reused.
+    tree = parser.parse(text, oldTree instanceof rt.ts.Tree ? oldTree : null);
+  } catch (e) {
+    if (!isWasmTrap(e)) throw e;
+    retire(rt);
+    throw new ParserCrashError(lang, e);
   }
-  const tree = parser.parse(text, oldTree ?? null);
   if (!tree) throw new Error(`SiteWarden: parse of ${lang} text was cancelled`);
   return tree;
+}
+
+/**
+ * Called by code that caught a trap outside `parseSync` (a query or a node read on a tree the
+ * parser built wrongly): the instance is not trusted after it either.
+ */
+export function retireAfterTrap(): void {
+  if (current) retire(current);
 }
 
 export async function parse(lang: LanguageId, text: string): Promise<Tree> {

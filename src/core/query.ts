@@ -1,4 +1,5 @@
-import { Query, type Language, type Node, type QueryOptions } from 'web-tree-sitter';
+import type { Language, Node, Query, QueryOptions } from 'web-tree-sitter';
+import { treeSitter } from './parser';
 
 const cache = new WeakMap<Language, Map<string, Query>>();
 
@@ -25,7 +26,7 @@ function nodeTypeQueryUncached(language: Language, types: Iterable<string>): Que
   if (!perLang) cache.set(language, (perLang = new Map()));
   let q = perLang.get(key);
   if (!q) {
-    q = new Query(language, known.length ? `[${known.map((t) => `(${t})`).join(' ')}] @n` : '(ERROR) @n');
+    q = new (treeSitter().Query)(language, known.length ? `[${known.map((t) => `(${t})`).join(' ')}] @n` : '(ERROR) @n');
     perLang.set(key, q);
   }
   return q;

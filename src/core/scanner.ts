@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { discoverFiles, isProbablyBinary, type DiscoveryOptions, type SkippedEntry } from './discovery';
 import { analyzeTextFile } from './text-analysis';
 import { Analyzer, type AnalyzeOptions } from './engine';
+import { runtimeRestarts } from './parser';
 import { analyseInWorkers, shouldParallelise, type FileOutcome, type ParallelOptions } from './parallel-scan';
 import { isTestPath } from './languages';
 import type { Rule } from './rule';
@@ -188,7 +189,10 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
       continue;
     }
     opts.onProgress?.(++progress, total, files[i].path);
+    const restarts = runtimeRestarts();
     analyseHere(i);
+    // The parser crashed on that file: the files after it get a new instance.
+    if (runtimeRestarts() !== restarts) await analyzer.prepare(new Set(todo.map((j) => files[j].language)));
   }
   for (let i = 0; i < total; i++) {
     const d = done[i];

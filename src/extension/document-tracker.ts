@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { Analyzer, type AnalyzeOptions } from '../core/engine';
 import { LiveDocument } from '../core/live-document';
 import { detectLanguage, isTestPath } from '../core/languages';
-import { ensureLanguages } from '../core/parser';
+import { ensureLanguages, isLanguageLoaded, ParserCrashError } from '../core/parser';
 import type { Rule } from '../core/rule';
 import { analyzeTextFile } from '../core/text-analysis';
 import type { Finding, LanguageId } from '../core/types';
@@ -18,7 +18,12 @@ interface Tracked {
   timer?: NodeJS.Timeout;
   /** The full pass that follows partial re-checks once typing pauses. */
   refreshTimer?: NodeJS.Timeout;
+  /** The parser crashed on this text: retried only when typing pauses, not on every keystroke. */
+  crashed?: boolean;
 }
+
+/** How long typing must pause before a document the parser crashed on is tried again. */
+const RETRY_CRASHED_AFTER_MS = 1500;
 
 /** Quiet time after which rules that look at the whole file catch up with a partial re-check. */
 const REFRESH_AFTER_MS = 700;
@@ -87,7 +92,7 @@ export class DocumentTracker implements vscode.Disposable {
     const t = this.docs.get(e.document.uri.toString());
     if (t?.refreshTimer) clearTimeout(t.refreshTimer);
     if (t?.timer) clearTimeout(t.timer);
-    const timer = setTimeout(() => this.check(e.document), 150);
+    const timer = setTimeout(() => this.check(e.document), t?.crashed ? RETRY_CRASHED_AFTER_MS : 150);
     if (t) t.timer = timer;
   }
 
@@ -103,7 +108,9 @@ export class DocumentTracker implements vscode.Disposable {
     const started = performance.now();
     try {
       if (lang) {
-        await ensureLanguages([lang]);
+        // No await once the grammar is loaded: yielding here lets other extension-host work run
+        // in the middle of a keystroke's re-check.
+        if (!isLanguageLoaded(lang)) await ensureLanguages([lang]);
         const opts: AnalyzeOptions = { testPaths: s.testPaths, isTestFile: isTest, onRuleError: (id, f, e) => this.log(`rule ${id} failed on ${f}: ${(e as Error)?.stack ?? e}`) };
         let t = this.docs.get(key);
         if (!t || t.live.lang !== lang) {
@@ -118,12 +125,17 @@ export class DocumentTracker implements vscode.Disposable {
         this.analysisTimings.push(performance.now() - a0);
         if (this.analysisTimings.length > 200) this.analysisTimings.shift();
         found = result.findings;
+        t.crashed = false;
         if (t.live.needsFullPass) this.scheduleRefresh(doc, t);
       } else {
         const textRules = this.rules.filter((r) => r.meta.language === 'text' && r.checkText && (!r.appliesTo || r.appliesTo(rel)));
         if (textRules.length) found = analyzeTextFile(doc.uri.fsPath, rel, doc.getText(), textRules, { isTestFile: isTest, demoteTests: s.testPaths === 'demote' });
       }
     } catch (e) {
+      if (e instanceof ParserCrashError) {
+        this.parserCrashed(doc, e);
+        return [];
+      }
       this.log(`could not analyse ${doc.uri.fsPath}: ${(e as Error)?.stack ?? e}`);
       return [];
     }
@@ -133,16 +145,36 @@ export class DocumentTracker implements vscode.Disposable {
     return found;
   }
 
+  /**
+   * Says so in the file itself, not only in the log: findings shown before would be stale and a
+   * silent gap is what users of other linters complain about. Other documents are unaffected;
+   * their next check runs on the new parser instance.
+   */
+  private parserCrashed(doc: vscode.TextDocument, e: ParserCrashError): void {
+    const t = this.docs.get(doc.uri.toString());
+    if (t && !t.crashed) this.log(`${doc.uri.fsPath}: ${e.message}. Tried again when typing pauses.`);
+    if (t) t.crashed = true;
+    this.findings.set(doc.uri.toString(), []);
+    const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), `SiteWarden did not analyse this file: ${e.message}.`, vscode.DiagnosticSeverity.Information);
+    d.source = 'SiteWarden';
+    d.code = 'parser-crash';
+    this.diagnostics.set(doc.uri, [d]);
+    this.onChange();
+  }
+
   private scheduleRefresh(doc: vscode.TextDocument, t: Tracked): void {
     if (t.refreshTimer) clearTimeout(t.refreshTimer);
-    t.refreshTimer = setTimeout(() => {
+    t.refreshTimer = setTimeout(async () => {
       t.refreshTimer = undefined;
       if (this.docs.get(doc.uri.toString()) !== t || doc.isClosed) return;
       if (!t.live.needsFullPass) return;
       try {
+        await ensureLanguages([t.live.lang]); // a parser crash meanwhile means a new instance
+        if (this.docs.get(doc.uri.toString()) !== t || doc.isClosed) return;
         t.live.update(doc.getText()); // catch up with any edit not yet checked, then the full pass
         this.setFindings(doc.uri, t.live.refresh().findings);
       } catch (e) {
+        if (e instanceof ParserCrashError) return this.parserCrashed(doc, e);
         this.log(`could not analyse ${doc.uri.fsPath}: ${(e as Error)?.stack ?? e}`);
       }
     }, REFRESH_AFTER_MS);

@@ -27,7 +27,7 @@ export function summaryLine(r: ScanResult, shown: readonly Finding[]): string {
     `${shown.length} finding${shown.length === 1 ? '' : 's'} (${counts.join(', ')})` +
     `${suppressed ? `, ${suppressed} suppressed` : ''} in ${r.filesScanned} file${r.filesScanned === 1 ? '' : 's'}` +
     ` (${r.linesScanned} lines) in ${(r.durationMs / 1000).toFixed(2)} s` +
-    `${r.skipped.length ? `; ${r.skipped.length} skipped` : ''}${r.errors.length ? `; ${r.errors.length} could not be read` : ''}`
+    `${r.skipped.length ? `; ${r.skipped.length} skipped` : ''}${r.errors.length ? `; ${r.errors.length} could not be analysed` : ''}`
   );
 }
 
@@ -48,7 +48,7 @@ export function formatText(r: ScanResult, shown: readonly Finding[], base: strin
   const skippedByReason = new Map<string, number>();
   for (const s of r.skipped) skippedByReason.set(s.reason, (skippedByReason.get(s.reason) ?? 0) + 1);
   if (skippedByReason.size) out.push(`Skipped: ${[...skippedByReason].map(([k, v]) => `${v} ${k}`).join(', ')}`);
-  for (const e of r.errors) out.push(`Could not read ${printable(relativeTo(base, e.path))}: ${printable(e.message)}`);
+  for (const e of r.errors) out.push(`Could not analyse ${printable(relativeTo(base, e.path))}: ${printable(e.message)}`);
   out.push(summaryLine(r, shown));
   return out.join('\n') + '\n';
 }

@@ -189,4 +189,25 @@ describe('SiteWarden in a real VS Code', () => {
     assert.equal(await status('security-headers'), 'pass');
     assert.equal(await status('encryption'), 'pass');
   });
+  it('a document the parser crashes on says so, and the others keep being checked', async () => {
+    // Tree-sitter traps inside WebAssembly on this input (see test/parser-crash.test.ts).
+    const bad = await vscode.workspace.openTextDocument({ language: 'javascript', content: '{a"" ""' + 'f('.repeat(2000) });
+    await vscode.window.showTextDocument(bad);
+    const notice = await until('the not-analysed notice', () => siteWarden(bad.uri).find((d) => code(d) === 'parser-crash'));
+    assert.match(notice.message, /did not analyse this file: tree-sitter \(javascript\) crashed/);
+    assert.equal(notice.severity, vscode.DiagnosticSeverity.Information);
+    // Another document, parsed before the crash, is re-checked on the new parser instance.
+    const uri = vscode.Uri.joinPath(folder(), 'app.py');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount, 0), '\nimport hashlib\nhashlib.md5(b"x")\n'));
+    await until('a diagnostic for the new line in app.py', () => siteWarden(uri).some((d) => code(d) === 'py-weak-hash'));
+    await vscode.commands.executeCommand('undo');
+    // Fixed text in the crashed document is analysed once typing pauses.
+    const badEditor = await vscode.window.showTextDocument(bad); // a new editor: app.py replaced the first
+    await badEditor.edit((e) => e.replace(new vscode.Range(0, 0, bad.lineCount, 0), "const { exec } = require('child_process');\nmodule.exports = (req) => exec('ls ' + req.query.dir);\n"));
+    await until('findings in the repaired document', () => siteWarden(bad.uri).some((d) => code(d) === 'js-command-injection'));
+    assert.ok(!siteWarden(bad.uri).some((d) => code(d) === 'parser-crash'));
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
 });
