@@ -362,6 +362,14 @@ describe('hostile workspace', function () {
       fs.writeFileSync(path.join(extra, `p${i}`, 'package.json'), body);
       assert.doesNotThrow(() => readPackageJson(path.join(extra, `p${i}`, 'package.json')), body);
     }
+    // 3,000 nested arrays overflowed jsonc-parser's recursion (found by `npm run fuzz`); brackets
+    // inside strings and comments do not count.
+    fs.mkdirSync(path.join(extra, 'deep'), { recursive: true });
+    fs.writeFileSync(path.join(extra, 'deep', 'package.json'), `{"name": ${'['.repeat(3000)}`);
+    assert.deepEqual(readPackageJson(path.join(extra, 'deep', 'package.json')).problems.map((p) => p.message), ['package.json is nested more than 200 levels deep; not read']);
+    fs.writeFileSync(path.join(extra, 'deep', 'package.json'), `// ${'['.repeat(300)}\n{"description": "${'{'.repeat(300)}", /* ${'['.repeat(300)} */ "dependencies": {"a": "1.0.0"}}`);
+    const shallow = readPackageJson(path.join(extra, 'deep', 'package.json'));
+    assert.deepEqual(shallow.dependencies.map((d) => d.name), ['a']);
     fs.writeFileSync(path.join(extra, 'Pipfile'), '[packages\nflask = "*"');
     assert.match(readPipfile(path.join(extra, 'Pipfile')).problems[0]?.message ?? '', /^Pipfile: /);
     // 2,000 spaces: before the fix this line took ~10 s (cubic backtracking), long but not a hang.

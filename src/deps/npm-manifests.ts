@@ -38,6 +38,30 @@ export function readNpmLock(dir: string): Map<string, string> {
   return out;
 }
 
+/** No real package.json comes near this; the parser's recursion is safe far beyond it. */
+const MAX_JSON_DEPTH = 200;
+
+/** Whether brackets (outside strings and comments) nest deeper than `limit`, in one pass. */
+export function nestedDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c /* \ */) i++;
+    } else if (c === 0x2f /* / */ && text.charCodeAt(i + 1) === 0x2f) {
+      while (i < text.length && text.charCodeAt(i) !== 0x0a) i++;
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a /* * */) {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 1;
+    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return false;
+}
+
 export function readPackageJson(file: string): ManifestResult {
   const result: ManifestResult = { dependencies: [], indexUrls: [], problems: [] };
   let text: string;
@@ -45,6 +69,11 @@ export function readPackageJson(file: string): ManifestResult {
     text = readManifestText(file);
   } catch (e) {
     result.problems.push({ file, message: (e as Error).message });
+    return result;
+  }
+  // jsonc-parser recurses once per level: a few thousand `[` overflow the call stack (fuzzing).
+  if (nestedDeeperThan(text, MAX_JSON_DEPTH)) {
+    result.problems.push({ file, message: `package.json is nested more than ${MAX_JSON_DEPTH} levels deep; not read` });
     return result;
   }
   const errors: ParseError[] = [];
