@@ -54,8 +54,8 @@ export function readState(root: string): ChecklistState {
   }
   const d = data as Partial<ChecklistState>;
   if (d?.version !== 1 || typeof d.items !== 'object' || d.items === null) throw new ChecklistStateError(`${STATE_FILE} must be {"version": 1, "items": {...}}`);
-  const items: Record<string, ManualEntry> = {};
-  for (const [id, e] of Object.entries(d.items)) items[id] = validEntry(id, e);
+  // fromEntries defines own properties: an id such as "__proto__" stays an entry, not a prototype.
+  const items: Record<string, ManualEntry> = Object.fromEntries(Object.entries(d.items).map(([id, e]) => [id, validEntry(id, e)]));
   return { version: 1, items };
 }
 

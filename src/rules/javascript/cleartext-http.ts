@@ -48,7 +48,7 @@ const rule: Rule = {
     return {
       call_expression(node: Node) {
         const name = sem.calleeName(node);
-        if (!name) return;
+        if (!name || !CLIENTS.test(name)) return;
         // XMLHttpRequest.open(method, url): the URL is the second argument.
         check(node, name, sem.arg(node, /\.open$/.test(name) ? 1 : 0));
       },

@@ -28,7 +28,7 @@ const rule: Rule = {
     return {
       call_expression(node: Node) {
         const name = sem.calleeName(node);
-        if (!name) return;
+        if (!name || !(SHELL.has(name) || NO_SHELL.has(name))) return;
         const cmd = sem.arg(node, 0);
         if (!cmd) return;
         const taint = sem.taint(cmd);

@@ -40,8 +40,10 @@ const rule: Rule = {
         ctx.report({ node, source: t?.source });
       },
       call_expression(node: Node) {
-        const name = sem.calleeName(node) ?? '';
         const m = sem.methodName(node);
+        // Sink methods first: the argument is read only for calls that can write HTML.
+        if (m !== 'write' && m !== 'writeln' && m !== 'insertAdjacentHTML' && m !== 'html' && m !== 'append' && m !== 'prepend' && m !== 'after' && m !== 'before') return;
+        const name = sem.calleeName(node) ?? '';
         const arg = m === 'insertAdjacentHTML' ? sem.arg(node, 1) : sem.arg(node, 0);
         if (!arg) return;
         if (name === 'document.write' || name === 'document.writeln' || m === 'insertAdjacentHTML') {

@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { lookup } from '../../core/lookup';
 import { OWASP, type Rule } from '../../core/rule';
 import { knownFormat, looksLikeSecretValue, NOT_A_SECRET_NAME, SECRET_NAME } from '../shared/secrets';
 
@@ -56,7 +57,7 @@ const rule: Rule = {
       },
       call_expression(node: Node) {
         const name = sem.calleeName(node);
-        const idx = name !== undefined ? SECRET_ARG[name] : undefined;
+        const idx = lookup(SECRET_ARG, name);
         if (idx === undefined) return;
         const arg = sem.arg(node, idx);
         const text = literal(arg);

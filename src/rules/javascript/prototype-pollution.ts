@@ -30,6 +30,7 @@ const rule: Rule = {
       call_expression(node: Node) {
         const name = sem.calleeName(node) ?? '';
         const text = sem.dialect.callee(node)?.text ?? '';
+        if (!DEEP_MERGE.test(name) && !/\.(merge|mergeWith|defaultsDeep|set|setWith|extend)$/.test(text)) return;
         const args = sem.args(node).positional;
         let sources: Node[] = [];
         if (DEEP_MERGE.test(name) || /^(_|lodash)\.(merge|mergeWith|defaultsDeep|set|setWith)$/.test(text)) sources = name.endsWith('set') || name.endsWith('setWith') || /\.(set|setWith)$/.test(text) ? args.slice(1, 2) : args.slice(1);

@@ -28,7 +28,7 @@ const rule: Rule = {
     return {
       call(node: Node) {
         const name = sem.calleeName(node);
-        if (!name) return;
+        if (!name || !(EVALUATORS.has(name) || name === 'importlib.import_module' || name === '__import__')) return;
         const arg = sem.arg(node, 0);
         if (!arg) return;
         if (EVALUATORS.has(name)) {

@@ -81,7 +81,8 @@ const rule: Rule = {
     return {
       call(node: Node) {
         const name = sem.calleeName(node);
-        if (!name) return;
+        // Sinks first: arguments and taint are read only for calls that run programs.
+        if (!name || !(SUBPROCESS.has(name) || ALWAYS_SHELL.has(name) || EXEC_FAMILY.test(name))) return;
         const a = sem.args(node);
         const cmd = a.positional[0] ?? a.keywords.get('args') ?? a.keywords.get('cmd') ?? a.keywords.get('command');
         if (!cmd) return;

@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { lookup } from '../../core/lookup';
 import { OWASP, type Rule } from '../../core/rule';
 import { isDevSettings, isDjangoSettings } from './django-debug';
 
@@ -59,7 +60,7 @@ const rule: Rule = {
           else if (hosts.length === 0) ctx.report({ node, severity: 'low', message: 'ALLOWED_HOSTS is empty: with DEBUG off every request fails (security.W020). List your domains.' });
           return;
         }
-        const check = EXPLICIT[name];
+        const check = lookup(EXPLICIT, name);
         if (check && check.bad(value, sem.stringValue(value) ?? '')) ctx.report({ node, message: `${name} = ${value.text}: ${check.why} (security.${check.id}).` });
       },
       'program:exit'() {

@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { lookup } from '../../core/lookup';
 import { OWASP, type Rule } from '../../core/rule';
 
 const RANDOM_FUNCS = new Set(['random.random', 'random.randint', 'random.randrange', 'random.choice', 'random.choices', 'random.getrandbits', 'random.sample', 'random.uniform', 'random.shuffle']);
@@ -47,7 +48,7 @@ const rule: Rule = {
         const fnName = sem.enclosingFunction(node)?.childForFieldName('name')?.text ?? '';
         if (!(dest && SECRET_NAME.test(dest)) && !SECRET_NAME.test(fnName)) return;
         const callee = sem.dialect.callee(node)!;
-        const repl = REPLACEMENT[name];
+        const repl = lookup(REPLACEMENT, name);
         const fix = repl && callee.type === 'attribute' && callee.text === name
           ? { title: `Use ${repl}`, safe: true, edits: [ctx.replace(callee, repl), ...(/^import secrets$/m.test(ctx.source) ? [] : [ctx.insertAt(0, 'import secrets\n')])] }
           : undefined;

@@ -31,7 +31,7 @@ const rule: Rule = {
     return {
       call(node: Node) {
         const name = sem.calleeName(node);
-        if (!name) return;
+        if (!name || !(MARKERS.has(name) || name === 'django.utils.html.format_html')) return;
         const arg = sem.arg(node, 0);
         if (!arg) return;
         if (MARKERS.has(name)) {

@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { lookup } from '../../core/lookup';
 import { OWASP, type Rule } from '../../core/rule';
 
 /** Sinks and which argument is the path. */
@@ -36,7 +37,7 @@ const rule: Rule = {
         const name = sem.calleeName(node);
         const m = sem.methodName(node);
         let arg: Node | undefined;
-        if (name && SINKS[name] !== undefined) arg = sem.arg(node, SINKS[name], name.endsWith('send_from_directory') ? 'path' : undefined);
+        if (name && lookup(SINKS, name) !== undefined) arg = sem.arg(node, lookup(SINKS, name)!, name.endsWith('send_from_directory') ? 'path' : undefined);
         else if ((m === 'read_text' || m === 'read_bytes' || m === 'write_text' || m === 'open') && /^pathlib\.Path\(\)/.test(sem.qualifiedName(sem.receiver(node)) ?? '')) arg = undefined;
         if (!arg) return;
         const inner = sem.dialect.unwrap(arg);

@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { lookup } from '../../core/lookup';
 import { OWASP, type Rule } from '../../core/rule';
 
 const WEAK_ALGOS: Record<string, string> = {
@@ -43,8 +44,8 @@ const rule: Rule = {
       call(node: Node) {
         const name = sem.calleeName(node);
         if (!name) return;
-        if (WEAK_ALGOS[name]) {
-          ctx.report({ node, message: `${WEAK_ALGOS[name]} is a broken or outdated cipher: use AES-GCM or ChaCha20-Poly1305.` });
+        if (lookup(WEAK_ALGOS, name)) {
+          ctx.report({ node, message: `${lookup(WEAK_ALGOS, name)} is a broken or outdated cipher: use AES-GCM or ChaCha20-Poly1305.` });
           return;
         }
         if (name === 'cryptography.hazmat.primitives.ciphers.modes.ECB') {

@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { lookup } from '../../core/lookup';
 import { OWASP, type Rule } from '../../core/rule';
 
 const WEAK = new Set(['md4', 'md5', 'sha1', 'sha', 'ripemd160', 'md2']);
@@ -40,7 +41,7 @@ const rule: Rule = {
     return {
       call(node: Node) {
         const name = sem.calleeName(node);
-        if (!name) return;
+        if (!name || !(HASHLIB_WEAK.has(name) || name === 'hashlib.new' || lookup(OTHER_WEAK, name))) return;
         const a = sem.args(node);
         const forSecurity = a.keywords.get('usedforsecurity');
         if (forSecurity && forSecurity.type === 'false') return;
@@ -49,7 +50,7 @@ const rule: Rule = {
         else if (name === 'hashlib.new') {
           const n = sem.stringValue(sem.arg(node, 0, 'name'));
           if (n && WEAK.has(n.toLowerCase())) algo = n.toUpperCase();
-        } else if (OTHER_WEAK[name]) algo = OTHER_WEAK[name];
+        } else algo = lookup(OTHER_WEAK, name);
         if (!algo) return;
         const fix =
           name === 'hashlib.md5' || name === 'hashlib.sha1'
