@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { lensTitle } from '../src/deps/lens';
 import { bumpSpec, checkDependencies } from '../src/deps/check';
-import { readRequirements, readPyproject } from '../src/deps/python-manifests';
+import { readPipfile, readRequirements, readPyproject } from '../src/deps/python-manifests';
 import { readPackageJson } from '../src/deps/npm-manifests';
 import { applyEdits } from '../src/core/engine';
 
@@ -168,6 +168,11 @@ function workspace(files: Record<string, string>): string {
 const PACKAGE_JSON = '{\n  "name": "shop",\n  "dependencies": {\n    "express": "^4.17.1",\n    "lodash": "^4.17.15",\n    "request": "^2.88.2"\n  }\n}\n';
 const LOCK = JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'node_modules/express': { version: '4.21.2' }, 'node_modules/lodash': { version: '4.17.15' }, 'node_modules/request': { version: '2.88.2' } } });
 
+/** The text between two offsets of a file in a test workspace. */
+function readSpan(dir: string, file: string, start: number, end: number): string {
+  return fs.readFileSync(path.join(dir, file), 'utf8').slice(start, end);
+}
+
 describe('dependency manifests', () => {
   it('package.json with positions and lockfile versions', () => {
     const dir = workspace({ 'package.json': PACKAGE_JSON, 'package-lock.json': LOCK });
@@ -190,6 +195,39 @@ describe('dependency manifests', () => {
     const dir = workspace({ 'pyproject.toml': '[project]\nname = "x"\ndependencies = [\n  "flask==2.0.1",\n  "requests>=2.31",\n]\n\n[tool.poetry.dependencies]\npython = "^3.11"\ndjango = "^4.2"\n' });
     const r = readPyproject(path.join(dir, 'pyproject.toml'));
     assert.deepEqual(r.dependencies.map((d) => [d.name, d.spec, d.line]), [['flask', '==2.0.1', 3], ['requests', '>=2.31', 4], ['django', '>=4.2.0,<5.0.0', 9]]);
+  });
+
+  it('a name is not found inside a longer one: flask is not pytest-flask', () => {
+    const dir = workspace({
+      'pyproject.toml': '[tool.poetry.dependencies]\npytest-flask = "^1.2"\nflask = "^2.0"\n',
+      Pipfile: '[packages]\nflask-login = "==0.6.0"\nflask = "==2.0.1"\n',
+    });
+    const py = readPyproject(path.join(dir, 'pyproject.toml'));
+    assert.deepEqual(py.dependencies.map((d) => [d.name, d.line, dir && readSpan(dir, 'pyproject.toml', d.specStart, d.specEnd)]), [['pytest-flask', 1, '^1.2'], ['flask', 2, '^2.0']]);
+    const pip = readPipfile(path.join(dir, 'Pipfile'));
+    assert.deepEqual(pip.dependencies.map((d) => [d.name, d.line, readSpan(dir, 'Pipfile', d.specStart, d.specEnd)]), [['flask-login', 1, '==0.6.0'], ['flask', 2, '==2.0.1']]);
+  });
+
+  it('manifests with 20,000 entries are read with every position right (reading was quadratic)', () => {
+    const names = Array.from({ length: 20000 }, (_, i) => `pkg-${i}`);
+    const dir = workspace({
+      'pyproject.toml': `[project]\nname = "x"\ndependencies = [\n${names.map((n) => `  "${n}>=1.0",`).join('\n')}\n]\n\n[tool.poetry.dependencies]\n${names.map((n) => `${n}b = "^1.2"`).join('\n')}\n`,
+      Pipfile: `[packages]\n${names.map((n) => `${n} = "==1.0"`).join('\n')}\n`,
+      'package.json': JSON.stringify({ dependencies: Object.fromEntries(names.map((n) => [n, '^1.0.0'])) }, null, 2),
+    });
+    const started = Date.now();
+    const py = readPyproject(path.join(dir, 'pyproject.toml'));
+    const pip = readPipfile(path.join(dir, 'Pipfile'));
+    const pkg = readPackageJson(path.join(dir, 'package.json'));
+    // Linear: about 1.5 s here for all three; the quadratic readers took over 15 s for pyproject alone.
+    assert.ok(Date.now() - started < 10000, `read in ${Date.now() - started} ms`);
+    assert.equal(py.dependencies.length, 40000);
+    for (const i of [0, 9999, 19999]) {
+      assert.deepEqual([py.dependencies[i].line, readSpan(dir, 'pyproject.toml', py.dependencies[i].specStart, py.dependencies[i].specEnd)], [3 + i, '>=1.0']);
+      assert.deepEqual([py.dependencies[20000 + i].line, readSpan(dir, 'pyproject.toml', py.dependencies[20000 + i].specStart, py.dependencies[20000 + i].specEnd)], [20006 + i, '^1.2']);
+      assert.deepEqual([pip.dependencies[i].line, pip.dependencies[i].column], [1 + i, names[i].length + 4]);
+      assert.deepEqual([pkg.dependencies[i].line, pkg.dependencies[i].column], [2 + i, names[i].length + 9]);
+    }
   });
 
   it('requirement includes may not leave the scanned folder (nothing outside is read or echoed)', async () => {

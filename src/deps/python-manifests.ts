@@ -98,14 +98,26 @@ export function readRequirements(file: string, seen = new Set<string>(), result:
   return result;
 }
 
-/** Finds where `value` sits in the text, searching from a hint (the key's line). */
-function locate(text: string, name: string, spec: string, from = 0): { start: number; end: number } {
-  const keyRe = new RegExp(`["']?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*(=|\\[|[<>=!~ ;"'])`, 'i');
-  const m = keyRe.exec(text.slice(from));
-  const base = m ? from + m.index : from;
+/**
+ * Finds where a dependency sits in the text: its name as a key or requirement (not inside a
+ * longer name: `flask` is not found in `pytest-flask`), searched from `hint` (just after the
+ * previous entry: tables list entries in order, which keeps a long section linear) and then
+ * from `from` (the section's start).
+ */
+function locate(text: string, name: string, spec: string, from = 0, hint = from): { start: number; end: number } {
+  const keyRe = new RegExp(`(?<![\\w.-])["']?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*(=|\\[|[<>=!~ ;"'])`, 'gi');
+  keyRe.lastIndex = Math.max(from, hint);
+  let m = keyRe.exec(text);
+  if (!m && hint > from) {
+    keyRe.lastIndex = from;
+    m = keyRe.exec(text);
+  }
+  const base = m ? m.index : from;
   if (spec) {
-    const i = text.indexOf(spec, base);
-    if (i >= 0 && i - base < 200) return { start: i, end: i + spec.length };
+    // Only near the key: a spec that is not written as such (Poetry's ^1.2 checked as >=1.2,<2)
+    // must not send a search through the rest of a long file for every entry.
+    const i = text.slice(base, base + 200 + spec.length).indexOf(spec);
+    if (i >= 0 && i < 200) return { start: base + i, end: base + i + spec.length };
   }
   return { start: base, end: base };
 }
@@ -121,8 +133,10 @@ export function readPyproject(file: string): ManifestResult {
     result.problems.push({ file, message: `pyproject.toml: ${(e as Error).message.split('\n')[0]}` });
     return result;
   }
+  let cursor = 0; // just after the entry found last: the next one is usually right after it
   const add = (name: string, spec: string, from: number, dev = false) => {
-    const loc = locate(text, name, spec, from);
+    const loc = locate(text, name, spec, from, cursor);
+    cursor = Math.max(loc.end, from);
     const pos = positionAt(text, loc.start);
     const dep: Dependency = { ecosystem: 'pypi', name, spec, file, ...pos, specStart: loc.start, specEnd: loc.end, dev };
     const pin = /^===?([^,]+)$/.exec(spec);
@@ -141,14 +155,15 @@ export function readPyproject(file: string): ManifestResult {
     if (name === 'python') continue;
     const spec = typeof v === 'string' ? v : typeof (v as { version?: string })?.version === 'string' ? (v as { version: string }).version : '';
     if (!spec && typeof v === 'object') {
-      const loc = locate(text, name, '', poetryStart);
+      const loc = locate(text, name, '', poetryStart, cursor);
+      cursor = loc.end;
       result.dependencies.push({ ecosystem: 'pypi', name, spec: '', file, ...positionAt(text, loc.start), specStart: loc.start, specEnd: loc.start, unchecked: 'git, path or URL dependency' });
       continue;
     }
     add(name, poetrySpec(spec), poetryStart);
     const last = result.dependencies[result.dependencies.length - 1];
     // Edits go to the text as written (^1.2), while checks use the PEP 440 form.
-    const written = locate(text, name, spec, poetryStart);
+    const written = locate(text, name, spec, poetryStart, last.specStart);
     last.specStart = written.start;
     last.specEnd = written.end;
   }
@@ -192,9 +207,11 @@ export function readPipfile(file: string): ManifestResult {
   }
   for (const [section, dev] of [['packages', false], ['dev-packages', true]] as const) {
     const from = Math.max(0, text.search(new RegExp(`^\\[${section}\\]`, 'm')));
+    let cursor = from;
     for (const [name, v] of Object.entries(data[section] ?? {})) {
       const spec = typeof v === 'string' ? v : (v as { version?: string })?.version ?? '';
-      const loc = locate(text, name, spec, from);
+      const loc = locate(text, name, spec, from, cursor);
+      cursor = loc.end;
       const dep: Dependency = { ecosystem: 'pypi', name, spec: spec === '*' ? '' : spec, file, ...positionAt(text, loc.start), specStart: loc.start, specEnd: loc.end, dev };
       const locked = lock[name.toLowerCase()]?.version ?? lock[name]?.version;
       if (locked) dep.installed = locked.replace(/^==/, '');
