@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Analyzer } from '../src/core/engine';
 import { LiveDocument } from '../src/core/live-document';
-import { ensureLanguages, isLanguageLoaded, ParserCrashError, parseSync, runtimeGeneration, runtimeRestarts } from '../src/core/parser';
+import { ensureLanguages, isLanguageLoaded, ParserCrashError, parseSync, runtimeRestarts, treeSitter } from '../src/core/parser';
 import type { Rule } from '../src/core/rule';
 import { scanPaths } from '../src/core/scanner';
 import { allRules } from '../src/rules';
@@ -35,7 +35,7 @@ describe('a parser crash inside WebAssembly', function () {
   for (const [name, text] of [['the reduced trigger', TRIGGER], ['the input the fuzzer found', FUZZ_INPUT]] as const) {
     it(`on ${name} is a ParserCrashError, and the next parse gets a new instance that works`, async () => {
       const restarts = runtimeRestarts();
-      const generation = runtimeGeneration();
+      const before = treeSitter();
       assert.throws(() => analyzer.analyzeSync('bad.js', text, 'javascript'), (e: unknown) => {
         assert.ok(e instanceof ParserCrashError, String(e));
         assert.match((e as Error).message, /tree-sitter \(javascript\) crashed on this file \(memory access out of bounds|function signature mismatch|table index/);
@@ -46,7 +46,7 @@ describe('a parser crash inside WebAssembly', function () {
       assert.equal(isLanguageLoaded('python'), false);
       assert.throws(() => parseSync('python', GOOD_PY), /not loaded/);
       await ensureLanguages(['python', 'javascript']);
-      assert.notEqual(runtimeGeneration(), generation);
+      assert.notEqual(treeSitter(), before, 'a fresh copy of web-tree-sitter, so a fresh WebAssembly instance');
       const js = analyzer.analyzeSync('good.js', GOOD_JS, 'javascript');
       assert.deepEqual(js.findings.map((f) => f.ruleId), ['js-command-injection']);
       const py = analyzer.analyzeSync('good.py', GOOD_PY, 'python');

@@ -1,6 +1,6 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { isTestPath, ruleLanguageOf } from './languages';
-import { ensureLanguages, isWasmTrap, ParserCrashError, parseSync, retireAfterTrap } from './parser';
+import { ensureLanguages, guardTraps, isWasmTrap, parseSync } from './parser';
 import { docsUrl, type ReportDescriptor, type Rule, type RuleContext, type Visitors } from './rule';
 import { Semantics } from './semantics';
 import { captureNodes } from './query';
@@ -267,7 +267,7 @@ export class Analyzer {
       try {
         visitors = rule.create(ctx);
       } catch (e) {
-        if (isWasmTrap(e)) throw e; // not the rule's fault: the whole file's analysis stops
+        if (isWasmTrap(e)) throw e;
         opts.onRuleError?.(rule.meta.id, file, e);
         continue;
       }
@@ -282,12 +282,13 @@ export class Analyzer {
     }
 
     const failed = new Set<Rule>();
-    const run = (rule: Rule, f: () => void): void => {
-      if (failed.has(rule)) return;
+    // The node is passed rather than closed over: a Django-sized audit makes about a million calls.
+    const run = (rule: Rule, f: (n: Node) => void, node: Node): void => {
+      if (failed.size && failed.has(rule)) return;
       try {
-        f();
+        f(node);
       } catch (e) {
-        if (isWasmTrap(e)) throw e;
+        if (isWasmTrap(e)) throw e; // not the rule's fault: the whole file's analysis stops
         failed.add(rule); // a broken rule is reported once per file and then left out
         opts.onRuleError?.(rule.meta.id, file, e);
       }
@@ -298,20 +299,9 @@ export class Analyzer {
     const all = missing.length ? [...nodes, ...captureNodes(root, missing)].sort((a, b) => a.startIndex - b.startIndex) : nodes;
     for (const node of all) {
       const handlers = dispatch.get(node.type);
-      if (!handlers) continue;
-      // No closure per handler and node: a Django-sized audit makes about a million of these calls.
-      for (const h of handlers) {
-        if (failed.size && failed.has(h.rule)) continue;
-        try {
-          h.fn(node);
-        } catch (e) {
-          if (isWasmTrap(e)) throw e;
-          failed.add(h.rule); // a broken rule is reported once per file and then left out
-          opts.onRuleError?.(h.rule.meta.id, file, e);
-        }
-      }
+      if (handlers) for (const h of handlers) run(h.rule, h.fn, node);
     }
-    for (const e of exits) run(e.rule, e.fn);
+    for (const e of exits) run(e.rule, e.fn, root);
 
     const lines = raw.length ? text.split('\n') : [];
     const suppressions = raw.length ? collectSuppressions(root, lines) : new Map<number, SuppressionComment[]>();
@@ -370,17 +360,6 @@ export function compareFindings(a: Finding, b: Finding): number {
  * findings are serialised as they are.
  */
 export const findingSpans = new WeakMap<Finding, { start: number; end: number }>();
-
-/** A trap while reading a tree (not only while parsing) also means the instance is not trusted. */
-function guardTraps<T>(lang: LanguageId, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (!isWasmTrap(e)) throw e;
-    retireAfterTrap();
-    throw new ParserCrashError(lang, e);
-  }
-}
 
 function dialectOf(lang: LanguageId) {
   return lang === 'python' ? pythonDialect : javascriptDialect;

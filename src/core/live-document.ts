@@ -75,8 +75,7 @@ export class LiveDocument {
   }
 
   update(text: string): LiveResult {
-    // A parser crash (in any document) replaces the WebAssembly instance; its trees are dead.
-    if (this.tree && !(this.tree instanceof treeSitter().Tree)) this.tree = undefined;
+    if (this.treeDied()) this.tree = undefined;
     if (!this.tree) return this.full(text, parseSync(this.lang, text));
     if (text === this.text) return { findings: this.findings, mode: 'unchanged'};
     const old = this.text;
@@ -107,9 +106,14 @@ export class LiveDocument {
 
   /** Re-checks everything on the current text (after a partial re-check, when typing pauses). */
   refresh(): LiveResult {
-    if (this.tree && !(this.tree instanceof treeSitter().Tree)) return this.update(this.text);
+    if (this.treeDied()) return this.update(this.text);
     if (!this.tree) return { findings: [], mode: 'unchanged' };
     return this.full(this.text, this.tree);
+  }
+
+  /** A parser crash (in any document) replaces the WebAssembly instance; its trees are dead. */
+  private treeDied(): boolean {
+    return !!this.tree && !(this.tree instanceof treeSitter().Tree);
   }
 
   dispose(): void {

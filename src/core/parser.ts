@@ -47,7 +47,7 @@ function locateRuntimeScript(): string {
  */
 export class ParserCrashError extends Error {
   constructor(lang: LanguageId, cause: unknown) {
-    super(`tree-sitter (${lang}) crashed on this file (${(cause as Error)?.message ?? cause}); the file was not analysed`);
+    super(`tree-sitter (${lang}) crashed on this file (${(cause as Error)?.message ?? cause})`);
     this.name = 'ParserCrashError';
   }
 }
@@ -69,7 +69,6 @@ interface Runtime {
   ts: typeof TreeSitter;
   /** Emscripten's module object: the options passed to `Parser.init`, filled in by it. */
   module: Record<string, unknown>;
-  generation: number;
   ready: Promise<void>;
   languages: Map<LanguageId, Promise<Language>>;
   loaded: Map<LanguageId, Language>;
@@ -77,7 +76,6 @@ interface Runtime {
 }
 
 let current: Runtime | undefined;
-let generations = 0;
 /** How many times a crashed instance was replaced (for tests and the output channel). */
 let restarts = 0;
 
@@ -91,7 +89,6 @@ function startRuntime(): Runtime {
   const rt: Runtime = {
     ts,
     module,
-    generation: ++generations,
     ready: ts.Parser.init(module),
     languages: new Map(),
     loaded: new Map(),
@@ -119,11 +116,6 @@ function retire(rt: Runtime): void {
   for (const key of Object.keys(rt.module)) {
     if (key.startsWith('_') && typeof rt.module[key] === 'function') rt.module[key] = () => 0;
   }
-}
-
-/** Changes whenever the instance is replaced: trees of another generation cannot be reused. */
-export function runtimeGeneration(): number {
-  return runtime().generation;
 }
 
 export function runtimeRestarts(): number {
@@ -168,31 +160,32 @@ export function parseSync(lang: LanguageId, text: string, oldTree?: Tree): Tree 
   const rt = current;
   const language = rt?.loaded.get(lang);
   if (!rt || !language) throw new Error(`SiteWarden: grammar for ${lang} is not loaded`);
-  let parser = rt.parsers.get(lang);
-  let tree: Tree | null;
-  try {
+  const tree = guardTraps(lang, () => {
+    let parser = rt.parsers.get(lang);
     if (!parser) {
       parser = new rt.ts.Parser();
       parser.setLanguage(language);
       rt.parsers.set(lang, parser);
     }
     // A tree of a retired instance (an editor's document after a crash elsewhere) is not reused.
-    tree = parser.parse(text, oldTree instanceof rt.ts.Tree ? oldTree : null);
-  } catch (e) {
-    if (!isWasmTrap(e)) throw e;
-    retire(rt);
-    throw new ParserCrashError(lang, e);
-  }
+    return parser.parse(text, oldTree instanceof rt.ts.Tree ? oldTree : null);
+  });
   if (!tree) throw new Error(`SiteWarden: parse of ${lang} text was cancelled`);
   return tree;
 }
 
 /**
- * Called by code that caught a trap outside `parseSync` (a query or a node read on a tree the
- * parser built wrongly): the instance is not trusted after it either.
+ * Runs `f` (a parse, or reading a tree: a query or a node on a tree the parser built wrongly can
+ * trap too) and turns a trap into `ParserCrashError`, retiring the instance it happened in.
  */
-export function retireAfterTrap(): void {
-  if (current) retire(current);
+export function guardTraps<T>(lang: LanguageId, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (!isWasmTrap(e)) throw e;
+    if (current) retire(current);
+    throw new ParserCrashError(lang, e);
+  }
 }
 
 export async function parse(lang: LanguageId, text: string): Promise<Tree> {

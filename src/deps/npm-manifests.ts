@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { findNodeAtLocation, parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import { positionAt, type Dependency, type ManifestResult } from './types';
+import { lineLocator } from '../core/line-locator';
+import type { Dependency, ManifestResult } from './types';
 import { readManifestText } from './read-manifest';
 
 const SECTIONS: [string, boolean][] = [['dependencies', false], ['devDependencies', true], ['optionalDependencies', false], ['peerDependencies', false]];
@@ -83,6 +84,7 @@ export function readPackageJson(file: string): ManifestResult {
     if (!tree) return result;
   }
   const lock = readNpmLock(path.dirname(file));
+  const positionAt = lineLocator(text);
   for (const [section, dev] of SECTIONS) {
     const node = findNodeAtLocation(tree, [section]);
     if (!node || node.type !== 'object') continue;
@@ -93,7 +95,7 @@ export function readPackageJson(file: string): ManifestResult {
       const spec = typeof valueNode.value === 'string' ? valueNode.value : '';
       const start = valueNode.offset + 1;
       const end = valueNode.offset + valueNode.length - 1;
-      const pos = positionAt(text, start);
+      const pos = positionAt(start);
       const dep: Dependency = { ecosystem: 'npm', name: k.value, spec, file, line: pos.line, column: pos.column, specStart: start, specEnd: end, dev };
       if (/^(file:|link:|workspace:|git(\+\w+)?:|https?:|github:|[\w-]+\/[\w.-]+(#.*)?$)/.test(spec)) dep.unchecked = `not a registry version (${spec})`;
       const installed = lock.get(k.value);

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { positionAt, type Dependency, type ManifestResult } from './types';
+import { lineLocator } from '../core/line-locator';
+import type { Dependency, ManifestResult } from './types';
 import { readManifestText } from './read-manifest';
 
 /** PEP 503 normalised name. */
@@ -54,8 +55,7 @@ export function readRequirements(file: string, seen = new Set<string>(), result:
     return result;
   }
   let offset = 0;
-  // Positions come from the line being read: positionAt() counts lines from the top of the file,
-  // which made a requirements file quadratic (40,000 lines: 15 s).
+  // Positions come from the line being read (no offset-to-line lookups needed).
   let lineNo = -1;
   for (const raw of text.split('\n')) {
     lineNo++;
@@ -133,11 +133,12 @@ export function readPyproject(file: string): ManifestResult {
     result.problems.push({ file, message: `pyproject.toml: ${(e as Error).message.split('\n')[0]}` });
     return result;
   }
+  const positionAt = lineLocator(text);
   let cursor = 0; // just after the entry found last: the next one is usually right after it
   const add = (name: string, spec: string, from: number, dev = false) => {
     const loc = locate(text, name, spec, from, cursor);
     cursor = Math.max(loc.end, from);
-    const pos = positionAt(text, loc.start);
+    const pos = positionAt(loc.start);
     const dep: Dependency = { ecosystem: 'pypi', name, spec, file, ...pos, specStart: loc.start, specEnd: loc.end, dev };
     const pin = /^===?([^,]+)$/.exec(spec);
     if (pin) dep.installed = pin[1];
@@ -157,7 +158,7 @@ export function readPyproject(file: string): ManifestResult {
     if (!spec && typeof v === 'object') {
       const loc = locate(text, name, '', poetryStart, cursor);
       cursor = loc.end;
-      result.dependencies.push({ ecosystem: 'pypi', name, spec: '', file, ...positionAt(text, loc.start), specStart: loc.start, specEnd: loc.start, unchecked: 'git, path or URL dependency' });
+      result.dependencies.push({ ecosystem: 'pypi', name, spec: '', file, ...positionAt(loc.start), specStart: loc.start, specEnd: loc.start, unchecked: 'git, path or URL dependency' });
       continue;
     }
     add(name, poetrySpec(spec), poetryStart);
@@ -205,6 +206,7 @@ export function readPipfile(file: string): ManifestResult {
   } catch {
     /* no lock */
   }
+  const positionAt = lineLocator(text);
   for (const [section, dev] of [['packages', false], ['dev-packages', true]] as const) {
     const from = Math.max(0, text.search(new RegExp(`^\\[${section}\\]`, 'm')));
     let cursor = from;
@@ -212,7 +214,7 @@ export function readPipfile(file: string): ManifestResult {
       const spec = typeof v === 'string' ? v : (v as { version?: string })?.version ?? '';
       const loc = locate(text, name, spec, from, cursor);
       cursor = loc.end;
-      const dep: Dependency = { ecosystem: 'pypi', name, spec: spec === '*' ? '' : spec, file, ...positionAt(text, loc.start), specStart: loc.start, specEnd: loc.end, dev };
+      const dep: Dependency = { ecosystem: 'pypi', name, spec: spec === '*' ? '' : spec, file, ...positionAt(loc.start), specStart: loc.start, specEnd: loc.end, dev };
       const locked = lock[name.toLowerCase()]?.version ?? lock[name]?.version;
       if (locked) dep.installed = locked.replace(/^==/, '');
       else if (/^==([^,]+)$/.test(dep.spec)) dep.installed = dep.spec.slice(2);

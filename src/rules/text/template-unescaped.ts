@@ -1,3 +1,4 @@
+import { lineLocator } from '../../core/line-locator';
 import { OWASP, type Rule } from '../../core/rule';
 
 const JINJA_FILE = /\.(html?|jinja2?|j2|djhtml|jinja|txt|xml)$/i;
@@ -86,18 +87,7 @@ const rule: Rule = {
     const kind = kindOf(ctx.file.replace(/\\/g, '/'));
     if (!kind) return;
     const text = stripComments(ctx.text, kind);
-    const lineStarts = [0];
-    for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
-    const at = (offset: number) => {
-      let lo = 0;
-      let hi = lineStarts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (lineStarts[mid] <= offset) lo = mid;
-        else hi = mid - 1;
-      }
-      return { line: lo, column: offset - lineStarts[lo] };
-    };
+    const at = lineLocator(text);
     for (const p of PATTERNS[kind]) {
       p.re.lastIndex = 0;
       for (let m = p.re.exec(text); m; m = p.re.exec(text)) {
