@@ -1,5 +1,5 @@
 import type { Node, Tree } from 'web-tree-sitter';
-import { isTestPath, ruleLanguageOf } from './languages';
+import { isTestPath, ruleLanguageOf, testPathTreatment, type TestPathMode, type TestPathTreatment } from './languages';
 import { ensureLanguages, guardTraps, isWasmTrap, parseSync } from './parser';
 import { docsUrl, type ReportDescriptor, type Rule, type RuleContext, type Visitors } from './rule';
 import { Semantics } from './semantics';
@@ -7,9 +7,10 @@ import { captureNodes } from './query';
 import { pythonDialect } from './python/dialect';
 import { javascriptDialect } from './javascript/dialect';
 import { parseSuppression, suppressionMatches, type SuppressionComment } from './suppressions';
-import { SEVERITY_ORDER, type Finding, type LanguageId, type Range, type Severity, type TextEdit } from './types';
+import type { Finding, LanguageId, Range, TextEdit } from './types';
 
-export type TestPathMode = 'demote' | 'ignore' | 'normal';
+/** Re-exported for callers that configure the engine; the policy itself lives in languages.ts. */
+export type { TestPathMode };
 
 export interface AnalyzeOptions {
   /** How to treat tests, fixtures and examples: demote severity (default), skip, or treat as production. */
@@ -46,10 +47,6 @@ function rangeOf(start: Node, end: Node = start): Range {
     start: { line: start.startPosition.row, column: start.startPosition.column },
     end: { line: end.endPosition.row, column: end.endPosition.column },
   };
-}
-
-function demote(s: Severity): Severity {
-  return SEVERITY_ORDER[Math.max(0, SEVERITY_ORDER.indexOf(s) - 1)];
 }
 
 /** The statement holding `node`, and the lines a suppression on it covers. */
@@ -225,12 +222,12 @@ export class Analyzer {
   }
 
   private environment(file: string, lang: LanguageId, opts: AnalyzeOptions) {
-    const testMode = opts.testPaths ?? 'demote';
     const isTest = opts.isTestFile ?? isTestPath(file);
-    if (isTest && testMode === 'ignore') return undefined;
+    const tests = testPathTreatment(opts.testPaths, isTest);
+    if (!tests.analyse) return undefined;
     const dialect = dialectOf(lang);
-    const active = this.rulesFor(lang).filter((r) => !(isTest && r.meta.skipInTests && testMode === 'demote'));
-    return { testMode, isTest, dialect, active };
+    const active = this.rulesFor(lang).filter((r) => tests.runs(r.meta));
+    return { tests, isTest, dialect, active };
   }
 
   private runRules(
@@ -238,14 +235,14 @@ export class Analyzer {
     text: string,
     lang: LanguageId,
     tree: Tree,
-    env: { testMode: TestPathMode; isTest: boolean },
+    env: { tests: TestPathTreatment; isTest: boolean },
     active: readonly Rule[],
     nodes: readonly Node[],
     types: Set<string>,
     sem: Semantics,
     opts: AnalyzeOptions,
   ): Finding[] {
-    const { testMode, isTest } = env;
+    const { tests, isTest } = env;
     const root = tree.rootNode;
     const raw: { rule: Rule; d: ReportDescriptor }[] = [];
     const dispatch = new Map<string, { rule: Rule; fn: (n: Node) => void }[]>();
@@ -313,8 +310,7 @@ export class Analyzer {
       const key = `${m.id}:${range.start.line}:${range.start.column}`;
       if (seen.has(key)) continue; // two visitors reaching the same node report once
       seen.add(key);
-      let severity = d.severity ?? m.severity;
-      if (isTest && testMode === 'demote') severity = demote(severity);
+      const severity = tests.severity(d.severity ?? m.severity);
       const finding: Finding = {
         ruleId: m.id,
         title: m.title,
@@ -332,7 +328,7 @@ export class Analyzer {
       const related = [...(d.related ?? [])];
       if (d.source && d.source.id !== d.node.id) related.push({ message: `untrusted input enters here: ${d.source.text.slice(0, 60)}`, range: rangeOf(d.source) });
       if (related.length) finding.related = related;
-      if (isTest && testMode === 'demote') finding.inTestCode = true;
+      if (tests.markTestCode) finding.inTestCode = true;
       const [from, to] = statementLines(d.node, range.end.line);
       for (let line = from - 1; line <= to && !finding.suppression; line++) {
         for (const s of suppressions.get(line) ?? []) {

@@ -1,4 +1,4 @@
-import type { LanguageId, RuleLanguage } from './types';
+import { SEVERITY_ORDER, type LanguageId, type RuleLanguage, type Severity } from './types';
 
 const BY_EXTENSION: Record<string, LanguageId> = {
   '.py': 'python',
@@ -25,7 +25,7 @@ export function ruleLanguageOf(lang: LanguageId): RuleLanguage {
   return lang === 'python' ? 'python' : 'javascript';
 }
 
-/** Tests, fixtures and examples: findings there are demoted (see engine). */
+/** Tests, fixtures and examples: what happens to findings there is `testPathTreatment`'s decision. */
 export function isTestPath(filePath: string): boolean {
   const p = '/' + filePath.replace(/\\/g, '/').toLowerCase();
   return (
@@ -35,4 +35,52 @@ export function isTestPath(filePath: string): boolean {
     /\/conftest\.py$/.test(p) ||
     /\.(test|spec)\.[cm]?[jt]sx?$/.test(p)
   );
+}
+
+/**
+ * How tests, fixtures and examples are treated: `demote` lowers severities one step and leaves out
+ * production-only rules (`skipInTests`), `ignore` does not analyse them, `normal` treats them as
+ * production code.
+ */
+export type TestPathMode = 'demote' | 'ignore' | 'normal';
+export const TEST_PATH_MODES: readonly TestPathMode[] = ['demote', 'ignore', 'normal'];
+export const DEFAULT_TEST_PATH_MODE: TestPathMode = 'demote';
+
+/** What one file gets under a test-path mode. */
+export interface TestPathTreatment {
+  /** False: the file is not analysed at all. */
+  analyse: boolean;
+  /** Whether a rule runs on the file. */
+  runs(meta: { skipInTests?: boolean }): boolean;
+  /** Severity of a finding in the file, from the severity the rule gave. */
+  severity(s: Severity): Severity;
+  /** Findings are marked as test code (`Finding.inTestCode`). */
+  markTestCode: boolean;
+}
+
+const PRODUCTION: TestPathTreatment = { analyse: true, runs: () => true, severity: (s) => s, markTestCode: false };
+const IGNORED: TestPathTreatment = { analyse: false, runs: () => false, severity: (s) => s, markTestCode: false };
+const DEMOTED: TestPathTreatment = {
+  analyse: true,
+  runs: (meta) => !meta.skipInTests,
+  severity: (s) => SEVERITY_ORDER[Math.max(0, SEVERITY_ORDER.indexOf(s) - 1)],
+  markTestCode: true,
+};
+
+/**
+ * The one test-path policy: every analyser (syntax rules, text rules, anything added later) asks
+ * here, so the modes cannot mean different things in different places.
+ */
+export function testPathTreatment(mode: TestPathMode | undefined, isTestFile: boolean): TestPathTreatment {
+  if (!isTestFile) return PRODUCTION;
+  switch (mode ?? DEFAULT_TEST_PATH_MODE) {
+    case 'ignore':
+      return IGNORED;
+    case 'normal':
+      return PRODUCTION;
+    case 'demote':
+      return DEMOTED;
+    default:
+      throw new TypeError(`test-path mode must be ${TEST_PATH_MODES.join(', ')} (got ${JSON.stringify(mode)})`);
+  }
 }

@@ -35,7 +35,7 @@ export async function runRuleCases(rule: Rule): Promise<CaseFailure[]> {
     const file = c.filename ?? defaultFile(rule);
     if (rule.meta.language === 'text') {
       const errors: string[] = [];
-      const findings = analyzeTextFile(file, file, c.code, [rule], { isTestFile: isTestPath(file), demoteTests: true, onRuleError: (_i, _f, e) => errors.push(String((e as Error)?.stack ?? e)) });
+      const findings = analyzeTextFile(file, file, c.code, [rule], { isTestFile: isTestPath(file), onRuleError: (_i, _f, e) => errors.push(String((e as Error)?.stack ?? e)) });
       return { findings: findings.filter((f) => !f.suppression), errors, lang: undefined };
     }
     const lang = langOf(file);

@@ -214,7 +214,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
       const buf = fs.readFileSync(f.path);
       if (isProbablyBinary(buf)) continue; // images and archives are not text: nothing to report
       const isTest = isTestPath(f.relPath);
-      result.findings.push(...analyzeTextFile(f.path, f.relPath, decodeSource(buf), textRules, { isTestFile: isTest, demoteTests: (opts.testPaths ?? 'demote') === 'demote', onRuleError: opts.onRuleError }));
+      result.findings.push(...analyzeTextFile(f.path, f.relPath, decodeSource(buf), textRules, { isTestFile: isTest, testPaths: opts.testPaths, onRuleError: opts.onRuleError }));
       result.filesScanned++;
       result.bytesScanned += f.size;
     } catch (e) {

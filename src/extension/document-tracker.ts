@@ -129,7 +129,7 @@ export class DocumentTracker implements vscode.Disposable {
         if (t.live.needsFullPass) this.scheduleRefresh(doc, t);
       } else {
         const textRules = this.rules.filter((r) => r.meta.language === 'text' && r.checkText && (!r.appliesTo || r.appliesTo(rel)));
-        if (textRules.length) found = analyzeTextFile(doc.uri.fsPath, rel, doc.getText(), textRules, { isTestFile: isTest, demoteTests: s.testPaths === 'demote' });
+        if (textRules.length) found = analyzeTextFile(doc.uri.fsPath, rel, doc.getText(), textRules, { isTestFile: isTest, testPaths: s.testPaths });
       }
     } catch (e) {
       if (e instanceof ParserCrashError) {
