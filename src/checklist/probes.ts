@@ -29,6 +29,8 @@ function probe(kind: EvidenceKind, language: RuleLanguage, title: string, create
       title,
       language,
       family: 'misc',
+      // facts, not problems: the evaluators read them by evidence kind
+      checklist: [],
       severity: 'low',
       confidence: 'high',
       cwe: [],

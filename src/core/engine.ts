@@ -325,6 +325,7 @@ export class Analyzer {
         docsUrl: docsUrl(m.id),
       };
       if (d.fix) finding.fix = d.fix;
+      if (d.checklist) finding.checklist = d.checklist.filter((i) => m.checklist.includes(i));
       const related = [...(d.related ?? [])];
       if (d.source && d.source.id !== d.node.id) related.push({ message: `untrusted input enters here: ${d.source.text.slice(0, 60)}`, range: rangeOf(d.source) });
       if (related.length) finding.related = related;

@@ -1,4 +1,5 @@
 /** Shared data types of the engine. Nothing here may import `vscode`. */
+import type { ChecklistItemId } from './checklist-ids';
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 export type Confidence = 'low' | 'medium' | 'high';
@@ -66,4 +67,6 @@ export interface Finding {
   /** Set when the file is test/fixture/example code and the severity was lowered. */
   inTestCode?: boolean;
   docsUrl: string;
+  /** Set when the finding feeds fewer checklist items than its rule declares (see `RuleMeta.checklist`). */
+  checklist?: readonly ChecklistItemId[];
 }

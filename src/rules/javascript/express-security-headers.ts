@@ -9,6 +9,7 @@ const rule: Rule = {
     title: 'Express app without security headers (helmet)',
     language: 'javascript',
     family: 'config',
+    checklist: ['security-headers'],
     severity: 'medium',
     confidence: 'high',
     cwe: ['CWE-693', 'CWE-1021', 'CWE-200'],

@@ -19,6 +19,7 @@ const rule: Rule = {
     title: 'Django DEBUG = True in settings',
     language: 'python',
     family: 'config',
+    checklist: ['error-handling'],
     severity: 'high',
     confidence: 'high',
     cwe: ['CWE-489', 'CWE-215'],

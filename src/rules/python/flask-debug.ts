@@ -7,6 +7,7 @@ const rule: Rule = {
     title: 'Flask app run with debug=True',
     language: 'python',
     family: 'config',
+    checklist: ['error-handling'],
     severity: 'high',
     confidence: 'high',
     cwe: ['CWE-94', 'CWE-489'],

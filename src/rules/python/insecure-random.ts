@@ -13,6 +13,7 @@ const rule: Rule = {
     title: 'The random module used to make a secret',
     language: 'python',
     family: 'randomness',
+    checklist: ['crypto-library'],
     severity: 'medium',
     confidence: 'high',
     cwe: ['CWE-330', 'CWE-338'],
