@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { TestPathMode } from '../core/engine';
+import { DEFAULT_TEST_PATH_MODE, TEST_PATH_MODES, type TestPathMode } from '../core/languages';
 import { toSarif } from '../core/report/sarif';
 import { formatText, printable, relativeTo, toJsonFindings } from '../core/report/text';
 import { scanPaths } from '../core/scanner';
@@ -77,7 +77,7 @@ async function scan(argv: string[]): Promise<number> {
       'fail-on': { type: 'string', default: 'low' },
       'min-severity': { type: 'string', default: 'low' },
       exclude: { type: 'string', multiple: true },
-      'test-paths': { type: 'string', default: 'demote' },
+      'test-paths': { type: 'string', default: DEFAULT_TEST_PATH_MODE },
       offline: { type: 'boolean', default: false },
       'no-deps': { type: 'boolean', default: false },
       'no-progress': { type: 'boolean', default: false },
@@ -95,7 +95,7 @@ async function scan(argv: string[]): Promise<number> {
   const failOn = level('fail-on', values['fail-on'], true)!;
   const minSeverity = level('min-severity', values['min-severity'], false) as Severity;
   const testPaths = values['test-paths'] as TestPathMode;
-  if (!['demote', 'ignore', 'normal'].includes(testPaths)) throw new UsageError(`--test-paths must be demote, ignore or normal (got "${testPaths}")`);
+  if (!TEST_PATH_MODES.includes(testPaths)) throw new UsageError(`--test-paths must be demote, ignore or normal (got "${testPaths}")`);
   const paths = positionals.length ? positionals : ['.'];
   for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`no such file or directory: ${p}`);
 
