@@ -231,16 +231,19 @@ describe('file-system safety: multi-file writes are all or nothing (issue 12, at
 });
 
 describe('safe-fs: writeInsideRoot / writeAllInsideRoot', () => {
-  it('replaces a file by rename (a hard link to it elsewhere keeps the old bytes) and keeps its mode', () => {
+  it('replaces a file by rename (a hard link to it elsewhere keeps the old bytes) and keeps its mode and owner', () => {
     const { base, ws } = sandbox();
     const f = path.join(ws, 'a.txt');
     fs.writeFileSync(f, 'old');
     fs.chmodSync(f, 0o640);
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) fs.chownSync(f, 65534, 65534);
     fs.linkSync(f, path.join(base, 'hard-link-outside'));
     writeInsideRoot(ws, f, 'new');
     assert.equal(fs.readFileSync(f, 'utf8'), 'new');
     assert.equal(fs.readFileSync(path.join(base, 'hard-link-outside'), 'utf8'), 'old', 'the write went into the existing inode');
     assert.equal(fs.statSync(f).mode & 0o777, 0o640);
+    if (asRoot) assert.deepEqual([fs.statSync(f).uid, fs.statSync(f).gid], [65534, 65534], 'root replacing the file took it over');
     assert.deepEqual(tempLeftovers(ws), []);
   });
 

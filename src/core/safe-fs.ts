@@ -227,7 +227,7 @@ const O_EXCL_NOFOLLOW = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.consta
  * Writes a new file that nobody can have prepared: O_EXCL fails on any existing name (a dangling
  * link included), and the descriptor is checked to be where it was meant to be.
  */
-function createExclusive(file: string, content: Buffer, shown: string, mode = 0o666): void {
+function createExclusive(file: string, content: Buffer, shown: string, mode = 0o666, owner?: { uid: number; gid: number }): void {
   let fd: number;
   try {
     fd = fs.openSync(file, O_EXCL_NOFOLLOW, mode);
@@ -242,6 +242,8 @@ function createExclusive(file: string, content: Buffer, shown: string, mode = 0o
     const real = openedPath(fd, file);
     if (real !== undefined && real !== file) throw new UnsafeWriteError(`${shown} was redirected to ${real} while writing; not written`, 'symlink', file);
     if (mode !== 0o666) fs.fchmodSync(fd, mode);
+    // Root (CI) replacing someone else's file keeps its owner, as writing into it would have.
+    if (owner && process.getuid?.() === 0) fs.fchownSync(fd, owner.uid, owner.gid);
     let off = 0;
     while (off < content.length) off += fs.writeSync(fd, content, off, content.length - off);
     fs.fsyncSync(fd);
@@ -289,7 +291,7 @@ interface Staged {
   t: WriteTarget;
   tmp: string;
   /** The replaced file's bytes and mode, to put back on failure. */
-  original?: { bytes: Buffer; mode: number };
+  original?: { bytes: Buffer; mode: number; uid: number; gid: number };
   done: boolean;
 }
 
@@ -329,7 +331,7 @@ export function writeAllInsideRoot(root: string, writes: InsideRootWrite[], hook
         assertWritable(t);
         const bytes = readGuarded(t.target, { maxBytes: MAX_REPLACED_BYTES });
         if (w.expect && !bytes.equals(w.expect)) throw new UnsafeWriteError(`${t.shown} changed on disk since it was read; run again`, 'changed', w.file);
-        original = { bytes, mode: t.existing.mode & 0o7777 };
+        original = { bytes, mode: t.existing.mode & 0o7777, uid: t.existing.uid, gid: t.existing.gid };
       } else if (w.expect) {
         throw new UnsafeWriteError(`${t.shown} was removed since it was read; run again`, 'changed', w.file);
       }
@@ -338,7 +340,7 @@ export function writeAllInsideRoot(root: string, writes: InsideRootWrite[], hook
       // The entry is recorded before the temp exists so that a failure below still removes it.
       const s: Staged = { w, t, tmp, original, done: false };
       staged.push(s);
-      createExclusive(tmp, Buffer.isBuffer(w.content) ? w.content : Buffer.from(w.content, 'utf8'), t.shown, original?.mode ?? 0o666);
+      createExclusive(tmp, Buffer.isBuffer(w.content) ? w.content : Buffer.from(w.content, 'utf8'), t.shown, original?.mode ?? 0o666, original);
     });
     staged.forEach((s, i) => {
       hooks.beforeCommit?.(i, s.w.file);
@@ -372,7 +374,7 @@ function rollBack(staged: Staged[], createdDirs: string[]): string[] {
       if (!s.done) continue;
       if (s.original) {
         const back = tempName(s.t.target);
-        createExclusive(back, s.original.bytes, s.t.shown, s.original.mode);
+        createExclusive(back, s.original.bytes, s.t.shown, s.original.mode, s.original);
         fs.renameSync(back, s.t.target);
       } else {
         fs.rmSync(s.t.target, { force: true });
