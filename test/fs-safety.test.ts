@@ -109,6 +109,22 @@ describe('file-system safety: generators never write through links (issue 12, at
   });
 });
 
+describe('file-system safety: refusals printed by the CLI', () => {
+  it('a refused file whose path holds terminal escapes is named escaped on stderr (as uid 65534)', function () {
+    if (process.getuid?.() !== 0) this.skip();
+    const { base, ws } = sandbox();
+    const dir = path.join(ws, 'app\x1b]0;owned\x07\x1b[2J');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'app.py'), FLASK_APP);
+    for (const d of [base, ws, dir]) fs.chmodSync(d, 0o777);
+    fs.chmodSync(path.join(dir, 'app.py'), 0o444);
+    const r = cli(['generate', 'headers', ws, '--framework', 'flask'], { uid: 65534, gid: 65534 });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /cannot write app\\x1b\]0;owned\\x07\\x1b\[2J\/app\.py: permission denied/);
+    assert.equal(/[\x07\x1b]/.test(r.stderr), false, `raw control characters on stderr: ${JSON.stringify(r.stderr)}`);
+  });
+});
+
 describe('file-system safety: checklist state writes (issue 12, attack 6)', () => {
   it('a link planted at the predictable temp name is not written through', () => {
     const { base, ws } = sandbox();

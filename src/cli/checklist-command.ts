@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { checklistJson, checklistMarkdown, checklistText } from '../checklist/format';
 import { runChecklist } from '../checklist/run';
 import { ChecklistStateError } from '../checklist/state';
+import { printable } from '../core/report/text';
 import { allRules } from '../rules';
 import { checkDependencies } from '../deps/check';
 
@@ -23,7 +24,7 @@ export async function checklistCommand(argv: string[], usage: (msg: string) => E
     ({ result } = await runChecklist([root], { rules: allRules, exclude: values.exclude, deps: deps && { checked: true, incomplete: deps.incomplete, findings: deps.findings } }));
   } catch (e) {
     // A broken or refused state file is the repository's input, not a crash: say what is wrong.
-    if (e instanceof ChecklistStateError) throw usage(e.message);
+    if (e instanceof ChecklistStateError) throw usage(printable(e.message));
     throw e;
   }
   const base = process.cwd();
