@@ -125,6 +125,22 @@ describe('file-system safety: refusals printed by the CLI', () => {
   });
 });
 
+describe('file-system safety: reports written inside a checkout', () => {
+  it('scan --output onto a committed link (report.sarif -> ../outside) is refused; the outside file is unchanged', function () {
+    const { base, ws } = flaskWorkspace();
+    const outside = path.join(base, 'outside.txt');
+    fs.writeFileSync(outside, 'precious\n');
+    fs.symlinkSync('../outside.txt', path.join(ws, 'report.sarif'));
+    const r = cli(['scan', ws, '--offline', '--format', 'sarif', '--output', path.join(ws, 'report.sarif')]);
+    assert.equal(fs.readFileSync(outside, 'utf8'), 'precious\n', 'the report was written through the link');
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /--output: report\.sarif is a symbolic link/);
+    const ok = cli(['scan', ws, '--offline', '--format', 'sarif', '--output', path.join(ws, 'out', 'r.sarif')]);
+    assert.notEqual(ok.status, 2, ok.stderr);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(ws, 'out', 'r.sarif'), 'utf8')).version, '2.1.0');
+  });
+});
+
 describe('file-system safety: checklist state writes (issue 12, attack 6)', () => {
   it('a link planted at the predictable temp name is not written through', () => {
     const { base, ws } = sandbox();

@@ -397,3 +397,16 @@ function rollBack(staged: Staged[], createdDirs: string[]): string[] {
 export function writeInsideRoot(root: string, file: string, content: string | Buffer, o: { create?: boolean } = {}): string {
   return writeAllInsideRoot(root, [{ file, content, create: o.create }])[0];
 }
+
+/**
+ * The workspace folder among `roots` that holds `file`, if any. A report or export the user sends
+ * to a path inside a checkout is written with writeInsideRoot (the repository may have planted a
+ * link at that name); a path elsewhere is the user's own choice and written as asked.
+ */
+export function rootContaining(roots: readonly string[], file: string): string | undefined {
+  const abs = path.resolve(file);
+  return roots.find((r) => {
+    const rel = path.relative(path.resolve(r), abs);
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  });
+}

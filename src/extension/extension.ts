@@ -19,7 +19,7 @@ import { planFingerprintCheck } from '../fixes/fingerprint';
 import { planSecurityHeaders } from '../fixes/headers';
 import { planIncidentResponse } from '../fixes/incident-response';
 import { applyPlan, checkPlanTargets, type GeneratorPlan } from '../fixes/plan';
-import { isInside, writeInsideRoot } from '../core/safe-fs';
+import { rootContaining, writeInsideRoot } from '../core/safe-fs';
 import { allRules } from '../rules';
 import { SiteWardenCodeActions } from './code-actions';
 import { settings } from './config';
@@ -202,7 +202,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
           : findingsHtml(findings, { base, nonce: randomBytes(16).toString('base64') });
     // Inside a workspace folder (the default place) the repository may have planted a link at
     // that name: write there without following links. Elsewhere it is the user's own choice.
-    const folder = target.scheme === 'file' ? roots().find((r) => isInside(path.resolve(r), path.resolve(target.fsPath))) : undefined;
+    const folder = target.scheme === 'file' ? rootContaining(roots(), target.fsPath) : undefined;
     try {
       if (folder) writeInsideRoot(folder, target.fsPath, text);
       else await vscode.workspace.fs.writeFile(target, Buffer.from(text));
