@@ -4,6 +4,7 @@ import type { Finding, Range } from '../core/types';
 import { AREAS, ITEMS, type Area, type ChecklistItem, type ChecklistItemId } from './model';
 import { evidenceKindOf, type EvidenceKind } from './probes';
 import type { ChecklistState, ManualEntry } from './state';
+import { readGuardedTextIfExists } from '../core/safe-fs';
 
 export type ItemStatus = 'pass' | 'fail' | 'unknown' | 'manual' | 'not-applicable';
 
@@ -67,11 +68,13 @@ const PLAN_DIRS = ['.', 'docs', '.github', 'doc', 'security'];
 const PHASES = ['preparation', 'identification', 'containment', 'eradication', 'recovery', 'lessons learned'];
 const CI_SCANNER = /\bsitewarden\s+scan\b|\bpip-audit\b|\bnpm\s+audit\b|\bbandit\b|\bsemgrep\b|\bsnyk\b|\bsafety\s+check\b|\bosv-scanner\b|codeql/i;
 
-function readIf(file: string): string | undefined {
+/** Evidence files larger than this are not read (a policy or CI file is a few KB). */
+const MAX_EVIDENCE_BYTES = 512 * 1024;
+
+/** A workspace file read as evidence, under the guarded read; undefined when absent or refused. */
+function readIf(root: string, file: string): string | undefined {
   try {
-    const st = fs.statSync(file);
-    if (!st.isFile() || st.size > 512 * 1024) return undefined;
-    return fs.readFileSync(file, 'utf8');
+    return readGuardedTextIfExists(file, { maxBytes: MAX_EVIDENCE_BYTES, followSymlinks: true, root });
   } catch {
     return undefined;
   }
@@ -225,7 +228,7 @@ const EVALUATORS: Partial<Record<ChecklistItemId, Evaluator>> = {
         for (const f of listDir(path.join(root, dir))) {
           if (!/incident[-_ ]?response.*\.(md|rst|txt|adoc)$/i.test(f)) continue;
           const file = path.join(root, dir, f);
-          const text = (readIf(file) ?? '').toLowerCase();
+          const text = (readIf(root, file) ?? '').toLowerCase();
           const missing = PHASES.filter((p) => !text.includes(p));
           if (missing.length === 0) return { status: 'pass', reason: 'The plan covers the six phases.', evidence: [{ message: 'incident response plan', file }], failing: [] };
           return { status: 'fail', reason: `The plan does not cover: ${missing.join(', ')}.`, evidence: [{ message: 'incident response plan (incomplete)', file }], failing: [] };
@@ -245,7 +248,7 @@ const EVALUATORS: Partial<Record<ChecklistItemId, Evaluator>> = {
   'ci-audit': (c) => {
     for (const root of c.input.roots) {
       for (const file of ciFiles(root)) {
-        const text = readIf(file);
+        const text = readIf(root, file);
         const m = text && CI_SCANNER.exec(text);
         if (m) {
           const line = text.slice(0, m.index).split('\n').length - 1;
@@ -259,7 +262,7 @@ const EVALUATORS: Partial<Record<ChecklistItemId, Evaluator>> = {
     for (const root of c.input.roots) {
       for (const f of SECURITY_POLICY) {
         const file = path.join(root, f);
-        if (readIf(file) !== undefined) return { status: 'pass', reason: 'A security policy exists.', evidence: [{ message: 'security policy', file }], failing: [] };
+        if (readIf(root, file) !== undefined) return { status: 'pass', reason: 'A security policy exists.', evidence: [{ message: 'security policy', file }], failing: [] };
       }
     }
     return { status: 'fail', reason: 'No SECURITY.md was found.', evidence: [], failing: [] };

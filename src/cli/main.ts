@@ -5,6 +5,7 @@ import { DEFAULT_TEST_PATH_MODE, TEST_PATH_MODES, type TestPathMode } from '../c
 import { toSarif } from '../core/report/sarif';
 import { formatText, printable, relativeTo, toJsonFindings } from '../core/report/text';
 import { scanPaths } from '../core/scanner';
+import { rootContaining, UnsafeWriteError, writeInsideRoot } from '../core/safe-fs';
 import { scanWorkerScript } from '../workers/locate';
 import { defaultWorkers } from '../core/parallel-scan';
 import { SEVERITY_ORDER, severityRank, type Severity } from '../core/types';
@@ -22,6 +23,23 @@ const VERSION = typeof SITEWARDEN_VERSION === 'string' ? SITEWARDEN_VERSION : '0
 export const EXIT = { ok: 0, findings: 1, usage: 2, incomplete: 3 } as const;
 
 class UsageError extends Error {}
+
+/**
+ * --output inside the working folder or a scanned folder (in CI: the checkout of the pull
+ * request) is written without following links, so a committed `report.sarif -> ~/.bashrc` is
+ * refused; a path elsewhere is the user's own and written as given.
+ */
+function writeReport(file: string, report: string, roots: string[]): void {
+  const root = rootContaining(roots, file);
+  try {
+    if (root) return void writeInsideRoot(root, file, report);
+  } catch (e) {
+    if (e instanceof UnsafeWriteError) throw new UsageError(`--output: ${printable(e.message)}`);
+    throw e;
+  }
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, report);
+}
 
 const HELP = `SiteWarden ${VERSION}: security checks for Flask, Django and Express code.
 
@@ -152,8 +170,7 @@ async function scan(argv: string[]): Promise<number> {
     report = formatText(result, shown, cwd, !values.output && !!process.stdout.isTTY);
   }
   if (values.output) {
-    fs.mkdirSync(path.dirname(path.resolve(values.output)), { recursive: true });
-    fs.writeFileSync(values.output, report);
+    writeReport(values.output, report, [cwd, ...paths]);
     if (format !== 'text') process.stderr.write(`${shown.length} finding(s); report written to ${values.output}\n`);
   } else {
     process.stdout.write(report);

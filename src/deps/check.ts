@@ -292,7 +292,8 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
   for (const file of manifestFiles(roots)) {
     if (included.has(path.resolve(file))) continue;
     const base = path.basename(file);
-    const m = base === 'package.json' ? readPackageJson(file) : base === 'pyproject.toml' ? readPyproject(file) : base === 'Pipfile' ? readPipfile(file) : readRequirements(file, undefined, undefined, rootOf(file, roots));
+    const root = rootOf(file, roots); // every manifest, lockfile and include is read only inside it
+    const m = base === 'package.json' ? readPackageJson(file, root) : base === 'pyproject.toml' ? readPyproject(file, root) : base === 'Pipfile' ? readPipfile(file, root) : readRequirements(file, undefined, undefined, root);
     for (const d of m.dependencies) if (path.resolve(d.file) !== path.resolve(file)) included.add(path.resolve(d.file));
     manifests.push(m);
     report.problems.push(...m.problems);

@@ -18,7 +18,8 @@ import { planEncryptionHelper } from '../fixes/encryption';
 import { planFingerprintCheck } from '../fixes/fingerprint';
 import { planSecurityHeaders } from '../fixes/headers';
 import { planIncidentResponse } from '../fixes/incident-response';
-import { applyPlan, type GeneratorPlan } from '../fixes/plan';
+import { applyPlan, checkPlanTargets, type GeneratorPlan } from '../fixes/plan';
+import { rootContaining, writeInsideRoot } from '../core/safe-fs';
 import { allRules } from '../rules';
 import { SiteWardenCodeActions } from './code-actions';
 import { settings } from './config';
@@ -157,6 +158,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
     }
     const answer = process.env.SITEWARDEN_AUTO_CONFIRM === '1' ? 'Apply' : await vscode.window.showInformationMessage(`${plan.title}: apply ${plan.changes.length} change(s)?`, { modal: true, detail: plan.notes.join('\n') }, 'Apply');
     if (answer !== 'Apply') return;
+    try {
+      checkPlanTargets(plan); // VS Code's file service writes through links: refuse them first
+    } catch (e) {
+      return void vscode.window.showErrorMessage(`SiteWarden: ${(e as Error).message}`);
+    }
     const edit = new vscode.WorkspaceEdit();
     for (const c of plan.changes) {
       const uri = vscode.Uri.file(c.path);
@@ -170,7 +176,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
       }
     }
     if (!(await vscode.workspace.applyEdit(edit))) {
-      applyPlan(plan); // a workspace that refuses edits (read-only provider): fall back to the disk
+      try {
+        applyPlan(plan); // a workspace that refuses edits (read-only provider): fall back to the disk
+      } catch (e) {
+        return void vscode.window.showErrorMessage(`SiteWarden: ${(e as Error).message}`);
+      }
     }
     await vscode.workspace.saveAll(false);
     vscode.window.showInformationMessage(`${plan.title}: done.${plan.notes.length ? ` ${plan.notes.join(' ')}` : ''}`);
@@ -190,7 +200,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
         : pick === 'Markdown'
           ? findingsMarkdown(findings, base)
           : findingsHtml(findings, { base, nonce: randomBytes(16).toString('base64') });
-    await vscode.workspace.fs.writeFile(target, Buffer.from(text));
+    // Inside a workspace folder (the default place) the repository may have planted a link at
+    // that name: write there without following links. Elsewhere it is the user's own choice.
+    const folder = target.scheme === 'file' ? rootContaining(roots(), target.fsPath) : undefined;
+    try {
+      if (folder) writeInsideRoot(folder, target.fsPath, text);
+      else await vscode.workspace.fs.writeFile(target, Buffer.from(text));
+    } catch (e) {
+      return void vscode.window.showErrorMessage(`SiteWarden: the report was not written: ${(e as Error).message}`);
+    }
     if (pick === 'HTML') showReportWebview(context, findings, base);
   };
 
@@ -231,7 +249,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
       if (!root || !id) return;
       const who = await vscode.window.showInputBox({ prompt: 'Who confirms this item?', value: process.env.USER ?? '' });
       if (!who) return;
-      writeState(root, setManual(readState(root), id, { status: 'done', by: who, date: new Date().toISOString().slice(0, 10) }));
+      try {
+        writeState(root, setManual(readState(root), id, { status: 'done', by: who, date: new Date().toISOString().slice(0, 10) }));
+      } catch (e) {
+        return void vscode.window.showErrorMessage(`SiteWarden: ${(e as Error).message}`);
+      }
       await showChecklist();
     }),
     vscode.commands.registerCommand('sitewarden.runItemAction', async (node?: { item?: { item: { action?: { command?: string } } } }) => {

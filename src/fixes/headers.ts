@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { detectLanguage } from '../core/languages';
@@ -6,8 +5,10 @@ import { ensureLanguages, parseSync } from '../core/parser';
 import { Semantics } from '../core/semantics';
 import { pythonDialect } from '../core/python/dialect';
 import { javascriptDialect } from '../core/javascript/dialect';
-import { PlanBuilder, type GeneratorPlan } from './plan';
-import { addNpmDependency, addPythonDependency, inspectProject, type Framework } from './project';
+import { GeneratorError, PlanBuilder, type GeneratorPlan } from './plan';
+import { addNpmDependency, addPythonDependency, inspectProject, readForDetection, type Framework } from './project';
+
+export { GeneratorError };
 
 /** `production` forces HTTPS and HSTS; `development` keeps plain-HTTP localhost working. */
 export type HeaderProfile = 'production' | 'development';
@@ -16,8 +17,6 @@ export interface HeadersOptions {
   framework?: Framework;
   profile?: HeaderProfile;
 }
-
-export class GeneratorError extends Error {}
 
 interface Located {
   file: string;
@@ -35,16 +34,17 @@ function topStatement(n: Node): Node {
 }
 
 /** Finds `name = <constructor>(...)` at module level in the given files. */
-async function findAppCreation(files: string[], match: (callee: string) => boolean): Promise<Located | undefined> {
+async function findAppCreation(root: string, files: string[], match: (callee: string) => boolean): Promise<Located | undefined> {
   await ensureLanguages(['python', 'javascript', 'typescript', 'tsx']);
   for (const file of files) {
     const lang = detectLanguage(file);
     if (!lang) continue;
-    const text = fs.readFileSync(file, 'utf8');
+    const text = readForDetection(root, file);
+    if (!text) continue;
     const tree = parseSync(lang, text);
-    const root = tree.rootNode;
-    const sem = new Semantics(root, lang === 'python' ? pythonDialect : javascriptDialect);
-    const stack: Node[] = [root];
+    const top = tree.rootNode;
+    const sem = new Semantics(top, lang === 'python' ? pythonDialect : javascriptDialect);
+    const stack: Node[] = [top];
     while (stack.length) {
       const n = stack.pop()!;
       const isAssign = n.type === 'assignment' || n.type === 'variable_declarator';
@@ -53,7 +53,7 @@ async function findAppCreation(files: string[], match: (callee: string) => boole
         const right = n.childForFieldName('right') ?? n.childForFieldName('value');
         if (left?.type === 'identifier' && right && (right.type === 'call' || right.type === 'call_expression')) {
           const callee = sem.calleeName(right);
-          if (callee && match(callee)) return { file, text, statement: topStatement(n), appName: left.text, sem, root };
+          if (callee && match(callee)) return { file, text, statement: topStatement(n), appName: left.text, sem, root: top };
         }
       }
       for (let i = n.namedChildCount - 1; i >= 0; i--) {
@@ -94,7 +94,7 @@ function insert(text: string, at: number, s: string): string {
 }
 
 async function flaskHeaders(b: PlanBuilder, root: string, files: string[], profile: HeaderProfile): Promise<void> {
-  const app = await findAppCreation(files, (c) => c === 'flask.Flask');
+  const app = await findAppCreation(root, files, (c) => c === 'flask.Flask');
   if (!app) throw new GeneratorError('No Flask application (app = Flask(__name__)) was found.');
   const { text, appName } = app;
   const rel = path.relative(root, app.file);
@@ -152,7 +152,7 @@ function djangoSettings(profile: HeaderProfile): [string, string][] {
 
 async function djangoHeaders(b: PlanBuilder, root: string, files: string[], profile: HeaderProfile): Promise<void> {
   const settings = files.find((f) => {
-    const t = fs.readFileSync(f, 'utf8');
+    const t = readForDetection(root, f);
     return /^INSTALLED_APPS\s*=/m.test(t) && /^MIDDLEWARE\s*=/m.test(t);
   });
   if (!settings) throw new GeneratorError('No Django settings module (with INSTALLED_APPS and MIDDLEWARE) was found.');
@@ -207,7 +207,7 @@ async function djangoHeaders(b: PlanBuilder, root: string, files: string[], prof
 }
 
 async function expressHeaders(b: PlanBuilder, root: string, files: string[], profile: HeaderProfile): Promise<void> {
-  const app = await findAppCreation(files, (c) => c === 'express');
+  const app = await findAppCreation(root, files, (c) => c === 'express');
   if (!app) throw new GeneratorError('No Express application (const app = express()) was found.');
   const { text, appName } = app;
   const rel = path.relative(root, app.file);
@@ -234,7 +234,7 @@ export async function planSecurityHeaders(root: string, opts: HeadersOptions = {
   const framework = opts.framework ?? info.frameworks[0];
   if (!framework) throw new GeneratorError('No Flask, Django or Express project was detected; pass the framework explicitly.');
   const profile = opts.profile ?? 'production';
-  const b = new PlanBuilder(`Add security headers (${framework}, ${profile} profile)`);
+  const b = new PlanBuilder(`Add security headers (${framework}, ${profile} profile)`, root);
   if (framework === 'flask') await flaskHeaders(b, root, info.pythonFiles, profile);
   else if (framework === 'django') await djangoHeaders(b, root, info.pythonFiles, profile);
   else await expressHeaders(b, root, info.jsFiles, profile);
