@@ -1,6 +1,22 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkDependencies, type DependencyReport } from '../deps/check';
+import { checkDependencies, type DependencyReport, type Notice, type WorkspaceConfigMode } from '../deps/check';
+import { printable } from '../core/report/text';
+
+/** `--trust-workspace-config` gives the workspace .npmrc npm's full meaning; otherwise it is data. */
+export function workspaceConfigMode(trust: boolean | undefined): WorkspaceConfigMode {
+  return trust ? 'trusted' : 'data';
+}
+
+/** The stderr line that tells the user where the check sent requests (empty when nowhere). */
+export function contactedLine(r: DependencyReport): string {
+  return r.hostsContacted.length ? `sitewarden: dependency check contacted ${printable(r.hostsContacted.join(', '))}\n` : '';
+}
+
+/** The same as a SARIF notification (a note, not a failure). */
+export function contactedNotice(r: DependencyReport): Notice[] {
+  return r.hostsContacted.length ? [{ host: '', stale: true, message: `dependency check contacted ${r.hostsContacted.join(', ')}` }] : [];
+}
 
 export function depsTable(r: DependencyReport, base: string): string {
   const rows = r.packages.map((p) => [p.name, p.declared || '*', p.installed ?? '', p.latest ?? '', p.status, p.advisories.join(' '), `${path.relative(base, p.file)}:${p.line}`]);
@@ -25,11 +41,13 @@ export async function depsCommand(argv: string[], usage: (msg: string) => Error)
       'npm-registry': { type: 'string' },
       'pypi-index': { type: 'string' },
       offline: { type: 'boolean', default: false },
+      'trust-workspace-config': { type: 'boolean', default: false },
     },
   });
   if (!['text', 'json'].includes(values.format!)) throw usage('--format must be text or json');
   const roots = positionals.length ? positionals : ['.'];
-  const r = await checkDependencies(roots, { npmRegistry: values['npm-registry'], pypiIndex: values['pypi-index'], offline: values.offline, env: process.env });
+  const r = await checkDependencies(roots, { npmRegistry: values['npm-registry'], pypiIndex: values['pypi-index'], offline: values.offline, env: process.env, workspaceConfig: workspaceConfigMode(values['trust-workspace-config']) });
+  process.stderr.write(contactedLine(r));
   const base = process.cwd();
   process.stdout.write(values.format === 'json' ? JSON.stringify({ ...r, findings: r.findings.map((f) => ({ ...f, file: path.relative(base, f.file) })) }, null, 2) + '\n' : depsTable(r, base));
   if (r.packages.some((p) => p.status === 'vulnerable')) return 1;

@@ -8,9 +8,10 @@ import { discoverFiles } from '../core/discovery';
 import type { Finding, Severity } from '../core/types';
 import { getJson, readCached, RegistryError, writeCached } from './http-cache';
 import { readPackageJson } from './npm-manifests';
-import { readNpmrc, registryFor } from './npmrc';
+import { readNpmrc, registryFor, type WorkspaceConfigMode } from './npmrc';
 import { normalizeName, readPipfile, readPyproject, readRequirements } from './python-manifests';
 import { DEPENDENCY_RULES } from './rules';
+import { originOf } from '../core/redact';
 import type { Dependency, ManifestResult } from './types';
 
 export interface CheckOptions {
@@ -26,7 +27,15 @@ export interface CheckOptions {
   concurrency?: number;
   env?: NodeJS.ProcessEnv;
   home?: string;
+  /**
+   * What the scanned workspace's configuration (.npmrc, index URLs in its manifests) may do:
+   * 'data' (default) only routes look-ups, 'trusted' is npm's/pip's full meaning
+   * (`--trust-workspace-config`), 'ignored' reads none of it (the editor's Restricted Mode).
+   */
+  workspaceConfig?: WorkspaceConfigMode;
 }
+
+export type { WorkspaceConfigMode } from './npmrc';
 
 export interface Notice {
   host: string;
@@ -63,6 +72,8 @@ export interface DependencyReport {
   problems: { file: string; message: string }[];
   /** Some dependency could not be checked because a registry failed: not a clean result. */
   incomplete: boolean;
+  /** Origins (scheme://host:port, credentials removed) that the check sent requests to, sorted. */
+  hostsContacted: string[];
 }
 
 interface Advisory {
@@ -156,8 +167,9 @@ class NpmChecker {
   constructor(
     dir: string,
     private readonly o: CheckOptions,
+    private readonly contact: (url: string) => void,
   ) {
-    this.config = readNpmrc(dir, o.env, o.home);
+    this.config = readNpmrc(dir, o.env, o.home, o.workspaceConfig ?? 'data');
     if (o.npmRegistry) this.config.registry = o.npmRegistry;
   }
 
@@ -210,6 +222,7 @@ class NpmChecker {
     const lastGood = { dir: path.join(this.o.cacheDir!, 'npm-packuments'), key: `${registryFor(name, this.config)}${spec.slice(1)}` };
     try {
       return await this.call(async (signal) => {
+        this.contact(registryFor(name, this.config));
         const res = await npmFetch(spec, { ...this.opts(name), signal, headers: { accept, 'user-agent': 'sitewarden' } });
         const data = (await res.json()) as Packument;
         if (!data || typeof data !== 'object' || Array.isArray(data)) throw new Error('the registry answered with something other than a packument');
@@ -248,6 +261,7 @@ class NpmChecker {
       return { data: cached.data, stale: Date.now() - cached.fetchedAt >= (this.o.ttlMs ?? 3_600_000) };
     }
     try {
+      this.contact(registryFor('x', this.config));
       const data = await this.call((signal) => npmFetch.json('/-/npm/v1/security/advisories/bulk', { ...this.opts(), signal, method: 'POST', gzip: true, body: versions, offline: false, cache: undefined }) as unknown as Promise<Record<string, NpmAdvisory[]>>);
       // Each value must be a list: `.filter` on anything else crashed the check.
       if (!data || typeof data !== 'object' || Array.isArray(data) || !Object.values(data).every(Array.isArray)) throw new Error('the advisory endpoint answered with something other than an object of lists');
@@ -286,7 +300,7 @@ interface PypiProject {
  */
 export async function checkDependencies(roots: string[], o: CheckOptions = {}): Promise<DependencyReport> {
   const opts: CheckOptions = { cacheDir: path.join(os.homedir(), '.cache', 'sitewarden'), concurrency: 16, ...o };
-  const report: DependencyReport = { findings: [], notices: [], packages: [], problems: [], incomplete: false };
+  const report: DependencyReport = { findings: [], notices: [], packages: [], problems: [], incomplete: false, hostsContacted: [] };
   const manifests: ManifestResult[] = [];
   const included = new Set<string>();
   for (const file of manifestFiles(roots)) {
@@ -298,6 +312,14 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
     report.problems.push(...m.problems);
   }
   const deps = manifests.flatMap((m) => m.dependencies);
+  const contacted = new Set<string>();
+  const contact = (url: string) => {
+    try {
+      contacted.add(originOf(url));
+    } catch {
+      // not a URL: the request fails before it leaves, nothing was contacted
+    }
+  };
   // Failures and stale fallbacks are counted apart: one merged entry per host reported a host
   // with real outages as "used cached data" whenever a stale fallback happened there too.
   const failuresByHost = new Map<string, { count: number; reason: string }>();
@@ -335,7 +357,7 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
     npmByDir.set(dir, [...(npmByDir.get(dir) ?? []), d]);
   }
   for (const [dir, list] of npmByDir) {
-    const npm = new NpmChecker(dir, opts);
+    const npm = new NpmChecker(dir, opts, contact);
     const packuments = new Map<string, Awaited<ReturnType<NpmChecker['packument']>>>();
     await pool([...new Set(list.map((d) => d.name))], opts.concurrency!, async (name) => {
       packuments.set(name, await npm.packument(name));
@@ -399,7 +421,7 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
   // An empty PIP_INDEX_URL (common in CI templates) means "not set", as pip reads it.
   const pypiBase = (opts.pypiIndex || opts.env?.PIP_INDEX_URL?.replace(/\/simple\/?$/, '/pypi') || 'https://pypi.org/pypi').replace(/\/$/, '');
   const pypiHost = hostOf(pypiBase);
-  const fetchOpts = { cacheDir: path.join(opts.cacheDir!, 'pypi'), timeoutMs: opts.timeoutMs, ttlMs: opts.ttlMs, offline: opts.offline };
+  const fetchOpts = { cacheDir: path.join(opts.cacheDir!, 'pypi'), timeoutMs: opts.timeoutMs, ttlMs: opts.ttlMs, offline: opts.offline, onContact: contact };
   await pool(deps.filter((x) => x.ecosystem === 'pypi'), opts.concurrency!, async (d) => {
     if (d.unchecked) return void row(d, 'unchecked');
     const name = normalizeName(d.name);
@@ -455,6 +477,7 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
 
   for (const [host, f] of failuresByHost) report.notices.push({ host, stale: false, message: `could not check ${f.count} package(s) at ${host}: ${f.reason}` });
   for (const [host, f] of staleByHost) report.notices.push({ host, stale: true, message: `${f.count} check(s) at ${host} used out-of-date cached data (${f.reason})` });
+  report.hostsContacted = [...contacted].sort();
   report.findings.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line);
   return report;
 }

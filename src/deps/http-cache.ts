@@ -28,6 +28,8 @@ export interface FetchOptions {
   retries?: number;
   offline?: boolean;
   headers?: Record<string, string>;
+  /** Told the URL of every request before it is sent (for the report's hostsContacted). */
+  onContact?: (url: string) => void;
 }
 
 interface Entry {
@@ -89,6 +91,7 @@ export async function getJson<T>(url: string, o: FetchOptions): Promise<CachedRe
     const ctrl = new AbortController();
     const timer = setTimeout(() => ctrl.abort(), o.timeoutMs ?? 5000);
     try {
+      o.onContact?.(url);
       const res = await fetch(url, { headers: { accept: 'application/json', ...(o.headers ?? {}), ...(cached?.etag ? { 'if-none-match': cached.etag } : {}) }, signal: ctrl.signal });
       if (res.status === 304 && cached) {
         await res.body?.cancel();
