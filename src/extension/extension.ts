@@ -136,7 +136,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
     const workspaceConfig: WorkspaceConfigMode = isRestricted() ? 'ignored' : 'data';
     if (workspaceConfig === 'ignored' && !(await confirmRestrictedDependencyCheck())) return void log('dependency check not confirmed (Restricted Mode): nothing was sent');
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SiteWarden: checking dependencies' }, async () => {
-      // On a worker: VS Code's proxy patch of http agents breaks npm-registry-fetch in the extension host.
+      // On a worker, away from VS Code's proxy patches of Node's networking in the extension host
+      // (they broke every npm request there).
       // The environment is the user's own (it expands ${VAR} in ~/.npmrc, PIP_INDEX_URL).
       const r = await checkDependenciesOffThread(roots(), { npmRegistry: s.npmRegistry, pypiIndex: s.pypiIndex, env: { ...process.env }, workspaceConfig });
       api.lastDependencyCheck = { workspaceConfig, hostsContacted: r.hostsContacted, packages: r.packages.length };
