@@ -12,7 +12,7 @@ import { SEVERITY_ORDER, severityRank, type Severity } from '../core/types';
 import { allRules } from '../rules';
 import { checklistCommand } from './checklist-command';
 import { generateCommand } from './generate-command';
-import { depsCommand } from './deps-command';
+import { contactedLine, contactedNotice, depsCommand, workspaceConfigMode } from './deps-command';
 import { checkDependencies } from '../deps/check';
 import { DEPENDENCY_RULES } from '../deps/rules';
 
@@ -46,6 +46,7 @@ const HELP = `SiteWarden ${VERSION}: security checks for Flask, Django and Expre
 Usage:
   sitewarden scan [PATH...] [options]    scan files and folders (default: .)
   sitewarden deps [PATH] [--npm-registry URL] [--pypi-index URL] [--offline] [--format text|json]
+                  [--trust-workspace-config]
                                          outdated, deprecated, yanked and vulnerable packages
   sitewarden rules                       list the rules
   sitewarden checklist [PATH] [--format text|json|markdown]
@@ -69,6 +70,8 @@ Options for scan:
   --no-deps                    skip the dependency check
   --npm-registry URL           npm registry to check packages against (default: from .npmrc)
   --pypi-index URL             base of the PyPI JSON API (default: https://pypi.org/pypi)
+  --trust-workspace-config     let the workspace .npmrc set credentials, proxies and TLS keys
+                               (default: it may only name registries)
   --no-progress                no progress on stderr
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or fatal error, 3 incomplete.
@@ -98,6 +101,7 @@ async function scan(argv: string[]): Promise<number> {
       'test-paths': { type: 'string', default: DEFAULT_TEST_PATH_MODE },
       offline: { type: 'boolean', default: false },
       'no-deps': { type: 'boolean', default: false },
+      'trust-workspace-config': { type: 'boolean', default: false },
       'no-progress': { type: 'boolean', default: false },
       'npm-registry': { type: 'string' },
       'pypi-index': { type: 'string' },
@@ -143,9 +147,10 @@ async function scan(argv: string[]): Promise<number> {
   let depProblems: { file: string; message: string }[] = [];
   let incomplete = false;
   if (!values.offline && !values['no-deps']) {
-    const deps = await checkDependencies(paths, { npmRegistry: values['npm-registry'], pypiIndex: values['pypi-index'], env: process.env });
+    const deps = await checkDependencies(paths, { npmRegistry: values['npm-registry'], pypiIndex: values['pypi-index'], env: process.env, workspaceConfig: workspaceConfigMode(values['trust-workspace-config']) });
     result.findings.push(...deps.findings);
-    depNotices = deps.notices;
+    depNotices = [...deps.notices, ...contactedNotice(deps)];
+    process.stderr.write(contactedLine(deps));
     incomplete = deps.incomplete;
     for (const n of deps.notices) process.stderr.write(`sitewarden: ${n.stale ? 'note' : 'incomplete'}: ${printable(n.message)}\n`);
     // Manifests that could not be read (malformed JSON/TOML, include cycles) were dropped without a

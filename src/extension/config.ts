@@ -28,10 +28,19 @@ export function settings(scope?: vscode.ConfigurationScope): Settings {
     exclude: c.get<string[]>('exclude', []),
     testPaths: testPathMode(c.get<string>('testPaths')),
     offline: c.get<boolean>('offline', false),
-    // Registries configured by an untrusted workspace are not used (workspace trust).
-    npmRegistry: vscode.workspace.isTrusted ? c.get<string>('npmRegistry') || undefined : undefined,
-    pypiIndex: vscode.workspace.isTrusted ? c.get<string>('pypiIndex') || undefined : undefined,
+    npmRegistry: registrySetting(c, 'npmRegistry'),
+    pypiIndex: registrySetting(c, 'pypiIndex'),
   };
+}
+
+/**
+ * A registry setting. In Restricted Mode only the user's own value counts: a workspace's
+ * settings.json must not choose where the dependency check (and the user's credentials) go.
+ * VS Code drops workspace values of `restrictedConfigurations` itself; this does not rely on it.
+ */
+function registrySetting(c: vscode.WorkspaceConfiguration, key: 'npmRegistry' | 'pypiIndex'): string | undefined {
+  const value = vscode.workspace.isTrusted ? c.get<string>(key) : c.inspect<string>(key)?.globalValue;
+  return value || undefined;
 }
 
 export function visible(f: Finding, s: Settings): boolean {

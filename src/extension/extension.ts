@@ -13,6 +13,7 @@ import { DependencyLens, MANIFEST_SELECTOR } from './dependency-lens';
 import { scanWorkerScript } from '../workers/locate';
 import { checkDependenciesOffThread } from '../workers/run-deps';
 import type { Finding } from '../core/types';
+import type { WorkspaceConfigMode } from '../deps/check';
 import { DEPENDENCY_RULES } from '../deps/rules';
 import { planEncryptionHelper } from '../fixes/encryption';
 import { planFingerprintCheck } from '../fixes/fingerprint';
@@ -25,6 +26,7 @@ import { SiteWardenCodeActions } from './code-actions';
 import { settings } from './config';
 import { toDiagnostic } from './convert';
 import { DocumentTracker } from './document-tracker';
+import { confirmRestrictedDependencyCheck, followTrust, generatorAllowed, isRestricted, RESTRICTED_TEXT } from './restricted-mode';
 import { ChecklistView, DependenciesView, FindingsView, type FindingsGrouping } from './views';
 
 /** What the integration tests read back from the running extension. */
@@ -33,6 +35,10 @@ export interface SiteWardenApi {
   findingsView: FindingsView;
   checklistView: ChecklistView;
   lastAudit?: { files: number; findings: number; cancelled: boolean };
+  /** The last dependency check: how much of the workspace's configuration it read, where it went. */
+  lastDependencyCheck?: { workspaceConfig: WorkspaceConfigMode; hostsContacted: string[]; packages: number };
+  /** What a person sees: the status bar text and the messages on top of the views. */
+  ui: () => { status: string; dependencies?: string; checklist?: string };
   activationMs: number;
 }
 
@@ -59,14 +65,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
     findingsView.set(all);
     const n = all.filter((f) => !f.suppression);
     const high = n.filter((f) => f.severity === 'high' || f.severity === 'critical').length;
-    status.text = `$(shield) ${high} high · ${n.length - high} other`;
-    status.tooltip = 'SiteWarden findings: open the sidebar';
+    const restricted = isRestricted();
+    status.text = `$(shield) ${high} high · ${n.length - high} other${restricted ? RESTRICTED_TEXT.statusSuffix : ''}`;
+    status.tooltip = restricted ? RESTRICTED_TEXT.statusTooltip : 'SiteWarden findings: open the sidebar';
     status.show();
   };
   let auditFindings: Finding[] = [];
   const scanCache = new MemoryScanCache();
   const tracker = new DocumentTracker(allRules, diagnostics, log, refresh);
-  const api: SiteWardenApi = { tracker, findingsView, checklistView, activationMs: 0 };
+  const depsTree = vscode.window.createTreeView('sitewarden.dependencies', { treeDataProvider: depsView });
+  const checklistTree = vscode.window.createTreeView('sitewarden.checklist', { treeDataProvider: checklistView });
+  const api: SiteWardenApi = {
+    tracker,
+    findingsView,
+    checklistView,
+    activationMs: 0,
+    ui: () => ({ status: status.text, dependencies: depsTree.message, checklist: checklistTree.message }),
+  };
 
   // Generated-file previews are served from memory.
   const previews = new Map<string, string>();
@@ -117,14 +132,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
   const checkDeps = async () => {
     const s = settings();
     if (s.offline) return void vscode.window.showInformationMessage('SiteWarden: offline mode is on; dependencies are not checked.');
+    // Restricted Mode: never on its own, and none of the workspace's registry settings are read
+    // (a workspace .npmrc `proxy=` would otherwise receive the user's own token).
+    const workspaceConfig: WorkspaceConfigMode = isRestricted() ? 'ignored' : 'data';
+    if (workspaceConfig === 'ignored' && !(await confirmRestrictedDependencyCheck())) return void log('dependency check not confirmed (Restricted Mode): nothing was sent');
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SiteWarden: checking dependencies' }, async () => {
-      // On a worker: VS Code's proxy patch of http agents breaks npm-registry-fetch in the extension host.
-      const r = await checkDependenciesOffThread(roots(), { npmRegistry: s.npmRegistry, pypiIndex: s.pypiIndex, env: vscode.workspace.isTrusted ? { ...process.env } : {} });
+      // On a worker, away from VS Code's proxy patches of Node's networking in the extension host
+      // (they broke every npm request there).
+      // The environment is the user's own (it expands ${VAR} in ~/.npmrc, PIP_INDEX_URL).
+      const r = await checkDependenciesOffThread(roots(), { npmRegistry: s.npmRegistry, pypiIndex: s.pypiIndex, env: { ...process.env }, workspaceConfig });
+      api.lastDependencyCheck = { workspaceConfig, hostsContacted: r.hostsContacted, packages: r.packages.length };
+      log(`dependency check (${workspaceConfig === 'ignored' ? 'workspace registry settings ignored' : 'workspace .npmrc routes look-ups only'}): contacted ${r.hostsContacted.join(', ') || 'no host'}`);
       depDiagnostics.clear();
       const byFile = new Map<string, Finding[]>();
       for (const f of r.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
       for (const [file, list] of byFile) depDiagnostics.set(vscode.Uri.file(file), list.map((f) => toDiagnostic(f, vscode.Uri.file(file))));
-      depsView.set(r.packages, r.notices.map((n) => n.message));
+      depsView.set(r.packages, r.notices.map((n) => n.message), r.hostsContacted);
       depLens.set(r.packages);
       for (const n of r.notices) log(n.message);
       if (r.incomplete) vscode.window.showWarningMessage(`SiteWarden: the dependency check is incomplete: ${r.notices.map((n) => n.message).join('; ')}`);
@@ -141,6 +164,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
 
   /** Shows every change of a plan as a diff, then applies it as one undoable edit if confirmed. */
   const runGenerator = async (make: (root: string) => Promise<GeneratorPlan> | GeneratorPlan) => {
+    if (!generatorAllowed()) return;
     const root = roots()[0];
     if (!root) return void vscode.window.showInformationMessage('SiteWarden: open a folder first.');
     let plan: GeneratorPlan;
@@ -219,10 +243,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
     status,
     tracker,
     vscode.window.registerTreeDataProvider('sitewarden.findings', findingsView),
-    vscode.window.registerTreeDataProvider('sitewarden.dependencies', depsView),
+    depsTree,
     vscode.languages.registerCodeLensProvider(MANIFEST_SELECTOR, depLens),
     depLens,
-    vscode.window.registerTreeDataProvider('sitewarden.checklist', checklistView),
+    checklistTree,
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new SiteWardenCodeActions(tracker), { providedCodeActionKinds: SiteWardenCodeActions.kinds }),
     vscode.commands.registerCommand('sitewarden.auditWorkspace', audit),
     vscode.commands.registerCommand('sitewarden.checkDependencies', checkDeps),
@@ -237,6 +261,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
     // Options may come from a caller (a keybinding's args, the tests): a workspace with Flask and
     // Express needs the command once per framework.
     vscode.commands.registerCommand('sitewarden.addSecurityHeaders', async (opts?: { framework?: 'flask' | 'django' | 'express'; profile?: 'production' | 'development' }) => {
+      if (!generatorAllowed()) return;
       const profile = opts?.profile ?? (process.env.SITEWARDEN_AUTO_CONFIRM === '1' ? 'production' : await vscode.window.showQuickPick(['production', 'development'], { placeHolder: 'Profile: development keeps plain-HTTP localhost working' }));
       if (profile) await runGenerator((root) => planSecurityHeaders(root, { profile: profile as 'production' | 'development', framework: opts?.framework }));
     }),
@@ -278,7 +303,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
   };
   context.subscriptions.push(watcher, watcher.onDidChange(recheckDisk), watcher.onDidCreate(recheckDisk), watcher.onDidDelete((uri) => diagnostics.delete(uri)));
 
-  refresh();
+  // The status bar and the views say when SiteWarden runs in Restricted Mode, and switch back
+  // when trust is granted (no reload needed: every command asks at the time it runs).
+  context.subscriptions.push(
+    followTrust(() => {
+      const restricted = isRestricted();
+      depsTree.message = restricted ? RESTRICTED_TEXT.depsView : undefined;
+      checklistTree.message = restricted ? RESTRICTED_TEXT.checklistView : undefined;
+      checklistView.setRestricted(restricted);
+      refresh();
+    }),
+  );
   // Grammars load in the background: activation stays fast and open documents follow.
   void ensureLanguages(['python']).then(async () => {
     for (const d of vscode.workspace.textDocuments) await tracker.check(d);
