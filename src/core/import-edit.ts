@@ -1,0 +1,63 @@
+import type { Node } from 'web-tree-sitter';
+import type { Semantics } from './semantics';
+import type { TextEdit } from './types';
+
+/**
+ * What a fix or generator needs from a module. Python: `{ module: 'os', member: 'environ' }`;
+ * JavaScript: `{ module: 'helmet', member: 'default' }` or `{ module: 'node:crypto', member: 'randomBytes' }`.
+ */
+export interface ImportRequest {
+  module: string;
+  /** The member wanted; absent means the module object itself. `default` is a JS default export. */
+  member?: string;
+  /**
+   * When an import has to be added: bind the member by name (`from m import x`, `import { x }`)
+   * rather than the module (`import m` and `m.x`). Existing imports are reused either way.
+   */
+  byName?: boolean;
+}
+
+/** The expression to write where the member is used, and the edits that make it bound (none when reused). */
+export interface ImportedName {
+  name: string;
+  edits: TextEdit[];
+}
+
+export interface Importer {
+  /**
+   * `at`: the offset of the use; an import is reused only when it comes before it. Undefined when
+   * the name an import would bind is already used for something else in the file.
+   */
+  use(req: ImportRequest, at?: number): ImportedName | undefined;
+}
+
+/** The file's own line ending, so an inserted line does not mix `\n` into a CRLF file. */
+export function lineEnding(text: string): string {
+  const nl = text.indexOf('\n');
+  return nl > 0 && text[nl - 1] === '\r' ? '\r\n' : '\n';
+}
+
+/** An insertion of `line` at the start of the line after `offset` (or at `offset` itself when 0). */
+export function insertLine(text: string, afterEnd: number | undefined, line: string): TextEdit {
+  const eol = lineEnding(text);
+  if (afterEnd === undefined) return { start: 0, end: 0, newText: line + eol };
+  const nl = text.indexOf('\n', afterEnd);
+  if (nl < 0) return { start: text.length, end: text.length, newText: eol + line };
+  return { start: nl + 1, end: nl + 1, newText: line + eol };
+}
+
+/**
+ * True when `name` is bound in the file by anything but the statements in `ours` (the imports
+ * being reused), or when a use of it resolves to such a binding: adding or reusing an import
+ * under that name would change what the other code means.
+ */
+export function nameTaken(root: Node, sem: Semantics, name: string, identifierTypes: readonly string[], ours: readonly Node[]): boolean {
+  const inOurs = (n: Node) => ours.some((o) => o.startIndex <= n.startIndex && n.endIndex <= o.endIndex);
+  for (const id of root.descendantsOfType([...identifierTypes])) {
+    if (!id || id.text !== name || inOurs(id)) continue;
+    if (sem.bindingsOf(id).some((x) => x.at.id === id.id)) return true;
+    const b = sem.resolve(id);
+    if (b && !inOurs(b.at)) return true;
+  }
+  return false;
+}
