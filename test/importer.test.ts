@@ -40,6 +40,12 @@ describe('import helper: Python', () => {
     assert.equal(add('a.py', 'python', '# Settings\nDEBUG = True\n', ENVIRON)?.[0], 'import os\n# Settings\nDEBUG = True\n');
   });
 
+  it('adds several imports in the order asked, and maps positions past them', () => {
+    const r = withImports('a.py', 'python', 'x = 1\n', [{ module: 'os' }, { module: 'secure' }])!;
+    assert.deepEqual([r.text, r.names], ['import os\nimport secure\nx = 1\n', ['os', 'secure']]);
+    assert.equal(r.text.slice(r.moved(0)), 'x = 1\n');
+  });
+
   it('writes the file’s own line ending', () => {
     assert.equal(add('a.py', 'python', 'import sys\r\nx = 1\r\n', ENVIRON)?.[0], 'import sys\r\nimport os\r\nx = 1\r\n');
   });
@@ -137,8 +143,4 @@ describe('fixed-code check (the rule tester’s compile and name check)', () => 
     assert.match(problems[1].problem, /TS2554: Expected 1-2 arguments, but got 3/);
   });
 
-  it('adds several imports in the order asked', () => {
-    const r = withImports('a.py', 'python', 'x = 1\n', [{ module: 'os' }, { module: 'secure' }]);
-    assert.deepEqual(r, { text: 'import os\nimport secure\nx = 1\n', names: ['os', 'secure'] });
-  });
 });

@@ -44,6 +44,19 @@ function localName(module: string): string {
 }
 
 /**
+ * New imports are ES imports when the file has some, `require` when it has those; else by
+ * extension (.mjs/.mts, .cjs/.cts), else the project's style (`hint`), else ES for TypeScript.
+ */
+export function usesEsm(file: string, root: Node, hint?: boolean): boolean {
+  const top = root.namedChildren;
+  if (top.some((c) => c?.type === 'import_statement')) return true;
+  if (top.some((c) => c && requireDeclarators(c))) return false;
+  if (/\.(mjs|mts)$/i.test(file)) return true;
+  if (/\.(cjs|cts)$/i.test(file)) return false;
+  return hint ?? /\.tsx?$/i.test(file);
+}
+
+/**
  * JavaScript/TypeScript's import helper: reuses an ES import or a top-level `require`, else adds
  * one in the file's own style (ES imports when it has any, `require` when it has those, else by
  * extension) after the directive prologue, shebang and the leading imports.
@@ -54,14 +67,10 @@ export class JavaScriptImporter implements Importer {
     private readonly root: Node,
     private readonly text: string,
     private readonly sem: Semantics,
+    /** The project's style, for a file that shows none. */
+    private readonly esmHint?: boolean,
   ) {}
 
-  private isEsm(): boolean {
-    const top = this.root.namedChildren;
-    if (top.some((c) => c?.type === 'import_statement')) return true;
-    if (top.some((c) => c && requireDeclarators(c))) return false;
-    return /\.(mjs|mts|ts|tsx)$/i.test(this.file);
-  }
 
   private find(req: ImportRequest, at: number): { name: string; stmt: Node } | undefined {
     const { module, member } = req;
@@ -137,7 +146,7 @@ export class JavaScriptImporter implements Importer {
     // The same import after the use is no conflict: one more above it changes nothing.
     const later = this.find(req, Infinity);
     if (nameTaken(this.root, this.sem, bound, IDENTIFIERS, later ? [later.stmt] : [])) return undefined;
-    const esm = this.isEsm();
+    const esm = usesEsm(this.file, this.root, this.esmHint);
     const q = this.quote();
     let line: string;
     if (byName) line = esm ? `import { ${bound} } from ${q}${module}${q};` : `const { ${bound} } = require(${q}${module}${q});`;
