@@ -61,3 +61,48 @@ export function nameTaken(root: Node, sem: Semantics, name: string, identifierTy
   }
   return false;
 }
+
+/** An import statement that makes a request reachable, and the expression it makes it reachable as. */
+export interface FoundImport {
+  name: string;
+  stmt: Node;
+}
+
+/** A new import: the name it binds (which must be free), the expression to write, and its line. */
+export interface NewImport {
+  bound: string;
+  name: string;
+  line: string;
+}
+
+/**
+ * The policy both languages share: reuse an import that comes before the use unless other code
+ * rebinds its name; else add one on the line after the file's header, unless its name is taken.
+ */
+export abstract class ModuleImporter implements Importer {
+  constructor(
+    protected readonly root: Node,
+    protected readonly text: string,
+    private readonly sem: Semantics,
+    private readonly identifierTypes: readonly string[],
+  ) {}
+
+  /** The first top-level import before `at` that gives the request. */
+  protected abstract find(req: ImportRequest, at: number): FoundImport | undefined;
+  protected abstract added(req: ImportRequest): NewImport;
+  /** Where the header (what must stay above new imports) ends; undefined for the file's start. */
+  protected abstract headerEnd(): number | undefined;
+
+  use(req: ImportRequest, at = this.text.length): ImportedName | undefined {
+    const found = this.find(req, at);
+    if (found) {
+      const head = found.name.split('.')[0];
+      return nameTaken(this.root, this.sem, head, this.identifierTypes, [found.stmt]) ? undefined : { name: found.name, edits: [] };
+    }
+    const add = this.added(req);
+    // The same import after the use is no conflict: one more above it changes nothing.
+    const later = this.find(req, Infinity);
+    if (nameTaken(this.root, this.sem, add.bound, this.identifierTypes, later ? [later.stmt] : [])) return undefined;
+    return { name: add.name, edits: [insertLine(this.text, this.headerEnd(), add.line)] };
+  }
+}

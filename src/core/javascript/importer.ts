@@ -1,6 +1,6 @@
 import { builtinModules } from 'node:module';
 import type { Node } from 'web-tree-sitter';
-import { insertLine, nameTaken, type ImportRequest, type ImportedName, type Importer } from '../import-edit';
+import { ModuleImporter, type FoundImport, type ImportRequest, type NewImport } from '../import-edit';
 import type { Semantics } from '../semantics';
 
 const IDENTIFIERS = ['identifier', 'shorthand_property_identifier_pattern', 'shorthand_property_identifier'];
@@ -61,18 +61,20 @@ export function usesEsm(file: string, root: Node, hint?: boolean): boolean {
  * one in the file's own style (ES imports when it has any, `require` when it has those, else by
  * extension) after the directive prologue, shebang and the leading imports.
  */
-export class JavaScriptImporter implements Importer {
+export class JavaScriptImporter extends ModuleImporter {
+  /** `esmHint`: the project's style, for a file that shows none. */
   constructor(
     private readonly file: string,
-    private readonly root: Node,
-    private readonly text: string,
-    private readonly sem: Semantics,
-    /** The project's style, for a file that shows none. */
+    root: Node,
+    text: string,
+    sem: Semantics,
     private readonly esmHint?: boolean,
-  ) {}
+  ) {
+    super(root, text, sem, IDENTIFIERS);
+  }
 
 
-  private find(req: ImportRequest, at: number): { name: string; stmt: Node } | undefined {
+  protected find(req: ImportRequest, at: number): FoundImport | undefined {
     const { module, member } = req;
     const asModule = (ns: string) => (member === undefined ? ns : member === 'default' ? undefined : `${ns}.${member}`);
     for (const stmt of this.root.namedChildren) {
@@ -121,7 +123,7 @@ export class JavaScriptImporter implements Importer {
   }
 
   /** After the shebang, `'use strict'` and other directives, and the leading imports/requires. */
-  private headerEnd(): number | undefined {
+  protected headerEnd(): number | undefined {
     let end: number | undefined;
     let prologue = true;
     for (const c of this.root.namedChildren) {
@@ -134,26 +136,17 @@ export class JavaScriptImporter implements Importer {
     return end;
   }
 
-  use(req: ImportRequest, at = this.text.length): ImportedName | undefined {
-    const found = this.find(req, at);
-    if (found) {
-      const head = found.name.split('.')[0];
-      return nameTaken(this.root, this.sem, head, IDENTIFIERS, [found.stmt]) ? undefined : { name: found.name, edits: [] };
-    }
+  protected added(req: ImportRequest): NewImport {
     const { module, member } = req;
     const byName = req.byName && member && member !== 'default';
     const bound = byName ? member : localName(module);
-    // The same import after the use is no conflict: one more above it changes nothing.
-    const later = this.find(req, Infinity);
-    if (nameTaken(this.root, this.sem, bound, IDENTIFIERS, later ? [later.stmt] : [])) return undefined;
     const esm = usesEsm(this.file, this.root, this.esmHint);
-    const q = this.quote();
+    const from = `${this.quote()}${module}${this.quote()}`;
     let line: string;
-    if (byName) line = esm ? `import { ${bound} } from ${q}${module}${q};` : `const { ${bound} } = require(${q}${module}${q});`;
-    else if (member === 'default') line = esm ? `import ${bound} from ${q}${module}${q};` : `const ${bound} = require(${q}${module}${q});`;
-    else line = esm ? `import * as ${bound} from ${q}${module}${q};` : `const ${bound} = require(${q}${module}${q});`;
-    const name = byName || member === 'default' || member === undefined ? bound : `${bound}.${member}`;
-    return { name, edits: [insertLine(this.text, this.headerEnd(), line)] };
+    if (byName) line = esm ? `import { ${bound} } from ${from};` : `const { ${bound} } = require(${from});`;
+    else if (member === 'default') line = esm ? `import ${bound} from ${from};` : `const ${bound} = require(${from});`;
+    else line = esm ? `import * as ${bound} from ${from};` : `const ${bound} = require(${from});`;
+    return { bound, name: byName || member === 'default' || member === undefined ? bound : `${bound}.${member}`, line };
   }
 
   /** The quote the file's imports use. */

@@ -1,17 +1,11 @@
 import type { Node } from 'web-tree-sitter';
-import { insertLine, nameTaken, type ImportRequest, type ImportedName, type Importer } from '../import-edit';
+import { ModuleImporter, type FoundImport, type ImportRequest, type NewImport } from '../import-edit';
 import type { Semantics } from '../semantics';
 
 const IDENTIFIERS = ['identifier'];
 
 function dotted(n: Node): string {
   return n.text.replace(/\s+/g, '');
-}
-
-/** A module-level, unconditional import that makes the request reachable, and the name it gives. */
-interface Found {
-  name: string;
-  stmt: Node;
 }
 
 function isDocstring(n: Node): boolean {
@@ -43,14 +37,12 @@ function headerEnd(root: Node, text: string): number | undefined {
 }
 
 /** Python's import helper: reuses `import m`, `import m as a`, `from m import x [as y]`, else adds one. */
-export class PythonImporter implements Importer {
-  constructor(
-    private readonly root: Node,
-    private readonly text: string,
-    private readonly sem: Semantics,
-  ) {}
+export class PythonImporter extends ModuleImporter {
+  constructor(root: Node, text: string, sem: Semantics) {
+    super(root, text, sem, IDENTIFIERS);
+  }
 
-  private find(req: ImportRequest, at: number): Found | undefined {
+  protected find(req: ImportRequest, at: number): FoundImport | undefined {
     const { module, member } = req;
     for (const stmt of this.root.namedChildren) {
       if (!stmt || stmt.startIndex >= at) break;
@@ -83,19 +75,13 @@ export class PythonImporter implements Importer {
     return undefined;
   }
 
-  use(req: ImportRequest, at = this.text.length): ImportedName | undefined {
-    const found = this.find(req, at);
-    if (found) {
-      const head = found.name.split('.')[0];
-      return nameTaken(this.root, this.sem, head, IDENTIFIERS, [found.stmt]) ? undefined : { name: found.name, edits: [] };
-    }
-    const byName = req.byName && req.member;
-    const bound = byName ? req.member! : req.module.split('.')[0];
-    // The same import after the use is no conflict: one more above it changes nothing.
-    const later = this.find(req, Infinity);
-    if (nameTaken(this.root, this.sem, bound, IDENTIFIERS, later ? [later.stmt] : [])) return undefined;
-    const line = byName ? `from ${req.module} import ${req.member}` : `import ${req.module}`;
-    const name = byName ? req.member! : req.member ? `${req.module}.${req.member}` : req.module;
-    return { name, edits: [insertLine(this.text, headerEnd(this.root, this.text), line)] };
+  protected added(req: ImportRequest): NewImport {
+    const { module, member } = req;
+    if (req.byName && member) return { bound: member, name: member, line: `from ${module} import ${member}` };
+    return { bound: module.split('.')[0], name: member ? `${module}.${member}` : module, line: `import ${module}` };
+  }
+
+  protected headerEnd(): number | undefined {
+    return headerEnd(this.root, this.text);
   }
 }
