@@ -3,7 +3,9 @@ import { checkFixedCode, type FixedCode } from '../src/core/fix-check';
 import { runRuleCases } from '../src/core/rule-tester';
 import { allRules } from '../src/rules';
 
-describe('fixes give code that compiles and binds its names (one python3, one TypeScript program)', () => {
+describe('fixes give code that compiles and binds its names (one python3, one TypeScript program)', function () {
+  // python3 and a TypeScript program (parsing the standard library once): generous for a loaded machine.
+  this.timeout(300_000);
   it('every fix of every rule case', async () => {
     const fixed: FixedCode[] = [];
     for (const rule of allRules) await runRuleCases(rule, fixed);

@@ -34,7 +34,9 @@ function after(plan: GeneratorPlan, file: string): string {
   return plan.changes.find((c) => c.path.endsWith(file))!.after;
 }
 
-describe('generators add imports through the import helper', () => {
+describe('generators add imports through the import helper', function () {
+  // python3 and a TypeScript program (parsing the standard library once): generous for a loaded machine.
+  this.timeout(300_000);
   before(() => ensureLanguages(['python', 'javascript', 'typescript', 'tsx']));
 
   it('Flask + Talisman, development: uses the file’s `from os import environ`, and the output binds every name', async () => {

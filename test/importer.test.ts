@@ -114,7 +114,9 @@ describe('import helper: JavaScript and TypeScript', () => {
   });
 });
 
-describe('fixed-code check (the rule tester’s compile and name check)', () => {
+describe('fixed-code check (the rule tester’s compile and name check)', function () {
+  // python3 and a TypeScript program (parsing the standard library once): generous for a loaded machine.
+  this.timeout(300_000);
   const fixed = (language: LanguageId, file: string, before: string, after: string) => ({ ruleId: 'test-rule', index: 0, language, file, before, after, safe: true });
 
   it('finds the NameError and the misplaced __future__ import that parsing cannot see', () => {

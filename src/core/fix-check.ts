@@ -52,9 +52,13 @@ out = []
 for src in json.load(sys.stdin):
     try:
         compile(src, 'fixed.py', 'exec', dont_inherit=True)
-        out.append({'unbound': unbound(src)})
     except SyntaxError as e:
         out.append({'error': '%s (line %s)' % (e.msg, e.lineno)})
+        continue
+    except ValueError as e:
+        out.append({'error': str(e)})
+        continue
+    out.append({'unbound': unbound(src)})
 json.dump(out, sys.stdout)
 `;
 
@@ -74,6 +78,8 @@ function checkPython(texts: string[]): PythonVerdict[] | undefined {
 
 /** Diagnostics that say a package is not installed here: the fixed code may import one the case's code does not. */
 const ENVIRONMENT_CODES = new Set([2307, 2792, 7016]);
+
+const libraryFiles = new Map<string, TS.SourceFile | undefined>();
 
 /**
  * One TypeScript program over every JavaScript/TypeScript text (each its own module): the
@@ -111,7 +117,11 @@ function checkTypeScript(files: { name: string; text: string }[]): string[][] {
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (name, lang, onError, create) => {
     const text = byName.get(path.resolve(name));
-    return text !== undefined ? ts.createSourceFile(name, text, lang, true) : getSourceFile(name, lang, onError, create);
+    if (text !== undefined) return ts.createSourceFile(name, text, lang, true);
+    // The standard library and Node's types are parsed once per process.
+    let sf = libraryFiles.get(name);
+    if (!sf) libraryFiles.set(name, (sf = getSourceFile(name, lang, onError, create)));
+    return sf;
   };
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (name) => byName.has(path.resolve(name)) || fileExists(name);
