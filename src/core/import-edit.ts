@@ -37,7 +37,7 @@ export function lineEnding(text: string): string {
   return nl > 0 && text[nl - 1] === '\r' ? '\r\n' : '\n';
 }
 
-/** An insertion of `line` at the start of the line after `offset` (or at `offset` itself when 0). */
+/** An insertion of `line` at the start of the line after `afterEnd` (at the file's start when undefined). */
 export function insertLine(text: string, afterEnd: number | undefined, line: string): TextEdit {
   const eol = lineEnding(text);
   if (afterEnd === undefined) return { start: 0, end: 0, newText: line + eol };
