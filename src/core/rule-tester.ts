@@ -1,6 +1,7 @@
 import { Analyzer, applyEdits } from './engine';
 import { detectLanguage, isTestPath } from './languages';
 import { analyzeTextFile } from './text-analysis';
+import type { FixedCode } from './fix-check';
 import { ensureLanguages, parseSync } from './parser';
 import type { InvalidTestCase, Rule, RuleTestCase } from './rule';
 import type { LanguageId } from './types';
@@ -24,7 +25,11 @@ function langOf(file: string): LanguageId {
   return l;
 }
 
-export async function runRuleCases(rule: Rule): Promise<CaseFailure[]> {
+/**
+ * `fixed`, when given, receives every fix of every invalid case applied to its code, for
+ * `checkFixedCode` (src/core/fix-check.ts) to compile and name-check all rules' fixes at once.
+ */
+export async function runRuleCases(rule: Rule, fixed?: FixedCode[]): Promise<CaseFailure[]> {
   await ensureLanguages(['python', 'javascript', 'typescript', 'tsx']);
   const analyzer = new Analyzer([rule]);
   const failures: CaseFailure[] = [];
@@ -53,6 +58,14 @@ export async function runRuleCases(rule: Rule): Promise<CaseFailure[]> {
   rule.tests.invalid.forEach((c: InvalidTestCase, i) => {
     const r = run(c);
     if (r.errors.length) return fail('invalid', i, c.code, `rule threw: ${r.errors[0]}`);
+    if (fixed && r.lang) {
+      const lang = r.lang;
+      for (const f of r.findings) {
+        if (!f.fix) continue;
+        const file = c.filename ?? defaultFile(rule);
+        fixed.push({ ruleId: rule.meta.id, index: i, language: lang, file, before: c.code, after: applyEdits(c.code, f.fix.edits), safe: f.fix.safe });
+      }
+    }
     const lines = r.findings.map((f) => f.range.start.line + 1);
     if (typeof c.errors === 'number') {
       if (lines.length !== c.errors) fail('invalid', i, c.code, `expected ${c.errors} finding(s), got ${lines.length} (lines ${lines.join(', ')})`);

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
+import { withImports, type ImportRequest, type WithImports } from '../core/importer';
 import { detectLanguage } from '../core/languages';
 import { ensureLanguages, parseSync } from '../core/parser';
 import { Semantics } from '../core/semantics';
@@ -16,6 +17,16 @@ export type HeaderProfile = 'production' | 'development';
 export interface HeadersOptions {
   framework?: Framework;
   profile?: HeaderProfile;
+}
+
+/**
+ * `text` of `file` with the imports added by the language's import helper (src/core/importer.ts),
+ * and the names to write; `esm` is the project's module style for a file that shows none.
+ */
+export function importing(file: string, text: string, requests: ImportRequest[], esm?: boolean): WithImports {
+  const got = withImports(file, detectLanguage(file)!, text, requests, { esm });
+  if (!got) throw new GeneratorError(`${file}: a name SiteWarden would import (${requests.map((r) => r.member ?? r.module).join(', ')}) is already used for something else.`);
+  return got;
 }
 
 interface Located {
@@ -65,24 +76,6 @@ async function findAppCreation(root: string, files: string[], match: (callee: st
   return undefined;
 }
 
-/** Offset just after the last top-level import (Python imports, JS import/require declarations). */
-function afterImports(root: Node, text: string): number {
-  let end = 0;
-  for (const c of root.namedChildren) {
-    if (!c) continue;
-    const isImport =
-      c.type === 'import_statement' ||
-      c.type === 'import_from_statement' ||
-      c.type === 'future_import_statement' ||
-      ((c.type === 'lexical_declaration' || c.type === 'variable_declaration') && /=\s*require\(/.test(c.text));
-    if (isImport) end = c.endIndex;
-    else if (c.type !== 'comment' && !(c.type === 'expression_statement' && c.namedChildren[0]?.type === 'string')) break;
-  }
-  if (end === 0) return 0;
-  const nl = text.indexOf('\n', end);
-  return nl < 0 ? text.length : nl + 1;
-}
-
 function lineEndAfter(text: string, offset: number): number {
   const nl = text.indexOf('\n', offset);
   return nl < 0 ? text.length : nl + 1;
@@ -104,31 +97,26 @@ async function flaskHeaders(b: PlanBuilder, root: string, files: string[], profi
   }
   const requirements = ['requirements.txt', 'pyproject.toml', 'Pipfile'].map((f) => b.read(path.join(root, f)) ?? '').join('\n');
   const useTalisman = /flask[-_]talisman/i.test(requirements) || /flask_talisman/.test(text);
-  let out = text;
   const stmtEnd = lineEndAfter(text, app.statement.endIndex);
   let block: string;
-  let importLine: string;
+  let out: WithImports;
   if (useTalisman) {
-    importLine = 'from flask_talisman import Talisman\n';
-    block =
-      profile === 'development'
-        ? `\n# Security headers (added by SiteWarden). HTTPS is forced only outside debug mode, so\n# plain-HTTP localhost keeps working; behind a TLS proxy, also use werkzeug's ProxyFix.\nTalisman(${appName}, force_https=os.environ.get("FLASK_DEBUG") != "1")\n\n`
-        : `\n# Security headers and HTTPS (added by SiteWarden): HSTS, CSP, frame and referrer policies.\nTalisman(${appName})\n\n`;
+    const dev = profile === 'development';
+    out = importing(app.file, text, [...(dev ? [{ module: 'os', member: 'environ' }] : []), { module: 'flask_talisman', member: 'Talisman', byName: true }]);
+    const talisman = out.names[out.names.length - 1];
+    block = dev
+      ? `\n# Security headers (added by SiteWarden). HTTPS is forced only outside debug mode, so\n# plain-HTTP localhost keeps working; behind a TLS proxy, also use werkzeug's ProxyFix.\n${talisman}(${appName}, force_https=${out.names[0]}.get("FLASK_DEBUG") != "1")\n\n`
+      : `\n# Security headers and HTTPS (added by SiteWarden): HSTS, CSP, frame and referrer policies.\n${talisman}(${appName})\n\n`;
     addPythonDependency(b, root, 'flask-talisman', '>=1.1.0');
   } else {
-    importLine = 'import secure\n';
+    out = importing(app.file, text, [{ module: 'secure' }]);
     block =
       `\n# Security headers (added by SiteWarden): HSTS, CSP, nosniff, frame and referrer policies.\n` +
       (profile === 'development' ? `# Browsers ignore HSTS over plain HTTP, so localhost keeps working.\n` : '') +
-      `secure_headers = secure.Secure.with_default_headers()\n\n\n@${appName}.after_request\ndef set_secure_headers(response):\n    secure_headers.set_headers(response)\n    return response\n\n\n`;
+      `secure_headers = ${out.names[0]}.Secure.with_default_headers()\n\n\n@${appName}.after_request\ndef set_secure_headers(response):\n    secure_headers.set_headers(response)\n    return response\n\n\n`;
     addPythonDependency(b, root, 'secure', '>=1.0.1');
   }
-  out = insert(out, stmtEnd, block);
-  const needsOs = block.includes('os.environ') && !/^import os\b|^from os import/m.test(text);
-  const at = afterImports(app.root, text);
-  const lines = (needsOs ? 'import os\n' : '') + importLine;
-  out = at === 0 ? lines + out : insert(out, at, lines);
-  b.write(app.file, out);
+  b.write(app.file, insert(out.text, out.moved(stmtEnd), block));
 }
 
 const DJANGO_MIDDLEWARE = ['django.middleware.security.SecurityMiddleware', 'django.middleware.clickjacking.XFrameOptionsMiddleware'];
@@ -206,7 +194,8 @@ async function djangoHeaders(b: PlanBuilder, root: string, files: string[], prof
   b.write(settings, text);
 }
 
-async function expressHeaders(b: PlanBuilder, root: string, files: string[], profile: HeaderProfile): Promise<void> {
+/** `esm`: the project's module style (package.json `type`), for a file that shows none. */
+async function expressHeaders(b: PlanBuilder, root: string, files: string[], profile: HeaderProfile, esm: boolean): Promise<void> {
   const app = await findAppCreation(root, files, (c) => c === 'express');
   if (!app) throw new GeneratorError('No Express application (const app = express()) was found.');
   const { text, appName } = app;
@@ -215,16 +204,13 @@ async function expressHeaders(b: PlanBuilder, root: string, files: string[], pro
     b.notes.push(`${rel} already uses helmet().`);
     return;
   }
-  const esm = app.root.namedChildren.some((c) => c?.type === 'import_statement');
-  const importLine = esm ? "import helmet from 'helmet';\n" : "const helmet = require('helmet');\n";
+  const out = importing(app.file, text, [{ module: 'helmet', member: 'default' }], esm);
+  const helmet = out.names[0];
   const block =
     profile === 'development'
-      ? `\n// Security headers (added by SiteWarden). Outside production there is no HSTS and no\n// upgrade-insecure-requests, so plain-HTTP localhost keeps working.\nconst isProduction = process.env.NODE_ENV === 'production';\n${appName}.use(\n  helmet({\n    strictTransportSecurity: isProduction,\n    contentSecurityPolicy: { directives: { upgradeInsecureRequests: isProduction ? [] : null } },\n  }),\n);\n`
-      : `// Security headers (added by SiteWarden), before any route: CSP, HSTS, nosniff, frame and referrer policies.\n${appName}.use(helmet());\n`;
-  let out = insert(text, lineEndAfter(text, app.statement.endIndex), block);
-  const at = afterImports(app.root, text);
-  out = at === 0 ? importLine + out : insert(out, at, importLine);
-  b.write(app.file, out);
+      ? `\n// Security headers (added by SiteWarden). Outside production there is no HSTS and no\n// upgrade-insecure-requests, so plain-HTTP localhost keeps working.\nconst isProduction = process.env.NODE_ENV === 'production';\n${appName}.use(\n  ${helmet}({\n    strictTransportSecurity: isProduction,\n    contentSecurityPolicy: { directives: { upgradeInsecureRequests: isProduction ? [] : null } },\n  }),\n);\n`
+      : `// Security headers (added by SiteWarden), before any route: CSP, HSTS, nosniff, frame and referrer policies.\n${appName}.use(${helmet}());\n`;
+  b.write(app.file, insert(out.text, out.moved(lineEndAfter(text, app.statement.endIndex)), block));
   addNpmDependency(b, root, 'helmet', '^8.1.0');
 }
 
@@ -237,6 +223,6 @@ export async function planSecurityHeaders(root: string, opts: HeadersOptions = {
   const b = new PlanBuilder(`Add security headers (${framework}, ${profile} profile)`, root);
   if (framework === 'flask') await flaskHeaders(b, root, info.pythonFiles, profile);
   else if (framework === 'django') await djangoHeaders(b, root, info.pythonFiles, profile);
-  else await expressHeaders(b, root, info.jsFiles, profile);
+  else await expressHeaders(b, root, info.jsFiles, profile, info.esm);
   return b.build();
 }
