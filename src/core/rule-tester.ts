@@ -1,5 +1,6 @@
 import { Analyzer, applyEdits } from './engine';
 import { detectLanguage, isTestPath } from './languages';
+import { LANGUAGE_IDS, ruleSet } from './language-registry';
 import { analyzeTextFile } from './text-analysis';
 import { ensureLanguages, parseSync } from './parser';
 import type { InvalidTestCase, Rule, RuleTestCase } from './rule';
@@ -15,7 +16,7 @@ export interface CaseFailure {
 }
 
 function defaultFile(rule: Rule): string {
-  return rule.meta.language === 'python' ? 'app.py' : rule.meta.language === 'javascript' ? 'app.ts' : 'config.txt';
+  return rule.meta.language === 'text' ? 'config.txt' : ruleSet(rule.meta.language).exampleFile;
 }
 
 function langOf(file: string): LanguageId {
@@ -25,7 +26,7 @@ function langOf(file: string): LanguageId {
 }
 
 export async function runRuleCases(rule: Rule): Promise<CaseFailure[]> {
-  await ensureLanguages(['python', 'javascript', 'typescript', 'tsx']);
+  await ensureLanguages(LANGUAGE_IDS);
   const analyzer = new Analyzer([rule]);
   const failures: CaseFailure[] = [];
   const fail = (kind: CaseFailure['kind'], index: number, code: string, problem: string): void => {

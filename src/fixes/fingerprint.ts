@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { Analyzer } from '../core/engine';
 import { detectLanguage } from '../core/languages';
+import { LANGUAGE_IDS } from '../core/language-registry';
 import { ensureLanguages, parseSync } from '../core/parser';
 import { ruleById } from '../rules';
 import { GeneratorError } from './headers';
@@ -29,7 +30,7 @@ async function findStubs(files: string[]): Promise<Stub[]> {
   const rules = ['py-fingerprint-stub', 'js-fingerprint-stub'].map((id) => ruleById(id)).filter((r) => !!r);
   if (rules.length === 0) return [];
   const analyzer = new Analyzer(rules);
-  await ensureLanguages(['python', 'javascript', 'typescript', 'tsx']);
+  await ensureLanguages(LANGUAGE_IDS);
   const stubs: Stub[] = [];
   for (const file of files) {
     const lang = detectLanguage(file);
@@ -93,7 +94,7 @@ function replaceJsStub(b: PlanBuilder, stub: Stub, esm: boolean, spec: string): 
 
 /** Finds the module-level statement creating the app, to register the endpoint after it. */
 async function appStatement(files: string[], framework: Framework): Promise<{ file: string; end: number; name: string; esm: boolean } | undefined> {
-  await ensureLanguages(['python', 'javascript', 'typescript', 'tsx']);
+  await ensureLanguages(LANGUAGE_IDS);
   for (const file of files) {
     const lang = detectLanguage(file)!;
     const text = fs.readFileSync(file, 'utf8');

@@ -1,11 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
-import { detectLanguage } from '../core/languages';
+import { detectLanguage, dialectOf } from '../core/languages';
+import { LANGUAGE_IDS } from '../core/language-registry';
 import { ensureLanguages, parseSync } from '../core/parser';
 import { Semantics } from '../core/semantics';
-import { pythonDialect } from '../core/python/dialect';
-import { javascriptDialect } from '../core/javascript/dialect';
 import { PlanBuilder, type GeneratorPlan } from './plan';
 import { addNpmDependency, addPythonDependency, inspectProject, type Framework } from './project';
 
@@ -36,14 +35,14 @@ function topStatement(n: Node): Node {
 
 /** Finds `name = <constructor>(...)` at module level in the given files. */
 async function findAppCreation(files: string[], match: (callee: string) => boolean): Promise<Located | undefined> {
-  await ensureLanguages(['python', 'javascript', 'typescript', 'tsx']);
+  await ensureLanguages(LANGUAGE_IDS);
   for (const file of files) {
     const lang = detectLanguage(file);
     if (!lang) continue;
     const text = fs.readFileSync(file, 'utf8');
     const tree = parseSync(lang, text);
     const root = tree.rootNode;
-    const sem = new Semantics(root, lang === 'python' ? pythonDialect : javascriptDialect);
+    const sem = new Semantics(root, dialectOf(lang));
     const stack: Node[] = [root];
     while (stack.length) {
       const n = stack.pop()!;

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { discoverFiles } from '../core/discovery';
+import { ruleLanguageOf } from '../core/languages';
 import type { PlanBuilder } from './plan';
 
 export type Framework = 'flask' | 'django' | 'express';
@@ -28,8 +29,8 @@ function read(file: string): string {
 /** Which web frameworks a workspace uses: from its manifests first, its imports second. */
 export function inspectProject(root: string): ProjectInfo {
   const found = discoverFiles([root]);
-  const pythonFiles = found.files.filter((f) => f.language === 'python').map((f) => f.path);
-  const jsFiles = found.files.filter((f) => f.language !== 'python').map((f) => f.path);
+  const pythonFiles = found.files.filter((f) => ruleLanguageOf(f.language) === 'python').map((f) => f.path);
+  const jsFiles = found.files.filter((f) => ruleLanguageOf(f.language) === 'javascript').map((f) => f.path);
   const manifests = ['requirements.txt', 'pyproject.toml', 'Pipfile', 'setup.cfg', 'package.json'].map((m) => read(path.join(root, m))).join('\n');
   const frameworks = new Set<Framework>();
   if (/^\s*flask\b|["']flask[<>=~!\s"']/im.test(manifests)) frameworks.add('flask');
