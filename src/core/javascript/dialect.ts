@@ -115,12 +115,7 @@ export function isExpressHandler(fn: Node, sem: Semantics): boolean {
  */
 export const javascriptDialect: Dialect = {
   ...sharedDialectMembers({
-    scopes: SCOPES,
-    functions: FUNCTIONS,
-    wrappers: WRAPPERS,
-    literals: LITERALS,
-    composites: COMPOSITES,
-    taintFlow: TAINT_FLOW,
+    scopes: SCOPES, functions: FUNCTIONS, wrappers: WRAPPERS, literals: LITERALS, composites: COMPOSITES, taintFlow: TAINT_FLOW,
     onlyFields: { pair: ['value'] },
     taintParts: {
       subscript_expression: (n) => fieldChildren(n, 'object'),

@@ -77,12 +77,7 @@ export function decoratorsOf(fn: Node): Node[] {
 
 export const pythonDialect: Dialect = {
   ...sharedDialectMembers({
-    scopes: SCOPES,
-    functions: FUNCTIONS,
-    wrappers: WRAPPERS,
-    literals: LITERALS,
-    composites: COMPOSITES,
-    taintFlow: TAINT_FLOW,
+    scopes: SCOPES, functions: FUNCTIONS, wrappers: WRAPPERS, literals: LITERALS, composites: COMPOSITES, taintFlow: TAINT_FLOW,
     onlyFields: { keyword_argument: ['value'] },
     taintParts: {
       subscript: (n) => fieldChildren(n, 'value'),
