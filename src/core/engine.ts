@@ -1,11 +1,10 @@
 import type { Node, Tree } from 'web-tree-sitter';
-import { isTestPath, ruleLanguageOf, testPathTreatment, type TestPathMode, type TestPathTreatment } from './languages';
+import { dialectOf, isTestPath, ruleLanguageOf, testPathTreatment, type TestPathMode, type TestPathTreatment } from './languages';
 import { ensureLanguages, guardTraps, isWasmTrap, parseSync } from './parser';
 import { docsUrl, type ReportDescriptor, type Rule, type RuleContext, type Visitors } from './rule';
 import { Semantics } from './semantics';
 import { captureNodes } from './query';
-import { pythonDialect } from './python/dialect';
-import { javascriptDialect } from './javascript/dialect';
+import { languageEntry, ruleSet, type RuleSet } from './language-registry';
 import { parseSuppression, suppressionMatches, type SuppressionComment } from './suppressions';
 import type { Finding, LanguageId, Range, TextEdit } from './types';
 
@@ -59,7 +58,7 @@ function statementLines(node: Node, findingEndLine: number): [number, number] {
 }
 
 /** Suppression comments, found by a text scan for the markers, then confirmed as comment nodes. */
-function collectSuppressions(root: Node, lines: string[]): Map<number, SuppressionComment[]> {
+function collectSuppressions(root: Node, lines: string[], rules: RuleSet): Map<number, SuppressionComment[]> {
   const byLine = new Map<number, SuppressionComment[]>();
   const seen = new Set<number>();
   lines.forEach((line, row) => {
@@ -67,11 +66,11 @@ function collectSuppressions(root: Node, lines: string[]): Map<number, Suppressi
       const col = line.indexOf(marker);
       if (col < 0) continue;
       const node = root.descendantForPosition({ row, column: col });
-      if (!node || (node.type !== 'comment' && node.type !== 'html_comment') || seen.has(node.id)) continue;
+      if (!node || !rules.commentNodeTypes.includes(node.type) || seen.has(node.id)) continue;
       seen.add(node.id);
       const start = node.startPosition;
       const standalone = lines[start.row].slice(0, start.column).trim() === '';
-      const s = parseSuppression(node.text, start.row, standalone);
+      const s = parseSuppression(node.text, start.row, standalone, rules.comments);
       if (s) {
         const list = byLine.get(start.row) ?? [];
         list.push(s);
@@ -115,6 +114,8 @@ export class Analyzer {
 
   constructor(readonly rules: readonly Rule[]) {
     for (const r of rules) {
+      // A rule of a language without a registry entry would never run: refuse it here.
+      if (r.meta.language !== 'text') ruleSet(r.meta.language);
       const list = this.byLanguage.get(r.meta.language) ?? [];
       list.push(r);
       this.byLanguage.set(r.meta.language, list);
@@ -301,7 +302,7 @@ export class Analyzer {
     for (const e of exits) run(e.rule, e.fn, root);
 
     const lines = raw.length ? text.split('\n') : [];
-    const suppressions = raw.length ? collectSuppressions(root, lines) : new Map<number, SuppressionComment[]>();
+    const suppressions = raw.length ? collectSuppressions(root, lines, languageEntry(lang).rules) : new Map<number, SuppressionComment[]>();
     const seen = new Set<string>();
     const findings: Finding[] = [];
     for (const { rule, d } of raw) {
@@ -357,10 +358,6 @@ export function compareFindings(a: Finding, b: Finding): number {
  * findings are serialised as they are.
  */
 export const findingSpans = new WeakMap<Finding, { start: number; end: number }>();
-
-function dialectOf(lang: LanguageId) {
-  return lang === 'python' ? pythonDialect : javascriptDialect;
-}
 
 /** Two lists of nodes, each in document order and not overlapping each other, merged. */
 function mergeInOrder(a: readonly Node[], b: readonly Node[]): Node[] {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import type * as TS from 'typescript';
 import type { LanguageId } from './types';
+import { ruleLanguageOf } from './languages';
 
 /** One fix applied to one rule test case: the code before and after. */
 export interface FixedCode {
@@ -157,7 +158,7 @@ function added(before: string[], after: string[]): string[] {
  */
 export function checkFixedCode(all: readonly FixedCode[]): { problems: FixProblem[]; python3Missing: boolean } {
   const problems: FixProblem[] = [];
-  const py = all.filter((f) => f.language === 'python');
+  const py = all.filter((f) => ruleLanguageOf(f.language) === 'python');
   const verdicts = checkPython(py.flatMap((f) => [f.before, f.after]));
   py.forEach((f, i) => {
     if (!verdicts) return;
@@ -170,7 +171,7 @@ export function checkFixedCode(all: readonly FixedCode[]): { problems: FixProble
     const fresh = after.unbound.filter((n) => !known.has(n));
     if (fresh.length) problems.push({ fixed: f, problem: `the fixed code uses names nothing binds (NameError): ${fresh.join(', ')}` });
   });
-  const js = all.filter((f) => f.language !== 'python');
+  const js = all.filter((f) => ruleLanguageOf(f.language) === 'javascript');
   const diags = checkTypeScript(js.flatMap((f) => [{ name: path.basename(f.file), text: f.before }, { name: path.basename(f.file), text: f.after }]));
   js.forEach((f, i) => {
     const fresh = added(diags[2 * i], diags[2 * i + 1]);

@@ -2,11 +2,11 @@ import type { Node } from 'web-tree-sitter';
 import { applyEdits } from './engine';
 import type { ImportRequest, Importer } from './import-edit';
 import { JavaScriptImporter, usesEsm } from './javascript/importer';
-import { javascriptDialect } from './javascript/dialect';
 import { parseSync } from './parser';
 import { PythonImporter } from './python/importer';
-import { pythonDialect } from './python/dialect';
 import { Semantics } from './semantics';
+import { dialectOf, ruleLanguageOf } from './languages';
+import { perRuleSet } from './language-registry';
 import type { LanguageId, TextEdit } from './types';
 
 export type { ImportRequest, ImportedName, Importer } from './import-edit';
@@ -22,7 +22,12 @@ export interface ImporterOptions {
  * name to write.
  */
 export function importerFor(file: string, language: LanguageId, text: string, root: Node, sem: Semantics, opts: ImporterOptions = {}): Importer {
-  return language === 'python' ? new PythonImporter(root, text, sem) : new JavaScriptImporter(file, root, text, sem, opts.esm);
+  // An unknown language throws here (perRuleSet) instead of being given JavaScript's importer.
+  const make = perRuleSet<() => Importer>(ruleLanguageOf(language), {
+    python: () => new PythonImporter(root, text, sem),
+    javascript: () => new JavaScriptImporter(file, root, text, sem, opts.esm),
+  });
+  return make();
 }
 
 export interface WithImports {
@@ -44,7 +49,7 @@ export function withImports(file: string, language: LanguageId, text: string, re
   for (const req of requests) {
     const tree = parseSync(language, text);
     try {
-      const sem = new Semantics(tree.rootNode, language === 'python' ? pythonDialect : javascriptDialect);
+      const sem = new Semantics(tree.rootNode, dialectOf(language));
       const got = importerFor(file, language, text, tree.rootNode, sem, opts).use(req);
       if (!got) return undefined;
       names.push(got.name);

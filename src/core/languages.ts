@@ -1,40 +1,31 @@
-import { SEVERITY_ORDER, type LanguageId, type RuleLanguage, type Severity } from './types';
-
-const BY_EXTENSION: Record<string, LanguageId> = {
-  '.py': 'python',
-  '.pyw': 'python',
-  '.js': 'javascript',
-  '.mjs': 'javascript',
-  '.cjs': 'javascript',
-  '.jsx': 'javascript',
-  '.ts': 'typescript',
-  '.mts': 'typescript',
-  '.cts': 'typescript',
-  '.tsx': 'tsx',
-};
+/** File → language, and the test-path policy. What each language is lives in language-registry.ts. */
+import type { Dialect } from './dialect';
+import { LANGUAGE_IDS, LANGUAGES, languageEntry, languageOfFile, type CodeRuleLanguage } from './language-registry';
+import { SEVERITY_ORDER, type LanguageId, type Severity } from './types';
 
 export function detectLanguage(filePath: string): LanguageId | undefined {
-  const lower = filePath.toLowerCase();
-  if (lower.endsWith('.d.ts')) return undefined; // declarations carry no behaviour
-  const dot = lower.lastIndexOf('.');
-  if (dot < 0) return undefined;
-  return BY_EXTENSION[lower.slice(dot)];
+  return languageOfFile(filePath)?.id;
 }
 
-export function ruleLanguageOf(lang: LanguageId): RuleLanguage {
-  return lang === 'python' ? 'python' : 'javascript';
+/** The rule set that analyses a language: throws for an id the registry does not have. */
+export function ruleLanguageOf(lang: LanguageId): CodeRuleLanguage {
+  return languageEntry(lang).rules.id;
 }
+
+/** The semantics dialect of a language: throws for an id the registry does not have. */
+export function dialectOf(lang: LanguageId): Dialect {
+  return languageEntry(lang).rules.dialect;
+}
+
+const TEST_DIRECTORY = /\/(tests?|__tests__|spec|specs|fixtures?|examples?|samples?|testing)\//;
+const TEST_FILES: readonly RegExp[] = LANGUAGE_IDS.flatMap((id) => LANGUAGES[id].testFiles);
 
 /** Tests, fixtures and examples: what happens to findings there is `testPathTreatment`'s decision. */
 export function isTestPath(filePath: string): boolean {
   const p = '/' + filePath.replace(/\\/g, '/').toLowerCase();
-  return (
-    /\/(tests?|__tests__|spec|specs|fixtures?|examples?|samples?|testing)\//.test(p) ||
-    /\/test_[^/]*\.py$/.test(p) ||
-    /\/[^/]*_tests?\.py$/.test(p) ||
-    /\/conftest\.py$/.test(p) ||
-    /\.(test|spec)\.[cm]?[jt]sx?$/.test(p)
-  );
+  if (TEST_DIRECTORY.test(p)) return true;
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  return TEST_FILES.some((re) => re.test(base));
 }
 
 /**

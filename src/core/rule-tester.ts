@@ -1,5 +1,6 @@
 import { Analyzer, applyEdits } from './engine';
 import { detectLanguage, isTestPath } from './languages';
+import { LANGUAGE_IDS, ruleSet } from './language-registry';
 import { analyzeTextFile } from './text-analysis';
 import type { FixedCode } from './fix-check';
 import { ensureLanguages, parseSync } from './parser';
@@ -16,7 +17,7 @@ export interface CaseFailure {
 }
 
 function defaultFile(rule: Rule): string {
-  return rule.meta.language === 'python' ? 'app.py' : rule.meta.language === 'javascript' ? 'app.ts' : 'config.txt';
+  return rule.meta.language === 'text' ? 'config.txt' : ruleSet(rule.meta.language).exampleFile;
 }
 
 function langOf(file: string): LanguageId {
@@ -30,7 +31,7 @@ function langOf(file: string): LanguageId {
  * `checkFixedCode` (src/core/fix-check.ts) to compile and name-check all rules' fixes at once.
  */
 export async function runRuleCases(rule: Rule, fixed?: FixedCode[]): Promise<CaseFailure[]> {
-  await ensureLanguages(['python', 'javascript', 'typescript', 'tsx']);
+  await ensureLanguages(LANGUAGE_IDS);
   const analyzer = new Analyzer([rule]);
   const failures: CaseFailure[] = [];
   const fail = (kind: CaseFailure['kind'], index: number, code: string, problem: string): void => {

@@ -3,9 +3,11 @@ import type { ChecklistItemId } from './checklist-ids';
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 export type Confidence = 'low' | 'medium' | 'high';
-export type LanguageId = 'python' | 'javascript' | 'typescript' | 'tsx';
-/** The rule languages: JS, TS and TSX share one rule set. */
-export type RuleLanguage = 'python' | 'javascript' | 'text';
+/** The languages with a grammar: one entry each in language-registry.ts. */
+export type { LanguageId } from './language-registry';
+import type { CodeRuleLanguage } from './language-registry';
+/** The rule languages: one per rule set of the registry (JS, TS and TSX share one), and `text`. */
+export type RuleLanguage = CodeRuleLanguage | 'text';
 
 export const SEVERITY_ORDER: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 

@@ -3,15 +3,14 @@ import * as vscode from 'vscode';
 import { Analyzer, type AnalyzeOptions } from '../core/engine';
 import { LiveDocument } from '../core/live-document';
 import { detectLanguage, isTestPath } from '../core/languages';
+import { languageOfEditorId } from '../core/language-registry';
 import { ensureLanguages, isLanguageLoaded, ParserCrashError } from '../core/parser';
 import type { Rule } from '../core/rule';
 import { analyzeTextFile } from '../core/text-analysis';
-import type { Finding, LanguageId } from '../core/types';
+import type { Finding } from '../core/types';
 import { settings, visible } from './config';
 import { toDiagnostic } from './convert';
 
-/** Untitled documents have no file extension: their editor language decides. */
-const LANGUAGE_IDS: Record<string, LanguageId> = { python: 'python', javascript: 'javascript', javascriptreact: 'javascript', typescript: 'typescript', typescriptreact: 'tsx' };
 
 interface Tracked {
   live: LiveDocument;
@@ -99,7 +98,7 @@ export class DocumentTracker implements vscode.Disposable {
   /** Analyses one document now (used by typing, opening, saving and the tests). */
   async check(doc: vscode.TextDocument): Promise<Finding[]> {
     if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled' && doc.uri.scheme !== 'vscode-remote') return [];
-    const lang = detectLanguage(doc.uri.fsPath) ?? (doc.uri.scheme === 'untitled' ? LANGUAGE_IDS[doc.languageId] : undefined);
+    const lang = detectLanguage(doc.uri.fsPath) ?? (doc.uri.scheme === 'untitled' ? languageOfEditorId(doc.languageId) : undefined);
     const key = doc.uri.toString();
     const s = this.settingsFor(doc.uri);
     const rel = this.relPath(doc.uri);

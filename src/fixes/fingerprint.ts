@@ -3,6 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import { Analyzer } from '../core/engine';
 import { writesEsm } from '../core/importer';
 import { detectLanguage } from '../core/languages';
+import { LANGUAGE_IDS } from '../core/language-registry';
 import { ensureLanguages } from '../core/parser';
 import { ruleById } from '../rules';
 import { importing } from './headers';
@@ -29,7 +30,7 @@ async function findStubs(root: string, files: string[]): Promise<Stub[]> {
   const rules = ['py-fingerprint-stub', 'js-fingerprint-stub'].map((id) => ruleById(id)).filter((r) => !!r);
   if (rules.length === 0) return [];
   const analyzer = new Analyzer(rules);
-  await ensureLanguages(['python', 'javascript', 'typescript', 'tsx']);
+  await ensureLanguages(LANGUAGE_IDS);
   const stubs: Stub[] = [];
   for (const file of files) {
     const lang = detectLanguage(file);
@@ -90,7 +91,7 @@ function replaceJsStub(b: PlanBuilder, stub: Stub, esm: boolean, spec: (esm: boo
 
 /** Finds the module-level statement creating the app, to register the endpoint after it. */
 async function appStatement(root: string, files: string[], framework: Framework): Promise<{ file: string; end: number; name: string } | undefined> {
-  await ensureLanguages(['python', 'javascript', 'typescript', 'tsx']);
+  await ensureLanguages(LANGUAGE_IDS);
   for (const file of files) {
     const text = readForDetection(root, file);
     const re = framework === 'flask' ? /^(\w+)\s*=\s*(?:flask\.)?Flask\(/m : /^(?:const|let|var)\s+(\w+)\s*=\s*express\(\s*\)/m;

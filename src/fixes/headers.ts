@@ -1,11 +1,10 @@
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { withImports, type ImportRequest, type WithImports } from '../core/importer';
-import { detectLanguage } from '../core/languages';
+import { detectLanguage, dialectOf } from '../core/languages';
+import { LANGUAGE_IDS } from '../core/language-registry';
 import { ensureLanguages, parseSync } from '../core/parser';
 import { Semantics } from '../core/semantics';
-import { pythonDialect } from '../core/python/dialect';
-import { javascriptDialect } from '../core/javascript/dialect';
 import { GeneratorError, PlanBuilder, type GeneratorPlan } from './plan';
 import { addNpmDependency, addPythonDependency, inspectProject, readForDetection, type Framework } from './project';
 
@@ -46,7 +45,7 @@ function topStatement(n: Node): Node {
 
 /** Finds `name = <constructor>(...)` at module level in the given files. */
 async function findAppCreation(root: string, files: string[], match: (callee: string) => boolean): Promise<Located | undefined> {
-  await ensureLanguages(['python', 'javascript', 'typescript', 'tsx']);
+  await ensureLanguages(LANGUAGE_IDS);
   for (const file of files) {
     const lang = detectLanguage(file);
     if (!lang) continue;
@@ -54,7 +53,7 @@ async function findAppCreation(root: string, files: string[], match: (callee: st
     if (!text) continue;
     const tree = parseSync(lang, text);
     const top = tree.rootNode;
-    const sem = new Semantics(top, lang === 'python' ? pythonDialect : javascriptDialect);
+    const sem = new Semantics(top, dialectOf(lang));
     const stack: Node[] = [top];
     while (stack.length) {
       const n = stack.pop()!;

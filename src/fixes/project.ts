@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { discoverFiles } from '../core/discovery';
+import { ruleLanguageOf } from '../core/languages';
 import { MAX_SOURCE_BYTES, readGuardedText } from '../core/safe-fs';
 import { MAX_MANIFEST_BYTES } from '../deps/read-manifest';
 import type { PlanBuilder } from './plan';
@@ -36,8 +37,8 @@ export function readForDetection(root: string, file: string, maxBytes = MAX_SOUR
 /** Which web frameworks a workspace uses: from its manifests first, its imports second. */
 export function inspectProject(root: string): ProjectInfo {
   const found = discoverFiles([root]);
-  const pythonFiles = found.files.filter((f) => f.language === 'python').map((f) => f.path);
-  const jsFiles = found.files.filter((f) => f.language !== 'python').map((f) => f.path);
+  const pythonFiles = found.files.filter((f) => ruleLanguageOf(f.language) === 'python').map((f) => f.path);
+  const jsFiles = found.files.filter((f) => ruleLanguageOf(f.language) === 'javascript').map((f) => f.path);
   const manifests = ['requirements.txt', 'pyproject.toml', 'Pipfile', 'setup.cfg', 'package.json'].map((m) => readForDetection(root, path.join(root, m), MAX_MANIFEST_BYTES)).join('\n');
   const frameworks = new Set<Framework>();
   if (/^\s*flask\b|["']flask[<>=~!\s"']/im.test(manifests)) frameworks.add('flask');
