@@ -116,7 +116,24 @@ export function skipForRefusal(e: GuardedReadError): SkippedEntry {
     e.reason === 'missing' ? 'gone when read'
     : e.reason === 'symlink' ? 'became a symbolic link after it was listed (not followed)'
     : e.reason === 'outside-root' ? 'the file opened lies outside the scanned folder'
-    // The message names the file; the entry already does, relative to where the report is read.
-    : e.message.split(e.file).join('').replace(/\s*:\s*$/, '').replace(/ +:/g, ':').replace(/^too large \((.*)\)$/, '$1');
+    : withoutFile(e.message, e.file);
   return { path: e.file, reason: REFUSAL[e.reason], detail };
+}
+
+/**
+ * The refusal's message without the (absolute) file name, which the entry already names relative to
+ * where the report is read: "cannot open F: EACCES" → "cannot open: EACCES", "too large (N > M): F"
+ * → "N > M". String operations only: the message holds a name the repository chose.
+ */
+function withoutFile(message: string, file: string): string {
+  let out = message
+    .split(file)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .join(' ')
+    .split(' :')
+    .join(':');
+  if (out.endsWith(':')) out = out.slice(0, -1);
+  if (out.startsWith('too large (') && out.endsWith(')')) out = out.slice('too large ('.length, -1);
+  return out;
 }
