@@ -148,6 +148,22 @@ describe('CI gate: a file that is not analysed is never a clean pass', function 
     assert.deepEqual([c.excludedByUser.length, c.excludedByRepository.length, c.incomplete.length], [1, 1, 1]);
   });
 
+  it('a rule that throws on a file leaves it partly analysed: the run is incomplete', async () => {
+    const dir = ws({ 'app.py': 'import os\nos.system(a)\n' });
+    const boom = { ...allRules[0], meta: { ...allRules[0].meta, id: 'py-boom' }, create: () => ({ call: () => { throw new Error('boom'); } }) };
+    const r = await scanPaths([dir], { rules: [boom, ...allRules] });
+    assert.ok(r.findings.length > 0, 'the other rules still ran');
+    const c = scanCoverage(r);
+    assert.deepEqual(c.incomplete.map((s) => `${path.basename(s.path)} ${s.reason} ${s.detail}`), ['app.py rule-error rule py-boom failed: boom']);
+  });
+
+  it('configuration committed to the repository excludes as the repository, not as the user', () => {
+    const dir = ws({ 'gen/a.py': PICKLE, 'b.py': 'x = 1\n' });
+    const r = discoverFiles([dir], { excludeFromConfig: ['gen/'] });
+    assert.deepEqual(r.skipped.map((s) => s.reason), ['excluded-by-config']);
+    assert.equal(assessCoverage(r.skipped, true).incomplete.length, 1);
+  });
+
   it('--test-paths ignore lists the test files it leaves out, as excluded by the user', async () => {
     const dir = ws({ 'tests/test_app.py': PICKLE, 'app.py': 'x = 1\n' });
     const r = await scanPaths([dir], { rules: allRules, testPaths: 'ignore' });

@@ -110,8 +110,6 @@ async function scan(argv: string[]): Promise<number> {
   const cwd = process.cwd();
   const progress = !values['no-progress'] && process.stderr.isTTY;
   let lastDraw = 0;
-  // A rule that throws leaves its file partly analysed: that, too, is an incomplete run.
-  let ruleFailures = 0;
   const result = await scanPaths(paths, {
     rules: allRules,
     exclude: values.exclude,
@@ -119,10 +117,7 @@ async function scan(argv: string[]): Promise<number> {
     // A CLI gains from workers only with two or more to spare; the editor always uses one.
     parallel: defaultWorkers() >= 2 ? { script: scanWorkerScript() } : undefined,
     // printable(): a file name from the workspace may hold terminal escapes or newlines.
-    onRuleError: (id, file, e) => {
-      ruleFailures++;
-      process.stderr.write(`sitewarden: rule ${id} failed on ${printable(relativeTo(cwd, file))}: ${printable(String((e as Error)?.message ?? e))}\n`);
-    },
+    onRuleError: (id, file, e) => process.stderr.write(`sitewarden: rule ${id} failed on ${printable(relativeTo(cwd, file))}: ${printable(String((e as Error)?.message ?? e))}\n`),
     onProgress: progress
       ? (done, total) => {
           const now = Date.now();
@@ -153,9 +148,9 @@ async function scan(argv: string[]): Promise<number> {
   // findings, said on stderr either way): a padded, binary-looking or parser-crashing file must
   // not pass a CI gate as a clean project would.
   const coverage = scanCoverage(result, values.strict);
+  // Failed analyses have their own 'could not analyse' notification (level error) below.
   const notAnalysed = coverage.incomplete.filter((s) => s.reason !== 'parser-crash' && s.reason !== 'analysis-error');
-  const scanIncomplete = coverage.incomplete.length > 0 || ruleFailures > 0;
-  incomplete ||= scanIncomplete;
+  incomplete ||= coverage.incomplete.length > 0;
   if (coverage.incomplete.length) {
     process.stderr.write(`sitewarden: incomplete: ${coverage.incomplete.length} path(s) not analysed (${countByReason(coverage.incomplete)})${values.strict ? '; --strict counts what the repository excludes' : ''}\n`);
     // The text report lists them all on stdout; other formats get the first ones named here.
@@ -163,7 +158,6 @@ async function scan(argv: string[]): Promise<number> {
     for (const s of listed.slice(0, 20)) process.stderr.write(`sitewarden:   ${printable(relativeTo(cwd, s.path))}: ${printable(describeSkip(s))}\n`);
     if (listed.length > 20) process.stderr.write(`sitewarden:   … and ${coverage.incomplete.length - 20} more (all are in the report)\n`);
   }
-  if (ruleFailures) process.stderr.write(`sitewarden: incomplete: ${ruleFailures} rule failure(s), see above\n`);
   for (const n of result.notices) process.stderr.write(`sitewarden: note: ${printable(relativeTo(cwd, n.path))}: ${printable(n.message)}\n`);
   let report: string;
   if (format === 'sarif') {

@@ -55,6 +55,8 @@ export interface ScanResult {
   errors: FileError[];
   /** From discovery: ignore files not honoured, and similar. */
   notices: DiscoveryNotice[];
+  /** Rules that threw on a file: that file was only partly analysed (the run is incomplete). */
+  ruleFailures: { ruleId: string; path: string; message: string }[];
   cancelled: boolean;
   durationMs: number;
   /** Files whose findings came from `ScanOptions.cache` (same path, content, rules, settings). */
@@ -118,6 +120,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
     skipped: discovered.skipped,
     errors: [],
     notices: discovered.notices,
+    ruleFailures: [],
     cancelled: false,
     durationMs: 0,
     filesFromCache: 0,
@@ -130,6 +133,11 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
     return false;
   });
   opts.afterDiscovery?.(files);
+  // A rule that throws leaves its file partly analysed: recorded, and still passed on.
+  const onRuleError = (ruleId: string, file: string, e: unknown) => {
+    result.ruleFailures.push({ ruleId, path: file, message: String((e as Error)?.message ?? e) });
+    opts.onRuleError?.(ruleId, file, e);
+  };
   const analyzer = new Analyzer(opts.rules);
   await analyzer.prepare(new Set(files.map((f) => f.language)));
   const total = files.length;
@@ -159,7 +167,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
     if (!buf) return;
     const text = decodeSource(buf);
     try {
-      const a = analyzer.analyzeSync(f.path, text, f.language, { ...opts, isTestFile: isTestPath(f.relPath) });
+      const a = analyzer.analyzeSync(f.path, text, f.language, { ...opts, onRuleError, isTestFile: isTestPath(f.relPath) });
       a.tree.delete(); // trees live in wasm memory: free them, or a large audit grows without bound
       finish(i, { findings: a.findings, lines: countLines(text) });
     } catch (e) {
@@ -211,7 +219,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
   for (const i of todo) {
     const o = outcomes[i];
     if (o) {
-      for (const e of o.ruleErrors ?? []) opts.onRuleError?.(e.ruleId, files[i].path, new Error(e.message));
+      for (const e of o.ruleErrors ?? []) onRuleError(e.ruleId, files[i].path, new Error(e.message));
       if (o.refused) result.skipped.push({ ...o.refused, path: files[i].path });
       else if (o.error !== undefined) result.errors.push({ path: files[i].path, message: o.error, reason: o.crashed ? 'parser-crash' : 'analysis-error' });
       else finish(i, { findings: o.findings ?? [], lines: o.lines ?? 0 });
@@ -243,7 +251,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
     if (looksBinary(buf)) continue; // images and archives are not text: nothing to report
     try {
       const isTest = isTestPath(f.relPath);
-      result.findings.push(...analyzeTextFile(f.path, f.relPath, decodeSource(buf), textRules, { isTestFile: isTest, demoteTests: (opts.testPaths ?? 'demote') === 'demote', onRuleError: opts.onRuleError }));
+      result.findings.push(...analyzeTextFile(f.path, f.relPath, decodeSource(buf), textRules, { isTestFile: isTest, demoteTests: (opts.testPaths ?? 'demote') === 'demote', onRuleError }));
       result.filesScanned++;
       result.bytesScanned += buf.length;
     } catch (e) {
@@ -255,7 +263,8 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
   return result;
 }
 
-/** What a scan left out and why, by kind (src/core/skip-reasons.ts); failed analyses are incomplete. */
-export function scanCoverage(r: Pick<ScanResult, 'skipped' | 'errors'>, strict = false): Coverage {
-  return assessCoverage([...r.skipped, ...r.errors.map(errorAsSkip)], strict);
+/** What a scan left out and why, by kind (src/core/skip-reasons.ts); failed analyses and rules are incomplete. */
+export function scanCoverage(r: Pick<ScanResult, 'skipped' | 'errors' | 'ruleFailures'>, strict = false): Coverage {
+  const rules: SkippedEntry[] = r.ruleFailures.map((f) => ({ path: f.path, reason: 'rule-error', detail: `rule ${f.ruleId} failed: ${f.message}` }));
+  return assessCoverage([...r.skipped, ...r.errors.map(errorAsSkip), ...rules], strict);
 }

@@ -38,6 +38,7 @@ export const SKIP_REASONS = {
   'outside-root': { kind: 'incomplete', means: 'the file opened lies outside the scanned folder' },
   'parser-crash': { kind: 'incomplete', means: 'the parser crashed on the file' },
   'analysis-error': { kind: 'incomplete', means: 'analysis failed on the file' },
+  'rule-error': { kind: 'incomplete', means: 'a rule failed on the file, so it was only partly analysed' },
   // The user asked for it.
   excluded: { kind: 'user', means: '--exclude or the user’s own exclude setting' },
   'test-path': { kind: 'user', means: 'test, fixture or example code with --test-paths ignore' },
