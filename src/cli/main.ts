@@ -5,7 +5,7 @@ import type { TestPathMode } from '../core/engine';
 import { toSarif } from '../core/report/sarif';
 import { formatText, printable, relativeTo, toJsonFindings } from '../core/report/text';
 import { scanCoverage, scanPaths } from '../core/scanner';
-import { countByReason, describeSkip } from '../core/skip-reasons';
+import { countByReason, describeSkip, type SkippedEntry } from '../core/skip-reasons';
 import { scanWorkerScript } from '../workers/locate';
 import { defaultWorkers } from '../core/parallel-scan';
 import { SEVERITY_ORDER, severityRank, type Severity } from '../core/types';
@@ -161,17 +161,20 @@ async function scan(argv: string[]): Promise<number> {
   for (const n of result.notices) process.stderr.write(`sitewarden: note: ${printable(relativeTo(cwd, n.path))}: ${printable(n.message)}\n`);
   let report: string;
   if (format === 'sarif') {
-    const kindOf = (s: (typeof coverage.incomplete)[number]) =>
-      coverage.incomplete.includes(s) ? 'incomplete' : coverage.excludedByUser.includes(s) ? 'excluded-by-user' : 'excluded-by-repository';
-    const said: Record<string, string> = { incomplete: 'not analysed, the run is incomplete', 'excluded-by-user': 'excluded by you', 'excluded-by-repository': 'excluded by the repository' };
+    const said = { incomplete: 'not analysed, the run is incomplete', 'excluded-by-user': 'excluded by you', 'excluded-by-repository': 'excluded by the repository' } as const;
+    const skipNote = (kind: keyof typeof said) => (s: SkippedEntry) => ({
+      level: kind === 'incomplete' ? ('warning' as const) : ('note' as const),
+      message: `${describeSkip(s)}: ${said[kind]}`,
+      uri: relativeTo(cwd, s.path),
+      properties: { reason: s.reason, kind },
+    });
     const notifications = [
       ...depNotices.map((n) => ({ level: n.stale ? ('note' as const) : ('error' as const), message: n.message })),
       ...depProblems.map((p) => ({ level: 'warning' as const, message: `dependency check: ${p.message}`, uri: relativeTo(cwd, p.file) })),
       ...result.errors.map((e) => ({ level: 'error' as const, message: `could not analyse: ${e.message}`, uri: relativeTo(cwd, e.path), properties: { reason: e.reason, kind: 'incomplete' } })),
-      ...[...notAnalysed, ...coverage.excludedByRepository, ...coverage.excludedByUser].map((s) => {
-        const kind = kindOf(s);
-        return { level: kind === 'incomplete' ? ('warning' as const) : ('note' as const), message: `${describeSkip(s)}: ${said[kind]}`, uri: relativeTo(cwd, s.path), properties: { reason: s.reason, kind } };
-      }),
+      ...notAnalysed.map(skipNote('incomplete')),
+      ...coverage.excludedByRepository.map(skipNote('excluded-by-repository')),
+      ...coverage.excludedByUser.map(skipNote('excluded-by-user')),
       ...result.notices.map((n) => ({ level: 'warning' as const, message: n.message, uri: relativeTo(cwd, n.path) })),
     ];
     const kept = result.findings.filter((f) => severityRank(f.severity) >= severityRank(minSeverity));
