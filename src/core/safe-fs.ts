@@ -66,6 +66,15 @@ export function isInside(root: string, p: string): boolean {
 
 /** Reads a workspace file under the guards above; throws GuardedReadError with a reason. */
 export function readGuarded(file: string, o: GuardedReadOptions): Buffer {
+  return readGuardedPrefix(file, o, Infinity).data;
+}
+
+/**
+ * readGuarded, reading only the first `prefixBytes` (all the guards, the size cap included, apply
+ * to the whole file): discovery looks at a file's start without reading it all. Returns the size
+ * the open descriptor had.
+ */
+export function readGuardedPrefix(file: string, o: GuardedReadOptions, prefixBytes: number): { data: Buffer; size: number } {
   let fd: number;
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | O_NONBLOCK | (o.followSymlinks ? 0 : O_NOFOLLOW));
@@ -86,8 +95,8 @@ export function readGuarded(file: string, o: GuardedReadOptions): Buffer {
     // Read to one byte past the cap: a file that grew after fstat is refused, not read on.
     const chunks: Buffer[] = [];
     let total = 0;
-    for (;;) {
-      const buf = Buffer.allocUnsafe(Math.min(64 * 1024, o.maxBytes + 1 - total));
+    while (total < prefixBytes) {
+      const buf = Buffer.allocUnsafe(Math.min(64 * 1024, o.maxBytes + 1 - total, prefixBytes - total));
       let n: number;
       try {
         n = fs.readSync(fd, buf, 0, buf.length, null);
@@ -100,7 +109,7 @@ export function readGuarded(file: string, o: GuardedReadOptions): Buffer {
       total += n;
       if (total > o.maxBytes) throw new GuardedReadError(`too large (grew past ${o.maxBytes} bytes while read): ${file}`, 'too-large', file);
     }
-    return Buffer.concat(chunks, total);
+    return { data: Buffer.concat(chunks, total), size: st.size };
   } finally {
     fs.closeSync(fd);
   }
