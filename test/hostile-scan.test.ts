@@ -72,6 +72,17 @@ describe('CI gate: a file that is not analysed is never a clean pass', function 
     assert.equal(n?.level, 'warning');
   });
 
+  it('a data file over the cap (read only for secrets) is a repository exclusion: an ordinary run passes, --strict is incomplete', () => {
+    const dir = ws({ 'fixtures/big.json': `{"rows": [${'1,'.repeat(MB)}1]}\n`, 'ok.py': 'x = 1\n' });
+    const plain = sw(['scan', '.', '--no-deps', '--no-progress', '--format', 'sarif'], dir);
+    assert.equal(plain.status, 0, plain.stderr);
+    const log = JSON.parse(plain.stdout) as SarifLog;
+    const n = log.runs[0].invocations[0].toolExecutionNotifications.find((x) => uriOf(x) === 'fixtures/big.json');
+    assert.deepEqual(n?.properties, { reason: 'data-too-large', kind: 'excluded-by-repository' });
+    const strict = sw(['scan', '.', '--no-deps', '--no-progress', '--strict'], dir);
+    assert.equal(strict.status, 3, strict.stderr);
+  });
+
   it('one NUL byte in a comment does not make a source file binary: it is analysed and its finding fails the run', () => {
     const dir = ws({ 'app.py': Buffer.concat([Buffer.from('# build marker \u0000 do not edit\n'), Buffer.from(PICKLE)]) });
     const r = sw(['scan', '.', '--no-deps', '--no-progress', '--format', 'json'], dir);

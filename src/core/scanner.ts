@@ -6,7 +6,7 @@ import { ParserCrashError, runtimeRestarts } from './parser';
 import { GuardedReadError, MAX_SOURCE_BYTES } from './safe-fs';
 import { assessCoverage, skipForRefusal, type Coverage, type SkippedEntry } from './skip-reasons';
 import { analyseInWorkers, shouldParallelise, type FileOutcome, type ParallelOptions } from './parallel-scan';
-import { isTestPath } from './languages';
+import { DEFAULT_TEST_PATH_MODE, isTestPath } from './languages';
 import type { Rule } from './rule';
 import type { Finding } from './types';
 
@@ -93,7 +93,7 @@ export class MemoryScanCache implements ScanCache {
 }
 
 function cacheSignature(opts: ScanOptions): string {
-  return createHash('sha1').update(JSON.stringify([opts.rules.map((r) => r.meta.id), opts.testPaths ?? 'demote'])).digest('hex');
+  return createHash('sha1').update(JSON.stringify([opts.rules.map((r) => r.meta.id), opts.testPaths ?? DEFAULT_TEST_PATH_MODE])).digest('hex');
 }
 
 export function countLines(text: string): number {
@@ -246,8 +246,15 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
   const textRules = opts.rules.filter((r) => r.meta.language === 'text');
   for (const f of textRules.length && !result.cancelled ? discovered.otherFiles : []) {
     if (!textRules.some((r) => !r.appliesTo || r.appliesTo(f.relPath))) continue;
-    const buf = readListed(f);
-    if (!buf) continue;
+    let buf: Buffer;
+    try {
+      buf = readDiscovered(f, maxBytes);
+    } catch (e) {
+      if (e instanceof GuardedReadError && e.reason === 'too-large') result.skipped.push({ path: f.path, reason: 'data-too-large', detail: e.message });
+      else if (e instanceof GuardedReadError) result.skipped.push(skipForRefusal(e));
+      else result.skipped.push({ path: f.path, reason: 'unreadable', detail: (e as Error).message });
+      continue;
+    }
     if (looksBinary(buf)) continue; // images and archives are not text: nothing to report
     try {
       const isTest = isTestPath(f.relPath);

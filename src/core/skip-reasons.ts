@@ -49,6 +49,9 @@ export const SKIP_REASONS = {
   virtualenv: { kind: 'repository', means: 'a Python virtual environment' },
   'build-output': { kind: 'repository', means: 'a build or cache folder (dist, build, out, __pycache__, …)' },
   symlink: { kind: 'repository', means: 'a symbolic link in the tree (never followed)' },
+  // Large JSON/YAML/XML data is common in ordinary repositories (fixtures, translations, exports)
+  // and is read only by the secret rule: counting it as incomplete would fail every such CI run.
+  'data-too-large': { kind: 'repository', means: 'a configuration or data file (read only for secrets) over the size cap' },
   vcs: { kind: 'repository', strict: false, means: 'version-control metadata (.git, .hg, .svn): never code' },
 } as const satisfies Record<string, ReasonInfo>;
 
