@@ -447,6 +447,54 @@ describe('hostile network: bounded answers (issue 12, attack 5)', function () {
     }
   });
 
+  it('a packument listing more versions than any real package is refused before any version is sorted (work is counted, not timed)', async () => {
+    const versions: Record<string, object> = {};
+    for (let i = 0; i <= 50_000; i++) versions[`1.0.${i}`] = {};
+    const reg = await startRegistry((req, res) => {
+      if (req.url !== '/huge') return;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ name: 'huge', 'dist-tags': { latest: '1.0.50000' }, versions }));
+      return true;
+    });
+    try {
+      const cacheDir = tmp('sw-cache-');
+      const dir = workspace({ 'package.json': '{"dependencies": {"huge": "1.0.0"}}' });
+      const r = await checkDependencies([dir], { npmRegistry: `${reg.url}/`, cacheDir, home: home(), env: {}, timeoutMs: 5000 });
+      assert.equal(r.incomplete, true);
+      assert.match(r.notices[0].message, /more than 50000 versions/);
+      assert.deepEqual(filesUnder(path.join(cacheDir, 'npm')), []);
+    } finally {
+      await reg.close();
+    }
+  });
+
+  it('all answers of one check together stay under maxTotalBytes: past it, the rest are outages', async () => {
+    const pad = 'x'.repeat(600 * 1024);
+    let served = 0;
+    const reg = await startRegistry((req, res) => {
+      const m = /^\/(p\d)$/.exec(req.url!);
+      if (!m) return;
+      const body = JSON.stringify({ name: m[1], 'dist-tags': { latest: '1.0.0' }, versions: { '1.0.0': {} }, pad });
+      served += body.length;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(body);
+      return true;
+    });
+    try {
+      const names = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'];
+      const dir = workspace({ 'package.json': JSON.stringify({ dependencies: Object.fromEntries(names.map((n) => [n, '1.0.0'])) }) });
+      const r = await checkDependencies([dir], { npmRegistry: `${reg.url}/`, cacheDir: tmp('sw-cache-'), home: home(), env: {}, timeoutMs: 5000, maxResponseBytes: CAP, maxTotalBytes: 2 * CAP, concurrency: 1 });
+      assert.ok(served > 2 * CAP, 'the registry offered more than the budget');
+      assert.equal(r.incomplete, true);
+      // Three packuments of 600 KiB fit in 2 MiB; the fourth, and the advisory answer, do not.
+      assert.deepEqual(r.packages.map((p) => [p.name, p.latest ?? null]), [['p1', '1.0.0'], ['p2', '1.0.0'], ['p3', '1.0.0'], ['p4', null], ['p5', null], ['p6', null]]);
+      assert.ok(r.packages.every((p) => p.status === 'unknown'), 'without advisories nothing is called clean');
+      assert.match(r.notices.find((n) => !n.stale)!.message, /passed 2097152 bytes in total/);
+    } finally {
+      await reg.close();
+    }
+  });
+
   it('the cache folder stays under its size cap: the oldest entries are evicted', async () => {
     const names = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'];
     const pad = 'x'.repeat(4000);
@@ -454,7 +502,8 @@ describe('hostile network: bounded answers (issue 12, attack 5)', function () {
       const m = /^\/pypi\/(a\d)\/(?:1\.0\.0\/)?json$/.exec(req.url!);
       if (!m) return;
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ info: { version: '1.0.0' }, releases: { '1.0.0': [{}] }, vulnerabilities: [], pad }));
+      // The pad sits in a field the check keeps, so that it reaches the cache.
+      res.end(JSON.stringify({ info: { version: '1.0.0', yanked_reason: pad }, releases: { '1.0.0': [{}] }, vulnerabilities: [] }));
       return true;
     });
     try {
