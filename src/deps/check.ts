@@ -266,6 +266,7 @@ interface PypiProject {
  */
 export async function checkDependencies(roots: string[], o: CheckOptions = {}): Promise<DependencyReport> {
   const opts: CheckOptions = { cacheDir: path.join(os.homedir(), '.cache', 'sitewarden'), concurrency: 16, ...o };
+  dropLegacyCache(opts.cacheDir!);
   const report: DependencyReport = { findings: [], notices: [], packages: [], problems: [], incomplete: false, hostsContacted: [] };
   const manifests: ManifestResult[] = [];
   const included = new Set<string>();
@@ -460,6 +461,20 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
   for (const p of report.problems) p.message = redactText(p.message);
   report.findings.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line);
   return report;
+}
+
+/**
+ * npm-registry-fetch's cacache store and our copy of its packuments are no longer read; a bomb
+ * answer may have left gigabytes there. rmSync removes a link, never what it points to.
+ */
+function dropLegacyCache(cacheDir: string): void {
+  for (const legacy of [path.join(cacheDir, 'npm', '_cacache'), path.join(cacheDir, 'npm-packuments')]) {
+    try {
+      fs.rmSync(legacy, { recursive: true, force: true });
+    } catch {
+      // not ours to insist on
+    }
+  }
 }
 
 /**
