@@ -349,6 +349,42 @@ describe('hostile network: credentials in index URLs (issue 12, attack 4)', func
     }
   });
 
+  it('the Basic header from index userinfo does not follow a redirect to another port', async () => {
+    const other = await startRegistry();
+    const reg = await startRegistry((req, res) => {
+      if (req.url!.startsWith('/pypi/flask/')) {
+        res.writeHead(302, { location: `${other.url}${req.url}` });
+        res.end();
+        return true;
+      }
+    });
+    try {
+      const dir = workspace({ 'requirements.txt': 'flask==2.0.1\n' });
+      const r = await checkDependencies([dir], { pypiIndex: `http://alice:${SECRET}@${reg.host}/pypi`, cacheDir: tmp('sw-cache-'), home: home(), env: {}, timeoutMs: 2000 });
+      assert.equal(r.packages[0].status, 'vulnerable', JSON.stringify(r.notices));
+      assert.deepEqual(reg.seen.map((s) => s.auth), [basic, basic], 'the index itself gets the header');
+      assert.deepEqual(other.seen.map((s) => s.auth), [undefined, undefined], 'the other port gets none');
+    } finally {
+      await reg.close();
+      await other.close();
+    }
+  });
+
+  it('an index URL in a workspace manifest is not used: no look-up, and the user\'s index credentials stay with the user\'s index (guard)', async () => {
+    const theirs = await startRegistry();
+    const mine = await privateIndex();
+    try {
+      const dir = workspace({ 'requirements.txt': `--index-url http://bob:planted@${theirs.host}/simple\n--extra-index-url ${theirs.url}/simple\nflask==2.0.1\n`, 'pyproject.toml': `[[tool.poetry.source]]\nname = "x"\nurl = "${theirs.url}/simple"\n` });
+      const r = await checkDependencies([dir], { pypiIndex: `http://alice:${SECRET}@${mine.host}/pypi`, cacheDir: tmp('sw-cache-'), home: home(), env: {}, timeoutMs: 2000 });
+      assert.equal(theirs.seen.length, 0);
+      assert.ok(mine.seen.length >= 2 && mine.seen.every((s) => s.auth === basic));
+      assert.ok(!JSON.stringify(r).includes('planted'));
+    } finally {
+      await theirs.close();
+      await mine.close();
+    }
+  });
+
   it('redaction removes userinfo from URLs in any text', () => {
     assert.equal(redactUrl(`https://alice:${SECRET}@h.example/simple`), 'https://h.example/simple');
     assert.equal(redactText(`failed: http://alice:${SECRET}@127.0.0.1:9/x and git+https://tok@github.com/a`), 'failed: http://***@127.0.0.1:9/x and git+https://***@github.com/a');
