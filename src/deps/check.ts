@@ -176,6 +176,10 @@ class NpmChecker {
     };
   }
 
+  close(): Promise<void> {
+    return this.fetch.client!.close();
+  }
+
   registryHost(name: string): string {
     return hostOf(registryFor(name, this.config));
   }
@@ -339,6 +343,7 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
       if (v) bulk[d.name] = [...new Set([...(bulk[d.name] ?? []), v])];
     }
     const adv = await npm.advisories(bulk);
+    await npm.close();
     const auditHost = npm.registryHost('x');
     for (const d of list) {
       const p = packuments.get(d.name)!;
@@ -453,6 +458,7 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
     row(d, status[0] ?? 'ok', { installed: v, latest, advisories: vulns.map((x) => x.id), ...(stale ? { stale } : {}) });
   });
 
+  await fetchOpts.client!.close();
   for (const [host, f] of failuresByHost) report.notices.push({ host, stale: false, message: `could not check ${f.count} package(s) at ${host}: ${f.reason}` });
   for (const [host, f] of staleByHost) report.notices.push({ host, stale: true, message: `${f.count} check(s) at ${host} used out-of-date cached data (${f.reason})` });
   report.hostsContacted = [...contacted].sort();

@@ -94,8 +94,15 @@ const MAX_REDIRECTS = 5;
 /** `Basic` header from a URL's userinfo (percent-decoded, as a browser would send it). */
 function basicFromUserinfo(u: URL): string | undefined {
   if (!u.username && !u.password) return undefined;
-  const user = decodeURIComponent(u.username);
-  const pass = decodeURIComponent(u.password);
+  const decode = (x: string) => {
+    try {
+      return decodeURIComponent(x);
+    } catch {
+      return x; // a stray % is taken as written
+    }
+  };
+  const user = decode(u.username);
+  const pass = decode(u.password);
   return `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
 }
 
@@ -119,6 +126,11 @@ export class HttpClient {
     // caller's back: the caller passes the user's environment, or none in Restricted Mode.
     this.dispatcher = new EnvHttpProxyAgent({ httpProxy: connection.httpProxy ?? '', httpsProxy: connection.httpsProxy ?? connection.httpProxy ?? '', noProxy: connection.noProxy ?? '', connect: tls, requestTls: tls });
     this.proxies = { http: connection.httpProxy || undefined, https: connection.httpsProxy || connection.httpProxy || undefined };
+  }
+
+  /** Closes kept-alive connections (the check is over). */
+  close(): Promise<void> {
+    return this.dispatcher.close().catch(() => undefined);
   }
 
   /** The Authorization header for a URL: the longest matching credential of its origin. */
