@@ -453,6 +453,42 @@ describe('hostile network: bounded answers (issue 12, attack 5)', function () {
     });
   }
 
+  it('at the deadline the body is aborted: no answer is read on after the check gave up', async () => {
+    // Each answer: gzip of 48 MB, produced 256 KB at a time on a timer, far slower than the deadline allows.
+    const answers: { aborted: Promise<boolean> }[] = [];
+    const reg = await startRegistry((req, res) => {
+      if (req.url !== '/pypi/flask/json' && req.url !== '/lodash') return;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      const gz = createGzip();
+      gz.pipe(res);
+      gz.write('{"info":{"version":"1.0.0"},"pad":"');
+      let produced = 0;
+      const t = setInterval(() => {
+        produced += 256 * 1024;
+        if (produced >= TOTAL) {
+          clearInterval(t);
+          gz.end('"}');
+        } else gz.write(Buffer.alloc(256 * 1024, 'a'));
+      }, 20);
+      answers.push({ aborted: new Promise((resolve) => res.once('close', () => { clearInterval(t); resolve(!res.writableFinished); })) });
+      return true;
+    });
+    try {
+      const cacheDir = tmp('sw-cache-');
+      const dir = workspace({ 'requirements.txt': 'flask==2.0.1\n', 'package.json': '{"dependencies": {"lodash": "4.17.15"}}' });
+      const r = await checkDependencies([dir], { npmRegistry: `${reg.url}/`, pypiIndex: `${reg.url}/pypi`, cacheDir, home: home(), env: {}, timeoutMs: 300 });
+      assert.equal(r.incomplete, true);
+      assert.deepEqual(r.packages.map((p) => p.status), ['unknown', 'unknown']);
+      assert.match(r.notices[0].message, /could not check 2 package\(s\).*no complete answer within 300 ms/);
+      assert.ok(answers.length >= 1);
+      // Every answer was cut off by the client, none read to its end after the check returned.
+      assert.deepEqual(await Promise.all(answers.map((a) => a.aborted)), answers.map(() => true));
+      assert.deepEqual(filesUnder(cacheDir), []);
+    } finally {
+      await reg.close();
+    }
+  });
+
   it('HttpClient: the abort reason and the decoded bytes read are reported, whatever the compressed size', async () => {
     const produced = { bytes: 0 };
     const reg = await startRegistry((_req, res) => {
