@@ -453,7 +453,7 @@ describe('hostile network: bounded answers (issue 12, attack 5)', function () {
     });
   }
 
-  it('at the deadline the body is aborted: no answer is read on after the check gave up', async () => {
+  it('at the deadline the body is aborted: no answer is read on after the check gave up (guard)', async () => {
     // Each answer: gzip of 48 MB, produced 256 KB at a time on a timer, far slower than the deadline allows.
     const answers: { aborted: Promise<boolean> }[] = [];
     const reg = await startRegistry((req, res) => {
