@@ -123,7 +123,7 @@ export interface TextRuleContext {
   readonly lines: readonly string[];
   readonly isTestFile: boolean;
   /** 0-based line; columns are 0-based UTF-16 offsets in that line. */
-  report(d: { line: number; column: number; endColumn?: number; message?: string; confidence?: Confidence; severity?: Severity; fix?: Fix }): void;
+  report(d: { line: number; column: number; endColumn?: number; message?: string; confidence?: Confidence; severity?: Severity; fix?: Fix; checklist?: readonly ChecklistItemId[] }): void;
 }
 
 export interface Rule {
@@ -153,8 +153,5 @@ export const OWASP = {
   A10: 'A10:2021-Server-Side Request Forgery',
 } as const;
 
-export const DOCS_BASE_URL = 'https://github.com/sitewarden/sitewarden/blob/main/docs/rules/';
-
-export function docsUrl(ruleId: string): string {
-  return `${DOCS_BASE_URL}${ruleId}.md`;
-}
+/** Kept for importers of the old location; the one definition is in finding.ts. */
+export { DOCS_BASE_URL, docsUrl } from './finding';

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runChecklist } from '../checklist/run';
 import { readState, setManual, writeState } from '../checklist/state';
+import { docsUrl } from '../core/finding';
 import { ensureLanguages } from '../core/parser';
 import { findingsHtml } from '../core/report/html';
 import { findingsMarkdown } from '../core/report/markdown';
@@ -257,7 +258,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
       const pick = by ?? (await vscode.window.showQuickPick(['severity', 'file', 'rule'], { placeHolder: `Group findings by (now: ${findingsView.grouping})` }));
       if (pick) findingsView.groupBy(pick as FindingsGrouping);
     }),
-    vscode.commands.registerCommand('sitewarden.showRuleDocs', (id: string) => vscode.env.openExternal(vscode.Uri.parse(`https://github.com/sitewarden/sitewarden/blob/main/docs/rules/${id}.md`))),
+    vscode.commands.registerCommand('sitewarden.showRuleDocs', (id: string) => vscode.env.openExternal(vscode.Uri.parse(docsUrl(id)))),
     // Options may come from a caller (a keybinding's args, the tests): a workspace with Flask and
     // Express needs the command once per framework.
     vscode.commands.registerCommand('sitewarden.addSecurityHeaders', async (opts?: { framework?: 'flask' | 'django' | 'express'; profile?: 'production' | 'development' }) => {
