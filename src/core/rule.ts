@@ -28,6 +28,11 @@ export interface RuleDocs {
   example: string;
   /** The safe way to write it. */
   useInstead: string;
+  /**
+   * The file name both are written in, for rules that read only some files (settings modules,
+   * `.env`, templates); the rule tester checks them under it and the docs page names it.
+   */
+  exampleFile?: string;
   references: string[];
 }
 
@@ -114,7 +119,14 @@ export interface InvalidTestCase extends RuleTestCase {
   errors: number | number[];
   /** The text after applying the first finding's fix; the result must parse cleanly. */
   output?: string;
+  /**
+   * The message of each finding, in order, as ESLint's `errors: [{ message }]`: the exact text, or
+   * `{ messageId: 'default' }` for the rule's `meta.message`. Every rule asserts them in at least one case.
+   */
+  messages?: ExpectedMessage[];
 }
+
+export type ExpectedMessage = string | { messageId: 'default' };
 
 /** What a text rule (language `text`: templates, config, any file) sees of one file. */
 export interface TextRuleContext {
