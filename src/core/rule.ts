@@ -164,6 +164,3 @@ export const OWASP = {
   A09: 'A09:2021-Security Logging and Monitoring Failures',
   A10: 'A10:2021-Server-Side Request Forgery',
 } as const;
-
-/** Kept for importers of the old location; the one definition is in finding.ts. */
-export { DOCS_BASE_URL, docsUrl } from './finding';
