@@ -11,6 +11,7 @@ import { readPackageJson } from './npm-manifests';
 import { readNpmSettings, registryFor, type WorkspaceConfigMode } from './npmrc';
 import { normalizeName, readPipfile, readPyproject, readRequirements } from './python-manifests';
 import { DEPENDENCY_RULES } from './rules';
+import { buildFinding } from '../core/finding';
 import { originOf, redactText, redactUrl } from '../core/redact';
 import type { Dependency, ManifestResult } from './types';
 
@@ -122,19 +123,15 @@ export function bumpSpec(spec: string, to: string, ecosystem: 'npm' | 'pypi'): s
 
 function finding(dep: Dependency, ruleId: string, severity: Severity, message: string, fixTo?: string): Finding {
   const rule = DEPENDENCY_RULES.find((r) => r.meta.id === ruleId)!;
-  const f: Finding = {
-    ruleId,
-    title: rule.meta.title,
+  const f = buildFinding({
+    meta: rule.meta,
+    file: dep.file,
+    range: { start: { line: dep.line, column: dep.column }, end: { line: dep.line, column: dep.column + Math.max(1, dep.specEnd - dep.specStart) } },
+    lineText: `${dep.name} ${dep.spec}`,
     message,
     severity,
     confidence: 'high',
-    cwe: rule.meta.cwe,
-    owasp: rule.meta.owasp,
-    file: dep.file,
-    range: { start: { line: dep.line, column: dep.column }, end: { line: dep.line, column: dep.column + Math.max(1, dep.specEnd - dep.specStart) } },
-    snippet: `${dep.name} ${dep.spec}`.trim(),
-    docsUrl: `https://github.com/sitewarden/sitewarden/blob/main/docs/rules/${ruleId}.md`,
-  };
+  });
   if (fixTo && dep.specEnd > dep.specStart) {
     f.fix = { title: `Update ${dep.name} to ${fixTo}`, safe: false, edits: [{ start: dep.specStart, end: dep.specEnd, newText: bumpSpec(dep.spec, fixTo, dep.ecosystem) }] };
   }

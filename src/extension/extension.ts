@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { docsUrl } from '../core/finding';
 import { ensureLanguages } from '../core/parser';
 import { DEPENDENCY_RULES } from '../deps/rules';
 import { planEncryptionHelper } from '../fixes/encryption';
@@ -93,7 +94,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
     command('exportReport', () => reports.run()),
     command('showOutput', () => output.show()),
     command('groupFindings', (by?: FindingsGrouping) => findingsView.chooseGrouping(by)),
-    command('showRuleDocs', (id: string) => vscode.env.openExternal(vscode.Uri.parse(`https://github.com/sitewarden/sitewarden/blob/main/docs/rules/${id}.md`))),
+    command('showRuleDocs', (id: string) => vscode.env.openExternal(vscode.Uri.parse(docsUrl(id)))),
     command('addSecurityHeaders', (opts?: HeadersCommandOptions) => generators.addSecurityHeaders(opts)),
     command('addEncryptionHelper', () => generators.run((root) => planEncryptionHelper(root))),
     command('addFingerprintCheck', () => generators.run((root) => planFingerprintCheck(root))),
