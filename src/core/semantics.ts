@@ -347,7 +347,7 @@ export class Semantics {
       // '...'.format(consts), '%s' % consts, ' '.join([consts]) and str(const) stay constant.
       const m = this.methodName(node);
       const recv = this.receiver(node);
-      const pure = (m === 'format' || m === 'join' || m === 'concat' || m === 'replace' || m === 'upper' || m === 'lower' || m === 'strip') && recv;
+      const pure = m !== undefined && d.propagators.has(m) && recv;
       const callee = this.calleeName(node);
       if (pure || callee === 'str' || callee === 'String' || callee === 'int') {
         const a = this.args(node);
