@@ -40,6 +40,11 @@ export interface Dialect {
   isTaintSource(n: Node, sem: Semantics): boolean;
   isTaintedParam(b: Binding, sem: Semantics): boolean;
   isSanitizer(qualifiedCallee: string, method: string | undefined): boolean;
+  /** A statement list: what runs in it runs in order (`block`, `statement_block`, the module). */
+  isBlock(n: Node): boolean;
+  /** A node whose children run on some paths only (if, loops, try/except, ternary, `&&`/`or`). */
+  isBranch(n: Node): boolean;
+  isLoop(n: Node): boolean;
   /** Methods (from the propagator models) whose result is constant when receiver and arguments are. */
   propagators: ReadonlySet<string>;
   /** JS: `require('x')` → `x`. */

@@ -111,7 +111,14 @@ export function isExpressHandler(fn: Node, sem: Semantics): boolean {
  * one, and the node types only they have (`as_expression`, `non_null_expression`, typed
  * parameters) simply never occur in a JavaScript tree.
  */
+const BLOCKS = new Set(['statement_block', 'program']);
+const LOOPS = new Set(['for_statement', 'for_in_statement', 'while_statement', 'do_statement']);
+const BRANCHES = new Set([...LOOPS, 'if_statement', 'else_clause', 'ternary_expression', 'binary_expression', 'try_statement', 'catch_clause', 'switch_case', 'switch_default']);
+
 export const javascriptDialect: Dialect = {
+  isBlock: (n) => BLOCKS.has(n.type),
+  isBranch: (n) => BRANCHES.has(n.type),
+  isLoop: (n) => LOOPS.has(n.type),
   propagators: propagatorMethods('javascript'),
   ...sharedDialectMembers({
     scopes: SCOPES, functions: FUNCTIONS, wrappers: WRAPPERS, literals: LITERALS, composites: COMPOSITES, taintFlow: TAINT_FLOW,

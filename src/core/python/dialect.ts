@@ -69,7 +69,14 @@ export function decoratorsOf(fn: Node): Node[] {
   return parent.namedChildren.filter((c): c is Node => c?.type === 'decorator');
 }
 
+const BLOCKS = new Set(['block', 'module']);
+const LOOPS = new Set(['for_statement', 'while_statement']);
+const BRANCHES = new Set([...LOOPS, 'if_statement', 'elif_clause', 'else_clause', 'try_statement', 'except_clause', 'conditional_expression', 'boolean_operator', 'match_statement', 'case_clause', 'with_statement']);
+
 export const pythonDialect: Dialect = {
+  isBlock: (n) => BLOCKS.has(n.type),
+  isBranch: (n) => BRANCHES.has(n.type),
+  isLoop: (n) => LOOPS.has(n.type),
   propagators: propagatorMethods('python'),
   ...sharedDialectMembers({
     scopes: SCOPES, functions: FUNCTIONS, wrappers: WRAPPERS, literals: LITERALS, composites: COMPOSITES, taintFlow: TAINT_FLOW,

@@ -26,11 +26,11 @@ const rule: Rule = {
   create(ctx) {
     const { sem } = ctx;
     const checked = (node: Node) => CHECK.test((sem.enclosingFunction(node) ?? ctx.tree.rootNode).text);
-    const localPrefix = (n: Node) => {
-      const v = sem.deref(n);
+    // On every path: `if (!u) u = '/'` leaves the request's value on the other one.
+    const localPrefix = (n: Node) => sem.reachingValues(n).every((v) => {
       const first = v.type === 'template_string' ? v.text.slice(1) : v.type === 'binary_expression' ? v.childForFieldName('left')?.text.slice(1) ?? '' : '';
       return /^\/[^/\\]/.test(first);
-    };
+    });
     return {
       call_expression(node: Node) {
         if (sem.methodName(node) !== 'redirect' || !/^(res|response|reply|ctx)$/.test(sem.receiver(node)?.text ?? '')) return;
@@ -56,12 +56,14 @@ const rule: Rule = {
       "app.get('/b', (req, res) => res.redirect(`/items/${req.params.id}`));",
       "app.get('/c', (req, res) => {\n  const n = String(req.query.next || '/');\n  res.redirect(n.startsWith('/') && !n.startsWith('//') ? n : '/');\n});",
       "location.href = '/login';",
+      "app.get('/v', (req, res) => {\n  let u = req.query.next;\n  u = `/home/${u}`;\n  res.redirect(u);\n});",
     ],
     invalid: [
       { code: "app.get('/login', (req, res) => {\n  res.redirect(req.query.next);\n});", errors: [2] },
       { code: "router.post('/out', (req, res) => res.redirect(302, req.body.returnTo));", errors: [1] },
       { code: "const p = new URLSearchParams(location.search);\nwindow.location.href = p.get('url');", errors: [2], filename: 'page.js' },
       { code: "app.get('/go', function (req, res) {\n  const to = req.query.to;\n  res.redirect(to);\n});", errors: [3] },
+      { code: "app.get('/r', (req, res) => {\n  let u = req.query.next;\n  if (!req.query.abs) u = `/${u}`;\n  res.redirect(u);\n});", errors: [4] },
     ],
   },
 };

@@ -36,9 +36,9 @@ const rule: Rule = {
         const fn = sem.enclosingFunction(node);
         if (CHECKS.test((fn ?? ctx.tree.rootNode).text)) return;
         // A fixed prefix before the data keeps the redirect on this site.
-        const v = sem.deref(target);
-        if (v.type === 'string' && /^[rbuf]*["']\/[^/\\]/i.test(v.text)) return;
-        if (v.type === 'binary_operator' && /^[rbuf]*["']\/[^/\\]/i.test(v.childForFieldName('left')?.text ?? '')) return;
+        // On every path: `if not u: u = "/"` leaves the request's value on the other one.
+        const local = (v: Node) => (v.type === 'string' && /^[rbuf]*["']\/[^/\\]/i.test(v.text)) || (v.type === 'binary_operator' && /^[rbuf]*["']\/[^/\\]/i.test(v.childForFieldName('left')?.text ?? ''));
+        if (sem.reachingValues(target).every(local)) return;
         ctx.report({ node: target, source: t.source });
       },
     };
@@ -49,12 +49,15 @@ const rule: Rule = {
       'from flask import redirect, request\nfrom urllib.parse import urlparse\ndef go():\n    n = request.args.get("next", "/")\n    if urlparse(n).netloc:\n        n = "/"\n    return redirect(n)',
       'from flask import redirect, request\ndef item():\n    return redirect("/items/" + request.args["id"])',
       'from django.shortcuts import redirect\ndef v(request):\n    return redirect("home")',
+      "from flask import request, redirect\n@app.route(\"/v\")\ndef v():\n    u = request.args.get(\"next\")\n    u = \"/home\"\n    return redirect(u)",
     ],
     invalid: [
       { code: 'from flask import redirect, request\ndef login():\n    next_url = request.args.get("next")\n    return redirect(next_url)', errors: [4] },
       { code: 'from django.http import HttpResponseRedirect\ndef out(request):\n    return HttpResponseRedirect(request.GET["to"])', errors: [3] },
       { code: 'from django.shortcuts import redirect\ndef back(request):\n    return redirect(request.META.get("HTTP_REFERER"))', errors: [3] },
       { code: 'import flask\ndef go():\n    return flask.redirect(flask.request.form["url"])', errors: [3] },
+      { code: "from flask import request, redirect\n@app.route(\"/r\")\ndef r():\n    u = request.args.get(\"next\")\n    if not u:\n        u = \"/\"\n    return redirect(u)", errors: [7] },
+      { code: "from flask import request, redirect\n@app.route(\"/t\")\ndef t():\n    try:\n        u = request.args[\"next\"]\n    except KeyError:\n        u = \"/\"\n    return redirect(u)", errors: [8] },
     ],
   },
 };
