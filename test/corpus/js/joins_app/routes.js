@@ -34,4 +34,14 @@ app.get('/home', (req, res) => {
   res.redirect(target); // SAFE: redirect
 });
 
+app.post('/moved', (req, res) => {
+  res.setHeader('Location', req.body.location); // VULN: redirect
+  res.sendStatus(302);
+});
+
+app.post('/moved-home', (req, res) => {
+  res.setHeader('Location', '/home'); // SAFE: redirect
+  res.sendStatus(302);
+});
+
 module.exports = { app, readToken, readPinned };

@@ -1,7 +1,7 @@
 """Taint through joins and options held in constants (issue 14)."""
 import jwt
 import requests
-from flask import Flask, redirect, request
+from flask import Flask, Response, redirect, request
 
 app = Flask(__name__)
 app.config.from_envvar("APP_SETTINGS")
@@ -52,3 +52,17 @@ def read_pinned(token, key):
 
 def read_unchecked(token, key):
     return jwt.decode(token, key, algorithms=PINNED, options=NO_CHECK)  # VULN: auth
+
+
+@app.route("/moved", methods=["POST"])
+def moved():
+    response = Response("moved", status=302)
+    response.headers["Location"] = request.form["location"]  # VULN: redirect
+    return response
+
+
+@app.route("/moved-home", methods=["POST"])
+def moved_home():
+    response = Response("moved", status=302)
+    response.headers["Location"] = "/home"  # SAFE: redirect
+    return response
