@@ -12,6 +12,7 @@ import { defaultWorkers } from '../core/parallel-scan';
 import { SEVERITY_ORDER, severityRank, type Severity } from '../core/types';
 import { allRules } from '../rules';
 import { checklistCommand } from './checklist-command';
+import { formatModels } from './models-command';
 import { generateCommand } from './generate-command';
 import { contactedLine, contactedNotice, depsCommand, workspaceConfigMode } from './deps-command';
 import { checkDependencies } from '../deps/check';
@@ -50,6 +51,8 @@ Usage:
                   [--trust-workspace-config]
                                          outdated, deprecated, yanked and vulnerable packages
   sitewarden rules                       list the rules
+  sitewarden models [--format text|markdown]
+                                         list the modelled sources, sinks, sanitisers, propagators
   sitewarden checklist [PATH] [--format text|json|markdown]
                                          the security checklist of a workspace
   sitewarden generate headers|encryption|fingerprint|incident-response [PATH]
@@ -238,6 +241,12 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (cmd === 'scan') return await scan(rest);
     if (cmd === 'rules') return listRules();
+    if (cmd === 'models') {
+      const format = rest[0] === '--format' ? rest[1] : rest.length ? '' : 'text';
+      if (format !== 'text' && format !== 'markdown') throw new UsageError('usage: sitewarden models [--format text|markdown]');
+      process.stdout.write(formatModels(format));
+      return EXIT.ok;
+    }
     if (cmd === 'checklist') return await checklistCommand(rest, (m) => new UsageError(m));
     if (cmd === 'generate') return await generateCommand(rest, (m) => new UsageError(m));
     if (cmd === 'deps') return await depsCommand(rest, (m) => new UsageError(m));

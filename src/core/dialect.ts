@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { Binding, CallArgs, Semantics } from './semantics';
+import { SANITISER_CALLEES } from './models';
 
 /** The language-specific half of `Semantics`: node kinds, imports, sources and sanitizers. */
 export interface Dialect {
@@ -39,6 +40,13 @@ export interface Dialect {
   isTaintSource(n: Node, sem: Semantics): boolean;
   isTaintedParam(b: Binding, sem: Semantics): boolean;
   isSanitizer(qualifiedCallee: string, method: string | undefined): boolean;
+  /** A statement list: what runs in it runs in order (`block`, `statement_block`, the module). */
+  isBlock(n: Node): boolean;
+  /** A node whose children run on some paths only (if, loops, try/except, ternary, `&&`/`or`). */
+  isBranch(n: Node): boolean;
+  isLoop(n: Node): boolean;
+  /** Methods (from the propagator models) whose result is constant when receiver and arguments are. */
+  propagators: ReadonlySet<string>;
   /** JS: `require('x')` → `x`. */
   requiredModule?(n: Node, str: (n: Node) => string | undefined): string | undefined;
 }
@@ -135,6 +143,6 @@ export function sharedDialectMembers(t: DialectTables): SharedDialectMembers {
       const only = t.onlyFields[n.type];
       return only ? fieldChildren(n, ...only) : codeChildren(n);
     },
-    isSanitizer: (q, m) => looksLikeSanitizer(q) || (m !== undefined && looksLikeSanitizer(m)),
+    isSanitizer: (q, m) => SANITISER_CALLEES.has(q) || looksLikeSanitizer(q) || (m !== undefined && looksLikeSanitizer(m)),
   };
 }

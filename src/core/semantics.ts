@@ -47,6 +47,7 @@ export class Semantics {
   private readonly chainCache = new Map<number, Node[]>();
   private readonly taintCache = new Map<number, TaintInfo | null>();
   private readonly constCache = new Map<number, boolean>();
+  private readonly reachingCache = new Map<number, Binding[]>();
   // Every rule asks the same questions about the same nodes: answer each once per file.
   private readonly nameCache = new Map<number, string | null>();
   private readonly resolveCache = new Map<number, Binding | null>();
@@ -161,6 +162,79 @@ export class Semantics {
       if (list && list.length) return list;
     }
     return [];
+  }
+
+  /**
+   * The bindings of `ident`'s name that can reach it on SOME path: the union over every join
+   * (if/else, try/except, loops, `||`, ternaries). A binding is dropped only when a later one runs
+   * on every path to the use: a statement of a block that contains the use, reached without passing
+   * a condition. Bindings after the use reach it when a loop holds both (the back edge). In an
+   * enclosing scope (a closure), every binding reaches.
+   */
+  reachingBindings(ident: Node): Binding[] {
+    const cached = this.reachingCache.get(ident.id);
+    if (cached) return cached;
+    const r = this.reachingUncached(ident);
+    this.reachingCache.set(ident.id, r);
+    return r;
+  }
+
+  private reachingUncached(ident: Node): Binding[] {
+    const chain = this.scopeChain(ident);
+    for (let i = 0; i < chain.length; i++) {
+      const list = (this.scopes.get(chain[i].id)?.get(ident.text) ?? []).filter((b) => b.at.id !== ident.id);
+      if (list.length === 0) continue;
+      if (i > 0) return list;
+      const at = ident.startIndex;
+      let killer = -1;
+      list.forEach((b, k) => {
+        if (b.at.startIndex < at && this.runsOnEveryPathTo(b.at, ident)) killer = k;
+      });
+      return list.filter((b, k) => {
+        if (k < killer) return false;
+        if (b.at.startIndex < at) return true;
+        return this.sharesLoop(b.at, ident, chain[0]);
+      });
+    }
+    return [];
+  }
+
+  /** `def` runs before `use` on every path: its statement is in a block that holds the use, with no condition between. */
+  private runsOnEveryPathTo(def: Node, use: Node): boolean {
+    const d = this.dialect;
+    for (let n: Node | null = def; n?.parent; n = n.parent) {
+      const p: Node = n.parent;
+      if (d.isFunction(p)) return false;
+      if (d.isBlock(p)) return p.startIndex <= use.startIndex && use.endIndex <= p.endIndex;
+      if (d.isBranch(p)) return false;
+    }
+    return false;
+  }
+
+  private sharesLoop(a: Node, b: Node, scope: Node): boolean {
+    for (let n: Node | null = b.parent; n && n.id !== scope.id; n = n.parent) {
+      if (this.dialect.isLoop(n) && n.startIndex <= a.startIndex && a.endIndex <= n.endIndex) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Every expression `node` can hold here, following names through their reaching bindings; a
+   * name with a binding that has no expression (a parameter, an import, a loop variable) stands
+   * for itself. For safety checks, which must hold on every path ("every value starts with '/'").
+   */
+  reachingValues(node: Node, depth = 0, seen = new Set<number>()): Node[] {
+    const n = this.dialect.unwrap(node);
+    if (!this.dialect.isIdentifier(n) || depth > 8 || seen.has(n.id)) return [n];
+    seen.add(n.id);
+    const bs = this.reachingBindings(n);
+    if (bs.length === 0) return [n];
+    const out: Node[] = [];
+    for (const b of bs) {
+      if (b.kind !== 'assign' || !b.value) out.push(n);
+      else out.push(...this.reachingValues(b.value, depth + 1, seen));
+    }
+    return out;
   }
 
   /**
@@ -291,6 +365,21 @@ export class Semantics {
     return n;
   }
 
+  /**
+   * The expression a name is bound to when it is bound once in its scope (a module- or
+   * function-level `const options = { ... }`, a Python `OPTS = [...]`), followed a few steps;
+   * otherwise the node itself. For rules that read options written away from the call.
+   */
+  literalOf(node: Node): Node {
+    let n = this.dialect.unwrap(node);
+    for (let i = 0; i < 8 && this.dialect.isIdentifier(n); i++) {
+      const bs = this.bindingsOf(n);
+      if (bs.length !== 1 || bs[0].kind !== 'assign' || !bs[0].value) break;
+      n = this.dialect.unwrap(bs[0].value);
+    }
+    return n;
+  }
+
   /** Constant string value, folding literals, concatenation and constant names. */
   stringValue(node: Node | null | undefined, depth = 0): string | undefined {
     if (!node || depth > MAX_DEPTH) return undefined;
@@ -347,7 +436,7 @@ export class Semantics {
       // '...'.format(consts), '%s' % consts, ' '.join([consts]) and str(const) stay constant.
       const m = this.methodName(node);
       const recv = this.receiver(node);
-      const pure = (m === 'format' || m === 'join' || m === 'concat' || m === 'replace' || m === 'upper' || m === 'lower' || m === 'strip') && recv;
+      const pure = m !== undefined && d.propagators.has(m) && recv;
       const callee = this.calleeName(node);
       if (pure || callee === 'str' || callee === 'String' || callee === 'int') {
         const a = this.args(node);
@@ -414,13 +503,16 @@ export class Semantics {
       const b = this.resolve(node);
       if (!b) return null;
       if (b.kind === 'param') return d.isTaintedParam(b, this) ? { source: b.at } : null;
-      if (b.value) {
-        // Every binding of the name in its function could reach here through branches and loops.
-        for (const cand of [b, ...this.bindingsOf(node).filter((x) => x !== b)]) {
-          if (!cand.value) continue;
-          const t = this.taintOf(cand.value, depth + 1);
-          if (t) return t;
+      // The union over paths: every binding that reaches here through branches and loops; one
+      // that runs on every path before the use (`name = escape(name)`) hides the earlier ones.
+      for (const cand of this.reachingBindings(node)) {
+        if (cand.kind === 'param') {
+          if (d.isTaintedParam(cand, this)) return { source: cand.at };
+          continue;
         }
+        if (!cand.value) continue;
+        const t = this.taintOf(cand.value, depth + 1);
+        if (t) return t;
       }
       return null;
     }

@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { fieldChildren, plusOperands, sharedDialectMembers, type Dialect } from '../dialect';
+import { propagatorMethods, sourceProperties } from '../models';
 import type { Binding, CallArgs, Semantics } from '../semantics';
 
 const FUNCTIONS = new Set([
@@ -19,10 +20,7 @@ const COMPOSITES = new Set([
 const TAINT_FLOW = new Set([...COMPOSITES, 'template_string', 'template_substitution', 'subscript_expression', 'augmented_assignment_expression', 'assignment_expression']);
 
 /** Properties of an Express request that carry what the client sent. */
-const REQ_DATA = new Set([
-  'query', 'body', 'params', 'cookies', 'signedCookies', 'headers', 'hostname', 'path', 'url', 'originalUrl', 'baseUrl',
-  'get', 'header', 'param', 'files', 'file', 'rawHeaders', 'subdomains',
-]);
+const REQ_DATA = sourceProperties('javascript', ['express']);
 /** Browser-side sources of attacker-influenced text. */
 const DOM_SOURCES = new Set([
   'location.hash', 'location.search', 'location.href', 'location.pathname', 'window.location.hash',
@@ -113,7 +111,15 @@ export function isExpressHandler(fn: Node, sem: Semantics): boolean {
  * one, and the node types only they have (`as_expression`, `non_null_expression`, typed
  * parameters) simply never occur in a JavaScript tree.
  */
+const BLOCKS = new Set(['statement_block', 'program']);
+const LOOPS = new Set(['for_statement', 'for_in_statement', 'while_statement', 'do_statement']);
+const BRANCHES = new Set([...LOOPS, 'if_statement', 'else_clause', 'ternary_expression', 'binary_expression', 'try_statement', 'catch_clause', 'switch_case', 'switch_default']);
+
 export const javascriptDialect: Dialect = {
+  isBlock: (n) => BLOCKS.has(n.type),
+  isBranch: (n) => BRANCHES.has(n.type),
+  isLoop: (n) => LOOPS.has(n.type),
+  propagators: propagatorMethods('javascript'),
   ...sharedDialectMembers({
     scopes: SCOPES, functions: FUNCTIONS, wrappers: WRAPPERS, literals: LITERALS, composites: COMPOSITES, taintFlow: TAINT_FLOW,
     onlyFields: { pair: ['value'] },

@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { fieldChildren, plusOperands, sharedDialectMembers, type Dialect } from '../dialect';
+import { propagatorMethods, sourceProperties } from '../models';
 import type { Binding, CallArgs, Semantics } from '../semantics';
 
 const SCOPES = new Set(['module', 'function_definition', 'lambda', 'class_definition']);
@@ -18,14 +19,7 @@ const TAINT_FLOW = new Set([
 ]);
 
 /** Attributes of a Flask or Django request that carry what the client sent. */
-const REQUEST_DATA = new Set([
-  // Flask / Werkzeug
-  'args', 'form', 'values', 'json', 'data', 'files', 'cookies', 'headers', 'get_json', 'get_data', 'view_args',
-  'url', 'base_url', 'full_path', 'path', 'query_string', 'environ', 'host', 'referrer', 'stream', 'user_agent',
-  'host_url', 'url_root', 'authorization',
-  // Django / DRF
-  'GET', 'POST', 'body', 'COOKIES', 'META', 'FILES', 'query_params', 'path_info', 'get_full_path', 'read', 'REQUEST',
-]);
+const REQUEST_DATA = sourceProperties('python', ['flask', 'django']);
 
 const CONSTANT_GLOBALS = new Set(['True', 'False', 'None', '__name__', '__file__']);
 
@@ -75,7 +69,15 @@ export function decoratorsOf(fn: Node): Node[] {
   return parent.namedChildren.filter((c): c is Node => c?.type === 'decorator');
 }
 
+const BLOCKS = new Set(['block', 'module']);
+const LOOPS = new Set(['for_statement', 'while_statement']);
+const BRANCHES = new Set([...LOOPS, 'if_statement', 'elif_clause', 'else_clause', 'try_statement', 'except_clause', 'conditional_expression', 'boolean_operator', 'match_statement', 'case_clause', 'with_statement']);
+
 export const pythonDialect: Dialect = {
+  isBlock: (n) => BLOCKS.has(n.type),
+  isBranch: (n) => BRANCHES.has(n.type),
+  isLoop: (n) => LOOPS.has(n.type),
+  propagators: propagatorMethods('python'),
   ...sharedDialectMembers({
     scopes: SCOPES, functions: FUNCTIONS, wrappers: WRAPPERS, literals: LITERALS, composites: COMPOSITES, taintFlow: TAINT_FLOW,
     onlyFields: { keyword_argument: ['value'] },

@@ -1,7 +1,9 @@
 import type { Node } from 'web-tree-sitter';
+import { sinksByCallee } from '../../core/models';
 import { OWASP, type Rule } from '../../core/rule';
 
-const VM = new Set(['vm.runInContext', 'vm.runInNewContext', 'vm.runInThisContext', 'vm.Script', 'vm.compileFunction']);
+/** Evaluators from the models (src/core/models/vm.ts, ecmascript.ts). */
+const SINKS = sinksByCallee('javascript', 'code-injection');
 
 const rule: Rule = {
   meta: {
@@ -28,9 +30,11 @@ const rule: Rule = {
     const check = (node: Node) => {
       const name = sem.calleeName(node);
       if (!name) return;
-      const code = name === 'Function' || name === 'window.Function' ? sem.args(node).positional.at(-1) : sem.arg(node, 0);
+      const row = SINKS.get(name);
+      const at = row?.args?.[0] ?? 0;
+      const code = at < 0 ? sem.args(node).positional.at(at) : sem.arg(node, at);
       if (!code) return;
-      if (name === 'eval' || name === 'window.eval' || name === 'Function' || VM.has(name)) {
+      if (row) {
         if (sem.resolve(sem.dialect.unwrap(sem.dialect.callee(node)!))?.kind === 'function') return;
         if (sem.isConstant(code)) return;
         ctx.report({ node, source: sem.taint(code)?.source });

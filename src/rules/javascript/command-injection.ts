@@ -1,8 +1,9 @@
 import type { Node } from 'web-tree-sitter';
+import { sinksByCallee } from '../../core/models';
 import { OWASP, type Rule } from '../../core/rule';
 
-const SHELL = new Set(['child_process.exec', 'child_process.execSync']);
-const NO_SHELL = new Set(['child_process.spawn', 'child_process.spawnSync', 'child_process.execFile', 'child_process.execFileSync', 'child_process.fork']);
+/** Process sinks from the models (src/core/models/child_process.ts). */
+const SINKS = sinksByCallee('javascript', 'command-injection');
 
 const rule: Rule = {
   meta: {
@@ -29,16 +30,17 @@ const rule: Rule = {
     return {
       call_expression(node: Node) {
         const name = sem.calleeName(node);
-        if (!name || !(SHELL.has(name) || NO_SHELL.has(name))) return;
-        const cmd = sem.arg(node, 0);
+        const row = name ? SINKS.get(name) : undefined;
+        if (!row) return;
+        const cmd = sem.arg(node, row.args?.[0] ?? 0);
         if (!cmd) return;
         const taint = sem.taint(cmd);
-        if (SHELL.has(name)) {
+        if (row.shell === 'always') {
           if (sem.isConstant(cmd)) return;
           ctx.report({ node: cmd, source: taint?.source });
           return;
         }
-        if (NO_SHELL.has(name)) {
+        {
           const opts = sem.args(node).positional.find((a) => a.type === 'object');
           if (opts && /\bshell\s*:\s*(true|['"`])/.test(opts.text) && !sem.isConstant(cmd)) {
             ctx.report({ node: cmd, source: taint?.source, message: 'shell: true makes spawn/execFile run through a shell: drop it and pass an argument array.' });

@@ -27,7 +27,9 @@ const rule: Rule = {
       call_expression(node: Node) {
         const name = sem.calleeName(node);
         if (name === 'cors') {
-          const opts = sem.arg(node, 0);
+          const arg = sem.arg(node, 0);
+          // `cors(corsOptions)` with `const corsOptions = { ... }`: the object as if written here.
+          const opts = arg ? sem.literalOf(arg) : undefined;
           if (!opts || opts.type !== 'object') return;
           const get = (k: string) => opts.namedChildren.find((p) => p?.type === 'pair' && p.childForFieldName('key')?.text.replace(/['"]/g, '') === k)?.childForFieldName('value');
           const origin = get('origin');
@@ -51,11 +53,13 @@ const rule: Rule = {
       "app.use(cors({ origin: '*' }));",
       "app.use((req, res, next) => {\n  if (ALLOWED.has(req.headers.origin)) res.setHeader('Access-Control-Allow-Origin', req.headers.origin);\n  res.setHeader('Access-Control-Allow-Credentials', 'true');\n  next();\n});",
       "// cors({ origin: true, credentials: true }) is risky\nconst s = 1;",
+      "const cors = require('cors');\nconst corsOptions = { origin: 'https://app.example.com', credentials: true };\napp.use(cors(corsOptions));",
     ],
     invalid: [
       { code: "const cors = require('cors');\napp.use(cors({ origin: true, credentials: true }));", errors: [2], messages: [{ messageId: 'default' }] },
       { code: "import cors from 'cors';\napp.use(cors({ origin: '*', credentials: true }));", errors: [2], messages: [{ messageId: 'default' }] },
       { code: "app.use((req, res, next) => {\n  res.setHeader('Access-Control-Allow-Origin', req.headers.origin);\n  res.setHeader('Access-Control-Allow-Credentials', 'true');\n  next();\n});", errors: [2], messages: [{ messageId: 'default' }] },
+      { code: "const cors = require('cors');\nconst corsOptions = { origin: true, credentials: true };\napp.use(cors(corsOptions));", errors: [3] },
     ],
   },
 };

@@ -32,12 +32,15 @@ const rule: Rule = {
         else if (name === 'jsonwebtoken.verify') {
           verifies = true;
           const a = sem.args(node).positional;
-          const opts = a[2] && a[2].type === 'object' ? a[2] : undefined;
+          // Options held in a constant (`const options = { algorithms: [...] }`) count as written here.
+          const third = a[2] ? sem.literalOf(a[2]) : undefined;
+          const opts = third?.type === 'object' ? third : undefined;
           if (opts && /\balgorithms\s*:/.test(opts.text)) {
-            if (/['"`]none['"`]/i.test(opts.text)) ctx.report({ node: opts, message: 'The algorithm list accepts "none": unsigned tokens would pass.' });
+            if (/['"`]none['"`]/i.test(opts.text)) ctx.report({ node: a[2], message: 'The algorithm list accepts "none": unsigned tokens would pass.' });
             return;
           }
-          if (a.length >= 2 && (!a[2] || a[2].type === 'object' || a[2].type === 'arrow_function' || a[2].type === 'function_expression')) {
+          if (opts && opts.namedChildren.some((c) => c?.type === 'spread_element')) return;
+          if (a.length >= 2 && (!third || third.type === 'object' || third.type === 'arrow_function' || third.type === 'function_expression')) {
             const fix = a.length === 2 ? { title: "Pin the algorithm list (check it matches how tokens are signed)", safe: false, edits: [ctx.insertAt(a[1].endIndex, ", { algorithms: ['HS256'] }")] } : undefined;
             ctx.report({ node, message: 'jwt.verify without algorithms lets the token choose how it is checked: pass { algorithms: [...] }.', fix });
           }
@@ -58,12 +61,14 @@ const rule: Rule = {
       "const jwt = require('jsonwebtoken');\njwt.verify(t, key, { algorithms: ['RS256'] });\nconst header = jwt.decode(t, { complete: true }).header;",
       "// jwt.decode(t) alone is unsafe\nconst s = 'jwt.decode';",
       "const jwt = require('jsonwebtoken');\njwt.sign(p, key, { algorithm: 'HS256' });",
+      "const jwt = require('jsonwebtoken');\nconst options = { algorithms: ['HS256'] };\nfunction check(t, s) { return jwt.verify(t, s, options); }",
     ],
     invalid: [
       { code: "const jwt = require('jsonwebtoken');\nconst user = jwt.decode(req.headers.authorization);", errors: [2], messages: ['jwt.decode does not check the signature, and this file never verifies: use jwt.verify with the key and an algorithm list.'] },
       { code: "const jwt = require('jsonwebtoken');\nconst c = jwt.verify(token, secret);", errors: [2], messages: ['jwt.verify without algorithms lets the token choose how it is checked: pass { algorithms: [...] }.'], output: "const jwt = require('jsonwebtoken');\nconst c = jwt.verify(token, secret, { algorithms: ['HS256'] });" },
       { code: "import jwt from 'jsonwebtoken';\njwt.verify(token, key, { algorithms: ['none', 'HS256'] });", errors: [2], messages: ['The algorithm list accepts "none": unsigned tokens would pass.'] },
       { code: "import jwt from 'jsonwebtoken';\njwt.sign(payload, '', { algorithm: 'none' });", errors: [2], messages: ['Tokens signed with "none" carry no signature.'] },
+      { code: "const jwt = require('jsonwebtoken');\nconst options = { algorithms: ['HS256', 'none'] };\nfunction check(t, s) { return jwt.verify(t, s, options); }", errors: [3] },
     ],
   },
 };

@@ -1,8 +1,12 @@
 import type { Node } from 'web-tree-sitter';
 import { OWASP, type Rule, type RuleContext } from '../../core/rule';
 import type { Fix } from '../../core/types';
+import { modelRows, sinkMethods } from '../../core/models';
 
-const QUERY_METHODS = new Set(['query', 'execute', 'raw', 'whereRaw', 'orWhereRaw', 'havingRaw', 'joinRaw', 'orderByRaw', 'groupByRaw', 'selectRaw', 'fromRaw', 'exec', 'run', 'all', 'get', 'each', 'prepare', '$queryRawUnsafe', '$executeRawUnsafe', 'unsafe']);
+/** SQL sinks from the models (src/core/models/sql-js.ts): methods, and the libraries whose handles count. */
+const QUERY_METHODS = sinkMethods('javascript', 'sql-injection');
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const SQL_LIBRARY = new RegExp(`^(${[...new Set(modelRows('javascript', 'sink', 'sql-injection').map((r) => r.library))].map(escapeRe).join('|')})\\b`);
 const SQL_START = /^\s*(?:[(`'"]\s*)?(select|insert|update|delete|with|replace|create|drop|alter|truncate|merge|call|exec)\b/i;
 
 /** Whether the receiver looks like a database handle (pool, client, connection, db, knex, sequelize…). */
@@ -10,7 +14,7 @@ function dbReceiver(ctx: RuleContext, call: Node): boolean {
   const recv = ctx.sem.receiver(call);
   if (!recv) return false;
   const q = ctx.sem.qualifiedName(recv) ?? '';
-  if (/^(mysql2?|pg|sqlite3|better-sqlite3|sequelize|knex|typeorm|mssql|oracledb|postgres|@prisma\/client|mariadb)\b/.test(q)) return true;
+  if (SQL_LIBRARY.test(q)) return true;
   return /(db|database|pool|client|conn|connection|sql|knex|sequelize|prisma|pg|mysql|sqlite|cursor|trx|transaction|manager|repository|dataSource|query)\w*$/i.test(recv.text);
 }
 

@@ -33,9 +33,9 @@ const rule: Rule = {
         const url = sem.arg(node, 0);
         const t = url && sem.taint(url);
         if (!t || !url) return;
-        const v = sem.deref(url);
-        const head = v.type === 'template_string' ? v.text.slice(1) : v.type === 'binary_expression' ? v.childForFieldName('left')?.text.slice(1) ?? '' : '';
-        if (/^https?:\/\/[^/$'"`]+\//i.test(head)) return;
+        // On every path the URL starts with a fixed host.
+        const head = (v: Node) => (v.type === 'template_string' ? v.text.slice(1) : v.type === 'binary_expression' ? v.childForFieldName('left')?.text.slice(1) ?? '' : '');
+        if (sem.reachingValues(url).every((v) => /^https?:\/\/[^/$'"`]+\//i.test(head(v)))) return;
         if (CHECKS.test((sem.enclosingFunction(node) ?? ctx.tree.rootNode).text)) return;
         ctx.report({ node: url, source: t.source });
       },

@@ -1,7 +1,12 @@
 import type { Node } from 'web-tree-sitter';
+import { sinksByCallee } from '../../core/models';
 import { OWASP, type Rule } from '../../core/rule';
 
-const EVALUATORS = new Set(['eval', 'exec', 'builtins.eval', 'builtins.exec']);
+/** Evaluators and importers from the models (src/core/models/python.ts). */
+const SINKS = sinksByCallee('python', 'code-injection');
+/** Importing runs a module's top-level code: only a sink for request data, not for any non-constant name. */
+const IMPORTERS = new Set(['importlib.import_module', '__import__']);
+const EVALUATORS = new Set([...SINKS.keys()].filter((k) => !IMPORTERS.has(k)));
 
 const rule: Rule = {
   meta: {
@@ -29,8 +34,9 @@ const rule: Rule = {
     return {
       call(node: Node) {
         const name = sem.calleeName(node);
-        if (!name || !(EVALUATORS.has(name) || name === 'importlib.import_module' || name === '__import__')) return;
-        const arg = sem.arg(node, 0);
+        const row = name ? SINKS.get(name) : undefined;
+        if (!name || !row) return;
+        const arg = sem.arg(node, row.args?.[0] ?? 0);
         if (!arg) return;
         if (EVALUATORS.has(name)) {
           if (sem.resolve(sem.dialect.callee(node)!)?.kind === 'function') return; // a local def named eval
@@ -39,7 +45,7 @@ const rule: Rule = {
           ctx.report({ node, source: t?.source });
           return;
         }
-        if (name === 'importlib.import_module' || name === '__import__') {
+        if (IMPORTERS.has(name)) {
           const t = sem.taint(arg);
           if (t) ctx.report({ node, source: t.source, message: 'A module chosen by the request is imported: map allowed names to modules instead.' });
         }

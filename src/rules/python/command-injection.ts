@@ -1,10 +1,10 @@
 import type { Node } from 'web-tree-sitter';
 import { OWASP, type Rule, type RuleContext } from '../../core/rule';
 import type { Fix } from '../../core/types';
+import { sinksByCallee } from '../../core/models';
 
-const SUBPROCESS = new Set(['subprocess.call', 'subprocess.run', 'subprocess.Popen', 'subprocess.check_output', 'subprocess.check_call']);
-const ALWAYS_SHELL = new Set(['os.system', 'os.popen', 'subprocess.getoutput', 'subprocess.getstatusoutput', 'commands.getoutput', 'commands.getstatusoutput', 'asyncio.create_subprocess_shell', 'os.popen2', 'os.popen3', 'os.popen4']);
-const EXEC_FAMILY = /^os\.(exec[lv]p?e?|spawn[lv]p?e?|posix_spawnp?)$/;
+/** Process sinks from the models (src/core/models/subprocess.ts: subprocess, os, asyncio, commands). */
+const SINKS = sinksByCallee('python', 'command-injection');
 
 /** `f"prog {a} --x {b}"` → `["prog", a, "--x", b]` when every word is a literal or one whole value. */
 function argvFix(ctx: RuleContext, call: Node, cmd: Node, shellKw: Node): Fix | undefined {
@@ -83,24 +83,25 @@ const rule: Rule = {
       call(node: Node) {
         const name = sem.calleeName(node);
         // Sinks first: arguments and taint are read only for calls that run programs.
-        if (!name || !(SUBPROCESS.has(name) || ALWAYS_SHELL.has(name) || EXEC_FAMILY.test(name))) return;
+        const row = name ? SINKS.get(name) : undefined;
+        if (!row) return;
         const a = sem.args(node);
-        const cmd = a.positional[0] ?? a.keywords.get('args') ?? a.keywords.get('cmd') ?? a.keywords.get('command');
+        const cmd = a.positional[row.args?.[0] ?? 0] ?? (row.keywords ?? []).map((k) => a.keywords.get(k)).find((x) => x);
         if (!cmd) return;
         const taint = sem.taint(cmd);
         const shell = a.keywords.get('shell');
         const shellOn = !!shell && shell.type !== 'false' && !(shell.type === 'none' || shell.type === 'integer' && shell.text === '0');
-        if ((SUBPROCESS.has(name) && shellOn) || ALWAYS_SHELL.has(name)) {
+        if ((row.shell === 'option' && shellOn) || row.shell === 'always') {
           if (sem.isConstant(cmd)) return;
           // A list or tuple of literal words with shell=True is unusual but not injectable.
           if ((cmd.type === 'list' || cmd.type === 'tuple') && sem.isConstant(cmd)) return;
-          const fix = shell && SUBPROCESS.has(name) ? argvFix(ctx, node, sem.dialect.unwrap(cmd), shell) : undefined;
+          const fix = shell && row.shell === 'option' ? argvFix(ctx, node, sem.dialect.unwrap(cmd), shell) : undefined;
           ctx.report({ node: cmd, source: taint?.source, fix, message: taint ? 'Request data reaches a shell command: pass an argument list without shell=True.' : undefined });
           return;
         }
-        if ((SUBPROCESS.has(name) || EXEC_FAMILY.test(name)) && taint) {
+        if (taint) {
           // No shell, but the program (or the whole argv) is chosen by the client.
-          const program = cmd.type === 'list' || cmd.type === 'tuple' ? cmd.namedChildren[0] : EXEC_FAMILY.test(name) ? cmd : cmd;
+          const program = cmd.type === 'list' || cmd.type === 'tuple' ? cmd.namedChildren[0] : cmd;
           const t = program ? sem.taint(program) : undefined;
           if (t) ctx.report({ node: program!, source: t.source, message: 'The program to run comes from the request: choose it from a fixed list.' });
         }

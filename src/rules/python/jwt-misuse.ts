@@ -33,14 +33,16 @@ const rule: Rule = {
         }
         if (name !== 'jwt.decode' && name !== 'jwt.api_jwt.decode' && name !== 'jwt.PyJWT().decode') return;
         const a = sem.args(node);
-        const options = a.keywords.get('options');
+        // Options and algorithm lists held in a name bound once (`OPTS = [...]`) count as written here.
+        const optionsArg = a.keywords.get('options');
+        const options = optionsArg && sem.literalOf(optionsArg);
         if ((options && /["']verify_signature["']\s*:\s*False/.test(options.text)) || a.keywords.get('verify')?.type === 'false') {
           ctx.report({ node, message: 'The signature is not checked: the token\'s claims can be forged. Verify it with the key and a fixed algorithm list.' });
           return;
         }
         const algorithms = a.keywords.get('algorithms') ?? a.positional[2];
         if (algorithms) {
-          if (/["']none["']/i.test(algorithms.text)) ctx.report({ node: algorithms, message: 'The algorithm list accepts "none": tokens without a signature would pass.' });
+          if (/["']none["']/i.test(sem.literalOf(algorithms).text)) ctx.report({ node: algorithms, message: 'The algorithm list accepts "none": tokens without a signature would pass.' });
           return;
         }
         if (a.hasSplat) return;
@@ -62,12 +64,15 @@ const rule: Rule = {
       'import jwt\njwt.encode(payload, key, algorithm="HS256")',
       '# jwt.decode(token, verify=False) is bad\nx = "jwt.decode(t)"',
       'import json\njson.decode(x)',
+      "import jwt\nALGS = [\"HS256\"]\ndef d(tok):\n    return jwt.decode(tok, \"k\", algorithms=ALGS)",
     ],
     invalid: [
       { code: 'import jwt\nclaims = jwt.decode(token, options={"verify_signature": False})', errors: [2], messages: ['The signature is not checked: the token\'s claims can be forged. Verify it with the key and a fixed algorithm list.'] },
       { code: 'import jwt\nclaims = jwt.decode(token, SECRET)', errors: [2], messages: ['jwt.decode without algorithms= lets the token choose how it is checked: pass the algorithms you sign with.'], output: 'import jwt\nclaims = jwt.decode(token, SECRET, algorithms=["HS256"])' },
       { code: 'import jwt\njwt.decode(token, key, algorithms=["HS256", "none"])', errors: [2], messages: ['The algorithm list accepts "none": tokens without a signature would pass.'] },
       { code: 'import jwt\njwt.encode({"sub": uid}, None, algorithm="none")', errors: [2], messages: ['Tokens signed with "none" carry no signature: sign with HS256/RS256/EdDSA.'] },
+      { code: "import jwt\nALGS = [\"HS256\", \"none\"]\ndef d(tok):\n    return jwt.decode(tok, \"k\", algorithms=ALGS)", errors: [4] },
+      { code: "import jwt\nOPTIONS = {\"verify_signature\": False}\ndef d(tok):\n    return jwt.decode(tok, \"k\", algorithms=[\"HS256\"], options=OPTIONS)", errors: [4] },
     ],
   },
 };

@@ -1,22 +1,30 @@
 import type { Node } from 'web-tree-sitter';
 import { OWASP, type Rule, type RuleContext } from '../../core/rule';
 import type { Fix } from '../../core/types';
+import { modelRows, sinksByCallee, type ModelRow } from '../../core/models';
 
-const EXECUTE = new Set(['execute', 'executemany', 'executescript', 'exec_driver_sql']);
-const SQL_FUNCTIONS = new Set([
-  'sqlalchemy.text', 'sqlalchemy.sql.text', 'sqlalchemy.sql.expression.text', 'django.db.models.expressions.RawSQL',
-  'django.db.models.RawSQL', 'pandas.read_sql', 'pandas.read_sql_query',
-]);
+/** SQL sinks from the models (src/core/models/sql-py.ts): functions by name, methods on any receiver but `raw`. */
+const SQL_FUNCTIONS = sinksByCallee('python', 'sql-injection');
+const SQL_METHODS = new Map<string, ModelRow>(modelRows('python', 'sink', 'sql-injection').filter((r) => r.method).map((r) => [r.method!, r]));
+
+function modelArgument(ctx: RuleContext, call: Node, row: ModelRow): Node | undefined {
+  const a = ctx.sem.args(call);
+  for (const k of row.keywords ?? []) if (a.keywords.has(k)) return a.keywords.get(k);
+  return a.positional[row.args?.[0] ?? 0];
+}
 
 /** The query argument of a SQL sink call, if the call is one. */
 export function sqlArgument(ctx: RuleContext, call: Node): Node | undefined {
   const { sem } = ctx;
   const name = sem.calleeName(call);
   const method = sem.methodName(call);
-  if (name && SQL_FUNCTIONS.has(name)) return sem.arg(call, 0, 'sql') ?? sem.arg(call, 0, 'text');
-  if (method && EXECUTE.has(method) && sem.receiver(call)) return sem.arg(call, 0, 'sql') ?? sem.arg(call, 0, 'operation') ?? sem.arg(call, 0, 'statement');
-  if (method === 'raw' && /objects|manager|\bModel\b/i.test(sem.receiver(call)?.text ?? '')) return sem.arg(call, 0, 'raw_query');
-  return undefined;
+  const fn = name ? SQL_FUNCTIONS.get(name) : undefined;
+  if (fn) return modelArgument(ctx, call, fn);
+  const m = method ? SQL_METHODS.get(method) : undefined;
+  if (!m || !sem.receiver(call)) return undefined;
+  // Manager.raw: `raw` is a common name, so the receiver must look like a manager or a model.
+  if (method === 'raw' && !/objects|manager|\bModel\b/i.test(sem.receiver(call)?.text ?? '')) return undefined;
+  return modelArgument(ctx, call, m);
 }
 
 /** `"... '{x}' ... {y}"` → `"... %s ... %s", (x, y)`: only for plain names, attributes and subscripts. */

@@ -35,9 +35,9 @@ const rule: Rule = {
         const t = url && sem.taint(url);
         if (!t || !url) return;
         // A fixed scheme and host before the data keeps the request on that host.
-        const v = sem.deref(url);
-        const head = v.type === 'string' ? v.text : v.type === 'binary_operator' ? v.childForFieldName('left')?.text ?? '' : '';
-        if (/^[rbuf]*["']https?:\/\/[^/{"']+\//i.test(head)) return;
+        // On every path the URL starts with a fixed host.
+        const head = (v: Node) => (v.type === 'string' ? v.text : v.type === 'binary_operator' ? v.childForFieldName('left')?.text ?? '' : '');
+        if (sem.reachingValues(url).every((v) => /^[rbuf]*["']https?:\/\/[^/{"']+\//i.test(head(v)))) return;
         if (CHECKS.test((sem.enclosingFunction(node) ?? ctx.tree.rootNode).text)) return;
         ctx.report({ node: url, source: t.source });
       },
@@ -55,6 +55,7 @@ const rule: Rule = {
       { code: 'from urllib.request import urlopen\ndef view(request):\n    return urlopen(request.GET["feed"]).read()', errors: [3], messages: [{ messageId: 'default' }] },
       { code: 'import httpx\nfrom flask import request\ndef f():\n    target = request.json["webhook"]\n    httpx.post(target, json={})', errors: [5], messages: [{ messageId: 'default' }] },
       { code: 'import requests\nfrom flask import request\ndef f():\n    host = request.args["h"]\n    return requests.get("http://" + host + "/status")', errors: [5], messages: [{ messageId: 'default' }] },
+      { code: "import requests\nfrom flask import request\ndef f():\n    u = request.args[\"p\"]\n    if not request.args.get(\"raw\"):\n        u = \"https://api.example.com/\" + u\n    return requests.get(u, timeout=5).text", errors: [7] },
     ],
   },
 };

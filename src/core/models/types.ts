@@ -1,0 +1,59 @@
+/**
+ * Taint models as data ("models as data"): what each library contributes as a source of request
+ * data, a sink of one vulnerability class, a sanitiser or a propagator, one small table per
+ * library. The injection rules and the dialects read these tables, so adding a library is adding
+ * rows. Every row carries the example that proves it (test/models.test.ts runs each one through
+ * its rule), and `sitewarden models` / docs/models.md list them.
+ */
+export type ModelKind = 'source' | 'sink' | 'sanitiser' | 'propagator';
+export type ModelLanguage = 'python' | 'javascript';
+export type VulnClass = 'sql-injection' | 'command-injection' | 'code-injection' | 'open-redirect' | 'path-traversal' | 'ssrf' | 'reflected-xss';
+
+/**
+ * How a process sink treats its command: `always` hands it to a shell; `option` only when the call
+ * passes `shell=True` / `{ shell: true }` (otherwise the program itself must not be chosen by the
+ * client); `never` runs the program directly.
+ */
+export type ShellMode = 'always' | 'option' | 'never';
+
+export interface ModelRow {
+  kind: ModelKind;
+  library: string;
+  language: ModelLanguage;
+  /** Qualified callee as Semantics.calleeName spells it (`child_process.exec`, `subprocess.run`). */
+  callee?: string;
+  /** A method called on a receiver the rule recognises (`cursor.execute`: `execute`). */
+  method?: string;
+  /** Sources: the attribute of the framework's request object (`args` of `flask.request`). */
+  property?: string;
+  /** Sinks: the positional arguments that must not be tainted (-1: the last one). */
+  args?: number[];
+  /** Sinks (Python): keyword names of the same arguments. */
+  keywords?: string[];
+  /** The vulnerability class of the sink; for other kinds, the class of the rule that runs the example. */
+  vulnClass: VulnClass;
+  shell?: ShellMode;
+  /** Code the rule must flag; the finding is on the LAST line. Required except for sanitisers. */
+  vulnerable?: string;
+  /** Code the rule must not flag (required for sanitisers: the same flow, sanitised). */
+  safe?: string;
+}
+
+type RowInput = Omit<ModelRow, 'library' | 'language'>;
+
+/** One library's table: fills in the library and language on every row. */
+export function modelTable(library: string, language: ModelLanguage, rows: RowInput[]): ModelRow[] {
+  return rows.map((r) => ({ ...r, library, language }));
+}
+
+/** The rule that runs a row's examples: `py-sql-injection`, `js-command-injection`. */
+export function ruleIdFor(row: Pick<ModelRow, 'language' | 'vulnClass'>): string {
+  return `${row.language === 'python' ? 'py' : 'js'}-${row.vulnClass}`;
+}
+
+/** What a row names, for listings: `subprocess.run`, `.execute`, `request.args`. */
+export function rowSubject(row: ModelRow): string {
+  if (row.callee) return row.callee;
+  if (row.method) return `.${row.method}(…)`;
+  return `request.${row.property ?? '?'}`;
+}
