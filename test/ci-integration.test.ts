@@ -266,4 +266,22 @@ describe('GitHub Action and pre-commit hook', () => {
     assert.match(dirty.stdout, /web\/app\.py:\d+:\d+ {2}HIGH {2}py-flask-debug/);
     assert.equal(run(['web/util.py']).status, 0);
   });
+
+  it("the README's workflow and hook snippets use only inputs the Action has and the hook id we ship", () => {
+    const action = loadAction();
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### In CI'), readme.indexOf('### Suppressing a finding'));
+    const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1]) as Obj);
+    assert.ok(blocks.length >= 3, 'hook, workflow and matrix examples');
+    const steps = blocks.flatMap((b) => Object.values((b.jobs as Record<string, { steps: Obj[] }>) ?? {}).flatMap((j) => j.steps));
+    const ours = steps.filter((s) => typeof s.uses === 'string' && s.uses.startsWith('sitewarden/sitewarden@'));
+    assert.equal(ours.length, 2);
+    for (const step of ours) for (const k of Object.keys((step.with as Obj) ?? {})) assert.ok(k in (action.inputs as Obj), `README passes unknown input ${k}`);
+    const outputs = steps.flatMap((s) => JSON.stringify(s).match(/steps\.sitewarden\.outputs\.[\w-]+/g) ?? []);
+    for (const o of outputs) assert.ok(o.split('.')[3] in (action.outputs as Obj), o);
+    const hooks = parse(fs.readFileSync(path.join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Obj[];
+    const used = blocks.flatMap((b) => ((b.repos as { hooks: { id: string }[] }[]) ?? []).flatMap((r) => r.hooks.map((h) => h.id)));
+    assert.deepEqual(used, ['sitewarden']);
+    for (const id of used) assert.ok(hooks.some((h) => h.id === id));
+  });
 });
