@@ -188,5 +188,10 @@ describe('scan --baseline / --write-baseline', () => {
     assert.deepEqual([a, b, c].map(cmp.stateOf), ['unchanged', 'updated', 'new']);
     assert.deepEqual(cmp.absent.map((e) => e.ruleId), ['r9']);
     assert.deepEqual(cmp.counts, { new: 1, unchanged: 1, updated: 1, absent: 1 });
+
+    // A JSON report's path becomes a SARIF URI like ours, so an absent result's location is one.
+    const fromJson = parseBaseline(JSON.stringify([{ ruleId: 'r1', file: path.join('sub dir', '100%.py'), snippet: 'x', message: 'm', range: { start: { line: 4, column: 0 }, end: { line: 4, column: 3 } } }]), 'b.json');
+    assert.equal(fromJson[0].uri, 'sub%20dir/100%25.py');
+    assert.deepEqual(fromJson[0].region, { startLine: 5, startColumn: 1, endLine: 5, endColumn: 4 });
   });
 });

@@ -12,7 +12,7 @@ export interface BaselineEntry {
   message: string;
   /** Our severity when the report had it (SARIF `properties.severity`, JSON `severity`). */
   severity?: Severity;
-  /** Artifact URI as written (SARIF: relative, '/'-separated; JSON: the report's relative path). */
+  /** Artifact URI, relative and percent-encoded as SARIF writes it (a JSON report's path is encoded). */
   uri: string;
   region?: { startLine: number; startColumn?: number; endLine?: number; endColumn?: number };
 }
@@ -101,10 +101,20 @@ function fromJsonReport(items: unknown[], name: string): BaselineEntry[] {
       ruleId: f.ruleId,
       message: str(f.message) ?? '',
       severity: severity(f.severity),
-      uri: f.file.split(/[\\/]/).join('/'),
+      // As SARIF writes it (percent-encoded segments), so every entry's uri means the same.
+      uri: f.file.split(/[\\/]/).map(encodeSegment).join('/'),
       region: startLine ? { startLine, startColumn: line(f.range?.start?.column), endLine: line(f.range?.end?.line), endColumn: line(f.range?.end?.column) } : undefined,
     };
   });
+}
+
+function encodeSegment(s: string): string {
+  try {
+    return encodeURIComponent(s);
+  } catch {
+    // A lone surrogate: the segment cannot be a URI; kept as it is rather than failing the run.
+    return s;
+  }
 }
 
 export interface BaselineComparison {
