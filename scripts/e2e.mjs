@@ -136,9 +136,9 @@ async function startServer(nodeBin, entry, workspace, vsix, { trust = false, env
   fs.writeFileSync(path.join(ud, 'User', 'settings.json'), JSON.stringify({ 'chat.disableAIFeatures': true, 'git.enabled': false, 'workbench.startupEditor': 'none', 'update.mode': 'none', 'extensions.autoCheckUpdates': false, ...trustSettings }));
   fs.writeFileSync(path.join(tmp, 'config.yaml'), '');
   const port = await freePort();
-  // With trust on, nothing answers SiteWarden's questions for the user: the harness does, in the page.
-  const env = { ...process.env, HOME: tmp, XDG_CONFIG_HOME: path.join(tmp, 'cfg'), XDG_DATA_HOME: path.join(tmp, 'data'), XDG_CACHE_HOME: path.join(tmp, 'cache'), SITEWARDEN_E2E_HOME: tmp, ...(trust ? {} : { SITEWARDEN_AUTO_CONFIRM: '1' }), ...extraEnv };
-  if (trust) delete env.SITEWARDEN_AUTO_CONFIRM;
+  // Nothing in the environment answers SiteWarden's questions: the main suite swaps in its own
+  // prompter through the extension's API (setPrompter); with trust on, the harness answers in the page.
+  const env = { ...process.env, HOME: tmp, XDG_CONFIG_HOME: path.join(tmp, 'cfg'), XDG_DATA_HOME: path.join(tmp, 'data'), XDG_CACHE_HOME: path.join(tmp, 'cache'), SITEWARDEN_E2E_HOME: tmp, ...extraEnv };
   const child = spawn(nodeBin, [entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--config', path.join(tmp, 'config.yaml'), '--user-data-dir', ud, '--extensions-dir', path.join(tmp, 'ext'), '--disable-telemetry', '--disable-update-check', ...(trust ? [] : ['--disable-workspace-trust']), '--reconnection-grace-time', '5', '--vscode-option', 'enable-smoke-test-driver', workspace], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const serverLog = fs.createWriteStream(path.join(outDir, trust ? 'code-server-restricted.log' : 'code-server.log'));
   child.stdout.pipe(serverLog);

@@ -349,6 +349,42 @@ describe('hostile network: credentials in index URLs (issue 12, attack 4)', func
     }
   });
 
+  it('the Basic header from index userinfo does not follow a redirect to another port', async () => {
+    const other = await startRegistry();
+    const reg = await startRegistry((req, res) => {
+      if (req.url!.startsWith('/pypi/flask/')) {
+        res.writeHead(302, { location: `${other.url}${req.url}` });
+        res.end();
+        return true;
+      }
+    });
+    try {
+      const dir = workspace({ 'requirements.txt': 'flask==2.0.1\n' });
+      const r = await checkDependencies([dir], { pypiIndex: `http://alice:${SECRET}@${reg.host}/pypi`, cacheDir: tmp('sw-cache-'), home: home(), env: {}, timeoutMs: 2000 });
+      assert.equal(r.packages[0].status, 'vulnerable', JSON.stringify(r.notices));
+      assert.deepEqual(reg.seen.map((s) => s.auth), [basic, basic], 'the index itself gets the header');
+      assert.deepEqual(other.seen.map((s) => s.auth), [undefined, undefined], 'the other port gets none');
+    } finally {
+      await reg.close();
+      await other.close();
+    }
+  });
+
+  it('an index URL in a workspace manifest is not used: no look-up, and the user\'s index credentials stay with the user\'s index (guard)', async () => {
+    const theirs = await startRegistry();
+    const mine = await privateIndex();
+    try {
+      const dir = workspace({ 'requirements.txt': `--index-url http://bob:planted@${theirs.host}/simple\n--extra-index-url ${theirs.url}/simple\nflask==2.0.1\n`, 'pyproject.toml': `[[tool.poetry.source]]\nname = "x"\nurl = "${theirs.url}/simple"\n` });
+      const r = await checkDependencies([dir], { pypiIndex: `http://alice:${SECRET}@${mine.host}/pypi`, cacheDir: tmp('sw-cache-'), home: home(), env: {}, timeoutMs: 2000 });
+      assert.equal(theirs.seen.length, 0);
+      assert.ok(mine.seen.length >= 2 && mine.seen.every((s) => s.auth === basic));
+      assert.ok(!JSON.stringify(r).includes('planted'));
+    } finally {
+      await theirs.close();
+      await mine.close();
+    }
+  });
+
   it('redaction removes userinfo from URLs in any text', () => {
     assert.equal(redactUrl(`https://alice:${SECRET}@h.example/simple`), 'https://h.example/simple');
     assert.equal(redactText(`failed: http://alice:${SECRET}@127.0.0.1:9/x and git+https://tok@github.com/a`), 'failed: http://***@127.0.0.1:9/x and git+https://***@github.com/a');
@@ -417,6 +453,43 @@ describe('hostile network: bounded answers (issue 12, attack 5)', function () {
     });
   }
 
+  it('at the deadline the body is aborted: no answer is read on after the check gave up (guard)', async () => {
+    // Each answer: gzip of 48 MB, produced 256 KB at a time on a timer, far slower than the deadline allows.
+    const answers: { aborted: Promise<boolean> }[] = [];
+    const reg = await startRegistry((req, res) => {
+      if (req.url !== '/pypi/flask/json' && req.url !== '/lodash') return;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      const gz = createGzip();
+      gz.pipe(res);
+      gz.write('{"info":{"version":"1.0.0"},"pad":"');
+      let produced = 0;
+      const t = setInterval(() => {
+        produced += 256 * 1024;
+        if (produced >= TOTAL) {
+          clearInterval(t);
+          gz.end('"}');
+        } else gz.write(Buffer.alloc(256 * 1024, 'a'));
+      }, 20);
+      answers.push({ aborted: new Promise((resolve) => res.once('close', () => { clearInterval(t); resolve(!res.writableFinished); })) });
+      return true;
+    });
+    try {
+      const cacheDir = tmp('sw-cache-');
+      const dir = workspace({ 'requirements.txt': 'flask==2.0.1\n', 'package.json': '{"dependencies": {"lodash": "4.17.15"}}' });
+      const r = await checkDependencies([dir], { npmRegistry: `${reg.url}/`, pypiIndex: `${reg.url}/pypi`, cacheDir, home: home(), env: {}, timeoutMs: 300 });
+      assert.equal(r.incomplete, true);
+      assert.deepEqual(r.packages.map((p) => p.status), ['unknown', 'unknown']);
+      assert.match(r.notices[0].message, /could not check 2 package\(s\).*no complete answer within 300 ms/);
+      assert.ok(answers.length >= 1);
+      // Every answer was cut off by the client, none read to its end after the check returned.
+      assert.deepEqual(await Promise.all(answers.map((a) => a.aborted)), answers.map(() => true));
+      // (The advisory answer was healthy and is cached; the two cut-off answers are not.)
+      assert.deepEqual([...filesUnder(path.join(cacheDir, 'npm')), ...filesUnder(path.join(cacheDir, 'pypi'))], []);
+    } finally {
+      await reg.close();
+    }
+  });
+
   it('HttpClient: the abort reason and the decoded bytes read are reported, whatever the compressed size', async () => {
     const produced = { bytes: 0 };
     const reg = await startRegistry((_req, res) => {
@@ -447,6 +520,54 @@ describe('hostile network: bounded answers (issue 12, attack 5)', function () {
     }
   });
 
+  it('a packument listing more versions than any real package is refused before any version is sorted (work is counted, not timed)', async () => {
+    const versions: Record<string, object> = {};
+    for (let i = 0; i <= 50_000; i++) versions[`1.0.${i}`] = {};
+    const reg = await startRegistry((req, res) => {
+      if (req.url !== '/huge') return;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ name: 'huge', 'dist-tags': { latest: '1.0.50000' }, versions }));
+      return true;
+    });
+    try {
+      const cacheDir = tmp('sw-cache-');
+      const dir = workspace({ 'package.json': '{"dependencies": {"huge": "1.0.0"}}' });
+      const r = await checkDependencies([dir], { npmRegistry: `${reg.url}/`, cacheDir, home: home(), env: {}, timeoutMs: 5000 });
+      assert.equal(r.incomplete, true);
+      assert.match(r.notices[0].message, /more than 50000 versions/);
+      assert.deepEqual(filesUnder(path.join(cacheDir, 'npm')), []);
+    } finally {
+      await reg.close();
+    }
+  });
+
+  it('all answers of one check together stay under maxTotalBytes: past it, the rest are outages', async () => {
+    const pad = 'x'.repeat(600 * 1024);
+    let served = 0;
+    const reg = await startRegistry((req, res) => {
+      const m = /^\/(p\d)$/.exec(req.url!);
+      if (!m) return;
+      const body = JSON.stringify({ name: m[1], 'dist-tags': { latest: '1.0.0' }, versions: { '1.0.0': {} }, pad });
+      served += body.length;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(body);
+      return true;
+    });
+    try {
+      const names = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'];
+      const dir = workspace({ 'package.json': JSON.stringify({ dependencies: Object.fromEntries(names.map((n) => [n, '1.0.0'])) }) });
+      const r = await checkDependencies([dir], { npmRegistry: `${reg.url}/`, cacheDir: tmp('sw-cache-'), home: home(), env: {}, timeoutMs: 5000, maxResponseBytes: CAP, maxTotalBytes: 2 * CAP, concurrency: 1 });
+      assert.ok(served > 2 * CAP, 'the registry offered more than the budget');
+      assert.equal(r.incomplete, true);
+      // Three packuments of 600 KiB fit in 2 MiB; the fourth, and the advisory answer, do not.
+      assert.deepEqual(r.packages.map((p) => [p.name, p.latest ?? null]), [['p1', '1.0.0'], ['p2', '1.0.0'], ['p3', '1.0.0'], ['p4', null], ['p5', null], ['p6', null]]);
+      assert.ok(r.packages.every((p) => p.status === 'unknown'), 'without advisories nothing is called clean');
+      assert.match(r.notices.find((n) => !n.stale)!.message, /passed 2097152 bytes in total/);
+    } finally {
+      await reg.close();
+    }
+  });
+
   it('the cache folder stays under its size cap: the oldest entries are evicted', async () => {
     const names = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'];
     const pad = 'x'.repeat(4000);
@@ -454,7 +575,8 @@ describe('hostile network: bounded answers (issue 12, attack 5)', function () {
       const m = /^\/pypi\/(a\d)\/(?:1\.0\.0\/)?json$/.exec(req.url!);
       if (!m) return;
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ info: { version: '1.0.0' }, releases: { '1.0.0': [{}] }, vulnerabilities: [], pad }));
+      // The pad sits in a field the check keeps, so that it reaches the cache.
+      res.end(JSON.stringify({ info: { version: '1.0.0', yanked_reason: pad }, releases: { '1.0.0': [{}] }, vulnerabilities: [] }));
       return true;
     });
     try {

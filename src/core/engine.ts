@@ -1,7 +1,8 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { dialectOf, isTestPath, ruleLanguageOf, testPathTreatment, type TestPathMode, type TestPathTreatment } from './languages';
 import { ensureLanguages, guardTraps, isWasmTrap, parseSync } from './parser';
-import { docsUrl, type ReportDescriptor, type Rule, type RuleContext, type Visitors } from './rule';
+import { buildFinding } from './finding';
+import { type ReportDescriptor, type Rule, type RuleContext, type Visitors } from './rule';
 import { Semantics } from './semantics';
 import { captureNodes } from './query';
 import { languageEntry, ruleSet, type RuleSet } from './language-registry';
@@ -311,26 +312,21 @@ export class Analyzer {
       const key = `${m.id}:${range.start.line}:${range.start.column}`;
       if (seen.has(key)) continue; // two visitors reaching the same node report once
       seen.add(key);
-      const severity = tests.severity(d.severity ?? m.severity);
-      const finding: Finding = {
-        ruleId: m.id,
-        title: m.title,
-        message: d.message ?? m.message,
-        severity,
-        confidence: d.confidence ?? (d.source ? 'high' : m.confidence),
-        cwe: m.cwe,
-        owasp: m.owasp,
-        file,
-        range,
-        snippet: (lines[range.start.line] ?? '').trim().slice(0, 200),
-        docsUrl: docsUrl(m.id),
-      };
-      if (d.fix) finding.fix = d.fix;
-      if (d.checklist) finding.checklist = d.checklist.filter((i) => m.checklist.includes(i));
       const related = [...(d.related ?? [])];
       if (d.source && d.source.id !== d.node.id) related.push({ message: `untrusted input enters here: ${d.source.text.slice(0, 60)}`, range: rangeOf(d.source) });
-      if (related.length) finding.related = related;
-      if (tests.markTestCode) finding.inTestCode = true;
+      const finding = buildFinding({
+        meta: m,
+        file,
+        range,
+        lineText: lines[range.start.line] ?? '',
+        message: d.message,
+        severity: d.severity,
+        confidence: d.confidence ?? (d.source ? 'high' : undefined),
+        fix: d.fix,
+        related,
+        checklist: d.checklist,
+        tests,
+      });
       const [from, to] = statementLines(d.node, range.end.line);
       for (let line = from - 1; line <= to && !finding.suppression; line++) {
         for (const s of suppressions.get(line) ?? []) {

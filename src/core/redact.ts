@@ -3,8 +3,12 @@
  * log line, notice, SARIF or report. Everything that can put a URL into output goes through here.
  */
 
-/** `scheme://userinfo@` anywhere in a text: the userinfo is what gets replaced. */
-const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi;
+/**
+ * `scheme://userinfo@` anywhere in a text: the userinfo is what gets replaced. The scheme is
+ * bounded (32 characters) so that a long run of scheme characters without `://` costs linear
+ * time, not quadratic (the regex probe found 286 ms on 20,000 characters of "a.a.a.").
+ */
+const USERINFO = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/?#@]*@/gi;
 
 /** A text with the userinfo of every URL in it replaced by `***`. */
 export function redactText(text: string): string {

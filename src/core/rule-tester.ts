@@ -4,13 +4,14 @@ import { LANGUAGE_IDS, ruleSet } from './language-registry';
 import { analyzeTextFile } from './text-analysis';
 import type { FixedCode } from './fix-check';
 import { ensureLanguages, parseSync } from './parser';
-import type { InvalidTestCase, Rule, RuleTestCase } from './rule';
+import type { ExpectedMessage, InvalidTestCase, Rule, RuleTestCase } from './rule';
 import type { LanguageId } from './types';
 
 /** Checks one rule's own cases, as ESLint's RuleTester does; returns what failed, empty when all pass. */
 export interface CaseFailure {
   ruleId: string;
-  kind: 'valid' | 'invalid';
+  /** `example` and `useInstead` are the rule's docs (`meta.docs`), checked as an invalid and a valid case. */
+  kind: 'valid' | 'invalid' | 'example' | 'useInstead';
   index: number;
   code: string;
   problem: string;
@@ -24,6 +25,10 @@ function langOf(file: string): LanguageId {
   const l = detectLanguage(file);
   if (!l) throw new Error(`test case file name ${file} has no analysable extension`);
   return l;
+}
+
+function expectedText(rule: Rule, e: ExpectedMessage): string {
+  return typeof e === 'string' ? e : rule.meta.message;
 }
 
 /**
@@ -73,6 +78,11 @@ export async function runRuleCases(rule: Rule, fixed?: FixedCode[]): Promise<Cas
     } else if (lines.join(',') !== c.errors.join(',')) {
       fail('invalid', i, c.code, `expected findings on lines ${c.errors.join(', ')}, got ${lines.join(', ') || 'none'}`);
     }
+    if (c.messages) {
+      const want = c.messages.map((e) => expectedText(rule, e));
+      const got = r.findings.map((f) => f.message);
+      if (want.join('\n') !== got.join('\n')) fail('invalid', i, c.code, `expected messages:\n  ${want.join('\n  ')}\ngot:\n  ${got.join('\n  ') || '(none)'}`);
+    }
     if (c.output !== undefined) {
       const fix = r.findings[0]?.fix;
       if (!fix) return fail('invalid', i, c.code, 'expected a fix, the finding has none');
@@ -92,6 +102,15 @@ export async function runRuleCases(rule: Rule, fixed?: FixedCode[]): Promise<Cas
     }
   });
   const m = rule.meta;
+  // The docs page shows these two: the example must be flagged and the safe version must not.
+  const docsFile = m.docs.exampleFile;
+  const example = run({ code: m.docs.example, filename: docsFile });
+  if (example.errors.length) fail('example', 0, m.docs.example, `rule threw: ${example.errors[0]}`);
+  else if (!example.findings.length) fail('example', 0, m.docs.example, `the docs example is not flagged by its own rule${docsFile ? '' : ' (imports missing? a file name the rule needs: docs.exampleFile)'}`);
+  const safe = run({ code: m.docs.useInstead, filename: docsFile });
+  if (safe.errors.length) fail('useInstead', 0, m.docs.useInstead, `rule threw: ${safe.errors[0]}`);
+  else if (safe.findings.length) fail('useInstead', 0, m.docs.useInstead, `the docs "use instead" is flagged: ${safe.findings.map((f) => `line ${f.range.start.line + 1}: ${f.message}`).join('; ')}`);
+  if (!rule.tests.invalid.some((c) => c.messages?.length)) fail('invalid', -1, '', 'at least one invalid case must assert its messages (`messages`)');
   if (!/^(py|js|txt|tpl)-[a-z0-9-]+$/.test(m.id)) fail('valid', -1, '', `rule id ${m.id} does not follow <lang>-<kebab-name>`);
   if (!m.cwe.length || !m.cwe.every((c) => /^CWE-\d+$/.test(c))) fail('valid', -1, '', 'rule needs CWE ids like CWE-89');
   if (!m.owasp.length) fail('valid', -1, '', 'rule needs an OWASP category');

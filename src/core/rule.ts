@@ -28,6 +28,11 @@ export interface RuleDocs {
   example: string;
   /** The safe way to write it. */
   useInstead: string;
+  /**
+   * The file name both are written in, for rules that read only some files (settings modules,
+   * `.env`, templates); the rule tester checks them under it and the docs page names it.
+   */
+  exampleFile?: string;
   references: string[];
 }
 
@@ -114,7 +119,14 @@ export interface InvalidTestCase extends RuleTestCase {
   errors: number | number[];
   /** The text after applying the first finding's fix; the result must parse cleanly. */
   output?: string;
+  /**
+   * The message of each finding, in order, as ESLint's `errors: [{ message }]`: the exact text, or
+   * `{ messageId: 'default' }` for the rule's `meta.message`. Every rule asserts them in at least one case.
+   */
+  messages?: ExpectedMessage[];
 }
+
+export type ExpectedMessage = string | { messageId: 'default' };
 
 /** What a text rule (language `text`: templates, config, any file) sees of one file. */
 export interface TextRuleContext {
@@ -123,7 +135,7 @@ export interface TextRuleContext {
   readonly lines: readonly string[];
   readonly isTestFile: boolean;
   /** 0-based line; columns are 0-based UTF-16 offsets in that line. */
-  report(d: { line: number; column: number; endColumn?: number; message?: string; confidence?: Confidence; severity?: Severity; fix?: Fix }): void;
+  report(d: { line: number; column: number; endColumn?: number; message?: string; confidence?: Confidence; severity?: Severity; fix?: Fix; checklist?: readonly ChecklistItemId[] }): void;
 }
 
 export interface Rule {
@@ -152,9 +164,3 @@ export const OWASP = {
   A09: 'A09:2021-Security Logging and Monitoring Failures',
   A10: 'A10:2021-Server-Side Request Forgery',
 } as const;
-
-export const DOCS_BASE_URL = 'https://github.com/sitewarden/sitewarden/blob/main/docs/rules/';
-
-export function docsUrl(ruleId: string): string {
-  return `${DOCS_BASE_URL}${ruleId}.md`;
-}

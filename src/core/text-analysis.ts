@@ -1,5 +1,5 @@
 import type { Rule, TextRuleContext } from './rule';
-import { docsUrl } from './rule';
+import { buildFinding } from './finding';
 import { testPathTreatment, type TestPathMode } from './languages';
 import type { Finding } from './types';
 
@@ -40,23 +40,19 @@ export function analyzeTextFile(
       lines,
       isTestFile: opts.isTestFile,
       report(d) {
-        const severity = tests.severity(d.severity ?? m.severity);
         const lineText = lines[d.line] ?? '';
-        const f: Finding = {
-          ruleId: m.id,
-          title: m.title,
-          message: d.message ?? m.message,
-          severity,
-          confidence: d.confidence ?? m.confidence,
-          cwe: m.cwe,
-          owasp: m.owasp,
+        const f = buildFinding({
+          meta: m,
           file,
           range: { start: { line: d.line, column: d.column }, end: { line: d.line, column: d.endColumn ?? lineText.length } },
-          snippet: lineText.trim().slice(0, 200),
-          docsUrl: docsUrl(m.id),
-        };
-        if (d.fix) f.fix = d.fix;
-        if (tests.markTestCode) f.inTestCode = true;
+          lineText,
+          message: d.message,
+          severity: d.severity,
+          confidence: d.confidence,
+          fix: d.fix,
+          checklist: d.checklist,
+          tests,
+        });
         const why = suppressedAt(lines, d.line, m.id);
         if (why !== undefined) f.suppression = { kind: 'sitewarden-ignore', justification: why };
         findings.push(f);

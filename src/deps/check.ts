@@ -5,12 +5,13 @@ import * as semver from 'semver';
 import * as pep440 from '@renovatebot/pep440';
 import { discoverFiles } from '../core/discovery';
 import type { Finding, Severity } from '../core/types';
-import { fetchJson, getJson, RegistryError, type FetchOptions } from './http-cache';
-import { connectionFromEnv, HttpClient } from './http-client';
+import { DEFAULT_MAX_RESPONSE_BYTES, fetchJson, RegistryError, type FetchOptions } from './http-cache';
+import { ByteBudget, connectionFromEnv, HttpClient } from './http-client';
 import { readPackageJson } from './npm-manifests';
 import { readNpmSettings, registryFor, type WorkspaceConfigMode } from './npmrc';
 import { normalizeName, readPipfile, readPyproject, readRequirements } from './python-manifests';
 import { DEPENDENCY_RULES } from './rules';
+import { buildFinding } from '../core/finding';
 import { originOf, redactText, redactUrl } from '../core/redact';
 import type { Dependency, ManifestResult } from './types';
 
@@ -35,6 +36,8 @@ export interface CheckOptions {
   workspaceConfig?: WorkspaceConfigMode;
   /** Cap on the decoded bytes of one registry answer (default 64 MB); past it the body is aborted. */
   maxResponseBytes?: number;
+  /** Cap on the decoded bytes of all answers of one check together (default 8 × maxResponseBytes). */
+  maxTotalBytes?: number;
   /** Cap on each cache folder's total size (default 512 MB; the oldest entries go first). */
   maxCacheBytes?: number;
 }
@@ -120,19 +123,15 @@ export function bumpSpec(spec: string, to: string, ecosystem: 'npm' | 'pypi'): s
 
 function finding(dep: Dependency, ruleId: string, severity: Severity, message: string, fixTo?: string): Finding {
   const rule = DEPENDENCY_RULES.find((r) => r.meta.id === ruleId)!;
-  const f: Finding = {
-    ruleId,
-    title: rule.meta.title,
+  const f = buildFinding({
+    meta: rule.meta,
+    file: dep.file,
+    range: { start: { line: dep.line, column: dep.column }, end: { line: dep.line, column: dep.column + Math.max(1, dep.specEnd - dep.specStart) } },
+    lineText: `${dep.name} ${dep.spec}`,
     message,
     severity,
     confidence: 'high',
-    cwe: rule.meta.cwe,
-    owasp: rule.meta.owasp,
-    file: dep.file,
-    range: { start: { line: dep.line, column: dep.column }, end: { line: dep.line, column: dep.column + Math.max(1, dep.specEnd - dep.specStart) } },
-    snippet: `${dep.name} ${dep.spec}`.trim(),
-    docsUrl: `https://github.com/sitewarden/sitewarden/blob/main/docs/rules/${ruleId}.md`,
-  };
+  });
   if (fixTo && dep.specEnd > dep.specStart) {
     f.fix = { title: `Update ${dep.name} to ${fixTo}`, safe: false, edits: [{ start: dep.specStart, end: dep.specEnd, newText: bumpSpec(dep.spec, fixTo, dep.ecosystem) }] };
   }
@@ -160,7 +159,7 @@ function manifestFiles(roots: string[]): string[] {
 class NpmChecker {
   private readonly config: Record<string, string>;
   private readonly fetch: FetchOptions;
-  constructor(dir: string, o: CheckOptions, contact: (origin: string) => void) {
+  constructor(dir: string, o: CheckOptions, contact: (origin: string) => void, budget: ByteBudget) {
     const settings = readNpmSettings(dir, { env: o.env, home: o.home, mode: o.workspaceConfig ?? 'data', registryOverride: o.npmRegistry });
     this.config = settings.config;
     this.fetch = {
@@ -170,8 +169,12 @@ class NpmChecker {
       offline: o.offline,
       maxResponseBytes: o.maxResponseBytes,
       maxCacheBytes: o.maxCacheBytes,
-      client: new HttpClient(settings.credentials, settings.connection, contact),
+      client: new HttpClient(settings.credentials, settings.connection, contact, budget),
     };
+  }
+
+  close(): Promise<void> {
+    return this.fetch.client!.close();
   }
 
   registryHost(name: string): string {
@@ -186,8 +189,9 @@ class NpmChecker {
       const versions = Object.fromEntries(Object.entries(p.versions && typeof p.versions === 'object' ? p.versions : {}).map(([v, m]) => [v, m?.deprecated ? { deprecated: String(m.deprecated) } : {}]));
       return { 'dist-tags': { latest: typeof p['dist-tags']?.latest === 'string' ? p['dist-tags'].latest : undefined }, versions };
     };
+    const validate = (body: object) => tooManyVersions((body as Packument).versions);
     try {
-      const r = await fetchJson<Packument>({ url: `${registryFor(name, this.config)}${spec}`, notFoundIsAnswer: true, pick }, { ...this.fetch, headers: { accept: 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*' } });
+      const r = await fetchJson<Packument>({ url: `${registryFor(name, this.config)}${spec}`, notFoundIsAnswer: true, validate, pick }, { ...this.fetch, headers: { accept: 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*' } });
       if (!r) return { failed: `${name} is not in the registry`, notFound: true };
       return { data: r.data, stale: r.stale ? (r.error ?? 'offline') : undefined };
     } catch (e) {
@@ -213,6 +217,29 @@ class NpmChecker {
     }
   }
 }
+
+/**
+ * More versions than any real package has (the largest have some thousands): every check sorts
+ * them, so a registry listing millions (64 MB of `"1.0.N":{}`) kept the CPU busy for minutes.
+ */
+const MAX_VERSIONS = 50_000;
+
+function tooManyVersions(versions: unknown): string | undefined {
+  if (!versions || typeof versions !== 'object') return undefined;
+  let n = 0;
+  for (const _ in versions) if (++n > MAX_VERSIONS) return `the answer lists more than ${MAX_VERSIONS} versions`;
+  return undefined;
+}
+
+/** The fields of a PyPI document that the check reads (cached instead of the whole document). */
+function pickPypi(body: object): PypiProject {
+  const d = body as PypiProject;
+  const info = d.info && typeof d.info === 'object' ? { version: d.info.version, yanked: d.info.yanked, yanked_reason: d.info.yanked_reason } : undefined;
+  const releases = d.releases && typeof d.releases === 'object' ? Object.fromEntries(Object.entries(d.releases).map(([v, files]) => [v, Array.isArray(files) ? files.map((f) => ({ yanked: !!f?.yanked })) : []])) : undefined;
+  return { info, releases, vulnerabilities: Array.isArray(d.vulnerabilities) ? d.vulnerabilities : undefined };
+}
+
+const pypiRequest = (url: string) => ({ url, notFoundIsAnswer: true, validate: (b: object) => tooManyVersions((b as PypiProject).releases), pick: pickPypi });
 
 interface Packument {
   'dist-tags'?: { latest?: string };
@@ -240,6 +267,7 @@ interface PypiProject {
  */
 export async function checkDependencies(roots: string[], o: CheckOptions = {}): Promise<DependencyReport> {
   const opts: CheckOptions = { cacheDir: path.join(os.homedir(), '.cache', 'sitewarden'), concurrency: 16, ...o };
+  dropLegacyCache(opts.cacheDir!);
   const report: DependencyReport = { findings: [], notices: [], packages: [], problems: [], incomplete: false, hostsContacted: [] };
   const manifests: ManifestResult[] = [];
   const included = new Set<string>();
@@ -253,6 +281,7 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
     report.problems.push(...m.problems);
   }
   const deps = manifests.flatMap((m) => m.dependencies);
+  const budget = new ByteBudget(opts.maxTotalBytes ?? 8 * (opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES));
   const contacted = new Set<string>();
   const contact = (url: string) => {
     try {
@@ -298,7 +327,7 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
     npmByDir.set(dir, [...(npmByDir.get(dir) ?? []), d]);
   }
   for (const [dir, list] of npmByDir) {
-    const npm = new NpmChecker(dir, opts, contact);
+    const npm = new NpmChecker(dir, opts, contact, budget);
     const packuments = new Map<string, Awaited<ReturnType<NpmChecker['packument']>>>();
     await pool([...new Set(list.map((d) => d.name))], opts.concurrency!, async (name) => {
       packuments.set(name, await npm.packument(name));
@@ -312,6 +341,7 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
       if (v) bulk[d.name] = [...new Set([...(bulk[d.name] ?? []), v])];
     }
     const adv = await npm.advisories(bulk);
+    await npm.close();
     const auditHost = npm.registryHost('x');
     for (const d of list) {
       const p = packuments.get(d.name)!;
@@ -371,14 +401,14 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
     offline: opts.offline,
     maxResponseBytes: opts.maxResponseBytes,
     maxCacheBytes: opts.maxCacheBytes,
-    client: new HttpClient([], connectionFromEnv(opts.env ?? process.env), contact),
+    client: new HttpClient([], connectionFromEnv(opts.env ?? process.env), contact, budget),
   };
   await pool(deps.filter((x) => x.ecosystem === 'pypi'), opts.concurrency!, async (d) => {
     if (d.unchecked) return void row(d, 'unchecked');
     const name = normalizeName(d.name);
     let project;
     try {
-      project = await getJson<PypiProject>(`${pypiBase}/${name}/json`, fetchOpts);
+      project = await fetchJson<PypiProject>(pypiRequest(`${pypiBase}/${name}/json`), fetchOpts);
     } catch (e) {
       fail(e instanceof RegistryError ? e.host : pypiHost, (e as Error).message);
       return void row(d, 'unknown');
@@ -391,7 +421,7 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
     if (!v) return void row(d, 'unknown', { latest });
     let version;
     try {
-      version = await getJson<PypiProject>(`${pypiBase}/${name}/${v}/json`, fetchOpts);
+      version = await fetchJson<PypiProject>(pypiRequest(`${pypiBase}/${name}/${v}/json`), fetchOpts);
     } catch (e) {
       fail(e instanceof RegistryError ? e.host : pypiHost, (e as Error).message);
       return void row(d, 'unknown', { latest });
@@ -426,6 +456,7 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
     row(d, status[0] ?? 'ok', { installed: v, latest, advisories: vulns.map((x) => x.id), ...(stale ? { stale } : {}) });
   });
 
+  await fetchOpts.client!.close();
   for (const [host, f] of failuresByHost) report.notices.push({ host, stale: false, message: `could not check ${f.count} package(s) at ${host}: ${f.reason}` });
   for (const [host, f] of staleByHost) report.notices.push({ host, stale: true, message: `${f.count} check(s) at ${host} used out-of-date cached data (${f.reason})` });
   report.hostsContacted = [...contacted].sort();
@@ -434,6 +465,20 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
   for (const p of report.problems) p.message = redactText(p.message);
   report.findings.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line);
   return report;
+}
+
+/**
+ * npm-registry-fetch's cacache store and our copy of its packuments are no longer read; a bomb
+ * answer may have left gigabytes there. rmSync removes a link, never what it points to.
+ */
+function dropLegacyCache(cacheDir: string): void {
+  for (const legacy of [path.join(cacheDir, 'npm', '_cacache'), path.join(cacheDir, 'npm-packuments')]) {
+    try {
+      fs.rmSync(legacy, { recursive: true, force: true });
+    } catch {
+      // not ours to insist on
+    }
+  }
 }
 
 /**

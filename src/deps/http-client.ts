@@ -59,6 +59,19 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * Decoded bytes all answers of one check may add up to. The per-answer cap alone let a registry
+ * answer every one of 300 dependencies with 64 MB (each parse of that costs seconds of CPU).
+ */
+export class ByteBudget {
+  private used = 0;
+  constructor(readonly total: number) {}
+  take(n: number): boolean {
+    this.used += n;
+    return this.used <= this.total;
+  }
+}
+
 export interface HttpRequest {
   method?: 'GET' | 'POST';
   url: string;
@@ -81,8 +94,15 @@ const MAX_REDIRECTS = 5;
 /** `Basic` header from a URL's userinfo (percent-decoded, as a browser would send it). */
 function basicFromUserinfo(u: URL): string | undefined {
   if (!u.username && !u.password) return undefined;
-  const user = decodeURIComponent(u.username);
-  const pass = decodeURIComponent(u.password);
+  const decode = (x: string) => {
+    try {
+      return decodeURIComponent(x);
+    } catch {
+      return x; // a stray % is taken as written
+    }
+  };
+  const user = decode(u.username);
+  const pass = decode(u.password);
   return `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
 }
 
@@ -94,6 +114,7 @@ export class HttpClient {
     private readonly credentials: Credential[] = [],
     connection: ConnectionSettings = {},
     private readonly onContact?: (origin: string) => void,
+    private readonly budget?: ByteBudget,
   ) {
     const tls = {
       ...(connection.ca ? { ca: connection.ca } : {}),
@@ -105,6 +126,11 @@ export class HttpClient {
     // caller's back: the caller passes the user's environment, or none in Restricted Mode.
     this.dispatcher = new EnvHttpProxyAgent({ httpProxy: connection.httpProxy ?? '', httpsProxy: connection.httpsProxy ?? connection.httpProxy ?? '', noProxy: connection.noProxy ?? '', connect: tls, requestTls: tls });
     this.proxies = { http: connection.httpProxy || undefined, https: connection.httpsProxy || connection.httpProxy || undefined };
+  }
+
+  /** Closes kept-alive connections (the check is over). */
+  close(): Promise<void> {
+    return this.dispatcher.close().catch(() => undefined);
   }
 
   /** The Authorization header for a URL: the longest matching credential of its origin. */
@@ -165,7 +191,7 @@ export class HttpClient {
       });
       const location = res.headers.get('location');
       if (![301, 302, 303, 307, 308].includes(res.status) || !location) {
-        return { status: res.status, headers: res.headers as unknown as Headers, body: await readCapped(res, r.maxBytes, signal), url: redactUrl(url.href) };
+        return { status: res.status, headers: res.headers as unknown as Headers, body: await readCapped(res, r.maxBytes, signal, this.budget), url: redactUrl(url.href) };
       }
       await res.body?.cancel().catch(() => undefined);
       if (hop >= MAX_REDIRECTS) throw new HttpError(`more than ${MAX_REDIRECTS} redirects from ${redactUrl(r.url)}`, 'redirect');
@@ -197,7 +223,7 @@ export class HttpClient {
  * The body, decoded (undici inflates gzip/deflate/br), read chunk by chunk and aborted as soon as
  * it passes `max` bytes: a small compressed answer cannot grow into gigabytes in memory.
  */
-async function readCapped(res: Awaited<ReturnType<typeof undiciFetch>>, max: number, signal: AbortSignal): Promise<Buffer> {
+async function readCapped(res: Awaited<ReturnType<typeof undiciFetch>>, max: number, signal: AbortSignal, budget?: ByteBudget): Promise<Buffer> {
   if (!res.body) return Buffer.alloc(0);
   const declared = Number(res.headers.get('content-length'));
   if (!res.headers.get('content-encoding') && Number.isFinite(declared) && declared > max) {
@@ -215,6 +241,10 @@ async function readCapped(res: Awaited<ReturnType<typeof undiciFetch>>, max: num
     if (total > max) {
       await reader.cancel().catch(() => undefined);
       throw new HttpError(`the answer is larger than ${max} bytes decoded; aborted after ${total} bytes`, 'too-large', total);
+    }
+    if (budget && !budget.take(value.byteLength)) {
+      await reader.cancel().catch(() => undefined);
+      throw new HttpError(`the registry answers of this check passed ${budget.total} bytes in total; aborted`, 'too-large', total);
     }
     chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
   }

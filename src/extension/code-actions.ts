@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { commentSyntaxOfFile, suppressionCommentText } from '../core/language-registry';
 import type { Finding } from '../core/types';
-import type { DocumentTracker } from './document-tracker';
+import type { FindingPublisher } from './publisher';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('sitewarden');
 
@@ -17,10 +17,10 @@ function editFor(doc: vscode.TextDocument, f: Finding): vscode.WorkspaceEdit | u
 export class SiteWardenCodeActions implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix, FIX_ALL_KIND];
 
-  constructor(private readonly tracker: DocumentTracker) {}
+  constructor(private readonly publisher: FindingPublisher) {}
 
   provideCodeActions(doc: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const findings = this.tracker.findings.get(doc.uri.toString()) ?? [];
+    const findings = this.publisher.findingsFor(doc.uri);
     if (context.only && FIX_ALL_KIND.contains(context.only)) return this.fixAll(doc, findings);
     const actions: vscode.CodeAction[] = [];
     for (const d of context.diagnostics) {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { severityRank, type Finding, type Severity } from '../core/types';
+import type { Severity } from '../core/types';
 import type { RuleFamily } from '../core/rule';
 import { DEFAULT_TEST_PATH_MODE, TEST_PATH_MODES, type TestPathMode } from '../core/languages';
 
@@ -41,8 +41,4 @@ export function settings(scope?: vscode.ConfigurationScope): Settings {
 function registrySetting(c: vscode.WorkspaceConfiguration, key: 'npmRegistry' | 'pypiIndex'): string | undefined {
   const value = vscode.workspace.isTrusted ? c.get<string>(key) : c.inspect<string>(key)?.globalValue;
   return value || undefined;
-}
-
-export function visible(f: Finding, s: Settings): boolean {
-  return !f.suppression && severityRank(f.severity) >= severityRank(s.minimumSeverity);
 }

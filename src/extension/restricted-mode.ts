@@ -46,11 +46,9 @@ export function generatorAllowed(): boolean {
  * Asks before a dependency check in Restricted Mode, which never runs on its own. A notification
  * rather than a modal dialog: VS Code refuses modal dialogs while extension tests run, so only a
  * notification can be answered in the e2e run the way a person answers it. Dismissed, or not
- * shown at all, means no. SITEWARDEN_AUTO_CONFIRM=1 answers yes, as for generator previews: the
- * process environment is the user's, not the workspace's.
+ * shown at all, means no. The commands ask it through their `Prompter` (prompter.ts).
  */
 export async function confirmRestrictedDependencyCheck(): Promise<boolean> {
-  if (process.env.SITEWARDEN_AUTO_CONFIRM === '1') return true;
   try {
     const answer = await vscode.window.showWarningMessage(RESTRICTED_TEXT.depsQuestion, RESTRICTED_TEXT.depsConfirm, RESTRICTED_TEXT.depsDecline);
     return answer === RESTRICTED_TEXT.depsConfirm;

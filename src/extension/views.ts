@@ -27,6 +27,12 @@ export class FindingsView implements vscode.TreeDataProvider<FindingNode> {
     this.emitter.fire();
   }
 
+  /** The Group Findings By… command: the grouping given (a caller's argument), else asked. */
+  async chooseGrouping(by?: FindingsGrouping): Promise<void> {
+    const pick = by ?? (await vscode.window.showQuickPick(['severity', 'file', 'rule'], { placeHolder: `Group findings by (now: ${this.grouping})` }));
+    if (pick) this.groupBy(pick as FindingsGrouping);
+  }
+
   get count(): number {
     return this.all.length;
   }

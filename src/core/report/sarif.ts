@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { docsUrl } from '../finding';
 import type { Rule } from '../rule';
 import type { Finding, Severity } from '../types';
 import type { BaselineEntry, BaselineState } from './baseline';
@@ -72,7 +73,7 @@ export function toSarif(o: SarifOptions): object {
               shortDescription: { text: r.meta.title },
               fullDescription: { text: r.meta.docs.whatItDoes },
               help: { text: `${r.meta.docs.whyBad}\n\nUse instead:\n${r.meta.docs.useInstead}`, markdown: ruleDocsMarkdown(r) },
-              helpUri: `https://github.com/sitewarden/sitewarden/blob/main/docs/rules/${r.meta.id}.md`,
+              helpUri: docsUrl(r.meta.id),
               defaultConfiguration: { level: LEVEL[r.meta.severity] },
               properties: {
                 tags: ['security', ...r.meta.cwe, ...r.meta.owasp.map((x) => `OWASP-${x}`)],

@@ -69,10 +69,10 @@ const rule: Rule = {
       "const ws = new WebSocket('wss://chat.example.app/socket');",
     ],
     invalid: [
-      { code: "const r = await fetch('http://api.partner.com/v1/orders');", errors: [1], output: "const r = await fetch('https://api.partner.com/v1/orders');" },
-      { code: "const axios = require('axios');\nconst BASE = 'http://payments.acme.io';\naxios.post(BASE + '/charge', body);", errors: [3] },
-      { code: 'const r = await fetch(`http://api.partner.com/users/${id}`);', errors: [1], output: 'const r = await fetch(`https://api.partner.com/users/${id}`);' },
-      { code: "const ws = new WebSocket('ws://chat.acme.io/socket');", errors: [1], output: "const ws = new WebSocket('wss://chat.acme.io/socket');" },
+      { code: "const r = await fetch('http://api.partner.com/v1/orders');", errors: [1], messages: ['http://api.partner.com is reached over cleartext http://: use https://.'], output: "const r = await fetch('https://api.partner.com/v1/orders');" },
+      { code: "const axios = require('axios');\nconst BASE = 'http://payments.acme.io';\naxios.post(BASE + '/charge', body);", errors: [3], messages: ['http://payments.acme.io is reached over cleartext http://: use https://.'] },
+      { code: 'const r = await fetch(`http://api.partner.com/users/${id}`);', errors: [1], messages: ['http://api.partner.com is reached over cleartext http://: use https://.'], output: 'const r = await fetch(`https://api.partner.com/users/${id}`);' },
+      { code: "const ws = new WebSocket('ws://chat.acme.io/socket');", errors: [1], messages: ['ws://chat.acme.io is reached over cleartext ws://: use wss://.'], output: "const ws = new WebSocket('wss://chat.acme.io/socket');" },
     ],
   },
 };

@@ -48,10 +48,10 @@ const rule: Rule = {
   tests: {
     valid: ["eval('1 + 1');", 'setTimeout(() => tick(), 100);', 'setInterval(refresh, 1000);', "// eval(x) is bad\nconst s = 'eval(x)';", 'const data = JSON.parse(body);', "const vm = require('vm');\nvm.runInNewContext('1 + 1', {});"],
     invalid: [
-      { code: "app.get('/calc', (req, res) => {\n  res.send(String(eval(req.query.expr)));\n});", errors: [2] },
-      { code: 'const fn = new Function("a", "return a + " + suffix);', errors: [1] },
-      { code: "const vm = require('vm');\nvm.runInNewContext(code, sandbox);", errors: [2] },
-      { code: "setTimeout('update(' + id + ')', 50);", errors: [1] },
+      { code: "app.get('/calc', (req, res) => {\n  res.send(String(eval(req.query.expr)));\n});", errors: [2], messages: [{ messageId: 'default' }] },
+      { code: 'const fn = new Function("a", "return a + " + suffix);', errors: [1], messages: [{ messageId: 'default' }] },
+      { code: "const vm = require('vm');\nvm.runInNewContext(code, sandbox);", errors: [2], messages: [{ messageId: 'default' }] },
+      { code: "setTimeout('update(' + id + ')', 50);", errors: [1], messages: ['setTimeout with a string evaluates it like eval: pass a function.'] },
     ],
   },
 };

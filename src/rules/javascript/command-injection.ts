@@ -19,8 +19,8 @@ const rule: Rule = {
     docs: {
       whatItDoes: 'Finds `child_process.exec`/`execSync` with a command that is not a constant, `spawn`/`execFile` with `shell: true` and a non-constant command, and process launches whose program comes from the request. Importing child_process alone is not flagged.',
       whyBad: '`exec` hands its string to /bin/sh, which obeys `;`, `&&`, `|` and `$()` in it. Anyone who controls part of the string runs commands on the server.',
-      example: "exec(`convert ${req.query.file} out.png`, cb);",
-      useInstead: "execFile('convert', [file, 'out.png'], cb);   // no shell; validate file too",
+      example: "const { exec } = require('child_process');\nexec(`convert ${req.query.file} out.png`, cb);",
+      useInstead: "const { execFile } = require('child_process');\nexecFile('convert', [file, 'out.png'], cb);   // no shell; validate file too",
       references: ['https://cwe.mitre.org/data/definitions/78.html', 'https://nodejs.org/api/child_process.html#child_processexeccommand-options-callback'],
     },
   },
@@ -59,10 +59,10 @@ const rule: Rule = {
       "regex.exec(input);",
     ],
     invalid: [
-      { code: "const { exec } = require('child_process');\napp.get('/c', (req, res) => {\n  exec(`convert ${req.query.file} out.png`, () => res.end());\n});", errors: [3] },
-      { code: "const cp = require('child_process');\nfunction ping(host) {\n  return cp.execSync('ping -c 1 ' + host);\n}", errors: [3] },
-      { code: "import { spawn } from 'child_process';\nspawn(`tar xzf ${archive}`, { shell: true });", errors: [2] },
-      { code: "import * as cp from 'node:child_process';\nexport function run(req) {\n  cp.execFile(req.body.tool, ['--help']);\n}", errors: [3] },
+      { code: "const { exec } = require('child_process');\napp.get('/c', (req, res) => {\n  exec(`convert ${req.query.file} out.png`, () => res.end());\n});", errors: [3], messages: [{ messageId: 'default' }] },
+      { code: "const cp = require('child_process');\nfunction ping(host) {\n  return cp.execSync('ping -c 1 ' + host);\n}", errors: [3], messages: [{ messageId: 'default' }] },
+      { code: "import { spawn } from 'child_process';\nspawn(`tar xzf ${archive}`, { shell: true });", errors: [2], messages: ['shell: true makes spawn/execFile run through a shell: drop it and pass an argument array.'] },
+      { code: "import * as cp from 'node:child_process';\nexport function run(req) {\n  cp.execFile(req.body.tool, ['--help']);\n}", errors: [3], messages: ['The program to run comes from the request: choose it from a fixed list.'] },
     ],
   },
 };

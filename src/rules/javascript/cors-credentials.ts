@@ -53,9 +53,9 @@ const rule: Rule = {
       "// cors({ origin: true, credentials: true }) is risky\nconst s = 1;",
     ],
     invalid: [
-      { code: "const cors = require('cors');\napp.use(cors({ origin: true, credentials: true }));", errors: [2] },
-      { code: "import cors from 'cors';\napp.use(cors({ origin: '*', credentials: true }));", errors: [2] },
-      { code: "app.use((req, res, next) => {\n  res.setHeader('Access-Control-Allow-Origin', req.headers.origin);\n  res.setHeader('Access-Control-Allow-Credentials', 'true');\n  next();\n});", errors: [2] },
+      { code: "const cors = require('cors');\napp.use(cors({ origin: true, credentials: true }));", errors: [2], messages: [{ messageId: 'default' }] },
+      { code: "import cors from 'cors';\napp.use(cors({ origin: '*', credentials: true }));", errors: [2], messages: [{ messageId: 'default' }] },
+      { code: "app.use((req, res, next) => {\n  res.setHeader('Access-Control-Allow-Origin', req.headers.origin);\n  res.setHeader('Access-Control-Allow-Credentials', 'true');\n  next();\n});", errors: [2], messages: [{ messageId: 'default' }] },
     ],
   },
 };

@@ -78,12 +78,12 @@ const rule: Rule = {
       "el.innerHTML = rendered;",
     ],
     invalid: [
-      { code: "el.innerHTML = '<b>' + location.hash.slice(1) + '</b>';", errors: [1] },
-      { code: 'list.innerHTML = `<li>${item.name}</li>`;', errors: [1] },
-      { code: "document.write('<p>' + document.referrer + '</p>');", errors: [1] },
-      { code: "el.insertAdjacentHTML('beforeend', `<span>${msg}</span>`);", errors: [1] },
-      { code: 'const C = ({ bio }) => <div dangerouslySetInnerHTML={{ __html: bio }} />;', filename: 'c.tsx', errors: [1] },
-      { code: "$('#out').html(new URLSearchParams(location.search).get('q'));", filename: 'x.js', errors: [1] },
+      { code: "el.innerHTML = '<b>' + location.hash.slice(1) + '</b>';", errors: [1], messages: [{ messageId: 'default' }] },
+      { code: 'list.innerHTML = `<li>${item.name}</li>`;', errors: [1], messages: [{ messageId: 'default' }] },
+      { code: "document.write('<p>' + document.referrer + '</p>');", errors: [1], messages: [{ messageId: 'default' }] },
+      { code: "el.insertAdjacentHTML('beforeend', `<span>${msg}</span>`);", errors: [1], messages: [{ messageId: 'default' }] },
+      { code: 'const C = ({ bio }) => <div dangerouslySetInnerHTML={{ __html: bio }} />;', filename: 'c.tsx', errors: [1], messages: ['dangerouslySetInnerHTML with unsanitised content: render text, or pass it through DOMPurify.sanitize.'] },
+      { code: "$('#out').html(new URLSearchParams(location.search).get('q'));", filename: 'x.js', errors: [1], messages: ['URL or request data is inserted as HTML with jQuery: use .text() or sanitise it.'] },
     ],
   },
 };

@@ -68,15 +68,15 @@ const rule: Rule = {
     invalid: [
       {
         code: "const express = require('express');\nconst app = express();\napp.get('/', h);\napp.listen(3000);",
-        errors: [2],
+        errors: [2], messages: [{ messageId: 'default' }],
         output: "const express = require('express');\nconst helmet = require('helmet');\nconst app = express();\napp.use(helmet());\napp.get('/', h);\napp.listen(3000);",
       },
       {
         code: "'use strict';\nimport express from 'express';\nexport const app = express();\napp.post('/x', h);",
-        errors: [3],
+        errors: [3], messages: [{ messageId: 'default' }],
         output: "'use strict';\nimport express from 'express';\nimport helmet from 'helmet';\nexport const app = express();\napp.use(helmet());\napp.post('/x', h);",
       },
-      { code: "const express = require('express');\nconst server = express();\nserver.listen(8080);", errors: [2] },
+      { code: "const express = require('express');\nconst server = express();\nserver.listen(8080);", errors: [2], messages: [{ messageId: 'default' }] },
     ],
   },
 };

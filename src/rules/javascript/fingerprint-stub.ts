@@ -73,9 +73,9 @@ const rule: Rule = {
       { code: 'function analyzeFingerprint(d) { return false; }', filename: 'test/fp.test.js' },
     ],
     invalid: [
-      { code: 'function analyzeFingerprint(data) {\n  // TODO: real analysis\n  return false;\n}', errors: [1] },
-      { code: 'const scoreVisitor = (visitor) => 0;', errors: [1] },
-      { code: 'class Guard {\n  isBot(fingerprint: unknown): boolean {\n    return false;\n  }\n}', errors: [2] },
+      { code: 'function analyzeFingerprint(data) {\n  // TODO: real analysis\n  return false;\n}', errors: [1], messages: ['analyzeFingerprint() ignores its input and always returns false: the fingerprint is never analysed.'] },
+      { code: 'const scoreVisitor = (visitor) => 0;', errors: [1], messages: ['scoreVisitor() ignores its input and always returns 0: the fingerprint is never analysed.'] },
+      { code: 'class Guard {\n  isBot(fingerprint: unknown): boolean {\n    return false;\n  }\n}', errors: [2], messages: ['isBot() ignores its input and always returns false: the fingerprint is never analysed.'] },
     ],
   },
 };

@@ -85,11 +85,11 @@ const rule: Rule = {
       { code: "const secret = 'test-secret-value';", filename: 'test/auth.test.ts' },
     ],
     invalid: [
-      { code: "app.use(session({ secret: 'keyboard cat', resave: false }));", errors: [1] },
-      { code: "const jwt = require('jsonwebtoken');\nconst t = jwt.sign({ sub: id }, 'my-jwt-secret');", errors: [2] },
-      { code: "const db = mysql.createConnection({ host: 'db', user: 'app', password: 'Pr0dPassw0rd!' });", errors: [1] },
-      { code: "const stripeKey = 'sk_live_51Habcdefghijklmnopqrstuv';", errors: [1] },
-      { code: "const cookieParser = require('cookie-parser');\napp.use(cookieParser('s3cr3t-cookie-sign'));", errors: [2] },
+      { code: "app.use(session({ secret: 'keyboard cat', resave: false }));", errors: [1], messages: ['secret is given a literal value: read it from process.env or a secret store.'] },
+      { code: "const jwt = require('jsonwebtoken');\nconst t = jwt.sign({ sub: id }, 'my-jwt-secret');", errors: [2], messages: ['The JWT secret is written in the code: anyone with the code can forge signatures. Use process.env.'] },
+      { code: "const db = mysql.createConnection({ host: 'db', user: 'app', password: 'Pr0dPassw0rd!' });", errors: [1], messages: ['password is given a literal value: read it from process.env or a secret store.'] },
+      { code: "const stripeKey = 'sk_live_51Habcdefghijklmnopqrstuv';", errors: [1], messages: ['A Stripe live key is written in the code: revoke it and load it from a secret store.'] },
+      { code: "const cookieParser = require('cookie-parser');\napp.use(cookieParser('s3cr3t-cookie-sign'));", errors: [2], messages: ['The cookie-signing secret is written in the code: anyone with the code can forge signatures. Use process.env.'] },
     ],
   },
 };

@@ -69,10 +69,10 @@ const rule: Rule = {
       "// res.cookie('sid', x) without flags\nconst s = 1;",
     ],
     invalid: [
-      { code: "res.cookie('session', id);", errors: [1], output: "res.cookie('session', id, { secure: true, httpOnly: true, sameSite: 'lax' });" },
-      { code: "res.cookie('authToken', token, { httpOnly: false, secure: true });", errors: [1] },
-      { code: "const session = require('express-session');\napp.use(session({ secret: process.env.S, cookie: { secure: false } }));", errors: [2] },
-      { code: "res.cookie('prefs', v, { secure: false });", errors: [1] },
+      { code: "res.cookie('session', id);", errors: [1], messages: ['Cookie session is set without Secure and HttpOnly.'], output: "res.cookie('session', id, { secure: true, httpOnly: true, sameSite: 'lax' });" },
+      { code: "res.cookie('authToken', token, { httpOnly: false, secure: true });", errors: [1], messages: ['Cookie authToken is set without HttpOnly.'] },
+      { code: "const session = require('express-session');\napp.use(session({ secret: process.env.S, cookie: { secure: false } }));", errors: [2], messages: ['express-session cookie has secure or httpOnly turned off.'] },
+      { code: "res.cookie('prefs', v, { secure: false });", errors: [1], messages: ['Cookie prefs is set without Secure.'] },
     ],
   },
 };

@@ -59,10 +59,10 @@ const rule: Rule = {
       'function shuffle(a) { return a.sort(() => Math.random() - 0.5); }',
     ],
     invalid: [
-      { code: 'const token = Math.random().toString(36).slice(2);', errors: [1] },
-      { code: 'function generateResetCode() {\n  return Math.floor(Math.random() * 1000000);\n}', errors: [2] },
-      { code: 'req.session.csrfToken = Math.random().toString(16);', errors: [1] },
-      { code: 'const user = { apiKey: Math.random().toString(36).substring(2) };', errors: [1] },
+      { code: 'const token = Math.random().toString(36).slice(2);', errors: [1], messages: ['Math.random makes token: it is predictable. Use crypto.randomBytes / crypto.randomUUID.'] },
+      { code: 'function generateResetCode() {\n  return Math.floor(Math.random() * 1000000);\n}', errors: [2], messages: ['Math.random makes generateResetCode: it is predictable. Use crypto.randomBytes / crypto.randomUUID.'] },
+      { code: 'req.session.csrfToken = Math.random().toString(16);', errors: [1], messages: ['Math.random makes req.session.csrfToken: it is predictable. Use crypto.randomBytes / crypto.randomUUID.'] },
+      { code: 'const user = { apiKey: Math.random().toString(36).substring(2) };', errors: [1], messages: ['Math.random makes apiKey: it is predictable. Use crypto.randomBytes / crypto.randomUUID.'] },
     ],
   },
 };

@@ -16,8 +16,8 @@ const rule: Rule = {
     docs: {
       whatItDoes: 'Finds jsonwebtoken `jwt.decode()` in code that never calls `jwt.verify()` (the decoded claims are trusted unchecked), `jwt.verify()` without an `algorithms` list, algorithm lists containing `none`, and `jwt.sign` with `algorithm: "none"`.',
       whyBad: '`jwt.decode` only base64-decodes: the client can write any claims. Without a fixed algorithm list the token can choose how it is checked (algorithm confusion).',
-      example: "const user = jwt.decode(req.headers.authorization);",
-      useInstead: "const user = jwt.verify(token, process.env.JWT_SECRET, { algorithms: ['HS256'] });",
+      example: "const jwt = require('jsonwebtoken');\nconst user = jwt.decode(req.headers.authorization);",
+      useInstead: "const jwt = require('jsonwebtoken');\nconst user = jwt.verify(token, process.env.JWT_SECRET, { algorithms: ['HS256'] });",
       references: ['https://cwe.mitre.org/data/definitions/347.html', 'https://github.com/auth0/node-jsonwebtoken#jwtverifytoken-secretorpublickey-options-callback'],
     },
   },
@@ -60,10 +60,10 @@ const rule: Rule = {
       "const jwt = require('jsonwebtoken');\njwt.sign(p, key, { algorithm: 'HS256' });",
     ],
     invalid: [
-      { code: "const jwt = require('jsonwebtoken');\nconst user = jwt.decode(req.headers.authorization);", errors: [2] },
-      { code: "const jwt = require('jsonwebtoken');\nconst c = jwt.verify(token, secret);", errors: [2], output: "const jwt = require('jsonwebtoken');\nconst c = jwt.verify(token, secret, { algorithms: ['HS256'] });" },
-      { code: "import jwt from 'jsonwebtoken';\njwt.verify(token, key, { algorithms: ['none', 'HS256'] });", errors: [2] },
-      { code: "import jwt from 'jsonwebtoken';\njwt.sign(payload, '', { algorithm: 'none' });", errors: [2] },
+      { code: "const jwt = require('jsonwebtoken');\nconst user = jwt.decode(req.headers.authorization);", errors: [2], messages: ['jwt.decode does not check the signature, and this file never verifies: use jwt.verify with the key and an algorithm list.'] },
+      { code: "const jwt = require('jsonwebtoken');\nconst c = jwt.verify(token, secret);", errors: [2], messages: ['jwt.verify without algorithms lets the token choose how it is checked: pass { algorithms: [...] }.'], output: "const jwt = require('jsonwebtoken');\nconst c = jwt.verify(token, secret, { algorithms: ['HS256'] });" },
+      { code: "import jwt from 'jsonwebtoken';\njwt.verify(token, key, { algorithms: ['none', 'HS256'] });", errors: [2], messages: ['The algorithm list accepts "none": unsigned tokens would pass.'] },
+      { code: "import jwt from 'jsonwebtoken';\njwt.sign(payload, '', { algorithm: 'none' });", errors: [2], messages: ['Tokens signed with "none" carry no signature.'] },
     ],
   },
 };

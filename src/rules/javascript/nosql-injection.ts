@@ -68,10 +68,10 @@ const rule: Rule = {
       "const evens = [1, 2].find((x) => x % 2 === 0);",
     ],
     invalid: [
-      { code: "app.post('/login', async (req, res) => {\n  const u = await User.findOne({ email: req.body.email, password: req.body.password });\n});", errors: [2] },
-      { code: "router.get('/search', async (req, res) => res.json(await db.collection('items').find(req.query).toArray()));", errors: [1] },
-      { code: "app.post('/q', (req, res) => Post.find({ $where: 'this.author == \"' + req.body.a + '\"' }));", errors: [1] },
-      { code: "app.delete('/x', async ({ body }, res) => { await Doc.deleteMany({ owner: body.owner }); });", errors: [1] },
+      { code: "app.post('/login', async (req, res) => {\n  const u = await User.findOne({ email: req.body.email, password: req.body.password });\n});", errors: [2], messages: [{ messageId: 'default' }] },
+      { code: "router.get('/search', async (req, res) => res.json(await db.collection('items').find(req.query).toArray()));", errors: [1], messages: ['The whole filter comes from the request: the client chooses the query and its operators.'] },
+      { code: "app.post('/q', (req, res) => Post.find({ $where: 'this.author == \"' + req.body.a + '\"' }));", errors: [1], messages: ['$where runs JavaScript in the database: never build it from data.'] },
+      { code: "app.delete('/x', async ({ body }, res) => { await Doc.deleteMany({ owner: body.owner }); });", errors: [1], messages: [{ messageId: 'default' }] },
     ],
   },
 };

@@ -58,10 +58,10 @@ const rule: Rule = {
       "location.href = '/login';",
     ],
     invalid: [
-      { code: "app.get('/login', (req, res) => {\n  res.redirect(req.query.next);\n});", errors: [2] },
-      { code: "router.post('/out', (req, res) => res.redirect(302, req.body.returnTo));", errors: [1] },
-      { code: "const p = new URLSearchParams(location.search);\nwindow.location.href = p.get('url');", errors: [2], filename: 'page.js' },
-      { code: "app.get('/go', function (req, res) {\n  const to = req.query.to;\n  res.redirect(to);\n});", errors: [3] },
+      { code: "app.get('/login', (req, res) => {\n  res.redirect(req.query.next);\n});", errors: [2], messages: [{ messageId: 'default' }] },
+      { code: "router.post('/out', (req, res) => res.redirect(302, req.body.returnTo));", errors: [1], messages: [{ messageId: 'default' }] },
+      { code: "const p = new URLSearchParams(location.search);\nwindow.location.href = p.get('url');", errors: [2], messages: [{ messageId: 'default' }], filename: 'page.js' },
+      { code: "app.get('/go', function (req, res) {\n  const to = req.query.to;\n  res.redirect(to);\n});", errors: [3], messages: [{ messageId: 'default' }] },
     ],
   },
 };

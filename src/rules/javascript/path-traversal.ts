@@ -49,10 +49,10 @@ const rule: Rule = {
       "// fs.readFile(req.query.p) is dangerous\nconst s = 'res.sendFile(req.query.f)';",
     ],
     invalid: [
-      { code: "app.get('/f/:name', (req, res) => {\n  res.sendFile(path.join(__dirname, 'uploads', req.params.name));\n});", errors: [2] },
-      { code: "const fs = require('fs');\napp.get('/read', (req, res) => {\n  fs.readFile('/data/' + req.query.file, (e, d) => res.send(d));\n});", errors: [3] },
-      { code: "import { promises as fsp } from 'fs';\nrouter.delete('/x', async (req, res) => {\n  await fsp.unlink(req.body.path);\n});", errors: [3] },
-      { code: "app.get('/dl', (req, res) => res.download(req.query.f));", errors: [1] },
+      { code: "app.get('/f/:name', (req, res) => {\n  res.sendFile(path.join(__dirname, 'uploads', req.params.name));\n});", errors: [2], messages: [{ messageId: 'default' }] },
+      { code: "const fs = require('fs');\napp.get('/read', (req, res) => {\n  fs.readFile('/data/' + req.query.file, (e, d) => res.send(d));\n});", errors: [3], messages: [{ messageId: 'default' }] },
+      { code: "import { promises as fsp } from 'fs';\nrouter.delete('/x', async (req, res) => {\n  await fsp.unlink(req.body.path);\n});", errors: [3], messages: [{ messageId: 'default' }] },
+      { code: "app.get('/dl', (req, res) => res.download(req.query.f));", errors: [1], messages: [{ messageId: 'default' }] },
     ],
   },
 };

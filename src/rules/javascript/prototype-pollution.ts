@@ -67,10 +67,10 @@ const rule: Rule = {
       "app.post('/g', (req, res) => {\n  if (['__proto__', 'constructor', 'prototype'].includes(req.body.a)) return;\n  cfg[req.body.a][req.body.b] = req.body.v;\n});",
     ],
     invalid: [
-      { code: "const _ = require('lodash');\napp.post('/prefs', (req, res) => {\n  _.merge(prefs, req.body);\n});", errors: [3] },
-      { code: "app.put('/cfg', (req, res) => {\n  config[req.body.section][req.body.key] = req.body.value;\n});", errors: [2] },
-      { code: "app.post('/e', (req, res) => { $.extend(true, target, req.body.data); });", errors: [1] },
-      { code: "const merge = require('deepmerge');\nrouter.post('/m', (req, res) => res.json(merge(base, req.body)));", errors: [2] },
+      { code: "const _ = require('lodash');\napp.post('/prefs', (req, res) => {\n  _.merge(prefs, req.body);\n});", errors: [3], messages: [{ messageId: 'default' }] },
+      { code: "app.put('/cfg', (req, res) => {\n  config[req.body.section][req.body.key] = req.body.value;\n});", errors: [2], messages: [{ messageId: 'default' }] },
+      { code: "app.post('/e', (req, res) => { $.extend(true, target, req.body.data); });", errors: [1], messages: [{ messageId: 'default' }] },
+      { code: "const merge = require('deepmerge');\nrouter.post('/m', (req, res) => res.json(merge(base, req.body)));", errors: [2], messages: [{ messageId: 'default' }] },
     ],
   },
 };

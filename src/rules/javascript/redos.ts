@@ -136,10 +136,10 @@ const rule: Rule = {
   tests: {
     valid: ['const ID = /^[a-z0-9-]+$/;', 'const WORDS = /(?:\\w+\\s)*/;'.replace('*', '{0,5}'), 'const EMAIL = /^[a-zA-Z0-9]+(?:\\.[a-zA-Z0-9]+)*@example\\.com$/;', "// /(a+)+/ is bad\nconst s = '(a+)+';", 'const r = new RegExp(escapeRegExp(req.query.q));'],
     invalid: [
-      { code: 'const EMAIL = /^([a-zA-Z0-9]+\\.?)+@example\\.com$/;', errors: [1] },
-      { code: 'const r = /(\\w+\\s?)*$/;', errors: [1] },
-      { code: 'if (/^(a|a)+$/.test(s)) {}', errors: [1] },
-      { code: "app.get('/s', (req, res) => res.json(items.filter((i) => new RegExp(req.query.q).test(i))));", errors: [1] },
+      { code: 'const EMAIL = /^([a-zA-Z0-9]+\\.?)+@example\\.com$/;', errors: [1], messages: ['([a-zA-Z0-9]+\\.?) repeats something that repeats: a near-miss input makes matching exponential. Rewrite without nested quantifiers.'] },
+      { code: 'const r = /(\\w+\\s?)*$/;', errors: [1], messages: ['(\\w+\\s?) repeats something that repeats: a near-miss input makes matching exponential. Rewrite without nested quantifiers.'] },
+      { code: 'if (/^(a|a)+$/.test(s)) {}', errors: [1], messages: ['(a|a) repeats something that repeats: a near-miss input makes matching exponential. Rewrite without nested quantifiers.'] },
+      { code: "app.get('/s', (req, res) => res.json(items.filter((i) => new RegExp(req.query.q).test(i))));", errors: [1], messages: ['A regular expression built from request data can be made to backtrack for minutes: escape it or use a fixed pattern.'] },
     ],
   },
 };

@@ -51,10 +51,10 @@ const rule: Rule = {
       "app.get('/d', (req, res) => { res.type('text/plain'); res.send(req.query.q); });",
     ],
     invalid: [
-      { code: "app.get('/hello', (req, res) => {\n  res.send(`<h1>Hello ${req.query.name}</h1>`);\n});", errors: [2] },
-      { code: "router.get('/echo', function (req, res) {\n  const msg = req.params.msg;\n  res.write('<div>' + msg + '</div>');\n  res.end();\n});", errors: [3] },
-      { code: "app.post('/x', (req, res) => res.status(400).send('Bad value: ' + req.body.value));", errors: [1] },
-      { code: "app.get('/s', ({ query }, res) => res.send(query.term));", errors: [1] },
+      { code: "app.get('/hello', (req, res) => {\n  res.send(`<h1>Hello ${req.query.name}</h1>`);\n});", errors: [2], messages: [{ messageId: 'default' }] },
+      { code: "router.get('/echo', function (req, res) {\n  const msg = req.params.msg;\n  res.write('<div>' + msg + '</div>');\n  res.end();\n});", errors: [3], messages: [{ messageId: 'default' }] },
+      { code: "app.post('/x', (req, res) => res.status(400).send('Bad value: ' + req.body.value));", errors: [1], messages: [{ messageId: 'default' }] },
+      { code: "app.get('/s', ({ query }, res) => res.send(query.term));", errors: [1], messages: [{ messageId: 'default' }] },
     ],
   },
 };

@@ -90,13 +90,13 @@ const rule: Rule = {
     invalid: [
       {
         code: "app.get('/u/:id', async (req, res) => {\n  const r = await pool.query(`SELECT * FROM users WHERE id = ${req.params.id}`);\n  res.json(r.rows);\n});",
-        errors: [2],
+        errors: [2], messages: ['Request data is built into this SQL query: use placeholders and a values array.'],
         output: "app.get('/u/:id', async (req, res) => {\n  const r = await pool.query('SELECT * FROM users WHERE id = $1', [req.params.id]);\n  res.json(r.rows);\n});",
       },
-      { code: "const mysql = require('mysql');\nconst connection = mysql.createConnection({});\nfunction find(name) {\n  connection.query(\"SELECT * FROM t WHERE name = '\" + name + \"'\", cb);\n}", errors: [4] },
-      { code: "router.post('/s', (req, res) => {\n  const sql = `DELETE FROM posts WHERE id = ${req.body.id}`;\n  db.run(sql);\n});", errors: [3] },
-      { code: "sequelize.query('SELECT * FROM items WHERE cat = ' + category);", errors: [1] },
-      { code: "knex.raw(`select * from users where email = '${email}'`);", errors: [1], filename: 'app.js' },
+      { code: "const mysql = require('mysql');\nconst connection = mysql.createConnection({});\nfunction find(name) {\n  connection.query(\"SELECT * FROM t WHERE name = '\" + name + \"'\", cb);\n}", errors: [4], messages: [{ messageId: 'default' }] },
+      { code: "router.post('/s', (req, res) => {\n  const sql = `DELETE FROM posts WHERE id = ${req.body.id}`;\n  db.run(sql);\n});", errors: [3], messages: ['Request data is built into this SQL query: use placeholders and a values array.'] },
+      { code: "sequelize.query('SELECT * FROM items WHERE cat = ' + category);", errors: [1], messages: [{ messageId: 'default' }] },
+      { code: "knex.raw(`select * from users where email = '${email}'`);", errors: [1], messages: [{ messageId: 'default' }], filename: 'app.js' },
     ],
   },
 };

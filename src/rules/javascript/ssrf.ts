@@ -49,10 +49,10 @@ const rule: Rule = {
       "// fetch(req.query.url) is SSRF\nconst s = 'axios.get(url)';",
     ],
     invalid: [
-      { code: "const axios = require('axios');\napp.get('/proxy', async (req, res) => {\n  const r = await axios.get(req.query.url);\n  res.send(r.data);\n});", errors: [3] },
-      { code: "app.post('/hook', async (req, res) => {\n  await fetch(req.body.callback, { method: 'POST' });\n});", errors: [2] },
-      { code: "const https = require('https');\nrouter.get('/img', (req, res) => https.get('https://' + req.query.host + '/logo.png', (r) => r.pipe(res)));", errors: [2] },
-      { code: "import got from 'got';\nexport const h = async (req, res) => res.send(await got(req.query.u).text());", errors: [2] },
+      { code: "const axios = require('axios');\napp.get('/proxy', async (req, res) => {\n  const r = await axios.get(req.query.url);\n  res.send(r.data);\n});", errors: [3], messages: [{ messageId: 'default' }] },
+      { code: "app.post('/hook', async (req, res) => {\n  await fetch(req.body.callback, { method: 'POST' });\n});", errors: [2], messages: [{ messageId: 'default' }] },
+      { code: "const https = require('https');\nrouter.get('/img', (req, res) => https.get('https://' + req.query.host + '/logo.png', (r) => r.pipe(res)));", errors: [2], messages: [{ messageId: 'default' }] },
+      { code: "import got from 'got';\nexport const h = async (req, res) => res.send(await got(req.query.u).text());", errors: [2], messages: [{ messageId: 'default' }] },
     ],
   },
 };

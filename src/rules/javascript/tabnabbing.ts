@@ -58,9 +58,9 @@ const rule: Rule = {
       { code: 'const B = () => <a href="/docs" target="_blank">docs</a>;', filename: 'b.tsx' },
     ],
     invalid: [
-      { code: "window.open(link.href, '_blank');", errors: [1] },
-      { code: 'const C = ({ u }) => <a href={u} target="_blank">out</a>;', filename: 'c.tsx', errors: [1] },
-      { code: "window.open('https://partner.example.com');", errors: [1] },
+      { code: "window.open(link.href, '_blank');", errors: [1], messages: [{ messageId: 'default' }] },
+      { code: 'const C = ({ u }) => <a href={u} target="_blank">out</a>;', filename: 'c.tsx', errors: [1], messages: [{ messageId: 'default' }] },
+      { code: "window.open('https://partner.example.com');", errors: [1], messages: [{ messageId: 'default' }] },
     ],
   },
 };

@@ -41,10 +41,10 @@ const rule: Rule = {
   tests: {
     valid: ["const agent = new https.Agent({ ca });", "tls.connect({ host, port, rejectUnauthorized: true });", "// rejectUnauthorized: false is bad\nconst s = 'rejectUnauthorized: false';", "process.env.NODE_ENV = 'production';"],
     invalid: [
-      { code: "const agent = new https.Agent({ rejectUnauthorized: false });", errors: [1], output: "const agent = new https.Agent({ rejectUnauthorized: true });" },
-      { code: "process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';", errors: [1] },
-      { code: "axios.get(url, { httpsAgent: new https.Agent({ 'rejectUnauthorized': false }) });", errors: [1] },
-      { code: "options.rejectUnauthorized = false;", errors: [1] },
+      { code: "const agent = new https.Agent({ rejectUnauthorized: false });", errors: [1], messages: [{ messageId: 'default' }], output: "const agent = new https.Agent({ rejectUnauthorized: true });" },
+      { code: "process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';", errors: [1], messages: [{ messageId: 'default' }] },
+      { code: "axios.get(url, { httpsAgent: new https.Agent({ 'rejectUnauthorized': false }) });", errors: [1], messages: [{ messageId: 'default' }] },
+      { code: "options.rejectUnauthorized = false;", errors: [1], messages: [{ messageId: 'default' }] },
     ],
   },
 };

@@ -88,11 +88,11 @@ const rule: Rule = {
       "// createHash('md5') is weak\nconst s = \"createHash('md5')\";",
     ],
     invalid: [
-      { code: "const crypto = require('crypto');\nconst hash = crypto.createHash('md5').update(password).digest('hex');", errors: [2], output: "const crypto = require('crypto');\nconst hash = crypto.createHash('sha256').update(password).digest('hex');" },
-      { code: "const crypto = require('crypto');\nconst c = crypto.createCipher('aes-256-cbc', secret);", errors: [2] },
-      { code: "import { createCipheriv } from 'crypto';\ncreateCipheriv('aes-128-ecb', key, null);", errors: [2] },
-      { code: "const crypto = require('crypto');\nconst IV = Buffer.alloc(16, 0);\ncrypto.createCipheriv('aes-256-cbc', key, IV);", errors: [3] },
-      { code: "const { createHash } = require('node:crypto');\nfunction sign(data) { return createHash('sha1').update(data).digest('hex'); }", errors: [2] },
+      { code: "const crypto = require('crypto');\nconst hash = crypto.createHash('md5').update(password).digest('hex');", errors: [2], messages: ['MD5 is far too fast and broken for passwords or tokens: use scrypt, argon2 or bcrypt.'], output: "const crypto = require('crypto');\nconst hash = crypto.createHash('sha256').update(password).digest('hex');" },
+      { code: "const crypto = require('crypto');\nconst c = crypto.createCipher('aes-256-cbc', secret);", errors: [2], messages: ['createCipher derives the key with MD5 and no salt and has no IV (removed in Node 22): use createCipheriv with AES-256-GCM and a random IV.'] },
+      { code: "import { createCipheriv } from 'crypto';\ncreateCipheriv('aes-128-ecb', key, null);", errors: [2], messages: ['aes-128-ecb is broken or leaks patterns (ECB): use aes-256-gcm with a random IV.'] },
+      { code: "const crypto = require('crypto');\nconst IV = Buffer.alloc(16, 0);\ncrypto.createCipheriv('aes-256-cbc', key, IV);", errors: [3], messages: ['A constant IV repeats across messages: use crypto.randomBytes(12) (GCM) or (16) for every encryption.'] },
+      { code: "const { createHash } = require('node:crypto');\nfunction sign(data) { return createHash('sha1').update(data).digest('hex'); }", errors: [2], messages: ['SHA1 is broken for security use: use SHA-256 or stronger.'] },
     ],
   },
 };

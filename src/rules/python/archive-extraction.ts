@@ -49,9 +49,9 @@ const rule: Rule = {
       '# tar.extractall() is risky\ns = "extractall"',
     ],
     invalid: [
-      { code: 'import tarfile\nwith tarfile.open(upload) as tar:\n    tar.extractall("/srv/import")', errors: [3], output: 'import tarfile\nwith tarfile.open(upload) as tar:\n    tar.extractall("/srv/import", filter="data")' },
-      { code: 'import tarfile\narchive = tarfile.open(path)\narchive.extract(member, dest)', errors: [3] },
-      { code: 'import shutil\nshutil.unpack_archive(upload, "/tmp/x")', errors: [2] },
+      { code: 'import tarfile\nwith tarfile.open(upload) as tar:\n    tar.extractall("/srv/import")', errors: [3], messages: [{ messageId: 'default' }], output: 'import tarfile\nwith tarfile.open(upload) as tar:\n    tar.extractall("/srv/import", filter="data")' },
+      { code: 'import tarfile\narchive = tarfile.open(path)\narchive.extract(member, dest)', errors: [3], messages: [{ messageId: 'default' }] },
+      { code: 'import shutil\nshutil.unpack_archive(upload, "/tmp/x")', errors: [2], messages: [{ messageId: 'default' }] },
     ],
   },
 };

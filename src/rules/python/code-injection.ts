@@ -49,10 +49,10 @@ const rule: Rule = {
   tests: {
     valid: ['eval("1 + 2")', 'import ast\nast.literal_eval(text)', '# never eval(user_input)\nprint("eval(x)")', 'def eval(x):\n    return x\neval(data)', 'import importlib\nimportlib.import_module(name)'],
     invalid: [
-      { code: 'from flask import request\nresult = eval(request.args["expr"])', errors: [2] },
-      { code: 'def run(code):\n    exec(code)', errors: [2] },
-      { code: 'formula = "x * " + factor\nvalue = eval(formula)', errors: [2] },
-      { code: 'import importlib\nfrom flask import request\nmod = importlib.import_module(request.args["plugin"])', errors: [3] },
+      { code: 'from flask import request\nresult = eval(request.args["expr"])', errors: [2], messages: [{ messageId: 'default' }] },
+      { code: 'def run(code):\n    exec(code)', errors: [2], messages: [{ messageId: 'default' }] },
+      { code: 'formula = "x * " + factor\nvalue = eval(formula)', errors: [2], messages: [{ messageId: 'default' }] },
+      { code: 'import importlib\nfrom flask import request\nmod = importlib.import_module(request.args["plugin"])', errors: [3], messages: ['A module chosen by the request is imported: map allowed names to modules instead.'] },
     ],
   },
 };

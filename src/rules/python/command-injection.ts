@@ -119,13 +119,13 @@ const rule: Rule = {
     invalid: [
       {
         code: 'import subprocess\nfrom flask import request\nhost = request.args["host"]\nsubprocess.run(f"ping -c 1 {host}", shell=True)',
-        errors: [4],
+        errors: [4], messages: ['Request data reaches a shell command: pass an argument list without shell=True.'],
         output: 'import subprocess\nfrom flask import request\nhost = request.args["host"]\nsubprocess.run(["ping", "-c", "1", host], shell=False)',
       },
-      { code: 'import os\ndef backup(name):\n    os.system("tar czf /backups/" + name + ".tgz /data")', errors: [3] },
-      { code: 'from subprocess import check_output as co\ndef f(q):\n    return co("grep %s log" % q, shell=True)', errors: [3] },
-      { code: 'import os\nfrom flask import request\nos.popen(request.form["cmd"]).read()', errors: [3] },
-      { code: 'import subprocess\ndef view(request):\n    subprocess.Popen([request.GET["tool"], "--version"])', errors: [3] },
+      { code: 'import os\ndef backup(name):\n    os.system("tar czf /backups/" + name + ".tgz /data")', errors: [3], messages: [{ messageId: 'default' }] },
+      { code: 'from subprocess import check_output as co\ndef f(q):\n    return co("grep %s log" % q, shell=True)', errors: [3], messages: [{ messageId: 'default' }] },
+      { code: 'import os\nfrom flask import request\nos.popen(request.form["cmd"]).read()', errors: [3], messages: ['Request data reaches a shell command: pass an argument list without shell=True.'] },
+      { code: 'import subprocess\ndef view(request):\n    subprocess.Popen([request.GET["tool"], "--version"])', errors: [3], messages: ['The program to run comes from the request: choose it from a fixed list.'] },
     ],
   },
 };

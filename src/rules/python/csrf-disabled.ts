@@ -17,8 +17,8 @@ const rule: Rule = {
     docs: {
       whatItDoes: 'Finds Django `@csrf_exempt`, Flask-WTF `@csrf.exempt`, and `WTF_CSRF_ENABLED = False` / `WTF_CSRF_CHECK_DEFAULT = False` in configuration.',
       whyBad: 'Browsers send cookies with requests that other sites trigger. Without a CSRF token, a hidden form on any page can change a logged-in user\'s password, email or payment details.',
-      example: '@csrf_exempt\ndef update_email(request):\n    ...',
-      useInstead: 'Keep CSRF on and send the token with forms ({% csrf_token %}) and AJAX (X-CSRFToken header). For a webhook, verify its signature instead and document why it is exempt.',
+      example: 'from django.views.decorators.csrf import csrf_exempt\n\n@csrf_exempt\ndef update_email(request):\n    ...',
+      useInstead: '# Keep CSRF on: forms send {% csrf_token %}, AJAX the X-CSRFToken header.\n# A webhook verifies its signature instead, and says why it is exempt.\ndef update_email(request):\n    ...',
       references: ['https://cwe.mitre.org/data/definitions/352.html', 'https://docs.djangoproject.com/en/stable/ref/csrf/'],
     },
   },
@@ -55,10 +55,10 @@ const rule: Rule = {
       { code: 'WTF_CSRF_ENABLED = False', filename: 'tests/conftest.py' },
     ],
     invalid: [
-      { code: 'from django.views.decorators.csrf import csrf_exempt\n@csrf_exempt\ndef update_email(request):\n    pass', errors: [2] },
-      { code: 'app.config["WTF_CSRF_ENABLED"] = False', errors: [1] },
-      { code: 'from flask_wtf.csrf import CSRFProtect\ncsrf = CSRFProtect(app)\n@csrf.exempt\n@app.route("/api", methods=["POST"])\ndef api():\n    pass', errors: [3] },
-      { code: 'WTF_CSRF_ENABLED = False', errors: [1] },
+      { code: 'from django.views.decorators.csrf import csrf_exempt\n@csrf_exempt\ndef update_email(request):\n    pass', errors: [2], messages: ['update_email is exempt from CSRF checks: keep CSRF on, or verify the request another way (webhook signature) and say so.'] },
+      { code: 'app.config["WTF_CSRF_ENABLED"] = False', errors: [1], messages: [{ messageId: 'default' }] },
+      { code: 'from flask_wtf.csrf import CSRFProtect\ncsrf = CSRFProtect(app)\n@csrf.exempt\n@app.route("/api", methods=["POST"])\ndef api():\n    pass', errors: [3], messages: ['api is exempt from CSRF checks: keep CSRF on, or verify the request another way (webhook signature) and say so.'] },
+      { code: 'WTF_CSRF_ENABLED = False', errors: [1], messages: [{ messageId: 'default' }] },
     ],
   },
 };

@@ -30,6 +30,7 @@ const rule: Rule = {
     docs: {
       whatItDoes: 'Finds `DEBUG = True` in Django settings modules, except in settings meant for development or tests (`dev.py`, `local_settings.py`, `test_settings.py`).',
       whyBad: 'With DEBUG on, every error page lists settings, environment, SQL queries and source code, and Django keeps every query in memory. It is `manage.py check --deploy` warning security.W018.',
+      exampleFile: 'settings.py',
       example: 'DEBUG = True',
       useInstead: 'import os\nDEBUG = os.environ.get("DJANGO_DEBUG") == "1"',
       references: ['https://docs.djangoproject.com/en/stable/ref/settings/#debug', 'https://docs.djangoproject.com/en/stable/howto/deployment/checklist/'],
@@ -63,16 +64,16 @@ const rule: Rule = {
       { code: 'DEBUG = True', filename: 'local_settings.py' },
     ],
     invalid: [
-      { code: 'INSTALLED_APPS = []\nDEBUG = True', filename: 'mysite/settings.py', errors: [2], output: 'import os\nINSTALLED_APPS = []\nDEBUG = os.environ.get("DJANGO_DEBUG") == "1"' },
-      { code: 'DEBUG = True\nINSTALLED_APPS = ["django.contrib.admin"]\nMIDDLEWARE = []', filename: 'config/base.py', errors: [1] },
-      { code: 'import os\nDEBUG = True', filename: 'mysite/settings/production.py', errors: [2] },
+      { code: 'INSTALLED_APPS = []\nDEBUG = True', filename: 'mysite/settings.py', errors: [2], messages: [{ messageId: 'default' }], output: 'import os\nINSTALLED_APPS = []\nDEBUG = os.environ.get("DJANGO_DEBUG") == "1"' },
+      { code: 'DEBUG = True\nINSTALLED_APPS = ["django.contrib.admin"]\nMIDDLEWARE = []', filename: 'config/base.py', errors: [1], messages: [{ messageId: 'default' }] },
+      { code: 'import os\nDEBUG = True', filename: 'mysite/settings/production.py', errors: [2], messages: [{ messageId: 'default' }] },
       {
         code: '# -*- coding: utf-8 -*-\n"""Settings."""\nfrom os import environ as env\nDEBUG = True',
         filename: 'mysite/settings/production.py',
-        errors: [4],
+        errors: [4], messages: [{ messageId: 'default' }],
         output: '# -*- coding: utf-8 -*-\n"""Settings."""\nfrom os import environ as env\nDEBUG = env.get("DJANGO_DEBUG") == "1"',
       },
-      { code: '#!/usr/bin/env python\n# coding: utf-8\nDEBUG = True', filename: 'settings.py', errors: [3], output: '#!/usr/bin/env python\n# coding: utf-8\nimport os\nDEBUG = os.environ.get("DJANGO_DEBUG") == "1"' },
+      { code: '#!/usr/bin/env python\n# coding: utf-8\nDEBUG = True', filename: 'settings.py', errors: [3], messages: [{ messageId: 'default' }], output: '#!/usr/bin/env python\n# coding: utf-8\nimport os\nDEBUG = os.environ.get("DJANGO_DEBUG") == "1"' },
     ],
   },
 };

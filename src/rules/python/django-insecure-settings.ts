@@ -31,6 +31,7 @@ const rule: Rule = {
     docs: {
       whatItDoes: 'Reads Django settings modules statically (never importing them) and reports what `manage.py check --deploy` would: security settings set to insecure values (SECURE_SSL_REDIRECT = False, SESSION_COOKIE_SECURE = False, ALLOWED_HOSTS = ["*"], …) on their own line, and required middleware or settings that are missing (W001–W022), in one finding on the MIDDLEWARE line. Development and test settings files are skipped.',
       whyBad: 'Without these settings sessions travel over plain HTTP, pages can be framed, the Host header is trusted blindly (poisoned password-reset links), and browsers are never told to insist on HTTPS.',
+      exampleFile: 'settings.py',
       example: 'ALLOWED_HOSTS = ["*"]\nSESSION_COOKIE_SECURE = False',
       useInstead: 'ALLOWED_HOSTS = ["shop.example.com"]\nSESSION_COOKIE_SECURE = True\nCSRF_COOKIE_SECURE = True\nSECURE_SSL_REDIRECT = True\nSECURE_HSTS_SECONDS = 31536000\n# "SiteWarden: Add Security Headers" adds the full block',
       references: ['https://docs.djangoproject.com/en/stable/howto/deployment/checklist/', 'https://docs.djangoproject.com/en/stable/ref/checks/#security'],
@@ -91,10 +92,10 @@ const rule: Rule = {
       { code: 'INSTALLED_APPS = []\nALLOWED_HOSTS = ["*"]', filename: 'tests/settings.py' },
     ],
     invalid: [
-      { code: 'INSTALLED_APPS = []\nALLOWED_HOSTS = ["*"]', filename: 'mysite/settings.py', errors: [2] },
-      { code: 'SESSION_COOKIE_SECURE = False\nCSRF_COOKIE_SECURE = False\nSECURE_SSL_REDIRECT = False', filename: 'proj/settings.py', errors: [1, 2, 3] },
-      { code: 'INSTALLED_APPS = ["django.contrib.sessions"]\nMIDDLEWARE = [\n    "django.contrib.sessions.middleware.SessionMiddleware",\n]\nALLOWED_HOSTS = ["example.com"]', filename: 'proj/settings/production.py', errors: [2] },
-      { code: 'X_FRAME_OPTIONS = "ALLOWALL"\nSECURE_HSTS_SECONDS = 0', filename: 'config/settings.py', errors: [1, 2] },
+      { code: 'INSTALLED_APPS = []\nALLOWED_HOSTS = ["*"]', filename: 'mysite/settings.py', errors: [2], messages: ['ALLOWED_HOSTS accepts any host: the Host header then poisons password-reset links and caches. List your domains.'] },
+      { code: 'SESSION_COOKIE_SECURE = False\nCSRF_COOKIE_SECURE = False\nSECURE_SSL_REDIRECT = False', filename: 'proj/settings.py', errors: [1, 2, 3], messages: ['SESSION_COOKIE_SECURE = False: the session cookie is sent over plain HTTP (security.W012).', 'CSRF_COOKIE_SECURE = False: the CSRF cookie is sent over plain HTTP (security.W016).', 'SECURE_SSL_REDIRECT = False: plain-HTTP requests are served instead of redirected to HTTPS (security.W008).'] },
+      { code: 'INSTALLED_APPS = ["django.contrib.sessions"]\nMIDDLEWARE = [\n    "django.contrib.sessions.middleware.SessionMiddleware",\n]\nALLOWED_HOSTS = ["example.com"]', filename: 'proj/settings/production.py', errors: [2], messages: ['Deployment settings missing: SecurityMiddleware in MIDDLEWARE (W001), XFrameOptionsMiddleware (W002), CsrfViewMiddleware (W003), SECURE_HSTS_SECONDS (W004), SECURE_SSL_REDIRECT (W008), SESSION_COOKIE_SECURE (W012), CSRF_COOKIE_SECURE (W016). Run "SiteWarden: Add Security Headers" or set them for production.'] },
+      { code: 'X_FRAME_OPTIONS = "ALLOWALL"\nSECURE_HSTS_SECONDS = 0', filename: 'config/settings.py', errors: [1, 2], messages: ['X_FRAME_OPTIONS = "ALLOWALL": pages can be framed by other sites (clickjacking) (security.W019).', 'SECURE_HSTS_SECONDS = 0: browsers are not told to insist on HTTPS (security.W004).'] },
     ],
   },
 };

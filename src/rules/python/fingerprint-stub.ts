@@ -70,9 +70,9 @@ const rule: Rule = {
       { code: 'def analyze_fingerprint(data):\n    return False', filename: 'tests/test_fp.py' },
     ],
     invalid: [
-      { code: 'def analyze_fingerprint(data):\n    # Implement your fingerprint analysis logic here\n    # Return True if malicious\n    return False', errors: [1] },
-      { code: 'def is_bot(fingerprint, ip):\n    """Decide."""\n    return None', errors: [1] },
-      { code: 'def score_visitor(visitor):\n    pass\n    return 0', errors: [1] },
+      { code: 'def analyze_fingerprint(data):\n    # Implement your fingerprint analysis logic here\n    # Return True if malicious\n    return False', errors: [1], messages: ['analyze_fingerprint() ignores its input and always returns False: the fingerprint is never analysed.'] },
+      { code: 'def is_bot(fingerprint, ip):\n    """Decide."""\n    return None', errors: [1], messages: ['is_bot() ignores its input and always returns None: the fingerprint is never analysed.'] },
+      { code: 'def score_visitor(visitor):\n    pass\n    return 0', errors: [1], messages: ['score_visitor() ignores its input and always returns 0: the fingerprint is never analysed.'] },
     ],
   },
 };

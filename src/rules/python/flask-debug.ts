@@ -19,7 +19,7 @@ const rule: Rule = {
     docs: {
       whatItDoes: 'Finds `app.run(debug=True)` on a Flask application (and `app.debug = True`).',
       whyBad: 'The Werkzeug debugger serves an interactive Python console on every error page. If the app is reachable by anyone else, that is remote code execution; it also leaks source and settings in tracebacks.',
-      example: 'app = Flask(__name__)\napp.run(debug=True)',
+      example: 'from flask import Flask\napp = Flask(__name__)\napp.run(debug=True)',
       useInstead: 'import os\napp.run(debug=os.environ.get("FLASK_DEBUG") == "1")\n# or: flask --app app run --debug, only on your machine',
       references: ['https://flask.palletsprojects.com/en/stable/debugging/', 'https://cwe.mitre.org/data/definitions/489.html'],
     },
@@ -66,28 +66,28 @@ const rule: Rule = {
     invalid: [
       {
         code: 'from flask import Flask\napp = Flask(__name__)\nif __name__ == "__main__":\n    app.run(debug=True)',
-        errors: [4],
+        errors: [4], messages: [{ messageId: 'default' }],
         output: 'from flask import Flask\nimport os\napp = Flask(__name__)\nif __name__ == "__main__":\n    app.run(debug=os.environ.get("FLASK_DEBUG") == "1")',
       },
       // The file's own import is used under the name it binds.
       {
         code: 'from os import environ\nfrom flask import Flask\napp = Flask(__name__)\napp.run(debug=True)',
-        errors: [4],
+        errors: [4], messages: [{ messageId: 'default' }],
         output: 'from os import environ\nfrom flask import Flask\napp = Flask(__name__)\napp.run(debug=environ.get("FLASK_DEBUG") == "1")',
       },
       {
         code: 'import os as o\nimport flask\napp = flask.Flask(__name__)\napp.run(debug=True)',
-        errors: [4],
+        errors: [4], messages: [{ messageId: 'default' }],
         output: 'import os as o\nimport flask\napp = flask.Flask(__name__)\napp.run(debug=o.environ.get("FLASK_DEBUG") == "1")',
       },
       // A new import goes after the docstring and `from __future__` imports.
       {
         code: '"""The app."""\nfrom __future__ import annotations\n\nfrom flask import Flask\napp = Flask(__name__)\napp.run(debug=True)\n',
-        errors: [6],
+        errors: [6], messages: [{ messageId: 'default' }],
         output: '"""The app."""\nfrom __future__ import annotations\n\nfrom flask import Flask\nimport os\napp = Flask(__name__)\napp.run(debug=os.environ.get("FLASK_DEBUG") == "1")\n',
       },
-      { code: 'import flask\napplication = flask.Flask(__name__)\napplication.run(host="0.0.0.0", debug=True)', errors: [3] },
-      { code: 'from flask import Flask\napp = Flask(__name__)\napp.debug = True', errors: [3] },
+      { code: 'import flask\napplication = flask.Flask(__name__)\napplication.run(host="0.0.0.0", debug=True)', errors: [3], messages: [{ messageId: 'default' }] },
+      { code: 'from flask import Flask\napp = Flask(__name__)\napp.debug = True', errors: [3], messages: [{ messageId: 'default' }] },
     ],
   },
 };

@@ -74,11 +74,11 @@ const rule: Rule = {
       '# set_cookie("session", s) without flags is bad\nx = 1',
     ],
     invalid: [
-      { code: 'resp.set_cookie("session_id", sid)', errors: [1], output: 'resp.set_cookie("session_id", sid, secure=True, httponly=True, samesite="Lax")' },
-      { code: 'response.set_cookie("auth_token", token, secure=False, httponly=True)', errors: [1] },
-      { code: 'app.config["SESSION_COOKIE_SECURE"] = False', errors: [1] },
-      { code: 'app.config.update(SESSION_COOKIE_HTTPONLY=False)', errors: [1] },
-      { code: 'resp.set_cookie("prefs", v, samesite="None")', errors: [1] },
+      { code: 'resp.set_cookie("session_id", sid)', errors: [1], messages: ['Cookie session_id is set without Secure and HttpOnly: set secure=True, httponly=True, samesite="Lax".'], output: 'resp.set_cookie("session_id", sid, secure=True, httponly=True, samesite="Lax")' },
+      { code: 'response.set_cookie("auth_token", token, secure=False, httponly=True)', errors: [1], messages: ['Cookie auth_token is set without Secure: set secure=True, httponly=True, samesite="Lax".'] },
+      { code: 'app.config["SESSION_COOKIE_SECURE"] = False', errors: [1], messages: ['SESSION_COOKIE_SECURE = False sends the cookie over plain HTTP: set it to True.'] },
+      { code: 'app.config.update(SESSION_COOKIE_HTTPONLY=False)', errors: [1], messages: ['SESSION_COOKIE_HTTPONLY=False weakens the session cookie: set it to True.'] },
+      { code: 'resp.set_cookie("prefs", v, samesite="None")', errors: [1], messages: ['Cookie prefs is set without Secure: set secure=True, httponly=True, samesite="Lax".'] },
     ],
   },
 };

@@ -67,11 +67,11 @@ const rule: Rule = {
       'import random\ndef pick_color():\n    return random.choice(COLORS)',
     ],
     invalid: [
-      { code: 'import random\nreset_token = "".join(random.choice(ALPHABET) for _ in range(32))', errors: [2], output: 'import random\nimport secrets\nreset_token = "".join(secrets.choice(ALPHABET) for _ in range(32))' },
-      { code: 'import random\ndef make_otp():\n    return str(random.randint(100000, 999999))', errors: [3] },
-      { code: 'from random import getrandbits\nuser.api_key = hex(getrandbits(128))', errors: [2] },
-      { code: 'import random as r\nsession_id = r.random()', errors: [2] },
-      { code: 'import random\nfrom secrets import choice\nreset_token = random.choice(ALPHABET)', errors: [3], output: 'import random\nfrom secrets import choice\nreset_token = choice(ALPHABET)' },
+      { code: 'import random\nreset_token = "".join(random.choice(ALPHABET) for _ in range(32))', errors: [2], messages: [{ messageId: 'default' }], output: 'import random\nimport secrets\nreset_token = "".join(secrets.choice(ALPHABET) for _ in range(32))' },
+      { code: 'import random\ndef make_otp():\n    return str(random.randint(100000, 999999))', errors: [3], messages: [{ messageId: 'default' }] },
+      { code: 'from random import getrandbits\nuser.api_key = hex(getrandbits(128))', errors: [2], messages: [{ messageId: 'default' }] },
+      { code: 'import random as r\nsession_id = r.random()', errors: [2], messages: [{ messageId: 'default' }] },
+      { code: 'import random\nfrom secrets import choice\nreset_token = random.choice(ALPHABET)', errors: [3], messages: [{ messageId: 'default' }], output: 'import random\nfrom secrets import choice\nreset_token = choice(ALPHABET)' },
     ],
   },
 };

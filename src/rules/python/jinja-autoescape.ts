@@ -17,7 +17,7 @@ const rule: Rule = {
     docs: {
       whatItDoes: 'Finds `jinja2.Environment(...)` created with `autoescape=False` or without the argument (Jinja2 defaults to no escaping), unless the loader renders only non-HTML files.',
       whyBad: 'Every `{{ value }}` from a user then lands in the page as raw HTML: cross-site scripting wherever the template shows user data.',
-      example: 'env = Environment(loader=FileSystemLoader("templates"))',
+      example: 'from jinja2 import Environment, FileSystemLoader\nenv = Environment(loader=FileSystemLoader("templates"))',
       useInstead: 'from jinja2 import Environment, FileSystemLoader, select_autoescape\nenv = Environment(loader=FileSystemLoader("templates"), autoescape=select_autoescape())',
       references: ['https://cwe.mitre.org/data/definitions/79.html', 'https://jinja.palletsprojects.com/en/stable/api/#autoescaping'],
     },
@@ -48,9 +48,9 @@ const rule: Rule = {
       'from jinja2 import Environment\nEnvironment(**options)',
     ],
     invalid: [
-      { code: 'from jinja2 import Environment, FileSystemLoader\nenv = Environment(loader=FileSystemLoader("t"))', errors: [2], output: 'from jinja2 import Environment, FileSystemLoader\nenv = Environment(loader=FileSystemLoader("t"), autoescape=True)' },
-      { code: 'import jinja2\nenv = jinja2.Environment(autoescape=False)', errors: [2], output: 'import jinja2\nenv = jinja2.Environment(autoescape=True)' },
-      { code: 'from jinja2 import Environment\nEnvironment()', errors: [2] },
+      { code: 'from jinja2 import Environment, FileSystemLoader\nenv = Environment(loader=FileSystemLoader("t"))', errors: [2], messages: [{ messageId: 'default' }], output: 'from jinja2 import Environment, FileSystemLoader\nenv = Environment(loader=FileSystemLoader("t"), autoescape=True)' },
+      { code: 'import jinja2\nenv = jinja2.Environment(autoescape=False)', errors: [2], messages: [{ messageId: 'default' }], output: 'import jinja2\nenv = jinja2.Environment(autoescape=True)' },
+      { code: 'from jinja2 import Environment\nEnvironment()', errors: [2], messages: [{ messageId: 'default' }] },
     ],
   },
 };

@@ -64,10 +64,10 @@ const rule: Rule = {
       'import json\njson.decode(x)',
     ],
     invalid: [
-      { code: 'import jwt\nclaims = jwt.decode(token, options={"verify_signature": False})', errors: [2] },
-      { code: 'import jwt\nclaims = jwt.decode(token, SECRET)', errors: [2], output: 'import jwt\nclaims = jwt.decode(token, SECRET, algorithms=["HS256"])' },
-      { code: 'import jwt\njwt.decode(token, key, algorithms=["HS256", "none"])', errors: [2] },
-      { code: 'import jwt\njwt.encode({"sub": uid}, None, algorithm="none")', errors: [2] },
+      { code: 'import jwt\nclaims = jwt.decode(token, options={"verify_signature": False})', errors: [2], messages: ['The signature is not checked: the token\'s claims can be forged. Verify it with the key and a fixed algorithm list.'] },
+      { code: 'import jwt\nclaims = jwt.decode(token, SECRET)', errors: [2], messages: ['jwt.decode without algorithms= lets the token choose how it is checked: pass the algorithms you sign with.'], output: 'import jwt\nclaims = jwt.decode(token, SECRET, algorithms=["HS256"])' },
+      { code: 'import jwt\njwt.decode(token, key, algorithms=["HS256", "none"])', errors: [2], messages: ['The algorithm list accepts "none": tokens without a signature would pass.'] },
+      { code: 'import jwt\njwt.encode({"sub": uid}, None, algorithm="none")', errors: [2], messages: ['Tokens signed with "none" carry no signature: sign with HS256/RS256/EdDSA.'] },
     ],
   },
 };

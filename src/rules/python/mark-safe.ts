@@ -22,7 +22,7 @@ const rule: Rule = {
     docs: {
       whatItDoes: 'Finds `Markup(...)`, `mark_safe(...)`, `SafeString(...)` applied to text built at run time or coming from a request, and `format_html` given a pre-built string instead of a format string with arguments.',
       whyBad: 'Marking text safe turns autoescaping off for it. If any part comes from a user, they can inject `<script>` into every page that shows it (stored or reflected XSS).',
-      example: 'bio = mark_safe(f"<p>{user.bio}</p>")',
+      example: 'from django.utils.safestring import mark_safe\nbio = mark_safe(f"<p>{user.bio}</p>")',
       useInstead: 'from django.utils.html import format_html\nbio = format_html("<p>{}</p>", user.bio)\n# Flask/Jinja: Markup("<p>{}</p>").format(user.bio)',
       references: ['https://cwe.mitre.org/data/definitions/79.html', 'https://docs.djangoproject.com/en/stable/ref/utils/#django.utils.html.format_html'],
     },
@@ -56,10 +56,10 @@ const rule: Rule = {
       '# mark_safe(user_input) is dangerous\nnote = "Markup(x)"',
     ],
     invalid: [
-      { code: 'from django.utils.safestring import mark_safe\ndef bio(user):\n    return mark_safe(f"<p>{user.bio}</p>")', errors: [3] },
-      { code: 'from markupsafe import Markup\nfrom flask import request\nMarkup(request.args["q"])', errors: [3] },
-      { code: 'from django.utils.html import format_html\nformat_html("<b>%s</b>" % name)', errors: [2] },
-      { code: 'from django.utils.safestring import mark_safe\ndef render(comment):\n    return mark_safe(comment.text)', errors: [3] },
+      { code: 'from django.utils.safestring import mark_safe\ndef bio(user):\n    return mark_safe(f"<p>{user.bio}</p>")', errors: [3], messages: [{ messageId: 'default' }] },
+      { code: 'from markupsafe import Markup\nfrom flask import request\nMarkup(request.args["q"])', errors: [3], messages: [{ messageId: 'default' }] },
+      { code: 'from django.utils.html import format_html\nformat_html("<b>%s</b>" % name)', errors: [2], messages: ['format_html escapes its arguments, not its format string: pass values as arguments, not formatted in.'] },
+      { code: 'from django.utils.safestring import mark_safe\ndef render(comment):\n    return mark_safe(comment.text)', errors: [3], messages: [{ messageId: 'default' }] },
     ],
   },
 };

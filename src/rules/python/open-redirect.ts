@@ -19,7 +19,7 @@ const rule: Rule = {
     docs: {
       whatItDoes: 'Finds Flask and Django redirects whose target comes from request data in a function that never checks the URL (`url_has_allowed_host_and_scheme`, `urlparse(...).netloc`, an allow-list).',
       whyBad: 'A link on your domain that forwards to any site is a gift to phishing: users trust the domain they clicked, and the login form they land on is the attacker\'s. It can also leak tokens in the URL.',
-      example: 'next_url = request.args.get("next")\nreturn redirect(next_url)',
+      example: 'from flask import redirect, request\nnext_url = request.args.get("next")\nreturn redirect(next_url)',
       useInstead: 'from django.utils.http import url_has_allowed_host_and_scheme\nif not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):\n    next_url = "/"\nreturn redirect(next_url)',
       references: ['https://cwe.mitre.org/data/definitions/601.html', 'https://cheatsheetseries.owasp.org/cheatsheets/Unvalidated_Redirects_and_Forwards_Cheat_Sheet.html'],
     },
@@ -51,10 +51,10 @@ const rule: Rule = {
       'from django.shortcuts import redirect\ndef v(request):\n    return redirect("home")',
     ],
     invalid: [
-      { code: 'from flask import redirect, request\ndef login():\n    next_url = request.args.get("next")\n    return redirect(next_url)', errors: [4] },
-      { code: 'from django.http import HttpResponseRedirect\ndef out(request):\n    return HttpResponseRedirect(request.GET["to"])', errors: [3] },
-      { code: 'from django.shortcuts import redirect\ndef back(request):\n    return redirect(request.META.get("HTTP_REFERER"))', errors: [3] },
-      { code: 'import flask\ndef go():\n    return flask.redirect(flask.request.form["url"])', errors: [3] },
+      { code: 'from flask import redirect, request\ndef login():\n    next_url = request.args.get("next")\n    return redirect(next_url)', errors: [4], messages: [{ messageId: 'default' }] },
+      { code: 'from django.http import HttpResponseRedirect\ndef out(request):\n    return HttpResponseRedirect(request.GET["to"])', errors: [3], messages: [{ messageId: 'default' }] },
+      { code: 'from django.shortcuts import redirect\ndef back(request):\n    return redirect(request.META.get("HTTP_REFERER"))', errors: [3], messages: [{ messageId: 'default' }] },
+      { code: 'import flask\ndef go():\n    return flask.redirect(flask.request.form["url"])', errors: [3], messages: [{ messageId: 'default' }] },
     ],
   },
 };

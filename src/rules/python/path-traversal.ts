@@ -26,7 +26,7 @@ const rule: Rule = {
     docs: {
       whatItDoes: 'Finds `open`, `send_file`, `send_from_directory` (file name argument), `FileResponse`, `pathlib.Path`, and file removal/copy functions given a path built from request data, in functions that do not normalise and check it.',
       whyBad: 'A name like `../../etc/passwd` or `..%2f..%2fapp/settings.py` walks out of the intended folder: the server sends or overwrites files it should never touch, including its own secrets.',
-      example: 'name = request.args["file"]\nreturn send_file(os.path.join(UPLOADS, name))',
+      example: 'import os\nfrom flask import request, send_file\nname = request.args["file"]\nreturn send_file(os.path.join(UPLOADS, name))',
       useInstead: 'from werkzeug.utils import secure_filename\nreturn send_from_directory(UPLOADS, secure_filename(name))',
       references: ['https://cwe.mitre.org/data/definitions/22.html', 'https://owasp.org/www-community/attacks/Path_Traversal'],
     },
@@ -59,10 +59,10 @@ const rule: Rule = {
       'def read(path):\n    return open(path).read()',
     ],
     invalid: [
-      { code: 'import os\nfrom flask import request, send_file\ndef dl():\n    name = request.args["file"]\n    return send_file(os.path.join("uploads", name))', errors: [5] },
-      { code: 'from flask import request\ndef show():\n    with open("/srv/data/" + request.args["doc"]) as fh:\n        return fh.read()', errors: [3] },
-      { code: 'from flask import send_from_directory, request\ndef get():\n    return send_from_directory("static", request.args["p"])', errors: [3] },
-      { code: 'from django.http import FileResponse\ndef get(request, filename):\n    return FileResponse(open(f"/media/{filename}", "rb"))', errors: [3] },
+      { code: 'import os\nfrom flask import request, send_file\ndef dl():\n    name = request.args["file"]\n    return send_file(os.path.join("uploads", name))', errors: [5], messages: [{ messageId: 'default' }] },
+      { code: 'from flask import request\ndef show():\n    with open("/srv/data/" + request.args["doc"]) as fh:\n        return fh.read()', errors: [3], messages: [{ messageId: 'default' }] },
+      { code: 'from flask import send_from_directory, request\ndef get():\n    return send_from_directory("static", request.args["p"])', errors: [3], messages: [{ messageId: 'default' }] },
+      { code: 'from django.http import FileResponse\ndef get(request, filename):\n    return FileResponse(open(f"/media/{filename}", "rb"))', errors: [3], messages: [{ messageId: 'default' }] },
     ],
   },
 };

@@ -68,10 +68,10 @@ const rule: Rule = {
       'from django.http import HttpResponse\ndef v(request):\n    return HttpResponse(request.GET["q"], content_type="text/plain")',
     ],
     invalid: [
-      { code: 'from flask import Flask, request\napp = Flask(__name__)\n@app.route("/hello")\ndef hello():\n    return "<h1>Hello " + request.args["name"] + "</h1>"', errors: [5] },
-      { code: 'from django.http import HttpResponse\ndef search(request):\n    q = request.GET.get("q", "")\n    return HttpResponse(f"<p>Results for {q}</p>")', errors: [4] },
-      { code: 'from flask import make_response, request\ndef e():\n    return make_response("<b>%s</b>" % request.args.get("e"))', errors: [3] },
-      { code: 'from django.http import HttpResponse\ndef echo(request):\n    return HttpResponse(request.GET["msg"])', errors: [3] },
+      { code: 'from flask import Flask, request\napp = Flask(__name__)\n@app.route("/hello")\ndef hello():\n    return "<h1>Hello " + request.args["name"] + "</h1>"', errors: [5], messages: [{ messageId: 'default' }] },
+      { code: 'from django.http import HttpResponse\ndef search(request):\n    q = request.GET.get("q", "")\n    return HttpResponse(f"<p>Results for {q}</p>")', errors: [4], messages: [{ messageId: 'default' }] },
+      { code: 'from flask import make_response, request\ndef e():\n    return make_response("<b>%s</b>" % request.args.get("e"))', errors: [3], messages: [{ messageId: 'default' }] },
+      { code: 'from django.http import HttpResponse\ndef echo(request):\n    return HttpResponse(request.GET["msg"])', errors: [3], messages: [{ messageId: 'default' }] },
     ],
   },
 };

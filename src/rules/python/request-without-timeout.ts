@@ -53,10 +53,10 @@ const rule: Rule = {
       '# requests.get(url) without timeout hangs\ns = "requests.get(url)"',
     ],
     invalid: [
-      { code: 'import requests\nr = requests.get("https://api.example.com/rates")', errors: [2], output: 'import requests\nr = requests.get("https://api.example.com/rates", timeout=10)' },
-      { code: 'import requests\ns = requests.Session()\ns.post(url, data={"a": 1},)', errors: [3], output: 'import requests\ns = requests.Session()\ns.post(url, data={"a": 1},timeout=10)' },
-      { code: 'from requests import get as fetch\nfetch(url)', errors: [2] },
-      { code: 'import urllib.request\nurllib.request.urlopen(url)', errors: [2], output: 'import urllib.request\nurllib.request.urlopen(url, timeout=10)' },
+      { code: 'import requests\nr = requests.get("https://api.example.com/rates")', errors: [2], messages: [{ messageId: 'default' }], output: 'import requests\nr = requests.get("https://api.example.com/rates", timeout=10)' },
+      { code: 'import requests\ns = requests.Session()\ns.post(url, data={"a": 1},)', errors: [3], messages: [{ messageId: 'default' }], output: 'import requests\ns = requests.Session()\ns.post(url, data={"a": 1},timeout=10)' },
+      { code: 'from requests import get as fetch\nfetch(url)', errors: [2], messages: [{ messageId: 'default' }] },
+      { code: 'import urllib.request\nurllib.request.urlopen(url)', errors: [2], messages: [{ messageId: 'default' }], output: 'import urllib.request\nurllib.request.urlopen(url, timeout=10)' },
     ],
   },
 };

@@ -91,10 +91,10 @@ const rule: Rule = {
       '# logger.info(password) would leak it\nx = 1',
     ],
     invalid: [
-      { code: 'import logging\nlogger = logging.getLogger(__name__)\nlogger.info(f"login for {username} with password {password}")', errors: [3] },
-      { code: 'import logging\nlogging.debug("auth header: %s", request.headers["token"])', errors: [2] },
-      { code: 'app.logger.warning("bad key %s", settings.API_KEY)', errors: [1] },
-      { code: 'import logging\nlog = logging.getLogger("x")\nlog.error("refresh failed: {}".format(user.refresh_token))', errors: [3] },
+      { code: 'import logging\nlogger = logging.getLogger(__name__)\nlogger.info(f"login for {username} with password {password}")', errors: [3], messages: ['password is written to the log: leave it out, or log a masked fingerprint.'] },
+      { code: 'import logging\nlogging.debug("auth header: %s", request.headers["token"])', errors: [2], messages: ['request.headers["token"] is written to the log: leave it out, or log a masked fingerprint.'] },
+      { code: 'app.logger.warning("bad key %s", settings.API_KEY)', errors: [1], messages: ['settings.API_KEY is written to the log: leave it out, or log a masked fingerprint.'] },
+      { code: 'import logging\nlog = logging.getLogger("x")\nlog.error("refresh failed: {}".format(user.refresh_token))', errors: [3], messages: ['user.refresh_token is written to the log: leave it out, or log a masked fingerprint.'] },
     ],
   },
 };

@@ -112,18 +112,18 @@ const rule: Rule = {
     invalid: [
       {
         code: 'from flask import request\nuser = request.args["user"]\ncursor.execute(f"SELECT * FROM accounts WHERE name = \'{user}\'")',
-        errors: [3],
+        errors: [3], messages: ['Request data is formatted into this SQL query: pass it as a query parameter instead.'],
         output: 'from flask import request\nuser = request.args["user"]\ncursor.execute("SELECT * FROM accounts WHERE name = %s", (user,))',
       },
       {
         code: 'import sqlite3\nconn = sqlite3.connect("db")\ncur = conn.cursor()\ncur.execute("SELECT * FROM t WHERE a = \'%s\' AND b = %s" % (a, b))',
-        errors: [4],
+        errors: [4], messages: [{ messageId: 'default' }],
         output: 'import sqlite3\nconn = sqlite3.connect("db")\ncur = conn.cursor()\ncur.execute("SELECT * FROM t WHERE a = ? AND b = ?", (a, b))',
       },
-      { code: 'def view(request):\n    q = "SELECT * FROM t WHERE id = " + request.GET["id"]\n    return Item.objects.raw(q)', errors: [3] },
-      { code: 'from sqlalchemy import text\ndef f(name):\n    return db.session.execute(text("SELECT * FROM u WHERE n = \'{}\'".format(name)))', errors: [3] },
-      { code: 'sql = "SELECT * FROM t WHERE 1=1"\nif name:\n    sql += " AND name = \'" + name + "\'"\ncursor.execute(sql)', errors: [4] },
-      { code: 'from django.db.models.expressions import RawSQL\nqs.annotate(v=RawSQL(f"select x from y where z = {val}", []))', errors: [2] },
+      { code: 'def view(request):\n    q = "SELECT * FROM t WHERE id = " + request.GET["id"]\n    return Item.objects.raw(q)', errors: [3], messages: ['Request data is formatted into this SQL query: pass it as a query parameter instead.'] },
+      { code: 'from sqlalchemy import text\ndef f(name):\n    return db.session.execute(text("SELECT * FROM u WHERE n = \'{}\'".format(name)))', errors: [3], messages: [{ messageId: 'default' }] },
+      { code: 'sql = "SELECT * FROM t WHERE 1=1"\nif name:\n    sql += " AND name = \'" + name + "\'"\ncursor.execute(sql)', errors: [4], messages: [{ messageId: 'default' }] },
+      { code: 'from django.db.models.expressions import RawSQL\nqs.annotate(v=RawSQL(f"select x from y where z = {val}", []))', errors: [2], messages: [{ messageId: 'default' }] },
     ],
   },
 };

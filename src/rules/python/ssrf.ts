@@ -51,10 +51,10 @@ const rule: Rule = {
       'import requests\ndef fetch(url):\n    return requests.get(url, timeout=5)',
     ],
     invalid: [
-      { code: 'import requests\nfrom flask import request\ndef proxy():\n    return requests.get(request.args["url"], timeout=5).text', errors: [4] },
-      { code: 'from urllib.request import urlopen\ndef view(request):\n    return urlopen(request.GET["feed"]).read()', errors: [3] },
-      { code: 'import httpx\nfrom flask import request\ndef f():\n    target = request.json["webhook"]\n    httpx.post(target, json={})', errors: [5] },
-      { code: 'import requests\nfrom flask import request\ndef f():\n    host = request.args["h"]\n    return requests.get("http://" + host + "/status")', errors: [5] },
+      { code: 'import requests\nfrom flask import request\ndef proxy():\n    return requests.get(request.args["url"], timeout=5).text', errors: [4], messages: [{ messageId: 'default' }] },
+      { code: 'from urllib.request import urlopen\ndef view(request):\n    return urlopen(request.GET["feed"]).read()', errors: [3], messages: [{ messageId: 'default' }] },
+      { code: 'import httpx\nfrom flask import request\ndef f():\n    target = request.json["webhook"]\n    httpx.post(target, json={})', errors: [5], messages: [{ messageId: 'default' }] },
+      { code: 'import requests\nfrom flask import request\ndef f():\n    host = request.args["h"]\n    return requests.get("http://" + host + "/status")', errors: [5], messages: [{ messageId: 'default' }] },
     ],
   },
 };

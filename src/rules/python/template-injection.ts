@@ -19,7 +19,7 @@ const rule: Rule = {
     docs: {
       whatItDoes: 'Finds `render_template_string`, `jinja2.Template`, `Environment.from_string`, Mako and Django `Template` given template text that is built at run time rather than a constant.',
       whyBad: 'Text placed into a template is executed as template code: `{{ config }}` leaks secrets and `{{ ... __class__.__mro__ ... }}` reaches Python objects and runs commands (server-side template injection). At the least it bypasses autoescaping, which is cross-site scripting.',
-      example: 'name = request.args["name"]\nreturn render_template_string(f"<h1>Hello {name}</h1>")',
+      example: 'from flask import render_template_string, request\nname = request.args["name"]\nreturn render_template_string(f"<h1>Hello {name}</h1>")',
       useInstead: 'return render_template_string("<h1>Hello {{ name }}</h1>", name=name)\n# better: a template file and render_template("hello.html", name=name)',
       references: ['https://cwe.mitre.org/data/definitions/1336.html', 'https://flask.palletsprojects.com/en/stable/templating/', 'https://portswigger.net/web-security/server-side-template-injection'],
     },
@@ -47,10 +47,10 @@ const rule: Rule = {
       'from flask import render_template_string\ndef show(tpl):\n    return render_template_string(tpl)',
     ],
     invalid: [
-      { code: 'from flask import request, render_template_string\nname = request.args["name"]\nrender_template_string(f"<h1>Hello {name}</h1>")', errors: [3] },
-      { code: 'import flask\ndef page(msg):\n    return flask.render_template_string("<div>" + msg + "</div>")', errors: [3] },
-      { code: 'from jinja2 import Template\nfrom flask import request\nTemplate(request.form["tpl"]).render()', errors: [3] },
-      { code: 'from jinja2 import Environment\nenv = Environment()\nenv.from_string("Hi %s" % user).render()', errors: [3] },
+      { code: 'from flask import request, render_template_string\nname = request.args["name"]\nrender_template_string(f"<h1>Hello {name}</h1>")', errors: [3], messages: [{ messageId: 'default' }] },
+      { code: 'import flask\ndef page(msg):\n    return flask.render_template_string("<div>" + msg + "</div>")', errors: [3], messages: [{ messageId: 'default' }] },
+      { code: 'from jinja2 import Template\nfrom flask import request\nTemplate(request.form["tpl"]).render()', errors: [3], messages: [{ messageId: 'default' }] },
+      { code: 'from jinja2 import Environment\nenv = Environment()\nenv.from_string("Hi %s" % user).render()', errors: [3], messages: [{ messageId: 'default' }] },
     ],
   },
 };

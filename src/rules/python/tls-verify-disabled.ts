@@ -67,11 +67,11 @@ const rule: Rule = {
       'form.verify = True',
     ],
     invalid: [
-      { code: 'import requests\nrequests.get("https://api.example.com", verify=False)', errors: [2], output: 'import requests\nrequests.get("https://api.example.com", verify=True)' },
-      { code: 'import httpx\nclient = httpx.Client(verify=False)', errors: [2] },
-      { code: 'import requests\ns = requests.Session()\ns.verify = False', errors: [3] },
-      { code: 'import ssl\nctx = ssl._create_unverified_context()', errors: [2] },
-      { code: 'import ssl\nctx = ssl.create_default_context()\nctx.check_hostname = False\nctx.verify_mode = ssl.CERT_NONE', errors: [3, 4] },
+      { code: 'import requests\nrequests.get("https://api.example.com", verify=False)', errors: [2], messages: [{ messageId: 'default' }], output: 'import requests\nrequests.get("https://api.example.com", verify=True)' },
+      { code: 'import httpx\nclient = httpx.Client(verify=False)', errors: [2], messages: [{ messageId: 'default' }] },
+      { code: 'import requests\ns = requests.Session()\ns.verify = False', errors: [3], messages: [{ messageId: 'default' }] },
+      { code: 'import ssl\nctx = ssl._create_unverified_context()', errors: [2], messages: ['An unverified SSL context accepts any certificate: use ssl.create_default_context().'] },
+      { code: 'import ssl\nctx = ssl.create_default_context()\nctx.check_hostname = False\nctx.verify_mode = ssl.CERT_NONE', errors: [3, 4], messages: [{ messageId: 'default' }, { messageId: 'default' }] },
     ],
   },
 };

@@ -82,11 +82,11 @@ const rule: Rule = {
       'import torch\ntorch.load(path, weights_only=True)',
     ],
     invalid: [
-      { code: 'import yaml\nconfig = yaml.load(request.data)', errors: [2], output: 'import yaml\nconfig = yaml.safe_load(request.data)' },
-      { code: 'import yaml\ndoc = yaml.load(stream, Loader=yaml.FullLoader)', errors: [2], output: 'import yaml\ndoc = yaml.safe_load(stream)' },
-      { code: 'import pickle, base64\nfrom flask import request\nobj = pickle.loads(base64.b64decode(request.cookies["state"]))', errors: [3] },
-      { code: 'import marshal\ncode = marshal.loads(blob)', errors: [2] },
-      { code: 'from pickle import load as unpickle\nwith open(p, "rb") as fh:\n    model = unpickle(fh)', errors: [3] },
+      { code: 'import yaml\nconfig = yaml.load(request.data)', errors: [2], messages: ['yaml.load without SafeLoader can construct any Python object: use yaml.safe_load.'], output: 'import yaml\nconfig = yaml.safe_load(request.data)' },
+      { code: 'import yaml\ndoc = yaml.load(stream, Loader=yaml.FullLoader)', errors: [2], messages: ['yaml.load without SafeLoader can construct any Python object: use yaml.safe_load.'], output: 'import yaml\ndoc = yaml.safe_load(stream)' },
+      { code: 'import pickle, base64\nfrom flask import request\nobj = pickle.loads(base64.b64decode(request.cookies["state"]))', errors: [3], messages: ['pickle can run code while loading: do not load data that may come from outside.'] },
+      { code: 'import marshal\ncode = marshal.loads(blob)', errors: [2], messages: ['marshal can run code while loading: do not load data that may come from outside.'] },
+      { code: 'from pickle import load as unpickle\nwith open(p, "rb") as fh:\n    model = unpickle(fh)', errors: [3], messages: ['pickle can run code while loading: do not load data that may come from outside.'] },
     ],
   },
 };

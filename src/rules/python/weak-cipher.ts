@@ -79,11 +79,11 @@ const rule: Rule = {
       '# DES and ECB are weak\nnote = "AES.MODE_ECB"',
     ],
     invalid: [
-      { code: 'from Crypto.Cipher import AES\ncipher = AES.new(key, AES.MODE_ECB)', errors: [2] },
-      { code: 'from Crypto.Cipher import DES\nDES.new(key, DES.MODE_CBC, iv)', errors: [2] },
-      { code: 'from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\nCipher(algorithms.AES(key), modes.ECB())', errors: [2] },
-      { code: 'from cryptography.hazmat.primitives.ciphers import modes\nIV = b"\\x00" * 16\nmodes.CBC(IV)', errors: [3] },
-      { code: 'from Crypto.Cipher import AES\nAES.new(key, AES.MODE_CBC, iv=b"0123456789abcdef")', errors: [2] },
+      { code: 'from Crypto.Cipher import AES\ncipher = AES.new(key, AES.MODE_ECB)', errors: [2], messages: ['AES in ECB mode (the default when no mode is given) shows patterns of the plaintext: use MODE_GCM with a random nonce.'] },
+      { code: 'from Crypto.Cipher import DES\nDES.new(key, DES.MODE_CBC, iv)', errors: [2], messages: ['DES is a broken or outdated cipher: use AES-GCM or ChaCha20-Poly1305.'] },
+      { code: 'from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\nCipher(algorithms.AES(key), modes.ECB())', errors: [2], messages: ['ECB mode shows patterns of the plaintext: use an authenticated mode (GCM) with a random nonce.'] },
+      { code: 'from cryptography.hazmat.primitives.ciphers import modes\nIV = b"\\x00" * 16\nmodes.CBC(IV)', errors: [3], messages: ['A constant IV/nonce repeats across messages: generate os.urandom(...) bytes for every encryption.'] },
+      { code: 'from Crypto.Cipher import AES\nAES.new(key, AES.MODE_CBC, iv=b"0123456789abcdef")', errors: [2], messages: ['A constant IV/nonce repeats across messages: use get_random_bytes(...) for every encryption.'] },
     ],
   },
 };

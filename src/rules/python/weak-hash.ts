@@ -75,11 +75,11 @@ const rule: Rule = {
       'def md5(x):\n    return x\nmd5(b"a")',
     ],
     invalid: [
-      { code: 'import hashlib\nhashlib.md5(b"x")', errors: [2], output: 'import hashlib\nhashlib.sha256(b"x")' },
-      { code: 'from hashlib import md5 as h\nh(b"x")', errors: [2] },
-      { code: 'import hashlib\nhashlib.new("SHA1")', errors: [2] },
-      { code: 'from Crypto.Hash import MD5\nMD5.new()', errors: [2] },
-      { code: 'from cryptography.hazmat.primitives import hashes\nhashes.Hash(hashes.SHA1())', errors: [2] },
+      { code: 'import hashlib\nhashlib.md5(b"x")', errors: [2], messages: ['MD5 is a weak hash for security use; use SHA-256 or stronger (pass usedforsecurity=False if this is not a security use).'], output: 'import hashlib\nhashlib.sha256(b"x")' },
+      { code: 'from hashlib import md5 as h\nh(b"x")', errors: [2], messages: ['MD5 is a weak hash for security use; use SHA-256 or stronger (pass usedforsecurity=False if this is not a security use).'] },
+      { code: 'import hashlib\nhashlib.new("SHA1")', errors: [2], messages: ['SHA1 is a weak hash for security use; use SHA-256 or stronger (pass usedforsecurity=False if this is not a security use).'] },
+      { code: 'from Crypto.Hash import MD5\nMD5.new()', errors: [2], messages: ['MD5 is a weak hash for security use; use SHA-256 or stronger (pass usedforsecurity=False if this is not a security use).'] },
+      { code: 'from cryptography.hazmat.primitives import hashes\nhashes.Hash(hashes.SHA1())', errors: [2], messages: ['SHA-1 is a weak hash for security use; use SHA-256 or stronger (pass usedforsecurity=False if this is not a security use).'] },
     ],
   },
 };

@@ -48,10 +48,10 @@ const rule: Rule = {
       '# ET.parse(f) is risky\nx = "minidom.parseString(s)"',
     ],
     invalid: [
-      { code: 'import xml.etree.ElementTree as ET\nfrom flask import request\nroot = ET.fromstring(request.data)', errors: [3] },
-      { code: 'from xml.dom import minidom\ndoc = minidom.parse(upload)', errors: [2] },
-      { code: 'from lxml import etree\ntree = etree.parse(path)', errors: [2] },
-      { code: 'import xml.sax\nxml.sax.parseString(payload, handler)', errors: [2] },
+      { code: 'import xml.etree.ElementTree as ET\nfrom flask import request\nroot = ET.fromstring(request.data)', errors: [3], messages: [{ messageId: 'default' }] },
+      { code: 'from xml.dom import minidom\ndoc = minidom.parse(upload)', errors: [2], messages: [{ messageId: 'default' }] },
+      { code: 'from lxml import etree\ntree = etree.parse(path)', errors: [2], messages: [{ messageId: 'default' }] },
+      { code: 'import xml.sax\nxml.sax.parseString(payload, handler)', errors: [2], messages: [{ messageId: 'default' }] },
     ],
   },
 };

@@ -27,8 +27,9 @@ const rule: Rule = {
     docs: {
       whatItDoes: 'Reads .env files, YAML, JSON, INI, TOML, properties, shell scripts, Dockerfiles and compose files for credentials: well-known token formats (AWS, GitHub, Slack, Stripe, Google, SendGrid, npm, private keys) anywhere, and `password` / `secret` / `token` / `api_key` settings whose value has the shape and entropy of a real secret. Placeholders, variable references and lock files are skipped; example files (.env.example) are reported at low severity.',
       whyBad: 'Committed configuration is read by everyone with access to the repository, its forks and its history, and is often copied into images and logs. A leaked key is used within minutes of being pushed to a public repository.',
+      exampleFile: '.env',
       example: 'STRIPE_SECRET_KEY=sk_live_51H...\nDATABASE_PASSWORD=Pr0dPassw0rd!',
-      useInstead: 'Keep real values out of the repository: .env in .gitignore, a committed .env.example with placeholders, and secrets from the deployment platform or a vault. Revoke any key that was committed.',
+      useInstead: '# Keep real values out of the repository: .env in .gitignore, a committed .env.example\n# with placeholders, and secrets from the deployment platform or a vault. Revoke any key that was committed.\nSTRIPE_SECRET_KEY=\nDATABASE_PASSWORD=${DATABASE_PASSWORD}',
       references: ['https://cwe.mitre.org/data/definitions/798.html', 'https://12factor.net/config'],
     },
   },
@@ -63,11 +64,11 @@ const rule: Rule = {
       { code: 'AWS_ID=AKIAIOSFODNN7EXAMPLE', filename: 'docs/setup.md' },
     ],
     invalid: [
-      { code: 'DEBUG=0\nSTRIPE_SECRET_KEY=sk_live_51Habcdefghijklmnopqrstuv', filename: '.env', errors: [2] },
-      { code: 'database:\n  password: Pr0dPassw0rd!', filename: 'config/prod.yml', errors: [2] },
-      { code: '{\n  "apiKey": "q8Zr3TkP9wLm2XvB7nY4cD6fH1sK"\n}', filename: 'settings.json', errors: [2] },
-      { code: 'ENV AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE', filename: 'Dockerfile', errors: [1] },
-      { code: '-----BEGIN RSA PRIVATE KEY-----\nMIIEow...', filename: 'deploy/key.conf', errors: [1] },
+      { code: 'DEBUG=0\nSTRIPE_SECRET_KEY=sk_live_51Habcdefghijklmnopqrstuv', filename: '.env', errors: [2], messages: ['A Stripe live key (sk_l…****) is stored in this file: revoke it and load it from the environment or a vault.'] },
+      { code: 'database:\n  password: Pr0dPassw0rd!', filename: 'config/prod.yml', errors: [2], messages: ['password holds a real-looking secret (Pr0d…****): keep it out of the repository.'] },
+      { code: '{\n  "apiKey": "q8Zr3TkP9wLm2XvB7nY4cD6fH1sK"\n}', filename: 'settings.json', errors: [2], messages: ['apiKey holds a real-looking secret (q8Zr…****): keep it out of the repository.'] },
+      { code: 'ENV AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE', filename: 'Dockerfile', errors: [1], messages: ['A AWS access key id (AKIA…****) is stored in this file: revoke it and load it from the environment or a vault.'] },
+      { code: '-----BEGIN RSA PRIVATE KEY-----\nMIIEow...', filename: 'deploy/key.conf', errors: [1], messages: ['A private key (----…****) is stored in this file: revoke it and load it from the environment or a vault.'] },
     ],
   },
 };

@@ -77,8 +77,9 @@ const rule: Rule = {
     docs: {
       whatItDoes: 'Reads templates: Jinja2 / Django `|safe`, `|safeseq` and `{% autoescape off %}`, EJS `<%- %>` (except `include`), Pug `!{}` and `!=`, Handlebars / Mustache `{{{ }}}`. Comments in the template are ignored.',
       whyBad: 'Template engines escape output so that user data cannot become markup. Each of these constructs turns that off: any user-controlled value printed there is stored or reflected XSS.',
-      example: '<div class="bio">{{ user.bio | safe }}</div>\n<p><%- comment.text %></p>',
-      useInstead: '<div class="bio">{{ user.bio }}</div>\n<p><%= comment.text %></p>\n<!-- if HTML is needed: sanitise it in code (bleach, DOMPurify) and mark only that result safe -->',
+      exampleFile: 'templates/profile.html',
+      example: '<div class="bio">{{ user.bio | safe }}</div>\n{% autoescape false %}{{ comment.text }}{% endautoescape %}',
+      useInstead: '<div class="bio">{{ user.bio }}</div>\n<p>{{ comment.text }}</p>\n<!-- EJS: <%= x %> rather than <%- x %>; if HTML is needed, sanitise it in code (bleach, DOMPurify) and mark only that result safe -->',
       references: ['https://cwe.mitre.org/data/definitions/79.html', 'https://jinja.palletsprojects.com/en/stable/templates/#html-escaping', 'https://ejs.co/#docs'],
     },
   },
@@ -110,11 +111,11 @@ const rule: Rule = {
       { code: 'README says {{ x|safe }} is bad', filename: 'docs/notes.md' },
     ],
     invalid: [
-      { code: '<div>\n  {{ user.bio|safe }}\n</div>', filename: 'templates/profile.html', errors: [2] },
-      { code: '{% autoescape off %}\n{{ body }}\n{% endautoescape %}', filename: 'app/templates/mail.html', errors: [1] },
-      { code: '<p><%- comment.text %></p>', filename: 'views/c.ejs', errors: [1] },
-      { code: 'div\n  p!= user.bio\n  p !{user.name}', filename: 'views/u.pug', errors: [2, 3] },
-      { code: '<p>{{{ message }}}</p>', filename: 'views/m.hbs', errors: [1] },
+      { code: '<div>\n  {{ user.bio|safe }}\n</div>', filename: 'templates/profile.html', errors: [2], messages: ['{{ user.bio | safe }} turns escaping off for this value: drop | safe unless the HTML is built safely in code.'] },
+      { code: '{% autoescape off %}\n{{ body }}\n{% endautoescape %}', filename: 'app/templates/mail.html', errors: [1], messages: ['autoescape is switched off for this block: every variable in it is inserted as raw HTML.'] },
+      { code: '<p><%- comment.text %></p>', filename: 'views/c.ejs', errors: [1], messages: ['<%- comment.text %> outputs raw HTML: use <%= %> unless the value is trusted markup.'] },
+      { code: 'div\n  p!= user.bio\n  p !{user.name}', filename: 'views/u.pug', errors: [2, 3], messages: ['!= outputs unescaped code: use = to escape.', '!{user.name} inserts raw HTML: use #{} to escape.'] },
+      { code: '<p>{{{ message }}}</p>', filename: 'views/m.hbs', errors: [1], messages: ['{{{ message }}} outputs raw HTML: use {{ }} to escape.'] },
     ],
   },
 };
