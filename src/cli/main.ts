@@ -2,7 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_TEST_PATH_MODE, TEST_PATH_MODES, type TestPathMode } from '../core/languages';
-import { toSarif } from '../core/report/sarif';
+import { automationIdFor, toSarif } from '../core/report/sarif';
+import { BaselineError, compareWithBaseline, readBaseline, type BaselineEntry } from '../core/report/baseline';
+import { stableFingerprints } from '../core/report/fingerprint';
+import { changedLinesSince, DiffBaseError, fileChanged, touchesChangedLines, type ChangedLines } from '../core/changed-lines';
 import { formatText, printable, relativeTo, toJsonFindings } from '../core/report/text';
 import { scanCoverage, scanPaths } from '../core/scanner';
 import { rootContaining, UnsafeWriteError, writeInsideRoot } from '../core/safe-fs';
@@ -31,16 +34,25 @@ class UsageError extends Error {}
  * request) is written without following links, so a committed `report.sarif -> ~/.bashrc` is
  * refused; a path elsewhere is the user's own and written as given.
  */
-function writeReport(file: string, report: string, roots: string[]): void {
+function writeReport(file: string, report: string, roots: string[], option = '--output'): void {
   const root = rootContaining(roots, file);
   try {
     if (root) return void writeInsideRoot(root, file, report);
   } catch (e) {
-    if (e instanceof UnsafeWriteError) throw new UsageError(`--output: ${printable(e.message)}`);
+    if (e instanceof UnsafeWriteError) throw new UsageError(`${option}: ${printable(e.message)}`);
     throw e;
   }
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   fs.writeFileSync(file, report);
+}
+
+/** SARIF URIs are percent-encoded; a malformed one (not written by us) is used as it is. */
+function safeDecode(uri: string): string {
+  try {
+    return decodeURIComponent(uri);
+  } catch {
+    return uri;
+  }
 }
 
 const HELP = `SiteWarden ${VERSION}: security checks for Flask, Django and Express code.
@@ -79,6 +91,14 @@ Options for scan:
   --pypi-index URL             base of the PyPI JSON API (default: https://pypi.org/pypi)
   --trust-workspace-config     let the workspace .npmrc set credentials, proxies and TLS keys
                                (default: it may only name registries)
+  --baseline FILE              a previous SARIF or JSON report of scan: only findings not in
+                               it are shown and count for the exit code; SARIF keeps them all
+                               with baselineState new|unchanged|updated, plus the fixed ones
+                               as absent (matched by fingerprint: moved code is unchanged)
+  --write-baseline FILE        also write this run's findings to FILE (SARIF) as a baseline
+  --diff-base REF              git checkouts: analyse everything, report findings on lines
+                               changed since the merge base of REF and HEAD only (exit 2 when
+                               REF or the merge base is not in the checkout, e.g. shallow)
   --no-progress                no progress on stderr
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or fatal error, 3 incomplete
@@ -116,6 +136,9 @@ async function scan(argv: string[]): Promise<number> {
       strict: { type: 'boolean', default: false },
       'npm-registry': { type: 'string' },
       'pypi-index': { type: 'string' },
+      baseline: { type: 'string' },
+      'write-baseline': { type: 'string' },
+      'diff-base': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -133,6 +156,17 @@ async function scan(argv: string[]): Promise<number> {
   for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`no such file or directory: ${p}`);
 
   const cwd = process.cwd();
+  // Both are checked before the scan: a shallow clone or a missing baseline fails in a second,
+  // not after analysing the whole project.
+  let baseline: BaselineEntry[] | undefined;
+  let changed: ChangedLines | undefined;
+  try {
+    if (values.baseline !== undefined) baseline = readBaseline(values.baseline);
+    if (values['diff-base'] !== undefined) changed = changedLinesSince(cwd, values['diff-base']);
+  } catch (e) {
+    if (e instanceof BaselineError || e instanceof DiffBaseError) throw new UsageError(printable(e.message));
+    throw e;
+  }
   const progress = !values['no-progress'] && process.stderr.isTTY;
   let lastDraw = 0;
   const result = await scanPaths(paths, {
@@ -169,7 +203,30 @@ async function scan(argv: string[]): Promise<number> {
     depProblems = deps.problems;
     for (const p of deps.problems) process.stderr.write(`sitewarden: warning: ${printable(relativeTo(cwd, p.file))}: ${printable(p.message)}\n`);
   }
-  const shown = result.findings.filter((f) => !f.suppression && severityRank(f.severity) >= severityRank(minSeverity));
+  // Fingerprints over every finding, in report order (the occurrence counter depends on the list),
+  // so SARIF, JSON and a written baseline agree whatever each of them leaves out.
+  const fps = stableFingerprints(result.findings, (f) => path.relative(cwd, path.resolve(f.file)));
+  const fingerprints = new Map(result.findings.map((f, i) => [f, fps[i]]));
+  const fingerprintOf = (f: (typeof result.findings)[number]) => fingerprints.get(f)!;
+  const comparison = baseline ? compareWithBaseline(result.findings, fingerprintOf, baseline) : undefined;
+  const onChangedLines = (f: (typeof result.findings)[number]) => !changed || touchesChangedLines(changed, f.file, f.range.start.line, f.range.end.line);
+  const atLevel = result.findings.filter((f) => severityRank(f.severity) >= severityRank(minSeverity));
+  // SARIF keeps suppressed and baseline findings (marked); text, JSON and the exit code see new ones only.
+  const kept = atLevel.filter(onChangedLines);
+  const shown = kept.filter((f) => !f.suppression && (!comparison || comparison.stateOf(f) === 'new'));
+  if (changed) process.stderr.write(`sitewarden: --diff-base ${printable(values['diff-base']!)}: ${kept.length} of ${atLevel.length} finding(s) on changed lines (${changed.size} changed file(s))\n`);
+  // Fixed findings outside the diff are not this change's doing.
+  const absent = comparison ? comparison.absent.filter((b) => !changed || fileChanged(changed, path.resolve(cwd, safeDecode(b.uri)))) : [];
+  if (comparison) {
+    const c = comparison.counts;
+    process.stderr.write(`sitewarden: baseline: ${shown.length} new finding(s) shown; in the baseline: ${c.unchanged} unchanged, ${c.updated} updated, ${absent.length} fixed (absent)\n`);
+  }
+  const automationId = automationIdFor(paths, cwd);
+  if (values['write-baseline'] !== undefined) {
+    const written = JSON.stringify(toSarif({ rules: [...allRules, ...DEPENDENCY_RULES], findings: atLevel, baseDir: cwd, toolVersion: VERSION, fingerprintOf, automationId }), null, 2) + '\n';
+    writeReport(values['write-baseline'], written, [cwd, ...paths], '--write-baseline');
+    process.stderr.write(`sitewarden: baseline of ${atLevel.length} finding(s) written to ${printable(values['write-baseline'])}\n`);
+  }
   // Files that should have been analysed and were not make the run incomplete (exit 3, or 1 with
   // findings, said on stderr either way): a padded, binary-looking or parser-crashing file must
   // not pass a CI gate as a clean project would.
@@ -203,10 +260,9 @@ async function scan(argv: string[]): Promise<number> {
       ...coverage.excludedByUser.map(skipNote('excluded-by-user')),
       ...result.notices.map((n) => ({ level: 'warning' as const, message: n.message, uri: relativeTo(cwd, n.path) })),
     ];
-    const kept = result.findings.filter((f) => severityRank(f.severity) >= severityRank(minSeverity));
-    report = JSON.stringify(toSarif({ rules: [...allRules, ...DEPENDENCY_RULES], findings: kept, baseDir: cwd, toolVersion: VERSION, notifications, executionSuccessful: !incomplete }), null, 2) + '\n';
+    report = JSON.stringify(toSarif({ rules: [...allRules, ...DEPENDENCY_RULES], findings: kept, baseDir: cwd, toolVersion: VERSION, notifications, executionSuccessful: !incomplete, fingerprintOf, automationId, baseline: comparison ? { stateOf: comparison.stateOf, absent } : undefined }), null, 2) + '\n';
   } else if (format === 'json') {
-    report = JSON.stringify(toJsonFindings(shown, cwd), null, 2) + '\n';
+    report = JSON.stringify(toJsonFindings(shown, cwd, fingerprintOf), null, 2) + '\n';
   } else {
     report = formatText(result, shown, cwd, !values.output && !!process.stdout.isTTY, coverage);
   }

@@ -3,7 +3,8 @@ import { pathToFileURL } from 'node:url';
 import { docsUrl } from '../finding';
 import type { Rule } from '../rule';
 import type { Finding, Severity } from '../types';
-import { stableFingerprints } from './fingerprint';
+import type { BaselineEntry, BaselineState } from './baseline';
+import { FINGERPRINT_KEY, stableFingerprints } from './fingerprint';
 import { ruleDocsMarkdown } from './rule-docs';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note' };
@@ -19,6 +20,22 @@ export interface SarifOptions {
   notifications?: { level: 'error' | 'warning' | 'note'; message: string; uri?: string; properties?: Record<string, string> }[];
   /** False when the run is incomplete: something that should have been analysed was not. */
   executionSuccessful?: boolean;
+  /** The fingerprint of each finding when the caller computed them over a longer list (see stableFingerprints). */
+  fingerprintOf?: (f: Finding) => string;
+  /** `--baseline`: each result's baselineState, and the baseline's findings this run no longer has. */
+  baseline?: { stateOf: (f: Finding) => BaselineState; absent: readonly BaselineEntry[] };
+  /** runs[0].automationDetails.id (see automationIdFor). */
+  automationId?: string;
+}
+
+/**
+ * GitHub code scanning keeps one analysis per tool and category, the category being
+ * automationDetails.id up to its last '/'. One id per set of scanned roots lets a monorepo upload
+ * `services/api` and `services/web` from separate jobs without one replacing the other.
+ */
+export function automationIdFor(roots: readonly string[], baseDir: string): string {
+  const rel = roots.map((r) => path.relative(baseDir, path.resolve(baseDir, r)).split(path.sep).join('/') || '.');
+  return `sitewarden/${[...new Set(rel)].sort().join('+')}/`;
 }
 
 function toUri(p: string): string {
@@ -37,7 +54,8 @@ export function toSarif(o: SarifOptions): object {
   // Every rule is listed, not only those with results, so a viewer can explain an empty run too.
   const rules = o.rules;
   const index = new Map(rules.map((r, i) => [r.meta.id, i]));
-  const fps = stableFingerprints(o.findings, rel);
+  const computed = o.fingerprintOf ? undefined : stableFingerprints(o.findings, rel);
+  const fingerprint = (f: Finding, i: number) => (o.fingerprintOf ? o.fingerprintOf(f) : computed![i]);
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -66,6 +84,7 @@ export function toSarif(o: SarifOptions): object {
             })),
           },
         },
+        ...(o.automationId ? { automationDetails: { id: o.automationId } } : {}),
         originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(o.baseDir + path.sep).href } },
         invocations: [
           {
@@ -78,42 +97,69 @@ export function toSarif(o: SarifOptions): object {
             })),
           },
         ],
-        results: o.findings.map((f, i) => ({
-          ruleId: f.ruleId,
-          ruleIndex: index.get(f.ruleId) ?? -1,
-          level: LEVEL[f.severity],
-          message: { text: f.message },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: toUri(rel(f)), uriBaseId: '%SRCROOT%' },
-                region: {
-                  startLine: f.range.start.line + 1,
-                  startColumn: f.range.start.column + 1,
-                  endLine: f.range.end.line + 1,
-                  endColumn: f.range.end.column + 1,
-                  snippet: { text: f.snippet },
+        results: [
+          ...o.findings.map((f, i): Record<string, unknown> => ({
+            ruleId: f.ruleId,
+            ruleIndex: index.get(f.ruleId) ?? -1,
+            level: LEVEL[f.severity],
+            message: { text: f.message },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: toUri(rel(f)), uriBaseId: '%SRCROOT%' },
+                  region: {
+                    startLine: f.range.start.line + 1,
+                    startColumn: f.range.start.column + 1,
+                    endLine: f.range.end.line + 1,
+                    endColumn: f.range.end.column + 1,
+                    snippet: { text: f.snippet },
+                  },
                 },
               },
-            },
-          ],
-          ...(f.related?.length
-            ? {
-                relatedLocations: f.related.map((r, j) => ({
-                  id: j + 1,
-                  message: { text: r.message },
-                  physicalLocation: {
-                    artifactLocation: { uri: toUri(rel(f)), uriBaseId: '%SRCROOT%' },
-                    region: { startLine: r.range.start.line + 1, startColumn: r.range.start.column + 1, endLine: r.range.end.line + 1, endColumn: r.range.end.column + 1 },
-                  },
-                })),
-              }
-            : {}),
-          partialFingerprints: { 'sitewarden/v1': fps[i] },
-          ...(f.suppression ? { suppressions: [{ kind: 'inSource', justification: f.suppression.justification || `${f.suppression.kind} comment` }] } : {}),
-          properties: { severity: f.severity, confidence: f.confidence, ...(f.inTestCode ? { inTestCode: true } : {}) },
-        })),
+            ],
+            ...(f.related?.length
+              ? {
+                  relatedLocations: f.related.map((r, j) => ({
+                    id: j + 1,
+                    message: { text: r.message },
+                    physicalLocation: {
+                      artifactLocation: { uri: toUri(rel(f)), uriBaseId: '%SRCROOT%' },
+                      region: { startLine: r.range.start.line + 1, startColumn: r.range.start.column + 1, endLine: r.range.end.line + 1, endColumn: r.range.end.column + 1 },
+                    },
+                  })),
+                }
+              : {}),
+            partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f, i) },
+            ...(o.baseline ? { baselineState: o.baseline.stateOf(f) } : {}),
+            ...(f.suppression ? { suppressions: [{ kind: 'inSource', justification: f.suppression.justification || `${f.suppression.kind} comment` }] } : {}),
+            properties: { severity: f.severity, confidence: f.confidence, ...(f.inTestCode ? { inTestCode: true } : {}) },
+          })),
+          ...(o.baseline?.absent ?? []).map((b) => absentResult(b, index)),
+        ],
       },
     ],
   };
+}
+
+/**
+ * A baseline finding this run no longer has. It is kept so a viewer can show what was fixed, as
+ * SARIF's baselineState intends, but as kind 'pass' (the rule ran and found nothing there; SARIF
+ * then requires level 'none'): a consumer that ignores baselineState must not open an alert for it.
+ */
+function absentResult(b: BaselineEntry, index: ReadonlyMap<string, number>): Record<string, unknown> {
+  return {
+    ruleId: b.ruleId,
+    ...(index.has(b.ruleId) ? { ruleIndex: index.get(b.ruleId) } : {}),
+    kind: 'pass',
+    level: 'none',
+    message: { text: b.message || b.ruleId },
+    locations: [{ physicalLocation: { artifactLocation: { uri: b.uri, uriBaseId: '%SRCROOT%' }, ...(b.region ? { region: withoutUndefined(b.region) } : {}) } }],
+    partialFingerprints: { [FINGERPRINT_KEY]: b.fingerprint },
+    baselineState: 'absent',
+    ...(b.severity ? { properties: { severity: b.severity } } : {}),
+  };
+}
+
+function withoutUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -66,6 +66,7 @@ export function formatText(r: ScanResult, shown: readonly Finding[], base: strin
   return out.join('\n') + '\n';
 }
 
-export function toJsonFindings(shown: readonly Finding[], base: string): object[] {
-  return shown.map((f) => ({ ...f, file: relativeTo(base, f.file) }));
+/** `fingerprintOf`: the SARIF partialFingerprints value, so a JSON report can serve as a --baseline. */
+export function toJsonFindings(shown: readonly Finding[], base: string, fingerprintOf?: (f: Finding) => string): object[] {
+  return shown.map((f) => ({ ...f, file: relativeTo(base, f.file), ...(fingerprintOf ? { fingerprint: fingerprintOf(f) } : {}) }));
 }
