@@ -1,10 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { OWASP, type Rule, type RuleContext } from '../../core/rule';
 import type { Fix } from '../../core/types';
-
-const SUBPROCESS = new Set(['subprocess.call', 'subprocess.run', 'subprocess.Popen', 'subprocess.check_output', 'subprocess.check_call']);
-const ALWAYS_SHELL = new Set(['os.system', 'os.popen', 'subprocess.getoutput', 'subprocess.getstatusoutput', 'commands.getoutput', 'commands.getstatusoutput', 'asyncio.create_subprocess_shell', 'os.popen2', 'os.popen3', 'os.popen4']);
-const EXEC_FAMILY = /^os\.(exec[lv]p?e?|spawn[lv]p?e?|posix_spawnp?)$/;
+import { ALWAYS_SHELL, EXEC_FAMILY, SUBPROCESS } from './process-calls';
 
 /** `f"prog {a} --x {b}"` → `["prog", a, "--x", b]` when every word is a literal or one whole value. */
 function argvFix(ctx: RuleContext, call: Node, cmd: Node, shellKw: Node): Fix | undefined {
