@@ -78,6 +78,25 @@ describe('issue 15 Python rules: extended rules', () => {
   });
 });
 
+describe('issue 15: one local-host policy for cleartext rules', () => {
+  it('single-label hosts (compose services) are local for Python and JavaScript alike', async () => {
+    await assertCases(withCases('py-cleartext-transport', [
+      'import requests\nrequests.get("http://internal_server:8089/users", timeout=5)',
+      'import httpx\nhttpx.post("http://api:8080/v1/jobs", json=job)',
+    ], [
+      { code: 'import requests\nrequests.get("http://api.partner.com:8089/users", timeout=5)', errors: [2] },
+      { code: 'import requests\nrequests.get("http://10.0.0.7/metrics", timeout=5)', errors: [2] },
+    ]));
+    await assertCases(withCases('js-cleartext-http', [
+      "fetch('http://internal_server:8089/users');",
+      "axios.post('http://api:8080/v1/jobs', job);",
+    ], [
+      { code: "fetch('http://api.partner.com:8089/users');", errors: [1] },
+      { code: "fetch('http://10.0.0.7/metrics');", errors: [1] },
+    ]));
+  });
+});
+
 describe('issue 15 Python rules: no double reports', () => {
   const analyzer = new Analyzer(allRules);
   before(() => ensureLanguages(['python']));
