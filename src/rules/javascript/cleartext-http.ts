@@ -1,9 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import { OWASP, type Rule } from '../../core/rule';
+import { cleartextUrl } from '../shared/local-hosts';
 
 const CLIENTS = /^(fetch|axios|axios\.(get|post|put|patch|delete|head|request)|node-fetch|got|got\.(get|post|put|patch|delete)|needle|needle\.(get|post|request)|request|request\.(get|post)|superagent\.(get|post|put|patch|delete)|undici\.(request|fetch)|http\.(get|request)|window\.fetch|XMLHttpRequest\(\)\.open|io|new WebSocket)$/;
-/** Plain HTTP is fine for the machine itself and for names that never leave the LAN or the docs. */
-const LOCAL = /^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|[^/:]+\.(local|localhost|test|internal|example)|example\.(com|org|net)|[^/:]*\.example\.(com|org|net)|host\.docker\.internal)(:\d+)?$/i;
 
 const rule: Rule = {
   meta: {
@@ -36,13 +35,13 @@ const rule: Rule = {
         const v = sem.deref(url);
         if (v.type === 'template_string') head = /^`([^`$]*)/.exec(v.text)?.[1];
       }
-      const m = head && /^(http|ws):\/\/([^/?#'"`\s]+)/i.exec(head);
-      if (!m || LOCAL.test(m[2])) return;
+      const m = cleartextUrl(head);
+      if (!m) return;
       const literal = url.type === 'string' || url.type === 'template_string';
-      const scheme = m[1].toLowerCase();
+      const scheme = m.scheme;
       ctx.report({
         node: url,
-        message: `${m[0]} is reached over cleartext ${scheme}://: use ${scheme}s://.`,
+        message: `${m.prefix} is reached over cleartext ${scheme}://: use ${scheme}s://.`,
         fix: literal ? { title: `Use ${scheme}s://`, safe: false, edits: [ctx.replace(url, url.text.replace(/^(['"`])(http|ws):/i, (_s, q: string, sch: string) => `${q}${sch}s:`))] } : undefined,
       });
     };

@@ -45,6 +45,11 @@ const rule: Rule = {
         const name = node.childForFieldName('name')?.text;
         if ((name === 'WTF_CSRF_ENABLED' || name === 'WTF_CSRF_CHECK_DEFAULT') && node.childForFieldName('value')?.type === 'false') ctx.report({ node });
       },
+      // app.config.update({"WTF_CSRF_ENABLED": False}) / from_mapping({...})
+      pair(node: Node) {
+        const name = sem.stringValue(node.childForFieldName('key'));
+        if ((name === 'WTF_CSRF_ENABLED' || name === 'WTF_CSRF_CHECK_DEFAULT') && node.childForFieldName('value')?.type === 'false') ctx.report({ node });
+      },
     };
   },
   tests: {

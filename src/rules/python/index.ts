@@ -26,5 +26,13 @@ import codeInjection from './code-injection';
 import unsafeDeserialization from './unsafe-deserialization';
 import requestWithoutTimeout from './request-without-timeout';
 import secretInLog from './secret-in-log';
+import cleartextTransport from './cleartext-transport';
+import permissiveFileMode from './permissive-file-mode';
+import weakTlsVersion from './weak-tls-version';
+import processStart from './process-start';
+import weakKeySize from './weak-key-size';
+import insecureTempFile from './insecure-temp-file';
+import imagemathEval from './imagemath-eval';
+import djangoWeakHashingSession from './django-weak-hashing-session';
 
-export const pythonRules: Rule[] = [fingerprintStub, flaskDebug, weakHash, sqlInjection, commandInjection, codeInjection, unsafeDeserialization, templateInjection, markSafe, reflectedXss, openRedirect, weakCipher, insecureRandom, hardcodedSecret, tlsVerifyDisabled, jwtMisuse, djangoDebug, insecureCookie, csrfDisabled, pathTraversal, ssrf, xxe, archiveExtraction, jinjaAutoescape, djangoInsecureSettings, requestWithoutTimeout, secretInLog];
+export const pythonRules: Rule[] = [fingerprintStub, flaskDebug, weakHash, sqlInjection, commandInjection, codeInjection, unsafeDeserialization, templateInjection, markSafe, reflectedXss, openRedirect, weakCipher, insecureRandom, hardcodedSecret, tlsVerifyDisabled, jwtMisuse, djangoDebug, insecureCookie, csrfDisabled, pathTraversal, ssrf, xxe, archiveExtraction, jinjaAutoescape, djangoInsecureSettings, requestWithoutTimeout, secretInLog, cleartextTransport, permissiveFileMode, weakTlsVersion, processStart, weakKeySize, insecureTempFile, imagemathEval, djangoWeakHashingSession];

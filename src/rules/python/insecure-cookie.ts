@@ -64,6 +64,11 @@ const rule: Rule = {
         const name = node.childForFieldName('name')?.text;
         if (name && COOKIE_SETTINGS.has(name) && isFalse(node.childForFieldName('value') ?? undefined)) ctx.report({ node, message: `${name}=False weakens the session cookie: set it to True.` });
       },
+      // app.config.update({"SESSION_COOKIE_SECURE": False}) / from_mapping({...})
+      pair(node: Node) {
+        const name = sem.stringValue(node.childForFieldName('key'));
+        if (name && COOKIE_SETTINGS.has(name) && isFalse(node.childForFieldName('value') ?? undefined)) ctx.report({ node, message: `${name}: False weakens the session cookie: set it to True.` });
+      },
     };
   },
   tests: {

@@ -7,7 +7,29 @@ const ALWAYS: Record<string, string> = {
   '_pickle.loads': 'pickle', '_pickle.load': 'pickle', 'dill.loads': 'dill', 'dill.load': 'dill', 'shelve.open': 'shelve',
   'jsonpickle.decode': 'jsonpickle', 'marshal.loads': 'marshal', 'marshal.load': 'marshal', 'pandas.read_pickle': 'pandas.read_pickle',
   'yaml.unsafe_load': 'yaml.unsafe_load', 'yaml.unsafe_load_all': 'yaml.unsafe_load_all', 'joblib.load': 'joblib',
+  'pickle._loads': 'pickle', 'pickle._load': 'pickle', 'pickle._Unpickler': 'pickle', '_pickle.Unpickler': 'pickle', 'cPickle.Unpickler': 'pickle',
+  'dill.Unpickler': 'dill', 'cloudpickle.loads': 'pickle', 'cloudpickle.load': 'pickle', 'jsonpickle.unpickler.decode': 'jsonpickle',
+  'shelve.DbfilenameShelf': 'shelve', 'shelve.Shelf': 'shelve', 'pandas.io.pickle.read_pickle': 'pandas.read_pickle',
+  'yaml.UnsafeLoader': 'yaml.UnsafeLoader', 'yaml.Loader': 'yaml.Loader', 'yaml.FullLoader': 'yaml.FullLoader',
 };
+/** yaml's full_load: FullLoader, which has had object-construction bypasses; safe_load is the rewrite. */
+const FULL_LOAD: Record<string, string> = { 'yaml.full_load': 'safe_load', 'yaml.full_load_all': 'safe_load_all' };
+/**
+ * `u = pickle.Unpickler(f); u.find_global = allow_list` (Python 2's way to restrict what an
+ * unpickler may construct): the class lookup is replaced, so the load is not the unrestricted one.
+ */
+function restrictedUnpickler(call: Node): boolean {
+  const assign = call.parent?.type === 'assignment' ? call.parent : undefined;
+  const target = assign?.childForFieldName('left');
+  if (!target || target.type !== 'identifier') return false;
+  let scope: Node | null = assign!.parent;
+  while (scope && scope.type !== 'block' && scope.type !== 'module') scope = scope.parent;
+  if (!scope) return false;
+  return scope.descendantsOfType('assignment').some((a) => {
+    const left = a?.childForFieldName('left');
+    return left?.type === 'attribute' && left.childForFieldName('object')?.text === target.text && /^find_(global|class)$/.test(left.childForFieldName('attribute')?.text ?? '');
+  });
+}
 const SAFE_LOADERS = /(^|\.)(SafeLoader|CSafeLoader|BaseLoader|CBaseLoader)$/;
 
 const rule: Rule = {
@@ -24,7 +46,7 @@ const rule: Rule = {
     bandit: ['B301', 'B302', 'B506', 'B614'],
     message: 'Deserialising this format can run arbitrary code: use JSON or yaml.safe_load for data from outside.',
     docs: {
-      whatItDoes: 'Finds pickle, cPickle, dill, shelve, jsonpickle, marshal, joblib and `pandas.read_pickle` loads, `yaml.load` without a safe loader, `yaml.unsafe_load`, `torch.load` without `weights_only=True`, and `numpy.load(allow_pickle=True)`.',
+      whatItDoes: 'Finds pickle, cPickle, dill, cloudpickle, shelve, jsonpickle, marshal, joblib and `pandas.read_pickle` loads (and their Unpickler classes), `yaml.load` without a safe loader, `yaml.full_load`, `yaml.unsafe_load`, yaml\'s unsafe Loader classes used directly, `torch.load` without `weights_only=True`, and `numpy.load(allow_pickle=True)`.',
       whyBad: 'These formats describe objects to construct, and constructing them can call any function: a crafted payload runs code on the server the moment it is loaded.',
       example: 'import pickle\nsession = pickle.loads(base64.b64decode(request.cookies["session"]))',
       useInstead: 'import json\nsession = json.loads(raw)\n# YAML: yaml.safe_load(text)\n# signed data you produced yourself: itsdangerous, and still not pickle',
@@ -37,13 +59,21 @@ const rule: Rule = {
       call(node: Node) {
         const name = sem.calleeName(node);
         // Sinks first: arguments and taint are worth reading only for calls that load data.
-        if (!name || !(lookup(ALWAYS, name) || name === 'yaml.load' || name === 'yaml.load_all' || name === 'torch.load' || name === 'numpy.load')) return;
+        if (!name || !(lookup(ALWAYS, name) || lookup(FULL_LOAD, name) || name === 'yaml.load' || name === 'yaml.load_all' || name === 'torch.load' || name === 'numpy.load')) return;
         const a = sem.args(node);
         const data = a.positional[0];
         const taint = sem.taint(data);
         if (lookup(ALWAYS, name)) {
           if (data && sem.isConstant(data)) return;
+          if (/\.(_)?Unpickler$/.test(name) && restrictedUnpickler(node)) return;
           ctx.report({ node, source: taint?.source, message: `${lookup(ALWAYS, name)} can run code while loading: do not load data that may come from outside.` });
+          return;
+        }
+        if (lookup(FULL_LOAD, name)) {
+          const callee = sem.dialect.callee(node)!;
+          const canFix = callee.type === 'attribute' && data && a.positional.length === 1 && a.keywords.size === 0;
+          const obj = callee.type === 'attribute' ? callee.childForFieldName('object')!.text : '';
+          ctx.report({ node, source: taint?.source, message: `${name} uses FullLoader, which has been bypassed to construct Python objects: use yaml.${lookup(FULL_LOAD, name)}.`, fix: canFix ? { title: `Use yaml.${lookup(FULL_LOAD, name)}`, safe: true, edits: [ctx.replace(node, `${obj}.${lookup(FULL_LOAD, name)}(${data.text})`)] } : undefined });
           return;
         }
         if (name === 'yaml.load' || name === 'yaml.load_all') {
