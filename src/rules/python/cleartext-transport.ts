@@ -115,7 +115,7 @@ const rule: Rule = {
       'cache = {}\ncache.get("http://api.partner.com/x")',
     ],
     invalid: [
-      { code: 'import requests\nrequests.post("http://payments.acme.io/charge", json=order, timeout=10)', errors: [2], output: 'import requests\nrequests.post("https://payments.acme.io/charge", json=order, timeout=10)' },
+      { code: 'import requests\nrequests.post("http://payments.acme.io/charge", json=order, timeout=10)', errors: [2], output: 'import requests\nrequests.post("https://payments.acme.io/charge", json=order, timeout=10)', messages: ["http://payments.acme.io is reached over cleartext http://: use https://."] },
       { code: 'import httpx\nBASE = "http://api.partner.com"\nhttpx.get(BASE + "/users/" + uid)', errors: [3] },
       { code: 'import requests\nrequests.get(f"http://api.partner.com/users/{uid}", timeout=5)', errors: [2], output: 'import requests\nrequests.get(f"https://api.partner.com/users/{uid}", timeout=5)' },
       { code: 'import aiohttp\nasync def f():\n    async with aiohttp.ClientSession() as session:\n        await session.get("http://feeds.acme.io/rss")', errors: [4] },

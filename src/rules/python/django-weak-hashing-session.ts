@@ -22,6 +22,7 @@ const rule: Rule = {
     docs: {
       whatItDoes: 'Reads Django settings modules statically and reports `PASSWORD_HASHERS` whose first entry (the one new passwords are hashed with) is MD5, SHA1, an unsalted hasher or crypt, and `SESSION_SERIALIZER` set to `PickleSerializer`. Development and test settings files are skipped (fast hashers there are a common speed-up).',
       whyBad: 'Django hashes new passwords with the first hasher: MD5 or SHA1 take a GPU nanoseconds per guess, so a leaked user table is cracked in hours, and unsalted hashes fall to precomputed tables. With PickleSerializer, anyone who learns SECRET_KEY (or any signed-cookie session backend\'s key) can send a session that runs code when it is loaded.',
+      exampleFile: 'settings.py',
       example: 'PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]\nSESSION_SERIALIZER = "django.contrib.sessions.serializers.PickleSerializer"',
       useInstead: 'PASSWORD_HASHERS = [\n    "django.contrib.auth.hashers.PBKDF2PasswordHasher",   # new hashes\n    "django.contrib.auth.hashers.MD5PasswordHasher",      # old ones still verify, upgraded at login\n]\nSESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"',
       references: ['https://docs.djangoproject.com/en/stable/topics/auth/passwords/#password-upgrading', 'https://docs.djangoproject.com/en/stable/topics/http/sessions/#session-serialization', 'https://cwe.mitre.org/data/definitions/916.html'],
@@ -87,7 +88,7 @@ const rule: Rule = {
         errors: [1],
         output: 'PASSWORD_HASHERS = ("django.contrib.auth.hashers.PBKDF2PasswordHasher", "django.contrib.auth.hashers.UnsaltedSHA1PasswordHasher",)',
       },
-      { code: 'SESSION_SERIALIZER = "django.contrib.sessions.serializers.PickleSerializer"', filename: 'mysite/settings.py', errors: [1], output: 'SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"' },
+      { code: 'SESSION_SERIALIZER = "django.contrib.sessions.serializers.PickleSerializer"', filename: 'mysite/settings.py', errors: [1], output: 'SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"', messages: ["New passwords are hashed with MD5PasswordHasher, which is fast to brute-force: put PBKDF2PasswordHasher (or Argon2) first and keep the old hasher after it."] },
     ],
   },
 };

@@ -48,7 +48,7 @@ const rule: Rule = {
       '# ImageMath.eval(expr) is eval\nx = "ImageMath.eval"',
     ],
     invalid: [
-      { code: 'from PIL import ImageMath\nfrom flask import request\nout = ImageMath.eval(request.args["expr"], a=img)', errors: [3] },
+      { code: 'from PIL import ImageMath\nfrom flask import request\nout = ImageMath.eval(request.args["expr"], a=img)', errors: [3], messages: ["ImageMath.eval runs its expression as Python: never build it from outside data; use ImageMath.lambda_eval with a function."] },
       { code: 'from PIL import ImageMath\ndef apply(expr, img):\n    return ImageMath.eval(expr, a=img)', errors: [3] },
       { code: 'from PIL import ImageMath\nout = ImageMath.eval("a + b", **channels)', errors: [2] },
     ],

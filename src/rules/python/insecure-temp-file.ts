@@ -41,7 +41,7 @@ const rule: Rule = {
       'def mktemp():\n    return 1\nmktemp()',
     ],
     invalid: [
-      { code: 'import tempfile\npath = tempfile.mktemp(suffix=".csv")', errors: [2] },
+      { code: 'import tempfile\npath = tempfile.mktemp(suffix=".csv")', errors: [2], messages: ["mktemp only returns a name: another process can create that file first. Create the file atomically with tempfile.mkstemp or NamedTemporaryFile."] },
       { code: 'from tempfile import mktemp\nout = mktemp()', errors: [2] },
     ],
   },

@@ -111,7 +111,7 @@ const rule: Rule = {
       '# os.chmod(path, 0o777) is bad\nx = "os.umask(0)"',
     ],
     invalid: [
-      { code: 'import os\nos.chmod("/srv/app/config.json", 0o777)', errors: [2], output: 'import os\nos.chmod("/srv/app/config.json", 0o755)' },
+      { code: 'import os\nos.chmod("/srv/app/config.json", 0o777)', errors: [2], output: 'import os\nos.chmod("/srv/app/config.json", 0o755)', messages: ["Mode 0o777 lets every user write this file: use 0o755 or tighter."] },
       { code: 'import os, stat\nos.chmod(path, stat.S_IRWXU | stat.S_IRWXG | stat.S_IRWXO)', errors: [2] },
       { code: 'import os\nos.chmod(upload_path, 0o664)', errors: [2], output: 'import os\nos.chmod(upload_path, 0o644)' },
       { code: 'import os\nos.chmod(script, 0o755)', errors: [2] },

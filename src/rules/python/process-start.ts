@@ -76,7 +76,7 @@ const rule: Rule = {
       'cmd = commands.get("x")',
     ],
     invalid: [
-      { code: 'import os\nos.system("clear")', errors: [2] },
+      { code: 'import os\nos.system("clear")', errors: [2], messages: ["This constant command is run by a shell: pass an argument list to subprocess.run without shell=True."] },
       { code: 'import subprocess\nsubprocess.run("ls -l /tmp", shell=True)', errors: [2] },
       { code: 'import os\nos.execvp("convert", ["convert", src, dst])', errors: [2] },
       { code: 'import os\nos.spawnl(os.P_WAIT, "/bin/tar", "tar", "czf", out, folder)', errors: [2] },

@@ -35,8 +35,8 @@ const rule: Rule = {
     docs: {
       whatItDoes: 'Finds key generation with a constant size below 2048 bits for RSA, DSA and DH in cryptography, PyCryptodome/PyCrypto and `rsa.newkeys`, and elliptic-curve keys on curves under 224 bits (SECP192R1, SECT163K1, SECT163R2, PyCryptodome `P-192`). Under 1024 bits is high severity.',
       whyBad: '512-bit RSA is factored in hours on rented machines and 768-bit RSA has been publicly factored; 1024-bit keys are within reach of well-funded attackers and are disallowed by NIST SP 800-131A. Signatures can be forged and encrypted data decrypted once the key is broken, long after it was made.',
-      example: 'key = rsa.generate_private_key(public_exponent=65537, key_size=1024)\nkey = ec.generate_private_key(ec.SECP192R1())',
-      useInstead: 'key = rsa.generate_private_key(public_exponent=65537, key_size=3072)\nkey = ec.generate_private_key(ec.SECP256R1())\n# or Ed25519: ed25519.Ed25519PrivateKey.generate()',
+      example: 'from cryptography.hazmat.primitives.asymmetric import ec, rsa\nkey = rsa.generate_private_key(public_exponent=65537, key_size=1024)\nkey = ec.generate_private_key(ec.SECP192R1())',
+      useInstead: 'from cryptography.hazmat.primitives.asymmetric import ec, rsa\nkey = rsa.generate_private_key(public_exponent=65537, key_size=3072)\nkey = ec.generate_private_key(ec.SECP256R1())\n# or Ed25519: ed25519.Ed25519PrivateKey.generate()',
       references: ['https://cwe.mitre.org/data/definitions/326.html', 'https://cryptography.io/en/latest/hazmat/primitives/asymmetric/rsa/#generation', 'https://csrc.nist.gov/pubs/sp/800/131/a/r2/final'],
     },
   },
@@ -86,7 +86,7 @@ const rule: Rule = {
       '# rsa.generate_private_key(65537, 1024)\nx = 1024',
     ],
     invalid: [
-      { code: 'from cryptography.hazmat.primitives.asymmetric import rsa\nkey = rsa.generate_private_key(public_exponent=65537, key_size=1024)', errors: [2], output: 'from cryptography.hazmat.primitives.asymmetric import rsa\nkey = rsa.generate_private_key(public_exponent=65537, key_size=3072)' },
+      { code: 'from cryptography.hazmat.primitives.asymmetric import rsa\nkey = rsa.generate_private_key(public_exponent=65537, key_size=1024)', errors: [2], output: 'from cryptography.hazmat.primitives.asymmetric import rsa\nkey = rsa.generate_private_key(public_exponent=65537, key_size=3072)', messages: ["A 1024-bit RSA key can be broken: use at least 2048 bits (3072 for keys meant to last past 2030)."] },
       { code: 'from cryptography.hazmat.primitives.asymmetric import dsa\nkey = dsa.generate_private_key(1024)', errors: [2] },
       { code: 'from cryptography.hazmat.primitives.asymmetric import ec\nkey = ec.generate_private_key(ec.SECP192R1())', errors: [2] },
       { code: 'from Crypto.PublicKey import RSA\nBITS = 512\nkey = RSA.generate(BITS)', errors: [3] },

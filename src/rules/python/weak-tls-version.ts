@@ -61,7 +61,7 @@ const rule: Rule = {
       '# ssl.PROTOCOL_TLSv1 is weak\nx = "ssl.PROTOCOL_SSLv3"',
     ],
     invalid: [
-      { code: 'import ssl\nctx = ssl.SSLContext(ssl.PROTOCOL_TLSv1)', errors: [2] },
+      { code: 'import ssl\nctx = ssl.SSLContext(ssl.PROTOCOL_TLSv1)', errors: [2], messages: ["ssl.PROTOCOL_TLSv1 selects a broken or deprecated protocol: require TLS 1.2 or later."] },
       { code: 'import ssl\nctx = ssl.create_default_context()\nctx.minimum_version = ssl.TLSVersion.TLSv1', errors: [3], output: 'import ssl\nctx = ssl.create_default_context()\nctx.minimum_version = ssl.TLSVersion.TLSv1_2' },
       { code: 'from ssl import PROTOCOL_SSLv3, wrap_socket\ns = wrap_socket(sock, ssl_version=PROTOCOL_SSLv3)', errors: [2] },
       { code: 'from OpenSSL import SSL\nctx = SSL.Context(SSL.TLSv1_1_METHOD)', errors: [2] },
