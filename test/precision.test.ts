@@ -59,6 +59,9 @@ describe('precision on ordinary code', () => {
       assert.deepEqual(py, ['app/consts.py:3:high']);
       const txt = await findings({ 'config/events.yml': 'RESET_PASSWORD: reset_password\nADMIN_PASSWORD: S3cretAdm1n\n' }, 'txt-secret');
       assert.deepEqual(txt, ['config/events.yml:2:high']);
+      // Key-to-type and key-to-group tables name a field's kind, not its value.
+      const tables = await findings({ 'mapper.js': "const types = { password: 'string' };\nconst groups = { password: 'private', api_key: 'internal' };\n" }, 'js-hardcoded-secret');
+      assert.deepEqual(tables, []);
       assert.equal(isWordFormOf('password1', 'password'), false, 'a digit makes it a chosen value');
       assert.equal(isWordFormOf('mysecret', 'secret'), false);
     });

@@ -56,9 +56,13 @@ export function looksLikeSecretValue(value: string, name: string): boolean {
   const lastWord = name.slice(Math.max(name.lastIndexOf('_'), name.lastIndexOf('.')) + 1);
   if (v.toLowerCase() === lastWord.toLowerCase()) return false;
   if (isWordFormOf(v, name)) return false;
+  if (TYPE_WORD.test(v)) return false; // a schema or mapping: { password: 'string' }, { password: 'private' }
   if (/pass(word|wd)?|pwd/i.test(name)) return true;
   return v.length >= 12 && entropy(v) >= 3;
 }
+
+/** Type, visibility and field-kind words: what a schema or a key→group table maps a secret's name to. */
+const TYPE_WORD = /^(string|number|boolean|bool|integer|int|float|double|object|array|date|datetime|text|email|hidden|public|private|protected|internal|required|optional|readonly|read-only|writeonly|write-only|encrypted|masked|sensitive)$/i;
 
 /** "resetPassword", "RESET_PASSWORD", "reset-password" → ["reset", "password"]. */
 function words(s: string): string[] {
