@@ -95,7 +95,20 @@ function vendoredDir(relDir: string, name: string): boolean {
 }
 
 /** Files that are generated, by their name: minified bundles and source maps. */
-const MINIFIED_NAME = /[.-]min\.(js|mjs|cjs|css)$|\.bundle\.min\.|\.(js|mjs|cjs|css)\.map$|\.map$/i;
+const MINIFIED_NAME = /[.-]min\.(js|mjs|cjs|css)$|\.map$/i;
+/** A bundler's content hash in the name: `chunk.728.985c45ad584b4b91ca60.js`, `codemirror-0d7a…9388b6.js`. */
+const HASHED_BUNDLE = /[.-][0-9a-f]{16,}\.(js|mjs|cjs|css)$/;
+/** Vite's 8-character hash (`index-DUhmXSBR.mjs`), trusted only inside an `assets/` folder. */
+const VITE_CHUNK = /(^|\/)assets\/(.+\/)?[\w.-]+-(?=[\w]*[A-Z])(?=[\w]*[a-z])[\w]{8}\.(js|mjs|css)$/;
+
+/** Why a file is generated or minified by its path alone (relative, POSIX), before it is read. */
+function generatedByName(relPath: string): { reason: 'minified' | 'generated'; detail: string } | undefined {
+  const name = relPath.slice(relPath.lastIndexOf('/') + 1);
+  if (name.endsWith('.map')) return { reason: 'generated', detail: 'a source map' };
+  if (MINIFIED_NAME.test(name)) return { reason: 'minified', detail: 'a minified file by its name' };
+  if (HASHED_BUNDLE.test(name) || VITE_CHUNK.test(relPath)) return { reason: 'generated', detail: 'a bundler output chunk (content hash in its name)' };
+  return undefined;
+}
 /** A first comment naming a library that is copied, not written (jQuery, Bootstrap, lodash…). */
 const LIBRARY_BANNER = /^\s*(\/\*[!*]?|\/\/[!]?)\s*(@license\s+)?(jQuery|Bootstrap|lodash|Lo-Dash|Underscore\.js|Backbone\.js|Vue\.js|React|Angular|AngularJS|Moment\.js|D3\.js|Chart\.js|Modernizr|Popper|Select2|DataTables|Handlebars|highlight\.js|CodeMirror|TinyMCE|CKEditor|Leaflet|Socket\.IO|core-js|regenerator-runtime|PhotoSwipe|imagesLoaded|FitVids)\b[^\n]*\b(v?\d+\.\d+|license|MIT|\(c\)|copyright)/i;
 /** Markers tools write at the top of files they generate. */
@@ -105,10 +118,9 @@ export const MINIFIED_AVERAGE_LINE = 500;
 
 /**
  * Why a source file is not code the project wrote: minified, generated or a copied library, from
- * its name and the first bytes (the same sample the binary check reads). Undefined: it is code.
+ * its first bytes (the same sample the binary check reads). Undefined: it is code.
  */
-export function generatedOrMinified(name: string, sample: Buffer): { reason: 'minified' | 'generated' | 'vendored'; detail: string } | undefined {
-  if (MINIFIED_NAME.test(name)) return { reason: name.endsWith('.map') ? 'generated' : 'minified', detail: name.endsWith('.map') ? 'a source map' : 'a minified file by its name' };
+export function generatedOrMinified(sample: Buffer): { reason: 'minified' | 'generated' | 'vendored'; detail: string } | undefined {
   const text = sample.subarray(0, BINARY_SAMPLE_BYTES).toString('utf8');
   const head = text.slice(0, 1000);
   if (GENERATED_MARKER.test(head)) return { reason: 'generated', detail: 'marked as generated in its first lines' };
@@ -242,7 +254,7 @@ export function discoverFiles(roots: string[], opts: DiscoveryOptions = {}): Dis
       return;
     }
     // A file named on the command line is the user's choice; in a walk, --include overrides this.
-    const copied = root !== undefined && !included ? generatedOrMinified(path.basename(full), head.data) : undefined;
+    const copied = root !== undefined && !included ? generatedOrMinified(head.data) : undefined;
     if (copied) {
       skip({ path: full, ...copied });
       return;
@@ -338,7 +350,8 @@ export function discoverFiles(roots: string[], opts: DiscoveryOptions = {}): Dis
           if (isVirtualenv(full, e.name)) return { path: full, reason: 'virtualenv' };
           return undefined;
         }
-        if (MINIFIED_NAME.test(e.name)) return { path: full, reason: e.name.endsWith('.map') ? 'generated' : 'minified', detail: e.name.endsWith('.map') ? 'a source map' : 'a minified file by its name' };
+        const byName = generatedByName(relRoot);
+        if (byName) return { path: full, ...byName };
         return undefined;
       })();
       if (defaultSkip && !included) {
