@@ -99,14 +99,26 @@ const MINIFIED_NAME = /[.-]min\.(js|mjs|cjs|css)$|\.map$/i;
 /** A bundler's content hash in the name: `chunk.728.985c45ad584b4b91ca60.js`, `codemirror-0d7a…9388b6.js`. */
 const HASHED_BUNDLE = /[.-][0-9a-f]{16,}\.(js|mjs|cjs|css)$/;
 /** Vite's 8-character hash (`index-DUhmXSBR.mjs`), trusted only inside an `assets/` folder. */
-const VITE_CHUNK = /(^|\/)assets\/(.+\/)?[\w.-]+-(?=[\w]*[A-Z])(?=[\w]*[a-z])[\w]{8}\.(js|mjs|css)$/;
+const VITE_HASH = /-(\w{8})\.(js|mjs|css)$/;
+
+function viteChunk(relPath: string): boolean {
+  const m = VITE_HASH.exec(relPath.slice(relPath.lastIndexOf('/') + 1));
+  return m !== null && /[A-Z]/.test(m[1]) && /[a-z]/.test(m[1]) && `/${relPath}`.includes('/assets/');
+}
+
+/**
+ * Folders where a browser bundle lives. The line-length test applies only to JavaScript and CSS
+ * there: anywhere else a file of very long lines is what an attacker pads a vulnerable file or a
+ * parser crash with, and it must be analysed (or be incomplete), not excluded.
+ */
+const WEB_ASSET_DIR = /(^|\/)(static|public|assets|built|www|wwwroot|js)\//;
 
 /** Why a file is generated or minified by its path alone (relative, POSIX), before it is read. */
 function generatedByName(relPath: string): { reason: 'minified' | 'generated'; detail: string } | undefined {
   const name = relPath.slice(relPath.lastIndexOf('/') + 1);
   if (name.endsWith('.map')) return { reason: 'generated', detail: 'a source map' };
   if (MINIFIED_NAME.test(name)) return { reason: 'minified', detail: 'a minified file by its name' };
-  if (HASHED_BUNDLE.test(name) || VITE_CHUNK.test(relPath)) return { reason: 'generated', detail: 'a bundler output chunk (content hash in its name)' };
+  if (HASHED_BUNDLE.test(name) || viteChunk(relPath)) return { reason: 'generated', detail: 'a bundler output chunk (content hash in its name)' };
   return undefined;
 }
 /** A first comment naming a library that is copied, not written (jQuery, Bootstrap, lodash…). */
@@ -120,13 +132,13 @@ export const MINIFIED_AVERAGE_LINE = 500;
  * Why a source file is not code the project wrote: minified, generated or a copied library, from
  * its first bytes (the same sample the binary check reads). Undefined: it is code.
  */
-export function generatedOrMinified(sample: Buffer): { reason: 'minified' | 'generated' | 'vendored'; detail: string } | undefined {
+export function generatedOrMinified(relPath: string, sample: Buffer): { reason: 'minified' | 'generated' | 'vendored'; detail: string } | undefined {
   const text = sample.subarray(0, BINARY_SAMPLE_BYTES).toString('utf8');
   const head = text.slice(0, 1000);
   if (GENERATED_MARKER.test(head)) return { reason: 'generated', detail: 'marked as generated in its first lines' };
   if (LIBRARY_BANNER.test(head)) return { reason: 'vendored', detail: 'starts with a known library banner' };
   const lines = text.split('\n').length;
-  if (text.length >= 2000 && text.length / lines > MINIFIED_AVERAGE_LINE) return { reason: 'minified', detail: `average line over ${MINIFIED_AVERAGE_LINE} characters` };
+  if (WEB_ASSET_DIR.test(relPath) && /\.(js|mjs|cjs|css)$/i.test(relPath) && text.length >= 2000 && text.length / lines > MINIFIED_AVERAGE_LINE) return { reason: 'minified', detail: `average line over ${MINIFIED_AVERAGE_LINE} characters` };
   return undefined;
 }
 
@@ -254,7 +266,7 @@ export function discoverFiles(roots: string[], opts: DiscoveryOptions = {}): Dis
       return;
     }
     // A file named on the command line is the user's choice; in a walk, --include overrides this.
-    const copied = root !== undefined && !included ? generatedOrMinified(head.data) : undefined;
+    const copied = root !== undefined && !included ? generatedOrMinified(rel, head.data) : undefined;
     if (copied) {
       skip({ path: full, ...copied });
       return;
