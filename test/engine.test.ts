@@ -160,6 +160,7 @@ describe('file discovery', () => {
     w('node_modules/lib/index.js', 'x\n');
     w('.venv/pyvenv.cfg', 'home = /usr\n');
     w('.venv/lib/site.py', 'x\n');
+    w('package.json', '{}'); // dist is build output next to a package manifest
     w('dist/bundle.js', 'x\n');
     w('.git/config', 'x');
     w('bin.py', Buffer.from([0x00, 0x01, 0x02]));

@@ -80,6 +80,9 @@ Options for scan:
                                finding has at least this severity (default: low)
   --min-severity LEVEL         leave out findings below LEVEL (default: low)
   --exclude GLOB               gitignore-style pattern to skip (repeatable)
+  --include GLOB               gitignore-style pattern to scan even where a default skip applies
+                               (.gitignore, node_modules, build output, vendored, minified or
+                               generated files); never past the size, symlink or binary guards
   --strict                     what the repository excludes (.gitignore, node_modules, build
                                and virtualenv folders, symlinks) makes the run incomplete
                                (exit 3): for CI on untrusted pull requests
@@ -128,6 +131,7 @@ async function scan(argv: string[]): Promise<number> {
       'fail-on': { type: 'string', default: 'low' },
       'min-severity': { type: 'string', default: 'low' },
       exclude: { type: 'string', multiple: true },
+      include: { type: 'string', multiple: true },
       'test-paths': { type: 'string', default: DEFAULT_TEST_PATH_MODE },
       offline: { type: 'boolean', default: false },
       'no-deps': { type: 'boolean', default: false },
@@ -172,6 +176,7 @@ async function scan(argv: string[]): Promise<number> {
   const result = await scanPaths(paths, {
     rules: allRules,
     exclude: values.exclude,
+    include: values.include,
     testPaths,
     // A CLI gains from workers only with two or more to spare; the editor always uses one.
     parallel: defaultWorkers() >= 2 ? { script: scanWorkerScript() } : undefined,

@@ -47,8 +47,13 @@ export const SKIP_REASONS = {
   'excluded-by-config': { kind: 'repository', means: 'excluded by configuration committed to the repository' },
   'dependency-dir': { kind: 'repository', means: 'a dependency folder (node_modules, site-packages, …)' },
   virtualenv: { kind: 'repository', means: 'a Python virtual environment' },
-  'build-output': { kind: 'repository', means: 'a build or cache folder (dist, build, out, __pycache__, …)' },
+  'build-output': { kind: 'repository', means: 'a build or cache folder (__pycache__, .next, …; dist, build and out next to a package manifest)' },
   symlink: { kind: 'repository', means: 'a symbolic link in the tree (never followed)' },
+  // Code the project did not write: findings there are noise for the project (and --include or
+  // --strict still reach it).
+  vendored: { kind: 'repository', means: 'copied-in library code (vendor/, third_party/, static/**/lib/, a known library banner)' },
+  minified: { kind: 'repository', means: 'a minified file (*.min.js, or an average line over 500 characters)' },
+  generated: { kind: 'repository', means: 'a generated file (a source map, or marked @generated / "do not edit")' },
   // Large JSON/YAML/XML data is common in ordinary repositories (fixtures, translations, exports)
   // and is read only by the secret rule: counting it as incomplete would fail every such CI run.
   'data-too-large': { kind: 'repository', means: 'a configuration or data file (read only for secrets) over the size cap' },

@@ -2,7 +2,9 @@ import type { Node } from 'web-tree-sitter';
 import { importerFor } from '../../core/importer';
 import { OWASP, type Rule } from '../../core/rule';
 
-const ROUTES = /\.(get|post|put|patch|delete|all|use|listen|route)\s*\(/;
+const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all', 'use', 'listen', 'route']);
+const HEADER_MODULES = /^(helmet|lusca)$/;
+const HAND_SET_HEADERS = /^(Content-Security-Policy|Strict-Transport-Security)$/i;
 
 const rule: Rule = {
   meta: {
@@ -28,6 +30,12 @@ const rule: Rule = {
   create(ctx) {
     const { sem } = ctx;
     const apps: { decl: Node; name: string; stmt: Node }[] = [];
+    // Evidence is read from the syntax tree, never from the text: a comment or a string that
+    // mentions helmet (or app.disable('x-powered-by'), or a route) is not code that runs.
+    let headersSet = false;
+    const routed = new Set<string>();
+    const poweredByOff = new Set<string>();
+    const headerModule = (n: Node | null | undefined) => n != null && HEADER_MODULES.test(sem.stringValue(n) ?? '');
     return {
       variable_declarator(node: Node) {
         const value = node.childForFieldName('value');
@@ -38,14 +46,32 @@ const rule: Rule = {
         while (stmt.parent && stmt.parent.type !== 'program' && stmt.parent.type !== 'statement_block') stmt = stmt.parent;
         apps.push({ decl: node, name: name.text, stmt });
       },
+      pair(node: Node) {
+        // res.set({ 'Content-Security-Policy': … })
+        const key = node.childForFieldName('key');
+        if (key && HAND_SET_HEADERS.test(sem.stringValue(key) ?? '')) headersSet = true;
+      },
+      import_statement(node: Node) {
+        if (headerModule(node.childForFieldName('source'))) headersSet = true;
+      },
+      call_expression(node: Node) {
+        const callee = node.childForFieldName('function');
+        const args = sem.args(node).positional;
+        if ((callee?.text === 'require' || callee?.type === 'import') && headerModule(args[0])) headersSet = true;
+        // Setting the headers by hand: res.setHeader('Content-Security-Policy', …) and the like.
+        if (args.some((a) => HAND_SET_HEADERS.test(sem.stringValue(a) ?? ''))) headersSet = true;
+        if (callee?.type !== 'member_expression') return;
+        const recv = callee.childForFieldName('object');
+        const method = callee.childForFieldName('property')?.text ?? '';
+        if (recv?.type !== 'identifier') return;
+        if (ROUTE_METHODS.has(method)) routed.add(recv.text);
+        if (method === 'disable' && /^x-powered-by$/i.test(sem.stringValue(args[0]) ?? '')) poweredByOff.add(recv.text);
+      },
       'program:exit'() {
-        if (apps.length === 0) return;
+        if (apps.length === 0 || headersSet) return;
         const src = ctx.source;
-        // Evidence in code, not in comments: an import of helmet/lusca or the headers set by hand.
-        if (/require\(\s*['"](helmet|lusca)['"]\s*\)|from\s+['"](helmet|lusca)['"]|['"`](Content-Security-Policy|Strict-Transport-Security)['"`]/i.test(src)) return;
         for (const app of apps) {
-          if (!new RegExp(`\\b${app.name}${ROUTES.source}`).test(src)) continue;
-          if (new RegExp(`\\b${app.name}\\.disable\\(\\s*['"]x-powered-by['"]\\s*\\)`).test(src)) continue;
+          if (!routed.has(app.name) || poweredByOff.has(app.name)) continue;
           const helmet = importerFor(ctx.file, ctx.language, src, ctx.tree.rootNode, sem).use({ module: 'helmet', member: 'default' });
           const lineEnd = src.indexOf('\n', app.stmt.endIndex);
           const at = lineEnd < 0 ? src.length : lineEnd + 1;

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { lookup } from '../../core/lookup';
 import { OWASP, type Rule } from '../../core/rule';
-import { knownFormat, looksLikeSecretValue, NOT_A_SECRET_NAME, SECRET_NAME } from '../shared/secrets';
+import { isLocaleFile, knownFormat, looksLikeSecretValue, NOT_A_SECRET_NAME, SECRET_NAME } from '../shared/secrets';
 
 /** Calls whose argument is a signing or session secret. */
 const SECRET_ARG: Record<string, number> = { 'jsonwebtoken.sign': 1, 'jsonwebtoken.verify': 1, 'cookie-parser': 0, 'crypto.createHmac': 1 };
@@ -35,7 +35,10 @@ const rule: Rule = {
       const u = sem.dialect.unwrap(n);
       return u.type === 'string' || (u.type === 'template_string' && !u.namedChildren.some((c) => c?.type === 'template_substitution')) ? sem.stringValue(u) : undefined;
     };
+    // Translation files hold labels ("password": "Passwort"); known token formats are still checked.
+    const locale = isLocaleFile(ctx.file);
     const judge = (name: string | undefined, value: Node | null | undefined, at: Node) => {
+      if (locale) return;
       const text = literal(value);
       if (!name || text === undefined || reported.has(value!.id)) return;
       const key = name.replace(/^['"]|['"]$/g, '');

@@ -3,6 +3,23 @@ import { OWASP, type Rule } from '../../core/rule';
 
 const SENSITIVE = /(session|sess|sid|token|auth|jwt|remember|login|user|csrf|xsrf|key|secret|access|refresh)/i;
 
+/**
+ * Whether `res.cookie(name, value, opts)` clears the cookie: an empty value, or an expiry in the
+ * past (expires: new Date(0), maxAge: 0). Decided by what is set, never by the cookie's name.
+ */
+function clearsCookie(value: Node | undefined, opts: Node | undefined, sem: { stringValue(n: Node | null | undefined): string | undefined }): boolean {
+  if (value && sem.stringValue(value) === '') return true;
+  if (!opts || opts.type !== 'object') return false;
+  for (const p of opts.namedChildren) {
+    if (p?.type !== 'pair') continue;
+    const key = p.childForFieldName('key')?.text.replace(/['"]/g, '');
+    const v = p.childForFieldName('value')?.text.replace(/\s+/g, '') ?? '';
+    if (key === 'maxAge' && /^(0|-\d+)$/.test(v)) return true;
+    if (key === 'expires' && /^(0|newDate\((0|1)\))$/.test(v)) return true;
+  }
+  return false;
+}
+
 const rule: Rule = {
   meta: {
     id: 'js-insecure-cookie',
@@ -41,6 +58,7 @@ const rule: Rule = {
           const cookieName = sem.stringValue(args[0]) ?? args[0]?.text ?? '';
           const opts = args[2] ? sem.deref(args[2]) : undefined;
           if (opts && opts.type !== 'object') return; // options built elsewhere
+          if (clearsCookie(args[1], opts, sem)) return; // an empty or expired cookie carries nothing to steal
           const secure = flag(opts, 'secure');
           const httpOnly = flag(opts, 'httpOnly');
           const missing: string[] = [];

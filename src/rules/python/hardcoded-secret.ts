@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { OWASP, type Rule } from '../../core/rule';
-import { knownFormat, looksLikeSecretValue, NOT_A_SECRET_NAME, SECRET_NAME } from '../shared/secrets';
+import { isLocaleFile, knownFormat, looksLikeSecretValue, NOT_A_SECRET_NAME, SECRET_NAME } from '../shared/secrets';
 
 const FRAMEWORK_SECRET = /^(SECRET_KEY|JWT_SECRET_KEY|SECURITY_PASSWORD_SALT|WTF_CSRF_SECRET_KEY|secret_key)$/;
 
@@ -39,7 +39,10 @@ const rule: Rule = {
   create(ctx) {
     const { sem } = ctx;
     const reported = new Set<number>();
+    // Translation files hold labels ("password": "Passwort"); known token formats are still checked.
+    const locale = isLocaleFile(ctx.file);
     const judge = (name: string | undefined, value: Node | null | undefined, at: Node) => {
+      if (locale) return;
       if (!name || !value || value.type !== 'string') return;
       const text = sem.stringValue(value);
       if (text === undefined || reported.has(value.id)) return;

@@ -2,6 +2,8 @@ import type { Node } from 'web-tree-sitter';
 import { OWASP, type Rule } from '../../core/rule';
 
 const SENSITIVE_COOKIE = /(session|sess|sid|token|auth|jwt|remember|login|user|csrf|xsrf|key|secret|access|refresh)/i;
+/** An expiry already past: 0, a negative age, or the epoch date Werkzeug and Django write to delete. */
+const EXPIRED = /^(0|-\d+|["']Thu, 01[- ]Jan[- ]1970[^"']*["'])$/;
 const COOKIE_SETTINGS = new Set(['SESSION_COOKIE_SECURE', 'SESSION_COOKIE_HTTPONLY', 'CSRF_COOKIE_SECURE', 'REMEMBER_COOKIE_SECURE', 'REMEMBER_COOKIE_HTTPONLY', 'JWT_COOKIE_SECURE']);
 
 function settingName(target: Node): string | undefined {
@@ -38,6 +40,8 @@ const rule: Rule = {
         if (sem.methodName(node) !== 'set_cookie' || !sem.receiver(node)) return;
         const a = sem.args(node);
         if (a.hasSplat) return;
+        // An empty or expired cookie (logging out) carries nothing to steal, whatever its name.
+        if (sem.stringValue(a.positional[1] ?? a.keywords.get('value')) === '' || EXPIRED.test(a.keywords.get('expires')?.text ?? '') || EXPIRED.test(a.keywords.get('max_age')?.text ?? '')) return;
         const secure = a.keywords.get('secure');
         const httponly = a.keywords.get('httponly');
         const samesite = sem.stringValue(a.keywords.get('samesite'));

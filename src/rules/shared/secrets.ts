@@ -55,8 +55,45 @@ export function looksLikeSecretValue(value: string, name: string): boolean {
   if (/^[./~]|\.(pem|key|json|txt|env|crt)$/i.test(v)) return false; // a file path
   const lastWord = name.slice(Math.max(name.lastIndexOf('_'), name.lastIndexOf('.')) + 1);
   if (v.toLowerCase() === lastWord.toLowerCase()) return false;
+  if (isWordFormOf(v, name)) return false;
+  if (TYPE_WORD.test(v)) return false; // a schema or mapping: { password: 'string' }, { password: 'private' }
   if (/pass(word|wd)?|pwd/i.test(name)) return true;
   return v.length >= 12 && entropy(v) >= 3;
+}
+
+/** Type, visibility and field-kind words: what a schema or a key→group table maps a secret's name to. */
+const TYPE_WORD = /^(string|number|boolean|bool|integer|int|float|double|object|array|date|datetime|text|email|hidden|public|private|protected|internal|required|optional|readonly|read-only|writeonly|write-only|encrypted|masked|sensitive)$/i;
+
+/** "resetPassword", "RESET_PASSWORD", "reset-password" → ["reset", "password"]. */
+function words(s: string): string[] {
+  return s
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+/**
+ * An enum-like constant: the value spells its own key (`RESET_PASSWORD = 'reset_password'`,
+ * `tokenExpired: 'token-expired'`, `AUTH_TOKEN = 'app.auth.token'`). Letters and separators only —
+ * a digit or symbol makes it a value someone chose (`password = 'password1'` stays reported).
+ */
+export function isWordFormOf(value: string, name: string): boolean {
+  if (!/^[A-Za-z][A-Za-z_.:/ -]*$/.test(value)) return false;
+  const k = words(name);
+  const v = words(value);
+  if (k.length === 0 || v.length < k.length) return false;
+  return k.every((w, i) => v[v.length - k.length + i] === w);
+}
+
+/**
+ * Translation and locale files: their values are labels in some language ("password": "Passwort"),
+ * never credentials. Known token formats are still reported there.
+ */
+const LOCALE_PATH = /(^|\/)(i18n|l10n|locales?|translations?|lang|langs|languages|messages)\/|(^|\/)(messages|strings|labels|translations?)([_-][\w-]+)?\.(properties|json|ya?ml)$|\.(po|pot|xliff|xlf|strings|resx)$|(^|\/)[a-z]{2}([-_][A-Za-z]{2,4})?\.(json|ya?ml|properties)$/i;
+
+export function isLocaleFile(relPath: string): boolean {
+  return LOCALE_PATH.test(relPath.split('\\').join('/'));
 }
 
 /** Words near a hash call saying that a password or token is hashed (password storage, not a digest). */

@@ -1,9 +1,13 @@
 import { OWASP, type Rule } from '../../core/rule';
-import { knownFormat, looksLikeSecretValue, NOT_A_SECRET_NAME, SECRET_NAME } from '../shared/secrets';
+import { isLocaleFile, knownFormat, looksLikeSecretValue, NOT_A_SECRET_NAME, SECRET_NAME } from '../shared/secrets';
 
 const LOCK_FILES = /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|Pipfile\.lock|poetry\.lock|composer\.lock|Gemfile\.lock|Cargo\.lock|go\.sum)$/;
 const CONFIG_FILES = /(^|\/)(\.env(\.[\w.-]+)?|[\w.-]+\.(ya?ml|json|ini|cfg|conf|toml|properties|xml|sh|bash|zsh|tf|tfvars)|Dockerfile(\.[\w-]+)?|docker-compose[\w.-]*|\.npmrc|\.pypirc|\.netrc|credentials)$/i;
 const EXAMPLE = /(\.example|\.sample|\.template|\.dist|example|sample)(\.|$)/i;
+/** Documentation and API descriptions: their values illustrate, they are not deployed. */
+const DOCS = /(^|\/)docs?\/|(^|\/)(openapi|swagger)[\w.-]*\.(ya?ml|json)$/i;
+/** `example:` / `examples:` keys of OpenAPI and JSON Schema: what is below them is a sample. */
+const EXAMPLE_KEY = /^(\s*)(-\s*)?["']?(examples?|x-examples?)["']?\s*:/;
 /** key = value, key: value, "key": "value", export KEY=value */
 const ASSIGNMENT = /^\s*(?:export\s+)?["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*["']?([^"'#\s][^"'#]*?)["']?\s*,?\s*(?:#.*)?$/;
 
@@ -25,7 +29,7 @@ const rule: Rule = {
     skipInTests: true,
     message: 'A secret is stored in this file.',
     docs: {
-      whatItDoes: 'Reads .env files, YAML, JSON, INI, TOML, properties, shell scripts, Dockerfiles and compose files for credentials: well-known token formats (AWS, GitHub, Slack, Stripe, Google, SendGrid, npm, private keys) anywhere, and `password` / `secret` / `token` / `api_key` settings whose value has the shape and entropy of a real secret. Placeholders, variable references and lock files are skipped; example files (.env.example) are reported at low severity.',
+      whatItDoes: 'Reads .env files, YAML, JSON, INI, TOML, properties, shell scripts, Dockerfiles and compose files for credentials: well-known token formats (AWS, GitHub, Slack, Stripe, Google, SendGrid, npm, private keys) anywhere, and `password` / `secret` / `token` / `api_key` settings whose value has the shape and entropy of a real secret. Placeholders, variable references, lock files, enum-like constants (`RESET_PASSWORD: reset_password`) and the labels of translation files (i18n/, locales/, *.po, messages*.properties: only known token formats are reported there) are skipped; example files (.env.example, .env.sample), documentation and OpenAPI `example:` values are reported at low severity.',
       whyBad: 'Committed configuration is read by everyone with access to the repository, its forks and its history, and is often copied into images and logs. A leaked key is used within minutes of being pushed to a public repository.',
       exampleFile: '.env',
       example: 'STRIPE_SECRET_KEY=sk_live_51H...\nDATABASE_PASSWORD=Pr0dPassw0rd!',
@@ -36,8 +40,17 @@ const rule: Rule = {
   create: () => ({}),
   appliesTo: (relPath) => CONFIG_FILES.test(relPath) && !LOCK_FILES.test(relPath),
   checkText(ctx) {
-    const example = EXAMPLE.test(ctx.file);
+    const file = ctx.file.split('\\').join('/');
+    const placeholderFile = EXAMPLE.test(file) || DOCS.test(file);
+    const locale = isLocaleFile(file);
+    let exampleIndent = -1; // inside an `example:` block while lines are indented deeper than this
     ctx.lines.forEach((line, i) => {
+      const indent = /^\s*/.exec(line)![0].length;
+      if (exampleIndent >= 0 && line.trim() && indent <= exampleIndent) exampleIndent = -1;
+      const exampleKey = EXAMPLE_KEY.exec(line);
+      const inExample = exampleIndent >= 0 || exampleKey !== null;
+      if (exampleKey && exampleIndent < 0) exampleIndent = exampleKey[1].length;
+      const example = placeholderFile || inExample;
       if (line.length > 2000 || /^\s*(#|\/\/|;)/.test(line)) return;
       const f = knownFormat(line);
       if (f) {
@@ -45,6 +58,7 @@ const rule: Rule = {
         ctx.report({ line: i, column: m.index, endColumn: m.index + m[0].length, severity: example ? 'low' : 'critical', confidence: 'high', message: `A ${f.kind} (${mask(m[0])}) is stored in this file: revoke it and load it from the environment or a vault.` });
         return;
       }
+      if (locale) return; // labels in some language, not credentials
       const a = ASSIGNMENT.exec(line);
       if (!a) return;
       const [, key, value] = a;
