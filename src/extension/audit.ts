@@ -38,6 +38,8 @@ export class WorkspaceAudit {
         parallel: { script: scanWorkerScript() },
         cache: this.cache,
         exclude: [...s.exclude, ...filesExclude()],
+        excludeFromConfig: s.excludeFromWorkspace,
+        include: s.include,
         testPaths: s.testPaths,
         isCancelled: () => token.isCancellationRequested,
         onProgress: (done, total) => {

@@ -7,7 +7,12 @@ export interface Settings {
   minimumSeverity: Severity;
   runOn: 'type' | 'save';
   disabledFamilies: RuleFamily[];
+  /** `sitewarden.exclude` from the user's own settings: their exclusions. */
   exclude: string[];
+  /** `sitewarden.exclude` from the workspace's settings: the repository's exclusions (skip table). */
+  excludeFromWorkspace: string[];
+  /** `sitewarden.include`: scanned even where a default skip applies (never past the read guards). */
+  include: string[];
   testPaths: TestPathMode;
   offline: boolean;
   npmRegistry?: string;
@@ -25,7 +30,11 @@ export function settings(scope?: vscode.ConfigurationScope): Settings {
     minimumSeverity: c.get<Severity>('minimumSeverity', 'low'),
     runOn: c.get<'type' | 'save'>('runOn', 'type'),
     disabledFamilies: c.get<RuleFamily[]>('disabledFamilies', []),
-    exclude: c.get<string[]>('exclude', []),
+    // A committed .vscode/settings.json is the repository speaking: what it excludes is counted as
+    // excluded by the repository (incomplete under --strict's rules), not as the user's choice.
+    exclude: c.inspect<string[]>('exclude')?.globalValue ?? [],
+    excludeFromWorkspace: [...(c.inspect<string[]>('exclude')?.workspaceValue ?? []), ...(c.inspect<string[]>('exclude')?.workspaceFolderValue ?? [])],
+    include: c.get<string[]>('include', []),
     testPaths: testPathMode(c.get<string>('testPaths')),
     offline: c.get<boolean>('offline', false),
     npmRegistry: registrySetting(c, 'npmRegistry'),
