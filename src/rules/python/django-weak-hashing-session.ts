@@ -80,6 +80,7 @@ const rule: Rule = {
         code: 'PASSWORD_HASHERS = [\n    "django.contrib.auth.hashers.MD5PasswordHasher",\n    "django.contrib.auth.hashers.PBKDF2PasswordHasher",\n]',
         filename: 'mysite/settings.py',
         errors: [2],
+        messages: ["New passwords are hashed with MD5PasswordHasher, which is fast to brute-force: put PBKDF2PasswordHasher (or Argon2) first and keep the old hasher after it."],
         output: 'PASSWORD_HASHERS = [\n    "django.contrib.auth.hashers.PBKDF2PasswordHasher",\n    "django.contrib.auth.hashers.MD5PasswordHasher",\n]',
       },
       {
@@ -88,7 +89,7 @@ const rule: Rule = {
         errors: [1],
         output: 'PASSWORD_HASHERS = ("django.contrib.auth.hashers.PBKDF2PasswordHasher", "django.contrib.auth.hashers.UnsaltedSHA1PasswordHasher",)',
       },
-      { code: 'SESSION_SERIALIZER = "django.contrib.sessions.serializers.PickleSerializer"', filename: 'mysite/settings.py', errors: [1], output: 'SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"', messages: ["New passwords are hashed with MD5PasswordHasher, which is fast to brute-force: put PBKDF2PasswordHasher (or Argon2) first and keep the old hasher after it."] },
+      { code: 'SESSION_SERIALIZER = "django.contrib.sessions.serializers.PickleSerializer"', filename: 'mysite/settings.py', errors: [1], output: 'SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"' },
     ],
   },
 };
