@@ -50,12 +50,35 @@ interface AttackFamily {
   make(n: number): string;
 }
 
+/** Attack strings by family label and length, shared by every pattern probed in this process. */
+const BUILT = new Map<string, Map<number, string>>();
+
 /** Inputs that make backtracking engines blow up: long runs of what the pattern repeats, then a mismatch. */
 function attackFamilies(source: string): AttackFamily[] {
   const chars = new Set<string>(['a', ' ', '0', '_', '-', '.', '/', '=', 'A', '\t', 'x', ':', '"', "'", '<', '@']);
   for (const m of source.matchAll(/\\?([^\\[\](){}*+?|^$])/g)) if (m[1].length === 1 && !/[dswbDSWB]/.test(m[1]) || !m[0].startsWith('\\')) chars.add(m[1]);
   const out: AttackFamily[] = [];
-  const fam = (label: string, make: (n: number) => string) => out.push({ label, make });
+  const own = new Map<string, Map<number, string>>();
+  const fam = (label: string, make: (n: number) => string, shared = true) => {
+    // Built once and kept flat: the character families are shared by every pattern, and building
+    // the strings cost more than testing them. A pattern's own literals are kept while it is probed.
+    const store = shared ? BUILT : own;
+    let built = store.get(label);
+    if (!built) store.set(label, (built = new Map()));
+    const cache = built;
+    out.push({
+      label,
+      make: (n) => {
+        let s = cache.get(n);
+        if (s === undefined) {
+          s = make(n);
+          s.charCodeAt(s.length >> 1); // flattens a rope once
+          cache.set(n, s);
+        }
+        return s;
+      },
+    });
+  };
   const times = (unit: string, n: number) => unit.repeat(Math.max(1, Math.ceil(n / unit.length)));
   for (const c of chars) {
     fam(`${JSON.stringify(c)}×n + "\\u0001"`, (n) => c.repeat(n) + '\u0001');
@@ -65,7 +88,7 @@ function attackFamilies(source: string): AttackFamily[] {
   // Repeated openers that never close (`{{ a{{ a…`, `<%- x<%- x…`): each start of a match scans
   // on, so a pattern with nested or lazy repeats is polynomial on these.
   for (const lit of literalRuns(source)) {
-    for (const filler of ['', 'a', ' a', ' a ', 'a\n', ' |']) fam(`${JSON.stringify(lit + filler)}×n`, (n) => times(lit + filler, n));
+    for (const filler of ['', 'a', ' a', ' a ', 'a\n', ' |']) fam(`${JSON.stringify(lit + filler)}×n`, (n) => times(lit + filler, n), false);
   }
   return out;
 }
