@@ -10,13 +10,15 @@ const watch = process.argv.includes('--watch');
 const outdir = 'dist';
 mkdirSync(join(outdir, 'wasm'), { recursive: true });
 
-const wasm = {
-  'web-tree-sitter.wasm': 'web-tree-sitter/web-tree-sitter.wasm',
-  'tree-sitter-python.wasm': 'tree-sitter-python/tree-sitter-python.wasm',
-  'tree-sitter-javascript.wasm': 'tree-sitter-javascript/tree-sitter-javascript.wasm',
-  'tree-sitter-typescript.wasm': 'tree-sitter-typescript/tree-sitter-typescript.wasm',
-  'tree-sitter-tsx.wasm': 'tree-sitter-typescript/tree-sitter-tsx.wasm',
-};
+// The grammars are the language registry's (src/core/language-registry.ts): bundled and evaluated
+// here so the list exists once. It is our own source, not workspace code.
+async function registryWasmModules() {
+  const out = await build({ entryPoints: ['src/core/language-registry.ts'], bundle: true, write: false, platform: 'node', format: 'cjs', logLevel: 'warning' });
+  const module = { exports: {} };
+  new Function('module', 'exports', 'require', out.outputFiles[0].text)(module, module.exports, require);
+  return module.exports.wasmModules();
+}
+const wasm = await registryWasmModules();
 for (const [name, spec] of Object.entries(wasm)) {
   copyFileSync(require.resolve(spec), join(outdir, 'wasm', name));
 }

@@ -26,7 +26,6 @@ try {
     extensionDevelopmentPath: root,
     extensionTestsPath: path.join(root, 'out', 'test', 'e2e', 'suite', 'index'),
     launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', `--user-data-dir=${fs.mkdtempSync(path.join(os.tmpdir(), 'sw-ud-'))}`],
-    extensionTestsEnv: { SITEWARDEN_AUTO_CONFIRM: '1' },
   });
 } catch (e) {
   process.stderr.write(`test:e2e:electron: ${e?.message ?? e}\n`);

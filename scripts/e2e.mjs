@@ -1,6 +1,8 @@
 // `npm run test:e2e`: runs the integration suite inside a real VS Code (code-server's Node
 // extension host, workbench in headless Chromium driven by playwright-core), then a UI check
-// that runs a command from the palette and screenshots the Problems panel.
+// that runs a command from the palette and screenshots the Problems panel, then a run with
+// workspace trust on in an untrusted folder (Restricted Mode: no workspace credential or registry
+// used, no generator runs, the confirmation and the views say why).
 // Installs what it needs: Node 24 and code-server from npm into .vscode-test/ (git-ignored),
 // chromium and libkrb5-dev through apt when root.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -9,6 +11,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
 import { format } from 'node:util';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -116,7 +119,12 @@ async function waitHealthy(port, ms = 60000) {
   throw new Error('code-server did not become healthy');
 }
 
-async function startServer(nodeBin, entry, workspace, vsix) {
+/**
+ * A throw-away code-server. `trust: true` leaves workspace trust on (the other runs turn it off,
+ * so the suite can write files freely): the folder opens in Restricted Mode, without the startup
+ * prompt. `env` adds variables to the server's (and so the extension host's) environment.
+ */
+async function startServer(nodeBin, entry, workspace, vsix, { trust = false, env: extraEnv = {} } = {}) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-cs-'));
   if (vsix) {
     // Installed the way a user would, into this server's own extensions folder.
@@ -124,12 +132,15 @@ async function startServer(nodeBin, entry, workspace, vsix) {
   }
   const ud = path.join(tmp, 'ud');
   fs.mkdirSync(path.join(ud, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(ud, 'User', 'settings.json'), JSON.stringify({ 'chat.disableAIFeatures': true, 'git.enabled': false, 'workbench.startupEditor': 'none', 'update.mode': 'none', 'security.workspace.trust.enabled': false, 'extensions.autoCheckUpdates': false }));
+  const trustSettings = trust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : { 'security.workspace.trust.enabled': false };
+  fs.writeFileSync(path.join(ud, 'User', 'settings.json'), JSON.stringify({ 'chat.disableAIFeatures': true, 'git.enabled': false, 'workbench.startupEditor': 'none', 'update.mode': 'none', 'extensions.autoCheckUpdates': false, ...trustSettings }));
   fs.writeFileSync(path.join(tmp, 'config.yaml'), '');
   const port = await freePort();
-  const env = { ...process.env, HOME: tmp, XDG_CONFIG_HOME: path.join(tmp, 'cfg'), XDG_DATA_HOME: path.join(tmp, 'data'), XDG_CACHE_HOME: path.join(tmp, 'cache'), SITEWARDEN_AUTO_CONFIRM: '1' };
-  const child = spawn(nodeBin, [entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--config', path.join(tmp, 'config.yaml'), '--user-data-dir', ud, '--extensions-dir', path.join(tmp, 'ext'), '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--reconnection-grace-time', '5', '--vscode-option', 'enable-smoke-test-driver', workspace], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const serverLog = fs.createWriteStream(path.join(outDir, 'code-server.log'));
+  // Nothing in the environment answers SiteWarden's questions: the main suite swaps in its own
+  // prompter through the extension's API (setPrompter); with trust on, the harness answers in the page.
+  const env = { ...process.env, HOME: tmp, XDG_CONFIG_HOME: path.join(tmp, 'cfg'), XDG_DATA_HOME: path.join(tmp, 'data'), XDG_CACHE_HOME: path.join(tmp, 'cache'), SITEWARDEN_E2E_HOME: tmp, ...extraEnv };
+  const child = spawn(nodeBin, [entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--config', path.join(tmp, 'config.yaml'), '--user-data-dir', ud, '--extensions-dir', path.join(tmp, 'ext'), '--disable-telemetry', '--disable-update-check', ...(trust ? [] : ['--disable-workspace-trust']), '--reconnection-grace-time', '5', '--vscode-option', 'enable-smoke-test-driver', workspace], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const serverLog = fs.createWriteStream(path.join(outDir, trust ? 'code-server-restricted.log' : 'code-server.log'));
   child.stdout.pipe(serverLog);
   child.stderr.pipe(serverLog);
   await waitHealthy(port);
@@ -148,8 +159,14 @@ async function launchBrowser(csDir) {
   });
 }
 
-async function runSuite(ctx, port, workspace) {
+/**
+ * Runs a mocha suite in the server's extension host. `index` is its entry under out/test/e2e/suite;
+ * `onPage(page)` gets the page before the workbench loads; `onLine(page, line)` sees every line the
+ * suite logs while it runs.
+ */
+async function runSuite(ctx, port, workspace, { index = 'index', onPage, onLine, logName = 'suite.log' } = {}) {
   const page = await ctx.newPage();
+  onPage?.(page);
   let resolveExit;
   const exited = new Promise((r) => (resolveExit = r));
   const lines = [];
@@ -159,14 +176,106 @@ async function runSuite(ctx, port, workspace) {
     const line = format(...(Array.isArray(args) ? args : [args]));
     lines.push(line);
     process.stdout.write(`${line}\n`);
+    onLine?.(page, line);
   });
   const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
-  const payload = [['extensionDevelopmentPath', remote(root)], ['extensionTestsPath', remote(path.join(root, 'out', 'test', 'e2e', 'suite', 'index'))]];
+  const payload = [['extensionDevelopmentPath', remote(root)], ['extensionTestsPath', remote(path.join(root, 'out', 'test', 'e2e', 'suite', index))]];
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
   const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 240000))]);
-  fs.writeFileSync(path.join(outDir, 'suite.log'), lines.join('\n'));
+  fs.writeFileSync(path.join(outDir, logName), lines.join('\n'));
   await page.close();
   return { code, lines };
+}
+
+/**
+ * Restricted Mode, with workspace trust on: a fresh folder nobody trusted, SOME_SECRET in the
+ * server's environment, and test/e2e/suite/restricted.e2e.ts in the extension host (it plants the
+ * hostile .npmrc and the registries on 127.0.0.1 and asserts what they received). This side is the
+ * person at the screen: it answers SiteWarden's question (first "Not now", then "Check against my
+ * registries") and keeps what it and the other notifications said, and it presses "Trust" in the
+ * Workspace Trust editor when the suite asks for it.
+ */
+async function restrictedCheck(ctx, nodeBin, entry) {
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-untrusted-ws-'));
+  fs.cpSync(path.join(root, 'test', 'fixtures', 'e2e-workspace'), workspace, { recursive: true });
+  const secret = `sw-e2e-${randomBytes(12).toString('hex')}`;
+  const server = await startServer(nodeBin, entry, workspace, undefined, { trust: true, env: { SOME_SECRET: secret } });
+  // The confirmation is a notification (VS Code refuses modal dialogs while extension tests run).
+  // Every notification text seen is kept; the question is answered once per answer below.
+  const answers = ['Not now', 'Check against my registries'];
+  const asked = [];
+  const noticed = new Set();
+  const notifications = [];
+  let watching = true;
+  let trustClicked = false;
+  const watch = async (page) => {
+    while (watching) {
+      try {
+        // Toasts, or the notification list the suite opens (the smoke-test driver hides toasts).
+        const items = page.locator('.notifications-toasts .notification-list-item, .notifications-center .notification-list-item');
+        const n = await items.count();
+        for (let i = 0; i < n; i++) {
+          const item = items.nth(i);
+          const text = (await item.innerText()).trim();
+          if (!text) continue;
+          if (!noticed.has(text)) {
+            noticed.add(text);
+            if (notifications.length < 50) notifications.push(text);
+          }
+          if (/Restricted Mode/.test(text) && /your own registries/.test(text) && answers.length) {
+            const answer = answers.shift();
+            asked.push({ text, answer });
+            const button = item.locator('.monaco-button', { hasText: answer }).first();
+            // In the list a notification may be collapsed, its buttons hidden: expand it first.
+            if (!(await button.isVisible())) await item.locator('.codicon-notifications-expand').first().click({ timeout: 2000 }).catch(() => {});
+            await button.click({ timeout: 5000 });
+            await new Promise((r) => setTimeout(r, 500));
+            break;
+          }
+        }
+      } catch {
+        /* the page is loading or closing, or a toast went away while being read */
+      }
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  };
+  const grantTrust = async (page) => {
+    try {
+      // The "Trust" button of the Workspace Trust editor (its text is the label, then the key).
+      const button = page.locator('.monaco-button', { hasText: /^\s*Trust\b/ }).first();
+      await button.waitFor({ state: 'visible', timeout: 20000 });
+      await page.screenshot({ path: path.join(outDir, 'restricted-trust-editor.png') });
+      await button.click();
+      trustClicked = true;
+    } catch (e) {
+      log(`could not press Trust: ${e.message}`);
+      await page.screenshot({ path: path.join(outDir, 'restricted-trust-failure.png') }).catch(() => {});
+    }
+  };
+  try {
+    const suite = await runSuite(ctx, server.port, workspace, {
+      index: 'restricted-index',
+      logName: 'restricted-suite.log',
+      onPage: (page) => void watch(page),
+      onLine: (page, line) => {
+        if (line.includes('E2E-GRANT-TRUST')) void grantTrust(page);
+      },
+    });
+    watching = false;
+    const question = asked.find((d) => d.answer === 'Check against my registries')?.text ?? '';
+    const checks = {
+      suite: suite.code === 0,
+      confirmationAnsweredTwice: asked.length === 2,
+      confirmationSaysIgnored: /registry settings are ignored/.test(question) && /your own registries/.test(question),
+      generatorRefusalShown: notifications.some((t) => /generators are off in Restricted Mode/.test(t)),
+      trustPressed: trustClicked,
+    };
+    fs.writeFileSync(path.join(outDir, 'restricted.json'), JSON.stringify({ checks, asked, notifications }, null, 2));
+    return { ok: Object.values(checks).every(Boolean), checks, code: suite.code };
+  } finally {
+    watching = false;
+    server.stop();
+  }
 }
 
 async function uiCheck(ctx, port, workspace) {
@@ -271,10 +380,19 @@ async function main() {
   log('building the extension and compiling the suite');
   run('npm', ['run', 'build', '--silent'], { cwd: root });
   run('npx', ['tsc', '-p', 'tsconfig.test.json'], { cwd: root });
+  if (process.env.E2E_ONLY === 'restricted') {
+    // One check alone, for work on Restricted Mode (the whole run is heavy on a small machine).
+    const ctx = await launchBrowser(dir);
+    const r = await restrictedCheck(ctx, nodeBin, entry);
+    await ctx.close();
+    process.stdout.write(`e2e (restricted only): ${r.ok ? 'passed' : `FAILED ${JSON.stringify(r.checks)}`}\n`);
+    process.exit(r.ok ? 0 : 1);
+  }
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-e2e-ws-'));
   fs.cpSync(path.join(root, 'test', 'fixtures', 'e2e-workspace'), workspace, { recursive: true });
   const server = await startServer(nodeBin, entry, workspace);
-  // Four checks, each counted on its own: the suite, the palette/Problems UI check, the report page, the .vsix.
+  // Five checks, each counted on its own: the suite, the palette/Problems UI check, Restricted Mode
+  // (its own server, with workspace trust on), the report page, the .vsix.
   const results = {};
   try {
     const ctx = await launchBrowser(dir);
@@ -293,6 +411,9 @@ async function main() {
     } finally {
       server.stop();
     }
+    const restricted = await restrictedCheck(ctx, nodeBin, entry);
+    results.restricted = restricted.ok;
+    log(`Restricted Mode (workspace trust on, untrusted folder): ${restricted.ok ? 'no workspace credential or registry used, no generator ran, the confirmation and views said why, trust switched it back' : `FAILED ${JSON.stringify(restricted.checks)}`} (test-output/e2e/restricted.json)`);
     const rep = await reportCheck(ctx);
     results.report = rep.ok;
     log(`report page in Chromium (${rep.findings} findings from hostile names and code): ${rep.ok ? 'no script ran, nothing injected' : `FAILED ${JSON.stringify(rep)}`}`);
@@ -304,7 +425,7 @@ async function main() {
     server.stop();
     throw e;
   }
-  const names = ['suite', 'ui', 'report', 'vsix'];
+  const names = ['suite', 'ui', 'restricted', 'report', 'vsix'];
   const passed = names.filter((n) => results[n]).length;
   const failed = passed !== names.length;
   process.stdout.write(`e2e: ${passed} passed, ${names.length - passed} failed${failed ? ` (${names.filter((n) => !results[n]).join(', ')})` : ''}\n`);

@@ -8,6 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { detectLanguage, ruleLanguageOf } from '../src/core/languages';
 import type { Finding } from '../src/core/types';
 
 export interface Label {
@@ -46,8 +47,10 @@ export function readLabels(file: string, text: string, families: ReadonlySet<str
   return out;
 }
 
+/** The rule language of a labelled file (the registry's), or `other` for files no grammar parses. */
 export function languageOf(file: string): string {
-  return file.endsWith('.py') ? 'python' : /\.[cm]?[jt]sx?$/.test(file) ? 'javascript' : 'other';
+  const lang = detectLanguage(file);
+  return lang ? ruleLanguageOf(lang) : 'other';
 }
 
 function score(tp: number, fp: number, fn: number): Score {

@@ -1,6 +1,7 @@
 /** `npm run quality [-- --verbose]`: recall and precision per rule family on test/corpus. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { RULE_SETS } from '../src/core/language-registry';
 import { scanPaths } from '../src/core/scanner';
 import { allRules } from '../src/rules';
 import { collectLabels, LabelError, scoreFindings } from './quality-score';
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   const report = scoreFindings(labels, scan.findings, (id) => famOf.get(id));
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   for (const [lang, r] of Object.entries(report.byLanguage)) {
-    console.log(`\n${lang === 'python' ? 'Python' : lang === 'javascript' ? 'JavaScript / TypeScript' : lang}`);
+    console.log(`\n${RULE_SETS.find((r) => r.id === lang)?.docsLabel ?? lang}`);
     console.log('| family | TP | FP | FN | recall | precision |');
     console.log('|---|---|---|---|---|---|');
     for (const [fam, s] of Object.entries(r.families)) console.log(`| ${fam} | ${s.tp} | ${s.fp} | ${s.fn} | ${pct(s.recall)} | ${pct(s.precision)} |`);

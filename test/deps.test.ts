@@ -337,16 +337,19 @@ describe('dependency check against a registry on 127.0.0.1', function () {
     assert.equal(dead.incomplete, true, 'another host has no cache');
   });
 
-  it('.npmrc tokens go only to their own registry host', async () => {
+  it('.npmrc tokens (the user\'s own) go only to their own registry host', async () => {
     const other = await startRegistry();
     try {
       const host = new URL(reg.url).host;
+      // Credentials come from the user's ~/.npmrc only; the workspace .npmrc routes the scope.
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-home-'));
+      fs.writeFileSync(path.join(home, '.npmrc'), `registry=${reg.url}/\n//${host}/:_authToken=\${TEST_NPM_TOKEN}\n`);
       const dir = workspace({
         'package.json': '{"dependencies": {"lodash": "4.17.21", "@acme/ui": "1.0.0"}}',
-        '.npmrc': `registry=${reg.url}/\n//${host}/:_authToken=\${TEST_NPM_TOKEN}\n@acme:registry=${other.url.replace('127.0.0.1', 'localhost')}/\n`,
+        '.npmrc': `@acme:registry=${other.url.replace('127.0.0.1', 'localhost')}/\n`,
       });
       const before = reg.seen.length;
-      await checkDependencies([dir], { ...opts(fs.mkdtempSync(path.join(os.tmpdir(), 'sw-cache-'))), npmRegistry: undefined, env: { TEST_NPM_TOKEN: 's3cret-token' } });
+      await checkDependencies([dir], { ...opts(fs.mkdtempSync(path.join(os.tmpdir(), 'sw-cache-'))), home, npmRegistry: undefined, env: { TEST_NPM_TOKEN: 's3cret-token' } });
       const mine = reg.seen.slice(before).filter((s) => s.url === '/lodash');
       assert.equal(mine[0]?.auth, 'Bearer s3cret-token');
       const theirs = other.seen.filter((s) => s.url.includes('acme'));

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RuleFamily } from '../core/rule';
 import type { Finding, Range } from '../core/types';
-import { AREAS, ITEMS, type Area, type ChecklistItem } from './model';
+import { AREAS, ITEMS, type Area, type ChecklistItem, type ChecklistItemId } from './model';
 import { evidenceKindOf, type EvidenceKind } from './probes';
 import type { ChecklistState, ManualEntry } from './state';
+import { readGuardedTextIfExists } from '../core/safe-fs';
 
 export type ItemStatus = 'pass' | 'fail' | 'unknown' | 'manual' | 'not-applicable';
 
@@ -53,8 +53,8 @@ export interface ChecklistInput {
   filesAnalysed: number;
   deps?: DependencyStatus;
   state: ChecklistState;
-  /** Family of a rule id, from the rule registry. */
-  familyOf: (ruleId: string) => RuleFamily | undefined;
+  /** The checklist items a rule id's findings feed, from the rule's `meta.checklist` (code, text and dependency rules). */
+  checklistOf: (ruleId: string) => readonly ChecklistItemId[] | undefined;
 }
 
 export interface ChecklistResult {
@@ -68,11 +68,13 @@ const PLAN_DIRS = ['.', 'docs', '.github', 'doc', 'security'];
 const PHASES = ['preparation', 'identification', 'containment', 'eradication', 'recovery', 'lessons learned'];
 const CI_SCANNER = /\bsitewarden\s+scan\b|\bpip-audit\b|\bnpm\s+audit\b|\bbandit\b|\bsemgrep\b|\bsnyk\b|\bsafety\s+check\b|\bosv-scanner\b|codeql/i;
 
-function readIf(file: string): string | undefined {
+/** Evidence files larger than this are not read (a policy or CI file is a few KB). */
+const MAX_EVIDENCE_BYTES = 512 * 1024;
+
+/** A workspace file read as evidence, under the guarded read; undefined when absent or refused. */
+function readIf(root: string, file: string): string | undefined {
   try {
-    const st = fs.statSync(file);
-    if (!st.isFile() || st.size > 512 * 1024) return undefined;
-    return fs.readFileSync(file, 'utf8');
+    return readGuardedTextIfExists(file, { maxBytes: MAX_EVIDENCE_BYTES, followSymlinks: true, root });
   } catch {
     return undefined;
   }
@@ -104,13 +106,43 @@ type Evaluator = (ctx: EvalContext) => Omit<ItemResult, 'item' | 'manual'>;
 
 interface EvalContext {
   input: ChecklistInput;
-  findingsWhere: (pred: (f: Finding, family: RuleFamily | undefined) => boolean) => Finding[];
+  /** The unsuppressed findings (of the scan, or `from`) that feed this item: their rule declares it, or the finding names it. */
+  failing: (from?: Finding[]) => Finding[];
   facts: (...kinds: EvidenceKind[]) => Evidence[];
   hasCode: boolean;
 }
 
-const byFamily = (...families: RuleFamily[]) => (f: Finding, fam: RuleFamily | undefined) => !!fam && families.includes(fam);
-const byId = (re: RegExp) => (f: Finding) => re.test(f.ruleId);
+/** What an evaluated item is decided from. The context refuses anything else, so this stays true. */
+export interface ItemSources {
+  /** Findings of the rules that name the item in `meta.checklist`. */
+  rules?: true;
+  /** Facts of the evidence probes of these kinds. */
+  evidence?: readonly EvidenceKind[];
+  /** Files of the workspace read directly (a plan, CI configuration, a policy). */
+  files?: true;
+}
+
+export const ITEM_SOURCES: Partial<Record<ChecklistItemId, ItemSources>> = {
+  'input-validation': { rules: true },
+  authentication: { rules: true, evidence: ['password-hashing', 'jwt-verified'] },
+  encryption: { rules: true, evidence: ['hsts', 'encryption-helper'] },
+  'error-handling': { rules: true, evidence: ['traceback-response'] },
+  csrf: { rules: true, evidence: ['csrf-protection'] },
+  'security-headers': { rules: true, evidence: ['headers-library'] },
+  'crypto-library': { rules: true },
+  'orm-queries': { rules: true, evidence: ['orm'] },
+  'fingerprint-check': { rules: true, evidence: ['fingerprint-analysis', 'fingerprint-collector'] },
+  'security-logging': { evidence: ['security-logging'] },
+  'incident-response-plan': { files: true },
+  'dependencies-current': { rules: true },
+  'ci-audit': { files: true },
+  'security-policy': { files: true },
+};
+
+/** The items a finding feeds: the ones it names, else its rule's declaration. */
+function itemsOf(f: Finding, input: ChecklistInput): readonly ChecklistItemId[] {
+  return f.checklist ?? input.checklistOf(f.ruleId) ?? [];
+}
 
 function judge(failing: Finding[], evidence: Evidence[], hasCode: boolean, what: { fail: string; pass: string; unknown: string; passNeedsEvidence: boolean }) {
   if (failing.length) return { status: 'fail' as const, reason: `${failing.length} ${what.fail}`, evidence, failing };
@@ -119,23 +151,23 @@ function judge(failing: Finding[], evidence: Evidence[], hasCode: boolean, what:
   return { status: 'pass' as const, reason: what.pass, evidence, failing };
 }
 
-const EVALUATORS: Record<string, Evaluator> = {
+const EVALUATORS: Partial<Record<ChecklistItemId, Evaluator>> = {
   'input-validation': (c) =>
-    judge(c.findingsWhere(byFamily('injection', 'xss', 'deserialization', 'path', 'ssrf', 'redirect')), [], c.hasCode, {
+    judge(c.failing(), [], c.hasCode, {
       fail: 'injection, XSS or unsafe-input finding(s) remain.',
       pass: 'No injection, XSS, deserialisation, path, SSRF or redirect findings in the analysed code.',
       unknown: '',
       passNeedsEvidence: false,
     }),
   authentication: (c) =>
-    judge(c.findingsWhere((f, fam) => fam === 'auth' || fam === 'secrets' || /cookie|password/.test(f.ruleId)), c.facts('password-hashing', 'jwt-verified'), c.hasCode, {
+    judge(c.failing(), c.facts('password-hashing', 'jwt-verified'), c.hasCode, {
       fail: 'authentication finding(s): token verification, secrets or cookies.',
       pass: 'Passwords are hashed with a slow hash or tokens are verified with pinned algorithms, and no authentication findings remain.',
       unknown: 'No password-hashing library or verified token use was found, and no authentication findings.',
       passNeedsEvidence: true,
     }),
   encryption: (c) => {
-    const failing = c.findingsWhere((f, fam) => fam === 'tls' || /cipher|ecb|static-iv|key-size|cleartext|tls/.test(f.ruleId));
+    const failing = c.failing();
     const hsts = c.facts('hsts');
     const enc = c.facts('encryption-helper');
     if (failing.length) return { status: 'fail', reason: `${failing.length} TLS or encryption finding(s) remain.`, evidence: [...hsts, ...enc], failing };
@@ -144,41 +176,41 @@ const EVALUATORS: Record<string, Evaluator> = {
     return { status: 'unknown', reason: `${hsts.length ? 'HSTS is configured' : 'No HSTS configuration found'}; ${enc.length ? 'authenticated encryption is used' : 'no authenticated-encryption helper (Fernet, AES-GCM) found'}.`, evidence: [...hsts, ...enc], failing };
   },
   'error-handling': (c) => {
-    const failing = c.findingsWhere(byId(/debug/));
+    const failing = c.failing();
     const traces = c.facts('traceback-response');
     if (traces.length && !failing.length) return { status: 'fail', reason: 'Stack traces are returned to clients.', evidence: traces, failing };
     return judge(failing, [], c.hasCode, { fail: 'debug-mode finding(s) remain.', pass: 'Debug mode is not switched on in code and no stack traces are returned.', unknown: '', passNeedsEvidence: false });
   },
   csrf: (c) =>
-    judge(c.findingsWhere(byId(/csrf/)), c.facts('csrf-protection'), c.hasCode, {
+    judge(c.failing(), c.facts('csrf-protection'), c.hasCode, {
       fail: 'finding(s) switch CSRF protection off.',
       pass: 'CSRF middleware is active and not switched off.',
       unknown: 'No CSRF middleware found (fine for a token-authenticated API; mark not applicable with the reason).',
       passNeedsEvidence: true,
     }),
   'security-headers': (c) =>
-    judge(c.findingsWhere(byId(/helmet|powered-by|security-middleware|hsts|ssl-redirect|header|django-insecure-settings/)), c.facts('headers-library'), c.hasCode, {
+    judge(c.failing(), c.facts('headers-library'), c.hasCode, {
       fail: 'finding(s) about missing security headers.',
       pass: 'A security-headers library is configured.',
       unknown: 'No security-headers library (secure, Talisman, Django SecurityMiddleware, helmet) found.',
       passNeedsEvidence: true,
     }),
   'crypto-library': (c) =>
-    judge(c.findingsWhere(byFamily('crypto', 'randomness')), [], c.hasCode, {
+    judge(c.failing(), [], c.hasCode, {
       fail: 'weak-cryptography or insecure-randomness finding(s) remain.',
       pass: 'No weak hashes, ciphers, keys or insecure randomness in the analysed code.',
       unknown: '',
       passNeedsEvidence: false,
     }),
   'orm-queries': (c) =>
-    judge(c.findingsWhere(byId(/sql-injection/)), c.facts('orm'), c.hasCode, {
+    judge(c.failing(), c.facts('orm'), c.hasCode, {
       fail: 'SQL injection finding(s) remain.',
       pass: 'An ORM or query builder is used and no SQL is built from strings.',
       unknown: 'No ORM or query builder found (and no SQL injection findings).',
       passNeedsEvidence: true,
     }),
   'fingerprint-check': (c) => {
-    const failing = c.findingsWhere(byFamily('fingerprinting'));
+    const failing = c.failing();
     const analysis = c.facts('fingerprint-analysis');
     const collector = c.facts('fingerprint-collector');
     if (failing.length) return { status: 'fail', reason: 'A fingerprint analyser is a stub that ignores its input.', evidence: [...analysis, ...collector], failing };
@@ -196,7 +228,7 @@ const EVALUATORS: Record<string, Evaluator> = {
         for (const f of listDir(path.join(root, dir))) {
           if (!/incident[-_ ]?response.*\.(md|rst|txt|adoc)$/i.test(f)) continue;
           const file = path.join(root, dir, f);
-          const text = (readIf(file) ?? '').toLowerCase();
+          const text = (readIf(root, file) ?? '').toLowerCase();
           const missing = PHASES.filter((p) => !text.includes(p));
           if (missing.length === 0) return { status: 'pass', reason: 'The plan covers the six phases.', evidence: [{ message: 'incident response plan', file }], failing: [] };
           return { status: 'fail', reason: `The plan does not cover: ${missing.join(', ')}.`, evidence: [{ message: 'incident response plan (incomplete)', file }], failing: [] };
@@ -208,7 +240,7 @@ const EVALUATORS: Record<string, Evaluator> = {
   'dependencies-current': (c) => {
     const d = c.input.deps;
     if (!d || !d.checked) return { status: 'unknown', reason: 'Dependencies were not checked (offline or --no-deps).', evidence: [], failing: [] };
-    const failing = d.findings.filter((f) => !f.suppression && /vulnerable|yanked|deprecated/.test(f.ruleId));
+    const failing = c.failing(d.findings);
     if (failing.length) return { status: 'fail', reason: `${failing.length} vulnerable, yanked or deprecated dependency finding(s).`, evidence: [], failing };
     if (d.incomplete) return { status: 'unknown', reason: 'A registry could not be reached, so the check is incomplete.', evidence: [], failing };
     return { status: 'pass', reason: 'The registries answered and no advisories apply to the declared versions.', evidence: [], failing };
@@ -216,7 +248,7 @@ const EVALUATORS: Record<string, Evaluator> = {
   'ci-audit': (c) => {
     for (const root of c.input.roots) {
       for (const file of ciFiles(root)) {
-        const text = readIf(file);
+        const text = readIf(root, file);
         const m = text && CI_SCANNER.exec(text);
         if (m) {
           const line = text.slice(0, m.index).split('\n').length - 1;
@@ -230,7 +262,7 @@ const EVALUATORS: Record<string, Evaluator> = {
     for (const root of c.input.roots) {
       for (const f of SECURITY_POLICY) {
         const file = path.join(root, f);
-        if (readIf(file) !== undefined) return { status: 'pass', reason: 'A security policy exists.', evidence: [{ message: 'security policy', file }], failing: [] };
+        if (readIf(root, file) !== undefined) return { status: 'pass', reason: 'A security policy exists.', evidence: [{ message: 'security policy', file }], failing: [] };
       }
     }
     return { status: 'fail', reason: 'No SECURITY.md was found.', evidence: [], failing: [] };
@@ -239,12 +271,21 @@ const EVALUATORS: Record<string, Evaluator> = {
 
 /** Decides every checklist item from findings, evidence, workspace files and the people's state. */
 export function evaluateChecklist(input: ChecklistInput): ChecklistResult {
-  const active = input.findings.filter((f) => !f.suppression);
-  const ctx: EvalContext = {
-    input,
-    findingsWhere: (pred) => active.filter((f) => pred(f, input.familyOf(f.ruleId))),
-    facts: (...kinds) => factEvidence(input.facts, kinds),
-    hasCode: input.filesAnalysed > 0,
+  const contextFor = (id: ChecklistItemId): EvalContext => {
+    const from = ITEM_SOURCES[id] ?? {};
+    return {
+      input,
+      failing: (findings = input.findings) => {
+        if (!from.rules) throw new Error(`checklist item ${id} reads rule findings but does not say so in ITEM_SOURCES`);
+        return findings.filter((f) => !f.suppression && itemsOf(f, input).includes(id));
+      },
+      facts: (...kinds) => {
+        const undeclared = kinds.filter((k) => !from.evidence?.includes(k));
+        if (undeclared.length) throw new Error(`checklist item ${id} reads evidence ${undeclared.join(', ')} not listed in ITEM_SOURCES`);
+        return factEvidence(input.facts, kinds);
+      },
+      hasCode: input.filesAnalysed > 0,
+    };
   };
   const areas: AreaResult[] = AREAS.map((area) => {
     const items = ITEMS.filter((i) => i.area === area.id).map((item): ItemResult => {
@@ -256,7 +297,7 @@ export function evaluateChecklist(input: ChecklistInput): ChecklistResult {
         if (manual?.status === 'done') return { item, status: 'pass', reason: `Confirmed by ${manual.by} on ${manual.date}.`, evidence: [], failing: [], manual };
         return { item, status: 'manual', reason: `Needs a person: ${item.howEvaluated}`, evidence: [], failing: [] };
       }
-      const r = EVALUATORS[item.id]?.(ctx) ?? { status: 'unknown' as const, reason: 'No evaluator.', evidence: [], failing: [] };
+      const r = EVALUATORS[item.id]?.(contextFor(item.id)) ?? { status: 'unknown' as const, reason: 'No evaluator.', evidence: [], failing: [] };
       return { item, ...r };
     });
     const counted = items.filter((i) => i.status !== 'not-applicable');

@@ -4,6 +4,10 @@
  * recomputed from the workspace every time; manual items are ticked by people (see state.ts).
  */
 
+import type { ChecklistItemId } from '../core/checklist-ids';
+
+export type { ChecklistItemId };
+
 export type AreaId = 'secure-coding' | 'security-libraries' | 'fingerprinting' | 'monitoring' | 'audits' | 'education';
 
 export interface Area {
@@ -21,7 +25,7 @@ export interface ItemAction {
 }
 
 export interface ChecklistItem {
-  id: string;
+  id: ChecklistItemId;
   area: AreaId;
   title: string;
   description: string;

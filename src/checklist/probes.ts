@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext, Visitors } from '../core/rule';
-import type { RuleLanguage } from '../core/types';
+import { perRuleSet, ruleSet, type CodeRuleLanguage } from '../core/language-registry';
 
 /**
  * Evidence probes: positive facts in the code (a CSRF middleware, a password-hashing library, a
@@ -22,13 +22,15 @@ export type EvidenceKind =
 
 export const PROBE_PREFIX = 'ev-';
 
-function probe(kind: EvidenceKind, language: RuleLanguage, title: string, create: (ctx: RuleContext) => Visitors): Rule {
+function probe(kind: EvidenceKind, language: CodeRuleLanguage, title: string, create: (ctx: RuleContext) => Visitors): Rule {
   return {
     meta: {
-      id: `${PROBE_PREFIX}${kind}-${language === 'python' ? 'py' : 'js'}`,
+      id: `${PROBE_PREFIX}${kind}-${ruleSet(language).shortId}`,
       title,
       language,
       family: 'misc',
+      // facts, not problems: the evaluators read them by evidence kind
+      checklist: [],
       severity: 'low',
       confidence: 'high',
       cwe: [],
@@ -98,7 +100,7 @@ function usesParams(fn: Node, body: Node, sem: RuleContext['sem']): boolean {
   return false;
 }
 
-function callProbes(language: RuleLanguage, table: [EvidenceKind, RegExp][]): Rule[] {
+function callProbes(language: CodeRuleLanguage, table: [EvidenceKind, RegExp][]): Rule[] {
   return table.map(([kind, re]) =>
     probe(kind, language, `evidence: ${kind}`, (ctx): Visitors => {
       const visit = (node: Node) => {
@@ -107,18 +109,21 @@ function callProbes(language: RuleLanguage, table: [EvidenceKind, RegExp][]): Ru
         if (kind === 'jwt-verified') {
           // Only a decode / verify that pins the algorithms counts as verified.
           const a = ctx.sem.args(node);
-          const pinned = language === 'python' ? a.keywords.has('algorithms') : a.positional.slice(2).some((o) => /\balgorithms\s*:/.test(o.text));
+          const pinned = perRuleSet(language, {
+            python: () => a.keywords.has('algorithms'),
+            javascript: () => a.positional.slice(2).some((o) => /\balgorithms\s*:/.test(o.text)),
+          })();
           const unverified = /verify_signature["']?\s*:\s*False/.test(node.text);
           if (!pinned || unverified) return;
         }
         ctx.report({ node, message: `${kind}: ${name}` });
       };
-      return language === 'python' ? { call: visit } : { call_expression: visit, new_expression: visit };
+      return perRuleSet<Visitors>(language, { python: { call: visit }, javascript: { call_expression: visit, new_expression: visit } });
     }),
   );
 }
 
-function importProbe(language: RuleLanguage, kind: EvidenceKind, re: RegExp): Rule {
+function importProbe(language: CodeRuleLanguage, kind: EvidenceKind, re: RegExp): Rule {
   return probe(kind, language, `evidence: ${kind}`, (ctx): Visitors => {
     let reported = false;
     const check = (node: Node, name: string | undefined) => {
@@ -126,20 +131,20 @@ function importProbe(language: RuleLanguage, kind: EvidenceKind, re: RegExp): Ru
       reported = true;
       ctx.report({ node, message: `${kind}: ${name}` });
     };
-    if (language === 'python') {
-      return {
+    return perRuleSet<Visitors>(language, {
+      python: {
         import_statement: (n: Node) => n.namedChildren.forEach((c) => c && check(n, (c.childForFieldName('name') ?? c).text)),
         import_from_statement: (n: Node) => check(n, n.childForFieldName('module_name')?.text),
-      };
-    }
-    return {
-      import_statement: (n: Node) => check(n, n.childForFieldName('source')?.text.slice(1, -1)),
-      call_expression: (n: Node) => {
-        if (n.childForFieldName('function')?.text !== 'require') return;
-        const arg = n.childForFieldName('arguments')?.namedChildren[0];
-        check(n, arg ? ctx.sem.stringValue(arg) : undefined);
       },
-    };
+      javascript: {
+        import_statement: (n: Node) => check(n, n.childForFieldName('source')?.text.slice(1, -1)),
+        call_expression: (n: Node) => {
+          if (n.childForFieldName('function')?.text !== 'require') return;
+          const arg = n.childForFieldName('arguments')?.namedChildren[0];
+          check(n, arg ? ctx.sem.stringValue(arg) : undefined);
+        },
+      },
+    });
   });
 }
 
@@ -208,7 +213,7 @@ function jsSpecific(): Rule[] {
   ];
 }
 
-function loggingProbe(language: RuleLanguage): Rule {
+function loggingProbe(language: CodeRuleLanguage): Rule {
   return probe('security-logging', language, 'evidence: security event logged', (ctx): Visitors => {
     const visit = (node: Node) => {
       const m = ctx.sem.methodName(node);
@@ -219,7 +224,7 @@ function loggingProbe(language: RuleLanguage): Rule {
       if (!args) return;
       if (stringsIn(args).some((s) => SECURITY_EVENT.test(s))) ctx.report({ node, message: 'security-logging' });
     };
-    return language === 'python' ? { call: visit } : { call_expression: visit };
+    return perRuleSet<Visitors>(language, { python: { call: visit }, javascript: { call_expression: visit } });
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Rule } from '../core/rule';
 import { scanPaths, type ScanResult } from '../core/scanner';
-import type { TestPathMode } from '../core/engine';
+import type { TestPathMode } from '../core/languages';
+import { DEPENDENCY_RULES } from '../deps/rules';
 import { evaluateChecklist, type ChecklistResult, type DependencyStatus } from './evaluate';
 import { PROBE_PREFIX, probeRules } from './probes';
 import { readState } from './state';
@@ -25,7 +26,8 @@ export async function runChecklist(roots: string[], opts: ChecklistRunOptions): 
   const scan = await scanPaths(roots, { rules: [...opts.rules, ...probeRules], exclude: opts.exclude, testPaths: opts.testPaths ?? 'ignore' });
   const facts = scan.findings.filter((f) => f.ruleId.startsWith(PROBE_PREFIX));
   const findings = scan.findings.filter((f) => !f.ruleId.startsWith(PROBE_PREFIX));
-  const families = new Map(opts.rules.map((r) => [r.meta.id, r.meta.family]));
+  // dependency findings come in through opts.deps: their rules declare items too
+  const declared = new Map([...opts.rules, ...DEPENDENCY_RULES].map((r) => [r.meta.id, r.meta.checklist]));
   const result = evaluateChecklist({
     roots,
     findings,
@@ -33,7 +35,7 @@ export async function runChecklist(roots: string[], opts: ChecklistRunOptions): 
     filesAnalysed: scan.filesScanned,
     deps: opts.deps,
     state: readState(roots[0]),
-    familyOf: (id) => families.get(id),
+    checklistOf: (id) => declared.get(id),
   });
   return { result, scan: { ...scan, findings } };
 }

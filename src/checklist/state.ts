@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readGuardedTextIfExists, writeInsideRoot } from '../core/safe-fs';
 
 /**
  * What people decided, shared through a committed file: `.sitewarden/checklist.json`. One key per
@@ -23,6 +23,9 @@ export const STATE_FILE = path.join('.sitewarden', 'checklist.json');
 
 export class ChecklistStateError extends Error {}
 
+/** Far above any real state file (one short entry per checklist item). */
+export const MAX_STATE_BYTES = 1024 * 1024;
+
 export function emptyState(): ChecklistState {
   return { version: 1, items: {} };
 }
@@ -37,15 +40,21 @@ function validEntry(id: string, e: unknown): ManualEntry {
   return { status: o.status, by: o.by, date: o.date, ...(o.note ? { note: o.note } : {}) };
 }
 
-/** Reads the state of a workspace root; a missing file is an empty state, a broken one a clear error. */
+/**
+ * Reads the state of a workspace root; a missing file is an empty state, a broken one a clear
+ * error. The file is committed by whoever controls the repository and, in the editor, read on the
+ * extension host thread: a FIFO, a device, a link or a huge file there is refused (guarded read),
+ * never waited on or read without end.
+ */
 export function readState(root: string): ChecklistState {
   const file = path.join(root, STATE_FILE);
-  let text: string;
+  let text: string | undefined;
   try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return emptyState();
+    text = readGuardedTextIfExists(file, { maxBytes: MAX_STATE_BYTES, root });
+  } catch (e) {
+    throw new ChecklistStateError(`${STATE_FILE} cannot be read: ${(e as Error).message}`);
   }
+  if (text === undefined) return emptyState();
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -68,12 +77,13 @@ export function serializeState(state: ChecklistState): string {
   return JSON.stringify({ version: 1, items }, null, 2) + '\n';
 }
 
+/**
+ * Writes the state file inside the root: never through a link (at the file or at .sitewarden),
+ * through an exclusive temp file renamed over the old one, so no half-written file is left and a
+ * name planted in advance cannot redirect the write. Throws UnsafeWriteError when refused.
+ */
 export function writeState(root: string, state: ChecklistState): void {
-  const file = path.join(root, STATE_FILE);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, serializeState(state));
-  fs.renameSync(tmp, file); // never leave a half-written file behind
+  writeInsideRoot(root, path.join(root, STATE_FILE), serializeState(state));
 }
 
 /** Ticks or marks an item, returning the new state (the input is not changed). */

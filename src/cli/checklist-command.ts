@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { checklistJson, checklistMarkdown, checklistText } from '../checklist/format';
 import { runChecklist } from '../checklist/run';
+import { ChecklistStateError } from '../checklist/state';
+import { printable } from '../core/report/text';
 import { allRules } from '../rules';
 import { checkDependencies } from '../deps/check';
 
@@ -17,7 +19,14 @@ export async function checklistCommand(argv: string[], usage: (msg: string) => E
   const root = positionals[0] ?? '.';
   // "Dependencies current" needs the registries; offline it stays unknown rather than passing.
   const deps = values.offline ? undefined : await checkDependencies([root], { npmRegistry: values['npm-registry'], pypiIndex: values['pypi-index'], env: process.env });
-  const { result } = await runChecklist([root], { rules: allRules, exclude: values.exclude, deps: deps && { checked: true, incomplete: deps.incomplete, findings: deps.findings } });
+  let result;
+  try {
+    ({ result } = await runChecklist([root], { rules: allRules, exclude: values.exclude, deps: deps && { checked: true, incomplete: deps.incomplete, findings: deps.findings } }));
+  } catch (e) {
+    // A broken or refused state file is the repository's input, not a crash: say what is wrong.
+    if (e instanceof ChecklistStateError) throw usage(printable(e.message));
+    throw e;
+  }
   const base = process.cwd();
   const out = format === 'json' ? JSON.stringify(checklistJson(result, base), null, 2) + '\n' : format === 'markdown' ? checklistMarkdown(result, base) : checklistText(result, base);
   process.stdout.write(out);

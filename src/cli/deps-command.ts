@@ -1,18 +1,44 @@
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkDependencies, type DependencyReport } from '../deps/check';
+import { checkDependencies, type DependencyReport, type Notice, type WorkspaceConfigMode } from '../deps/check';
+import { printable, relativeTo } from '../core/report/text';
+
+/** `--trust-workspace-config` gives the workspace .npmrc npm's full meaning; otherwise it is data. */
+export function workspaceConfigMode(trust: boolean | undefined): WorkspaceConfigMode {
+  return trust ? 'trusted' : 'data';
+}
+
+/** The stderr line that tells the user where the check sent requests (empty when nowhere). */
+export function contactedLine(r: DependencyReport): string {
+  return r.hostsContacted.length ? `sitewarden: dependency check contacted ${printable(r.hostsContacted.join(', '))}\n` : '';
+}
+
+/** The same as a SARIF notification (a note, not a failure). */
+export function contactedNotice(r: DependencyReport): Notice[] {
+  return r.hostsContacted.length ? [{ host: '', stale: true, message: `dependency check contacted ${r.hostsContacted.join(', ')}` }] : [];
+}
 
 export function depsTable(r: DependencyReport, base: string): string {
-  const rows = r.packages.map((p) => [p.name, p.declared || '*', p.installed ?? '', p.latest ?? '', p.status, p.advisories.join(' '), `${path.relative(base, p.file)}:${p.line}`]);
+  // Every cell comes from the workspace or a registry: escaped like every other terminal line.
+  const rows = r.packages.map((p) => [p.name, p.declared || '*', p.installed ?? '', p.latest ?? '', p.status, p.advisories.join(' '), `${relativeTo(base, p.file)}:${p.line}`].map(printable));
   const head = ['package', 'declared', 'installed', 'latest', 'status', 'advisories', 'where'];
   const widths = head.map((h, i) => Math.min(48, Math.max(h.length, ...rows.map((r) => r[i].length))));
   const fmt = (cells: string[]) => cells.map((c, i) => c.slice(0, widths[i]).padEnd(widths[i])).join('  ').trimEnd();
   const lines = [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)];
-  for (const n of r.notices) lines.push(`${n.stale ? 'note' : 'INCOMPLETE'}: ${n.message}`);
-  for (const p of r.problems) lines.push(`problem: ${path.relative(base, p.file)}: ${p.message}`);
+  for (const n of r.notices) lines.push(`${n.stale ? 'note' : 'INCOMPLETE'}: ${printable(n.message)}`);
+  for (const p of r.problems) lines.push(`problem: ${printable(relativeTo(base, p.file))}: ${printable(p.message)}`);
   const vulnerable = r.packages.filter((p) => p.status === 'vulnerable').length;
   lines.push(`${r.packages.length} dependencies, ${vulnerable} vulnerable, ${r.packages.filter((p) => p.status === 'outdated').length} outdated${r.incomplete ? ', check INCOMPLETE' : ''}`);
   return lines.join('\n') + '\n';
+}
+
+/** The report with every file path relative to `base` (findings, packages and problems alike). */
+export function relativeReport(r: DependencyReport, base: string): DependencyReport {
+  return {
+    ...r,
+    findings: r.findings.map((f) => ({ ...f, file: relativeTo(base, f.file) })),
+    packages: r.packages.map((p) => ({ ...p, file: relativeTo(base, p.file) })),
+    problems: r.problems.map((p) => ({ ...p, file: relativeTo(base, p.file) })),
+  };
 }
 
 /** `sitewarden deps [PATH]`: exit 0 clean, 1 vulnerable, 3 when a registry could not be checked. */
@@ -25,13 +51,15 @@ export async function depsCommand(argv: string[], usage: (msg: string) => Error)
       'npm-registry': { type: 'string' },
       'pypi-index': { type: 'string' },
       offline: { type: 'boolean', default: false },
+      'trust-workspace-config': { type: 'boolean', default: false },
     },
   });
   if (!['text', 'json'].includes(values.format!)) throw usage('--format must be text or json');
   const roots = positionals.length ? positionals : ['.'];
-  const r = await checkDependencies(roots, { npmRegistry: values['npm-registry'], pypiIndex: values['pypi-index'], offline: values.offline, env: process.env });
+  const r = await checkDependencies(roots, { npmRegistry: values['npm-registry'], pypiIndex: values['pypi-index'], offline: values.offline, env: process.env, workspaceConfig: workspaceConfigMode(values['trust-workspace-config']) });
+  process.stderr.write(contactedLine(r));
   const base = process.cwd();
-  process.stdout.write(values.format === 'json' ? JSON.stringify({ ...r, findings: r.findings.map((f) => ({ ...f, file: path.relative(base, f.file) })) }, null, 2) + '\n' : depsTable(r, base));
+  process.stdout.write(values.format === 'json' ? JSON.stringify(relativeReport(r, base), null, 2) + '\n' : depsTable(r, base));
   if (r.packages.some((p) => p.status === 'vulnerable')) return 1;
   return r.incomplete ? 3 : 0;
 }

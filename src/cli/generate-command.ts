@@ -5,6 +5,7 @@ import { GeneratorError, planSecurityHeaders } from '../fixes/headers';
 import { planIncidentResponse } from '../fixes/incident-response';
 import { applyPlan, planDiff, PlanConflictError, type GeneratorPlan } from '../fixes/plan';
 import type { Framework } from '../fixes/project';
+import { printable } from '../core/report/text';
 
 const WHAT = ['headers', 'encryption', 'fingerprint', 'incident-response'] as const;
 
@@ -36,7 +37,8 @@ export async function generateCommand(argv: string[], usage: (msg: string) => Er
     else if (what === 'fingerprint') plan = await planFingerprintCheck(root, { framework });
     else plan = planIncidentResponse(root);
   } catch (e) {
-    if (e instanceof GeneratorError) throw usage(e.message);
+    // Refusals name repository files: escaped, a file name cannot drive the terminal.
+    if (e instanceof GeneratorError) throw usage(printable(e.message));
     throw e;
   }
   if (plan.changes.length === 0) {
@@ -49,7 +51,7 @@ export async function generateCommand(argv: string[], usage: (msg: string) => Er
       const written = applyPlan(plan);
       process.stdout.write(`\n${plan.title}: wrote ${written.length} file(s).\n`);
     } catch (e) {
-      if (e instanceof PlanConflictError) throw usage(e.message);
+      if (e instanceof PlanConflictError) throw usage(printable(e.message));
       throw e;
     }
   } else {

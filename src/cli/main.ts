@@ -1,17 +1,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { TestPathMode } from '../core/engine';
+import { DEFAULT_TEST_PATH_MODE, TEST_PATH_MODES, type TestPathMode } from '../core/languages';
 import { toSarif } from '../core/report/sarif';
 import { formatText, printable, relativeTo, toJsonFindings } from '../core/report/text';
-import { scanPaths } from '../core/scanner';
+import { scanCoverage, scanPaths } from '../core/scanner';
+import { rootContaining, UnsafeWriteError, writeInsideRoot } from '../core/safe-fs';
+import { countByReason, describeSkip, type SkippedEntry } from '../core/skip-reasons';
 import { scanWorkerScript } from '../workers/locate';
 import { defaultWorkers } from '../core/parallel-scan';
 import { SEVERITY_ORDER, severityRank, type Severity } from '../core/types';
 import { allRules } from '../rules';
 import { checklistCommand } from './checklist-command';
 import { generateCommand } from './generate-command';
-import { depsCommand } from './deps-command';
+import { contactedLine, contactedNotice, depsCommand, workspaceConfigMode } from './deps-command';
 import { checkDependencies } from '../deps/check';
 import { DEPENDENCY_RULES } from '../deps/rules';
 
@@ -23,11 +25,29 @@ export const EXIT = { ok: 0, findings: 1, usage: 2, incomplete: 3 } as const;
 
 class UsageError extends Error {}
 
+/**
+ * --output inside the working folder or a scanned folder (in CI: the checkout of the pull
+ * request) is written without following links, so a committed `report.sarif -> ~/.bashrc` is
+ * refused; a path elsewhere is the user's own and written as given.
+ */
+function writeReport(file: string, report: string, roots: string[]): void {
+  const root = rootContaining(roots, file);
+  try {
+    if (root) return void writeInsideRoot(root, file, report);
+  } catch (e) {
+    if (e instanceof UnsafeWriteError) throw new UsageError(`--output: ${printable(e.message)}`);
+    throw e;
+  }
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, report);
+}
+
 const HELP = `SiteWarden ${VERSION}: security checks for Flask, Django and Express code.
 
 Usage:
   sitewarden scan [PATH...] [options]    scan files and folders (default: .)
   sitewarden deps [PATH] [--npm-registry URL] [--pypi-index URL] [--offline] [--format text|json]
+                  [--trust-workspace-config]
                                          outdated, deprecated, yanked and vulnerable packages
   sitewarden rules                       list the rules
   sitewarden checklist [PATH] [--format text|json|markdown]
@@ -45,15 +65,23 @@ Options for scan:
                                finding has at least this severity (default: low)
   --min-severity LEVEL         leave out findings below LEVEL (default: low)
   --exclude GLOB               gitignore-style pattern to skip (repeatable)
+  --strict                     what the repository excludes (.gitignore, node_modules, build
+                               and virtualenv folders, symlinks) makes the run incomplete
+                               (exit 3): for CI on untrusted pull requests
   --test-paths MODE            demote|ignore|normal: tests, fixtures and examples get lower
                                severity (default demote), are skipped, or count as production
   --offline                    make no network calls (no dependency check)
   --no-deps                    skip the dependency check
   --npm-registry URL           npm registry to check packages against (default: from .npmrc)
   --pypi-index URL             base of the PyPI JSON API (default: https://pypi.org/pypi)
+  --trust-workspace-config     let the workspace .npmrc set credentials, proxies and TLS keys
+                               (default: it may only name registries)
   --no-progress                no progress on stderr
 
-Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or fatal error, 3 incomplete.
+Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or fatal error, 3 incomplete
+(a file that should have been analysed was not: too large, binary, unreadable, a FIFO, swapped
+for a link, a parser crash; or the dependency check could not run). Incomplete with findings is
+exit 1, and stderr and SARIF (executionSuccessful: false) still say incomplete.
 Suppress a finding with  # sitewarden-ignore[RULE-ID]: reason  (// in JS/TS) on the line or the
 line before; Bandit's # nosec is honoured too.
 `;
@@ -77,10 +105,12 @@ async function scan(argv: string[]): Promise<number> {
       'fail-on': { type: 'string', default: 'low' },
       'min-severity': { type: 'string', default: 'low' },
       exclude: { type: 'string', multiple: true },
-      'test-paths': { type: 'string', default: 'demote' },
+      'test-paths': { type: 'string', default: DEFAULT_TEST_PATH_MODE },
       offline: { type: 'boolean', default: false },
       'no-deps': { type: 'boolean', default: false },
+      'trust-workspace-config': { type: 'boolean', default: false },
       'no-progress': { type: 'boolean', default: false },
+      strict: { type: 'boolean', default: false },
       'npm-registry': { type: 'string' },
       'pypi-index': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -95,7 +125,7 @@ async function scan(argv: string[]): Promise<number> {
   const failOn = level('fail-on', values['fail-on'], true)!;
   const minSeverity = level('min-severity', values['min-severity'], false) as Severity;
   const testPaths = values['test-paths'] as TestPathMode;
-  if (!['demote', 'ignore', 'normal'].includes(testPaths)) throw new UsageError(`--test-paths must be demote, ignore or normal (got "${testPaths}")`);
+  if (!TEST_PATH_MODES.includes(testPaths)) throw new UsageError(`--test-paths must be demote, ignore or normal (got "${testPaths}")`);
   const paths = positionals.length ? positionals : ['.'];
   for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`no such file or directory: ${p}`);
 
@@ -125,9 +155,10 @@ async function scan(argv: string[]): Promise<number> {
   let depProblems: { file: string; message: string }[] = [];
   let incomplete = false;
   if (!values.offline && !values['no-deps']) {
-    const deps = await checkDependencies(paths, { npmRegistry: values['npm-registry'], pypiIndex: values['pypi-index'], env: process.env });
+    const deps = await checkDependencies(paths, { npmRegistry: values['npm-registry'], pypiIndex: values['pypi-index'], env: process.env, workspaceConfig: workspaceConfigMode(values['trust-workspace-config']) });
     result.findings.push(...deps.findings);
-    depNotices = deps.notices;
+    depNotices = [...deps.notices, ...contactedNotice(deps)];
+    process.stderr.write(contactedLine(deps));
     incomplete = deps.incomplete;
     for (const n of deps.notices) process.stderr.write(`sitewarden: ${n.stale ? 'note' : 'incomplete'}: ${printable(n.message)}\n`);
     // Manifests that could not be read (malformed JSON/TOML, include cycles) were dropped without a
@@ -136,24 +167,48 @@ async function scan(argv: string[]): Promise<number> {
     for (const p of deps.problems) process.stderr.write(`sitewarden: warning: ${printable(relativeTo(cwd, p.file))}: ${printable(p.message)}\n`);
   }
   const shown = result.findings.filter((f) => !f.suppression && severityRank(f.severity) >= severityRank(minSeverity));
+  // Files that should have been analysed and were not make the run incomplete (exit 3, or 1 with
+  // findings, said on stderr either way): a padded, binary-looking or parser-crashing file must
+  // not pass a CI gate as a clean project would.
+  const coverage = scanCoverage(result, values.strict);
+  // Failed analyses have their own 'could not analyse' notification (level error) below.
+  const notAnalysed = coverage.incomplete.filter((s) => s.reason !== 'parser-crash' && s.reason !== 'analysis-error');
+  incomplete ||= coverage.incomplete.length > 0;
+  if (coverage.incomplete.length) {
+    process.stderr.write(`sitewarden: incomplete: ${coverage.incomplete.length} path(s) not analysed (${countByReason(coverage.incomplete)})${values.strict ? '; --strict counts what the repository excludes' : ''}\n`);
+    // The text report lists them all on stdout; other formats get the first ones named here.
+    const listed = format === 'text' && !values.output ? [] : coverage.incomplete;
+    for (const s of listed.slice(0, 20)) process.stderr.write(`sitewarden:   ${printable(relativeTo(cwd, s.path))}: ${printable(describeSkip(s))}\n`);
+    if (listed.length > 20) process.stderr.write(`sitewarden:   … and ${coverage.incomplete.length - 20} more (all are in the report)\n`);
+  }
+  for (const n of result.notices) process.stderr.write(`sitewarden: note: ${printable(relativeTo(cwd, n.path))}: ${printable(n.message)}\n`);
   let report: string;
   if (format === 'sarif') {
+    const said = { incomplete: 'not analysed, the run is incomplete', 'excluded-by-user': 'excluded by you', 'excluded-by-repository': 'excluded by the repository' } as const;
+    const skipNote = (kind: keyof typeof said) => (s: SkippedEntry) => ({
+      level: kind === 'incomplete' ? ('warning' as const) : ('note' as const),
+      message: `${describeSkip(s)}: ${said[kind]}`,
+      uri: relativeTo(cwd, s.path),
+      properties: { reason: s.reason, kind },
+    });
     const notifications = [
       ...depNotices.map((n) => ({ level: n.stale ? ('note' as const) : ('error' as const), message: n.message })),
       ...depProblems.map((p) => ({ level: 'warning' as const, message: `dependency check: ${p.message}`, uri: relativeTo(cwd, p.file) })),
-      ...result.errors.map((e) => ({ level: 'error' as const, message: `could not analyse: ${e.message}`, uri: relativeTo(cwd, e.path) })),
-      ...result.skipped.map((s) => ({ level: 'note' as const, message: `skipped (${s.reason}${s.detail ? `: ${s.detail}` : ''})`, uri: relativeTo(cwd, s.path) })),
+      ...result.errors.map((e) => ({ level: 'error' as const, message: `could not analyse: ${e.message}`, uri: relativeTo(cwd, e.path), properties: { reason: e.reason, kind: 'incomplete' } })),
+      ...notAnalysed.map(skipNote('incomplete')),
+      ...coverage.excludedByRepository.map(skipNote('excluded-by-repository')),
+      ...coverage.excludedByUser.map(skipNote('excluded-by-user')),
+      ...result.notices.map((n) => ({ level: 'warning' as const, message: n.message, uri: relativeTo(cwd, n.path) })),
     ];
     const kept = result.findings.filter((f) => severityRank(f.severity) >= severityRank(minSeverity));
-    report = JSON.stringify(toSarif({ rules: [...allRules, ...DEPENDENCY_RULES], findings: kept, baseDir: cwd, toolVersion: VERSION, notifications }), null, 2) + '\n';
+    report = JSON.stringify(toSarif({ rules: [...allRules, ...DEPENDENCY_RULES], findings: kept, baseDir: cwd, toolVersion: VERSION, notifications, executionSuccessful: !incomplete }), null, 2) + '\n';
   } else if (format === 'json') {
     report = JSON.stringify(toJsonFindings(shown, cwd), null, 2) + '\n';
   } else {
-    report = formatText(result, shown, cwd, !values.output && !!process.stdout.isTTY);
+    report = formatText(result, shown, cwd, !values.output && !!process.stdout.isTTY, coverage);
   }
   if (values.output) {
-    fs.mkdirSync(path.dirname(path.resolve(values.output)), { recursive: true });
-    fs.writeFileSync(values.output, report);
+    writeReport(values.output, report, [cwd, ...paths]);
     if (format !== 'text') process.stderr.write(`${shown.length} finding(s); report written to ${values.output}\n`);
   } else {
     process.stdout.write(report);
@@ -189,7 +244,8 @@ export async function main(argv: string[]): Promise<number> {
     throw new UsageError(`unknown command "${cmd}" (try: sitewarden --help)`);
   } catch (e) {
     const msg = e instanceof UsageError || (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS') ? (e as Error).message : `fatal: ${(e as Error)?.message ?? e}`;
-    process.stderr.write(`sitewarden: ${msg.split('\n')[0]}\n`);
+    // printable(): messages quote workspace content (a checklist item id, a file name).
+    process.stderr.write(`sitewarden: ${printable(msg.split('\n')[0])}\n`);
     return EXIT.usage;
   }
 }

@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { detectLanguage } from './languages';
+import { GuardedReadError, MAX_SOURCE_BYTES, readGuarded, readGuardedPrefix } from './safe-fs';
+import { skipForRefusal, type SkippedEntry } from './skip-reasons';
 import type { LanguageId } from './types';
 
 export interface DiscoveredFile {
@@ -10,31 +12,56 @@ export interface DiscoveredFile {
   relPath: string;
   language: LanguageId;
   size: number;
+  /**
+   * The folder the file was found in a walk of: reads must stay inside it and never follow a
+   * final link. Unset for a file named on the command line (the user chose it, links and all).
+   */
+  root?: string;
 }
 
-export type SkipReason = 'gitignored' | 'dependency-dir' | 'virtualenv' | 'build-output' | 'vcs' | 'too-large' | 'binary' | 'symlink' | 'unreadable' | 'excluded';
-
-export interface SkippedEntry {
-  path: string;
-  reason: SkipReason;
-  detail?: string;
-}
+export type { SkipReason, SkippedEntry } from './skip-reasons';
 
 export interface DiscoveryOptions {
   /** Files larger than this are skipped (reported, not silently dropped). Default 1 MiB. */
   maxFileBytes?: number;
   /** Extra gitignore-style patterns, e.g. from settings or --exclude. */
   exclude?: string[];
+  /**
+   * Gitignore-style patterns from configuration committed to the scanned repository (workspace
+   * settings): reported as excluded by the repository, not by the user.
+   */
+  excludeFromConfig?: string[];
   /** Honour .gitignore files (default true). */
   gitignore?: boolean;
+}
+
+/** Something about the walk the user should know that is not a skipped path. */
+export interface DiscoveryNotice {
+  path: string;
+  message: string;
 }
 
 export interface DiscoveryResult {
   files: DiscoveredFile[];
   skipped: SkippedEntry[];
   /** Files no grammar parses (templates, config, text): text rules may read them. */
-  otherFiles: { path: string; relPath: string; size: number }[];
+  otherFiles: { path: string; relPath: string; size: number; root?: string }[];
+  /** Ignore files that were not honoured (too large), and similar. */
+  notices: DiscoveryNotice[];
+  /** Patterns of honoured ignore files tested against paths: the work matching cost. */
+  ignorePatternTests: number;
 }
+
+/**
+ * Ignore files are the repository's, so their cost is bounded: matching a path tests every
+ * pattern of every ignore file above it (negations make order matter), and 100,000 patterns
+ * made a 300-file scan take 25 s. An ignore file over these bounds, or one that would take the
+ * patterns in force past MAX_ACTIVE_IGNORE_PATTERNS, is not honoured — more is scanned, never
+ * less — and a notice says so. Matching then costs at most that many tests per path.
+ */
+export const MAX_IGNORE_FILE_BYTES = 256 * 1024;
+export const MAX_IGNORE_PATTERNS = 2000;
+export const MAX_ACTIVE_IGNORE_PATTERNS = 4000;
 
 const DEPENDENCY_DIRS = new Set(['node_modules', 'bower_components', 'jspm_packages', 'site-packages', '.yarn', '.pnpm-store']);
 const BUILD_DIRS = new Set(['dist', 'build', 'out', '.next', '.nuxt', 'coverage', '__pycache__', '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache', '.eggs', '.vscode-test', '.turbo', '.parcel-cache']);
@@ -46,67 +73,138 @@ function isVirtualenv(dir: string, name: string): boolean {
   return VENV_NAMES.has(name) && (fs.existsSync(path.join(dir, 'bin', 'activate')) || fs.existsSync(path.join(dir, 'Scripts', 'activate')) || fs.existsSync(path.join(dir, 'lib')));
 }
 
-export function isProbablyBinary(buf: Buffer): boolean {
-  const n = Math.min(buf.length, 8000);
-  for (let i = 0; i < n; i++) if (buf[i] === 0) return true;
-  return false;
+/** Leading bytes of formats that are never source code. */
+const BINARY_MAGIC: readonly Buffer[] = [
+  [0x89, 0x50, 0x4e, 0x47], // PNG
+  [0x47, 0x49, 0x46, 0x38], // GIF
+  [0xff, 0xd8, 0xff], // JPEG
+  [0x25, 0x50, 0x44, 0x46, 0x2d], // %PDF-
+  [0x50, 0x4b, 0x03, 0x04], // ZIP, JAR, wheel
+  [0x1f, 0x8b], // gzip
+  [0x42, 0x5a, 0x68], // bzip2
+  [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], // xz
+  [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], // 7z
+  [0x7f, 0x45, 0x4c, 0x46], // ELF
+  [0x00, 0x61, 0x73, 0x6d], // WebAssembly
+  [0xca, 0xfe, 0xba, 0xbe], // Java class, Mach-O fat
+  [0xcf, 0xfa, 0xed, 0xfe], // Mach-O 64
+  [0xce, 0xfa, 0xed, 0xfe], // Mach-O 32
+  [0x53, 0x51, 0x4c, 0x69, 0x74, 0x65, 0x20, 0x66], // SQLite format
+  [0xff, 0xfe], // UTF-16 LE text: not decodable as UTF-8
+  [0xfe, 0xff], // UTF-16 BE
+].map((b) => Buffer.from(b));
+
+/** How much of a file's start decides whether it is text. */
+export const BINARY_SAMPLE_BYTES = 8000;
+
+/**
+ * Whether a file's first bytes are not text. Decided on content, not on a single byte: one NUL in
+ * a comment made a vulnerable file "binary" and unanalysed. Binary means a known binary signature,
+ * NUL bytes in over 30% of the sample (executables, UTF-16), or over 30% of it not decoding as UTF-8.
+ * Whatever the threshold, a source file found binary is not a pass: the run is incomplete.
+ */
+export function looksBinary(sample: Buffer): boolean {
+  const buf = sample.subarray(0, BINARY_SAMPLE_BYTES);
+  if (buf.length === 0) return false;
+  if (BINARY_MAGIC.some((m) => buf.length >= m.length && buf.subarray(0, m.length).equals(m))) return true;
+  let nul = 0;
+  for (const b of buf) if (b === 0) nul++;
+  if (nul * 10 > buf.length * 3) return true;
+  const text = buf.toString('utf8');
+  let bad = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 0xfffd) bad++;
+  return bad * 10 > text.length * 3;
 }
 
 interface IgnoreLayer {
   base: string;
   ig: Ignore;
+  patterns: number;
 }
 
 function toPosix(p: string): string {
   return p.split(path.sep).join('/');
 }
 
+function patternCount(text: string): number {
+  let n = 0;
+  for (const line of text.split('\n')) {
+    const t = line.trim();
+    if (t && !t.startsWith('#')) n++;
+  }
+  return n;
+}
+
+/** How a discovered file is read: the one guarded read for sources (scanner, workers, cache). */
+export function readDiscovered(f: { path: string; root?: string }, maxBytes = MAX_SOURCE_BYTES): Buffer {
+  return readGuarded(f.path, f.root === undefined ? { maxBytes, followSymlinks: true } : { maxBytes, root: f.root });
+}
+
 /**
  * Lists the files to analyse under the given paths. Directories of dependencies, virtualenvs,
  * build output and VCS metadata are skipped, .gitignore files are honoured, and every skip is
- * returned with its reason.
+ * returned with its reason (src/core/skip-reasons.ts says what each means for the run).
  */
 export function discoverFiles(roots: string[], opts: DiscoveryOptions = {}): DiscoveryResult {
-  const maxBytes = opts.maxFileBytes ?? 1024 * 1024;
+  const maxBytes = opts.maxFileBytes ?? MAX_SOURCE_BYTES;
   const useGitignore = opts.gitignore !== false;
-  const result: DiscoveryResult = { files: [], skipped: [], otherFiles: [] };
-  const extra = opts.exclude?.length ? ignore().add(opts.exclude) : undefined;
+  const result: DiscoveryResult = { files: [], skipped: [], otherFiles: [], notices: [], ignorePatternTests: 0 };
+  const byUser = opts.exclude?.length ? ignore().add(opts.exclude) : undefined;
+  const byConfig = opts.excludeFromConfig?.length ? ignore().add(opts.excludeFromConfig) : undefined;
   const seenReal = new Set<string>();
+  const skip = (e: SkippedEntry) => void result.skipped.push(e);
 
-  const considerFile = (full: string, rel: string, stat: fs.Stats): void => {
-    // A path given on the command line is stat'ed through symlinks: `scan x.py` where x.py is a
-    // FIFO or a link to /dev/zero would block or read forever, so only regular files are read.
-    if (!stat.isFile()) {
-      result.skipped.push({ path: full, reason: 'unreadable', detail: 'not a regular file' });
-      return;
-    }
+  /** `root` unset: a file named by the user, read through links as named. */
+  const considerFile = (full: string, rel: string, root: string | undefined): void => {
     const language = detectLanguage(full);
     if (!language) {
-      result.otherFiles.push({ path: full, relPath: rel, size: stat.size });
-      return;
-    }
-    if (stat.size > maxBytes) {
-      result.skipped.push({ path: full, reason: 'too-large', detail: `${stat.size} bytes > ${maxBytes}` });
-      return;
-    }
-    let head: Buffer;
-    try {
-      const fd = fs.openSync(full, 'r');
+      // Not parsed: text rules may read it later (through the same guarded read).
+      let size = 0;
       try {
-        head = Buffer.alloc(Math.min(stat.size, 8000));
-        fs.readSync(fd, head, 0, head.length, 0);
-      } finally {
-        fs.closeSync(fd);
+        size = (root === undefined ? fs.statSync(full) : fs.lstatSync(full)).size;
+      } catch {
+        /* the read later says why */
       }
+      result.otherFiles.push({ path: full, relPath: rel, size, ...(root !== undefined ? { root } : {}) });
+      return;
+    }
+    // Opened without blocking or following a final link and checked on the descriptor: a FIFO,
+    // a device or a link swapped in after readdir is refused here with its reason.
+    let head: { data: Buffer; size: number };
+    try {
+      head = readGuardedPrefix(full, root === undefined ? { maxBytes, followSymlinks: true } : { maxBytes, root }, BINARY_SAMPLE_BYTES);
     } catch (e) {
-      result.skipped.push({ path: full, reason: 'unreadable', detail: (e as Error).message });
+      // readdir decodes a name that is not UTF-8 lossily, so the decoded path does not open.
+      if (e instanceof GuardedReadError && e.reason === 'missing' && full.includes('\ufffd')) skip({ path: full, reason: 'unreadable', detail: 'the file name is not valid UTF-8' });
+      else if (e instanceof GuardedReadError) skip(skipForRefusal(e));
+      else skip({ path: full, reason: 'unreadable', detail: (e as Error).message });
       return;
     }
-    if (isProbablyBinary(head)) {
-      result.skipped.push({ path: full, reason: 'binary' });
+    if (looksBinary(head.data)) {
+      skip({ path: full, reason: 'binary' });
       return;
     }
-    result.files.push({ path: full, relPath: rel, language, size: stat.size });
+    result.files.push({ path: full, relPath: rel, language, size: head.size, ...(root !== undefined ? { root } : {}) });
+  };
+
+  const readIgnoreFile = (dir: string, rootDir: string, layers: IgnoreLayer[]): IgnoreLayer[] => {
+    const file = path.join(dir, '.gitignore');
+    let text: string;
+    try {
+      text = readGuarded(file, { maxBytes: MAX_IGNORE_FILE_BYTES, root: rootDir }).toString('utf8');
+    } catch (e) {
+      const why = e instanceof GuardedReadError && e.reason === 'too-large' ? `over ${MAX_IGNORE_FILE_BYTES} bytes` : 'could not be read';
+      result.notices.push({ path: file, message: `.gitignore not honoured (${why}): its paths are scanned` });
+      return layers;
+    }
+    const patterns = patternCount(text);
+    const active = layers.reduce((n, l) => n + l.patterns, 0);
+    if (patterns > MAX_IGNORE_PATTERNS || active + patterns > MAX_ACTIVE_IGNORE_PATTERNS) {
+      const why = patterns > MAX_IGNORE_PATTERNS ? `${patterns} patterns, over ${MAX_IGNORE_PATTERNS}` : `${active + patterns} patterns in force with the ignore files above it, over ${MAX_ACTIVE_IGNORE_PATTERNS}`;
+      result.notices.push({ path: file, message: `.gitignore not honoured (${why}): its paths are scanned` });
+      return layers;
+    }
+    return patterns ? [...layers, { base: dir, ig: ignore().add(text), patterns }] : layers;
   };
 
   const walk = (dir: string, rootDir: string, layers: IgnoreLayer[]): void => {
@@ -114,7 +212,7 @@ export function discoverFiles(roots: string[], opts: DiscoveryOptions = {}): Dis
     try {
       real = fs.realpathSync.native(dir); // one system call, not an lstat per path component
     } catch (e) {
-      result.skipped.push({ path: dir, reason: 'unreadable', detail: (e as Error).message });
+      skip({ path: dir, reason: 'unreadable', detail: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
       return;
     }
     if (seenReal.has(real)) return;
@@ -123,60 +221,54 @@ export function discoverFiles(roots: string[], opts: DiscoveryOptions = {}): Dis
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (e) {
-      result.skipped.push({ path: dir, reason: 'unreadable', detail: (e as Error).message });
+      skip({ path: dir, reason: 'unreadable', detail: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
       return;
     }
-    let here = layers;
-    if (useGitignore && entries.some((e) => e.name === '.gitignore' && e.isFile())) {
-      try {
-        here = [...layers, { base: dir, ig: ignore().add(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')) }];
-      } catch {
-        /* unreadable .gitignore: nothing to honour */
-      }
-    }
+    const here = useGitignore && entries.some((e) => e.name === '.gitignore' && e.isFile()) ? readIgnoreFile(dir, rootDir, layers) : layers;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       const full = path.join(dir, e.name);
       const isDir = e.isDirectory();
-      const ignoredBy = (l: IgnoreLayer): boolean => {
-        const rel = toPosix(path.relative(l.base, full));
-        return rel !== '' && !rel.startsWith('..') && l.ig.ignores(isDir ? `${rel}/` : rel);
-      };
-      if (here.some(ignoredBy)) {
-        result.skipped.push({ path: full, reason: 'gitignored' });
+      const relRoot = toPosix(path.relative(rootDir, full));
+      const asPattern = isDir ? `${relRoot}/` : relRoot;
+      // The user's word first: a path they excluded is theirs even if the repository ignores it too.
+      if (byUser && relRoot && byUser.ignores(asPattern)) {
+        skip({ path: full, reason: 'excluded' });
         continue;
       }
-      const relRoot = toPosix(path.relative(rootDir, full));
-      if (extra && relRoot && extra.ignores(isDir ? `${relRoot}/` : relRoot)) {
-        result.skipped.push({ path: full, reason: 'excluded' });
+      const ignoredBy = (l: IgnoreLayer): boolean => {
+        const rel = toPosix(path.relative(l.base, full));
+        if (rel === '' || rel.startsWith('..')) return false;
+        result.ignorePatternTests += l.patterns;
+        return l.ig.ignores(isDir ? `${rel}/` : rel);
+      };
+      if (here.some(ignoredBy)) {
+        skip({ path: full, reason: 'gitignored' });
+        continue;
+      }
+      if (byConfig && relRoot && byConfig.ignores(asPattern)) {
+        skip({ path: full, reason: 'excluded-by-config' });
         continue;
       }
       if (e.isSymbolicLink()) {
         // Links are not followed: they make loops and lead out of the workspace.
-        result.skipped.push({ path: full, reason: 'symlink' });
+        skip({ path: full, reason: 'symlink' });
         continue;
       }
       if (isDir) {
-        if (VCS_DIRS.has(e.name)) result.skipped.push({ path: full, reason: 'vcs' });
-        else if (DEPENDENCY_DIRS.has(e.name)) result.skipped.push({ path: full, reason: 'dependency-dir' });
-        else if (BUILD_DIRS.has(e.name)) result.skipped.push({ path: full, reason: 'build-output' });
-        else if (isVirtualenv(full, e.name)) result.skipped.push({ path: full, reason: 'virtualenv' });
+        if (VCS_DIRS.has(e.name)) skip({ path: full, reason: 'vcs' });
+        else if (DEPENDENCY_DIRS.has(e.name)) skip({ path: full, reason: 'dependency-dir' });
+        else if (BUILD_DIRS.has(e.name)) skip({ path: full, reason: 'build-output' });
+        else if (isVirtualenv(full, e.name)) skip({ path: full, reason: 'virtualenv' });
         else walk(full, rootDir, here);
         continue;
       }
       if (!e.isFile()) {
         // FIFOs, sockets and devices are never read, but said so: every skip is reported.
-        result.skipped.push({ path: full, reason: 'unreadable', detail: 'not a regular file' });
+        skip({ path: full, reason: 'not-regular', detail: `not a regular file (${e.isFIFO() ? 'FIFO' : e.isSocket() ? 'socket' : 'device'})` });
         continue;
       }
-      let stat: fs.Stats;
-      try {
-        stat = fs.statSync(full);
-      } catch (err) {
-        result.skipped.push({ path: full, reason: 'unreadable', detail: (err as Error).message });
-        continue;
-      }
-      considerFile(full, relRoot, stat);
+      considerFile(full, relRoot, rootDir);
     }
   };
 
@@ -188,7 +280,7 @@ export function discoverFiles(roots: string[], opts: DiscoveryOptions = {}): Dis
       throw new Error(`cannot read ${root}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
     if (stat.isDirectory()) walk(root, root, []);
-    else considerFile(root, path.basename(root), stat);
+    else considerFile(root, path.basename(root), undefined);
   }
   return result;
 }

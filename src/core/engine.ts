@@ -1,15 +1,15 @@
 import type { Node, Tree } from 'web-tree-sitter';
-import { isTestPath, ruleLanguageOf } from './languages';
+import { dialectOf, isTestPath, ruleLanguageOf, testPathTreatment, type TestPathMode, type TestPathTreatment } from './languages';
 import { ensureLanguages, guardTraps, isWasmTrap, parseSync } from './parser';
 import { docsUrl, type ReportDescriptor, type Rule, type RuleContext, type Visitors } from './rule';
 import { Semantics } from './semantics';
 import { captureNodes } from './query';
-import { pythonDialect } from './python/dialect';
-import { javascriptDialect } from './javascript/dialect';
+import { languageEntry, ruleSet, type RuleSet } from './language-registry';
 import { parseSuppression, suppressionMatches, type SuppressionComment } from './suppressions';
-import { SEVERITY_ORDER, type Finding, type LanguageId, type Range, type Severity, type TextEdit } from './types';
+import type { Finding, LanguageId, Range, TextEdit } from './types';
 
-export type TestPathMode = 'demote' | 'ignore' | 'normal';
+/** Re-exported for callers that configure the engine; the policy itself lives in languages.ts. */
+export type { TestPathMode };
 
 export interface AnalyzeOptions {
   /** How to treat tests, fixtures and examples: demote severity (default), skip, or treat as production. */
@@ -48,10 +48,6 @@ function rangeOf(start: Node, end: Node = start): Range {
   };
 }
 
-function demote(s: Severity): Severity {
-  return SEVERITY_ORDER[Math.max(0, SEVERITY_ORDER.indexOf(s) - 1)];
-}
-
 /** The statement holding `node`, and the lines a suppression on it covers. */
 function statementLines(node: Node, findingEndLine: number): [number, number] {
   let n: Node = node;
@@ -62,7 +58,7 @@ function statementLines(node: Node, findingEndLine: number): [number, number] {
 }
 
 /** Suppression comments, found by a text scan for the markers, then confirmed as comment nodes. */
-function collectSuppressions(root: Node, lines: string[]): Map<number, SuppressionComment[]> {
+function collectSuppressions(root: Node, lines: string[], rules: RuleSet): Map<number, SuppressionComment[]> {
   const byLine = new Map<number, SuppressionComment[]>();
   const seen = new Set<number>();
   lines.forEach((line, row) => {
@@ -70,11 +66,11 @@ function collectSuppressions(root: Node, lines: string[]): Map<number, Suppressi
       const col = line.indexOf(marker);
       if (col < 0) continue;
       const node = root.descendantForPosition({ row, column: col });
-      if (!node || (node.type !== 'comment' && node.type !== 'html_comment') || seen.has(node.id)) continue;
+      if (!node || !rules.commentNodeTypes.includes(node.type) || seen.has(node.id)) continue;
       seen.add(node.id);
       const start = node.startPosition;
       const standalone = lines[start.row].slice(0, start.column).trim() === '';
-      const s = parseSuppression(node.text, start.row, standalone);
+      const s = parseSuppression(node.text, start.row, standalone, rules.comments);
       if (s) {
         const list = byLine.get(start.row) ?? [];
         list.push(s);
@@ -118,6 +114,8 @@ export class Analyzer {
 
   constructor(readonly rules: readonly Rule[]) {
     for (const r of rules) {
+      // A rule of a language without a registry entry would never run: refuse it here.
+      if (r.meta.language !== 'text') ruleSet(r.meta.language);
       const list = this.byLanguage.get(r.meta.language) ?? [];
       list.push(r);
       this.byLanguage.set(r.meta.language, list);
@@ -225,12 +223,12 @@ export class Analyzer {
   }
 
   private environment(file: string, lang: LanguageId, opts: AnalyzeOptions) {
-    const testMode = opts.testPaths ?? 'demote';
     const isTest = opts.isTestFile ?? isTestPath(file);
-    if (isTest && testMode === 'ignore') return undefined;
+    const tests = testPathTreatment(opts.testPaths, isTest);
+    if (!tests.analyse) return undefined;
     const dialect = dialectOf(lang);
-    const active = this.rulesFor(lang).filter((r) => !(isTest && r.meta.skipInTests && testMode === 'demote'));
-    return { testMode, isTest, dialect, active };
+    const active = this.rulesFor(lang).filter((r) => tests.runs(r.meta));
+    return { tests, isTest, dialect, active };
   }
 
   private runRules(
@@ -238,14 +236,14 @@ export class Analyzer {
     text: string,
     lang: LanguageId,
     tree: Tree,
-    env: { testMode: TestPathMode; isTest: boolean },
+    env: { tests: TestPathTreatment; isTest: boolean },
     active: readonly Rule[],
     nodes: readonly Node[],
     types: Set<string>,
     sem: Semantics,
     opts: AnalyzeOptions,
   ): Finding[] {
-    const { testMode, isTest } = env;
+    const { tests, isTest } = env;
     const root = tree.rootNode;
     const raw: { rule: Rule; d: ReportDescriptor }[] = [];
     const dispatch = new Map<string, { rule: Rule; fn: (n: Node) => void }[]>();
@@ -304,7 +302,7 @@ export class Analyzer {
     for (const e of exits) run(e.rule, e.fn, root);
 
     const lines = raw.length ? text.split('\n') : [];
-    const suppressions = raw.length ? collectSuppressions(root, lines) : new Map<number, SuppressionComment[]>();
+    const suppressions = raw.length ? collectSuppressions(root, lines, languageEntry(lang).rules) : new Map<number, SuppressionComment[]>();
     const seen = new Set<string>();
     const findings: Finding[] = [];
     for (const { rule, d } of raw) {
@@ -313,8 +311,7 @@ export class Analyzer {
       const key = `${m.id}:${range.start.line}:${range.start.column}`;
       if (seen.has(key)) continue; // two visitors reaching the same node report once
       seen.add(key);
-      let severity = d.severity ?? m.severity;
-      if (isTest && testMode === 'demote') severity = demote(severity);
+      const severity = tests.severity(d.severity ?? m.severity);
       const finding: Finding = {
         ruleId: m.id,
         title: m.title,
@@ -329,10 +326,11 @@ export class Analyzer {
         docsUrl: docsUrl(m.id),
       };
       if (d.fix) finding.fix = d.fix;
+      if (d.checklist) finding.checklist = d.checklist.filter((i) => m.checklist.includes(i));
       const related = [...(d.related ?? [])];
       if (d.source && d.source.id !== d.node.id) related.push({ message: `untrusted input enters here: ${d.source.text.slice(0, 60)}`, range: rangeOf(d.source) });
       if (related.length) finding.related = related;
-      if (isTest && testMode === 'demote') finding.inTestCode = true;
+      if (tests.markTestCode) finding.inTestCode = true;
       const [from, to] = statementLines(d.node, range.end.line);
       for (let line = from - 1; line <= to && !finding.suppression; line++) {
         for (const s of suppressions.get(line) ?? []) {
@@ -360,10 +358,6 @@ export function compareFindings(a: Finding, b: Finding): number {
  * findings are serialised as they are.
  */
 export const findingSpans = new WeakMap<Finding, { start: number; end: number }>();
-
-function dialectOf(lang: LanguageId) {
-  return lang === 'python' ? pythonDialect : javascriptDialect;
-}
 
 /** Two lists of nodes, each in document order and not overlapping each other, merged. */
 function mergeInOrder(a: readonly Node[], b: readonly Node[]): Node[] {

@@ -1,5 +1,6 @@
 import type { Node, Point, Tree } from 'web-tree-sitter';
 import { compareFindings, findingSpans, type AnalyzeOptions, type Analyzer } from './engine';
+import { languageEntry } from './language-registry';
 import { parseSync, treeSitter } from './parser';
 import { captureNodes } from './query';
 import type { Semantics } from './semantics';
@@ -32,7 +33,6 @@ export interface LiveResult {
 /** Beyond this share of top-level statements touched by one re-check, a full pass costs no more. */
 const MAX_DIRTY_SHARE = 0.25;
 /** Python statements that rebind module names from inside a function. */
-const REBINDS_GLOBALS = /\b(global|nonlocal)\b/;
 
 /**
  * One open document, kept analysed as it changes: the tree is reparsed incrementally and only
@@ -188,7 +188,8 @@ export class LiveDocument {
     const dirty = kids.slice(before, kids.length - after);
     const dirtyOld = old.slice(before, old.length - after);
     if (dirty.length > Math.max(4, MAX_DIRTY_SHARE * kids.length)) return 'the edit spans many statements';
-    if (this.lang === 'python' && (dirty.some((n) => REBINDS_GLOBALS.test(n.text)) || dirtyOld.some((c) => REBINDS_GLOBALS.test(this.text.slice(c.start, c.end))))) return 'a global or nonlocal statement was edited';
+    const rebinds = languageEntry(this.lang).rules.rebindsEnclosingNames;
+    if (rebinds && (dirty.some((n) => rebinds.test(n.text)) || dirtyOld.some((c) => rebinds.test(this.text.slice(c.start, c.end))))) return 'a global or nonlocal statement was edited';
     const firstAfterRow = after ? pointAt(this.text, old[old.length - after].start, d.oldEndPoint, d.oldEnd).row : Infinity;
     if (firstAfterRow === d.oldEndPoint.row) return 'the next statement shares a line with the edit';
 

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { DiscoveredFile } from './discovery';
+import type { SkipReason } from './skip-reasons';
 import type { AnalyzeOptions } from './engine';
 import type { Finding } from './types';
 
@@ -9,6 +10,8 @@ import type { Finding } from './types';
 export interface WorkerSetup {
   ruleIds: string[];
   testPaths: AnalyzeOptions['testPaths'];
+  /** Size cap of the guarded read (the same as discovery's). */
+  maxFileBytes: number;
 }
 
 /** One file's outcome, from a worker. */
@@ -17,6 +20,10 @@ export interface FileOutcome {
   findings?: Finding[];
   lines?: number;
   error?: string;
+  /** The error was a parser crash. */
+  crashed?: boolean;
+  /** The guarded read refused the file (swapped, grown, gone): a skip, not an analysis error. */
+  refused?: { reason: SkipReason; detail?: string };
   ruleErrors?: { ruleId: string; message: string }[];
 }
 
@@ -63,7 +70,7 @@ export async function analyseInWorkers(
         }
         const index = next++;
         const f = files[index];
-        worker.postMessage({ index, path: f.path, relPath: f.relPath, language: f.language });
+        worker.postMessage({ index, path: f.path, relPath: f.relPath, language: f.language, root: f.root });
       };
       worker.on('message', (o: FileOutcome) => {
         on.outcome(o);

@@ -2,22 +2,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as TreeSitter from 'web-tree-sitter';
 import type { Language, Parser, Tree } from 'web-tree-sitter';
+import { languageEntry, wasmModules } from './language-registry';
 import type { LanguageId } from './types';
 
-const GRAMMAR_FILE: Record<LanguageId, string> = {
-  python: 'tree-sitter-python.wasm',
-  javascript: 'tree-sitter-javascript.wasm',
-  typescript: 'tree-sitter-typescript.wasm',
-  tsx: 'tree-sitter-tsx.wasm',
-};
-
-const PACKAGE_OF: Record<string, string> = {
-  'web-tree-sitter.wasm': 'web-tree-sitter/web-tree-sitter.wasm',
-  'tree-sitter-python.wasm': 'tree-sitter-python/tree-sitter-python.wasm',
-  'tree-sitter-javascript.wasm': 'tree-sitter-javascript/tree-sitter-javascript.wasm',
-  'tree-sitter-typescript.wasm': 'tree-sitter-typescript/tree-sitter-typescript.wasm',
-  'tree-sitter-tsx.wasm': 'tree-sitter-typescript/tree-sitter-tsx.wasm',
-};
+/** Where each .wasm file is in node_modules: the grammars come from the language registry. */
+const PACKAGE_OF = wasmModules();
 
 /**
  * Finds a .wasm file: next to the bundle (dist/wasm, what the .vsix and `npx sitewarden` use),
@@ -135,7 +124,7 @@ export async function ensureLanguages(langs: Iterable<LanguageId>): Promise<void
     [...new Set(langs)].map((lang) => {
       let p = rt.languages.get(lang);
       if (!p) {
-        p = rt.ts.Language.load(fs.readFileSync(locateWasm(GRAMMAR_FILE[lang]))).then((l) => {
+        p = rt.ts.Language.load(fs.readFileSync(locateWasm(languageEntry(lang).grammar.wasm))).then((l) => {
           rt.loaded.set(lang, l);
           return l;
         });

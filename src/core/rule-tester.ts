@@ -1,6 +1,8 @@
 import { Analyzer, applyEdits } from './engine';
 import { detectLanguage, isTestPath } from './languages';
+import { LANGUAGE_IDS, ruleSet } from './language-registry';
 import { analyzeTextFile } from './text-analysis';
+import type { FixedCode } from './fix-check';
 import { ensureLanguages, parseSync } from './parser';
 import type { InvalidTestCase, Rule, RuleTestCase } from './rule';
 import type { LanguageId } from './types';
@@ -15,7 +17,7 @@ export interface CaseFailure {
 }
 
 function defaultFile(rule: Rule): string {
-  return rule.meta.language === 'python' ? 'app.py' : rule.meta.language === 'javascript' ? 'app.ts' : 'config.txt';
+  return rule.meta.language === 'text' ? 'config.txt' : ruleSet(rule.meta.language).exampleFile;
 }
 
 function langOf(file: string): LanguageId {
@@ -24,8 +26,12 @@ function langOf(file: string): LanguageId {
   return l;
 }
 
-export async function runRuleCases(rule: Rule): Promise<CaseFailure[]> {
-  await ensureLanguages(['python', 'javascript', 'typescript', 'tsx']);
+/**
+ * `fixed`, when given, receives every fix of every invalid case applied to its code, for
+ * `checkFixedCode` (src/core/fix-check.ts) to compile and name-check all rules' fixes at once.
+ */
+export async function runRuleCases(rule: Rule, fixed?: FixedCode[]): Promise<CaseFailure[]> {
+  await ensureLanguages(LANGUAGE_IDS);
   const analyzer = new Analyzer([rule]);
   const failures: CaseFailure[] = [];
   const fail = (kind: CaseFailure['kind'], index: number, code: string, problem: string): void => {
@@ -35,7 +41,7 @@ export async function runRuleCases(rule: Rule): Promise<CaseFailure[]> {
     const file = c.filename ?? defaultFile(rule);
     if (rule.meta.language === 'text') {
       const errors: string[] = [];
-      const findings = analyzeTextFile(file, file, c.code, [rule], { isTestFile: isTestPath(file), demoteTests: true, onRuleError: (_i, _f, e) => errors.push(String((e as Error)?.stack ?? e)) });
+      const findings = analyzeTextFile(file, file, c.code, [rule], { isTestFile: isTestPath(file), onRuleError: (_i, _f, e) => errors.push(String((e as Error)?.stack ?? e)) });
       return { findings: findings.filter((f) => !f.suppression), errors, lang: undefined };
     }
     const lang = langOf(file);
@@ -53,6 +59,14 @@ export async function runRuleCases(rule: Rule): Promise<CaseFailure[]> {
   rule.tests.invalid.forEach((c: InvalidTestCase, i) => {
     const r = run(c);
     if (r.errors.length) return fail('invalid', i, c.code, `rule threw: ${r.errors[0]}`);
+    if (fixed && r.lang) {
+      const lang = r.lang;
+      for (const f of r.findings) {
+        if (!f.fix) continue;
+        const file = c.filename ?? defaultFile(rule);
+        fixed.push({ ruleId: rule.meta.id, index: i, language: lang, file, before: c.code, after: applyEdits(c.code, f.fix.edits), safe: f.fix.safe });
+      }
+    }
     const lines = r.findings.map((f) => f.range.start.line + 1);
     if (typeof c.errors === 'number') {
       if (lines.length !== c.errors) fail('invalid', i, c.code, `expected ${c.errors} finding(s), got ${lines.length} (lines ${lines.join(', ')})`);

@@ -1,6 +1,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Confidence, Fix, LanguageId, RelatedLocation, RuleLanguage, Severity, TextEdit } from './types';
 import type { Semantics } from './semantics';
+import type { ChecklistItemId } from './checklist-ids';
 
 /** Groups used by settings (enable/disable), by the checklist and by `npm run quality`. */
 export type RuleFamily =
@@ -36,6 +37,11 @@ export interface RuleMeta {
   title: string;
   language: RuleLanguage;
   family: RuleFamily;
+  /**
+   * The checklist items this rule's findings make fail (empty: none). The checklist reads only
+   * these declarations; a finding may name fewer (`ReportDescriptor.checklist`).
+   */
+  checklist: readonly ChecklistItemId[];
   severity: Severity;
   confidence: Confidence;
   /** e.g. ['CWE-89'] */
@@ -67,6 +73,11 @@ export interface ReportDescriptor {
   related?: RelatedLocation[];
   /** End of the flagged range, when it differs from `node`'s. */
   endNode?: Node;
+  /**
+   * The checklist items this finding feeds when it is narrower than the rule's (a weak hash of a
+   * checksum does not make "Data is encrypted" fail); only items of `meta.checklist` are kept.
+   */
+  checklist?: readonly ChecklistItemId[];
   /**
    * Where untrusted data enters (from `sem.taint(x)?.source`): shown as related information
    * ("request data enters here"), and it raises confidence to high unless `confidence` is given.

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
-import { discoverFiles, isProbablyBinary, type DiscoveryOptions, type SkippedEntry } from './discovery';
+import { discoverFiles, looksBinary, readDiscovered, type DiscoveryNotice, type DiscoveryOptions, type DiscoveredFile } from './discovery';
 import { analyzeTextFile } from './text-analysis';
 import { Analyzer, type AnalyzeOptions } from './engine';
-import { runtimeRestarts } from './parser';
+import { ParserCrashError, runtimeRestarts } from './parser';
+import { GuardedReadError, MAX_SOURCE_BYTES } from './safe-fs';
+import { assessCoverage, skipForRefusal, type Coverage, type SkippedEntry } from './skip-reasons';
 import { analyseInWorkers, shouldParallelise, type FileOutcome, type ParallelOptions } from './parallel-scan';
-import { isTestPath } from './languages';
+import { DEFAULT_TEST_PATH_MODE, isTestPath } from './languages';
 import type { Rule } from './rule';
 import type { Finding } from './types';
 
@@ -22,11 +23,27 @@ export interface ScanOptions extends DiscoveryOptions, AnalyzeOptions {
   parallel?: ParallelOptions;
   /** Findings of files seen before with the same content; see `MemoryScanCache`. */
   cache?: ScanCache;
+  /**
+   * Called with the discovery result before any file is read (tests use it to swap files
+   * between listing and reading, as a hostile repository could).
+   */
+  afterDiscovery?: (files: readonly DiscoveredFile[]) => void;
 }
 
 export interface FileError {
   path: string;
   message: string;
+  /** Why analysis failed; both make the run incomplete (src/core/skip-reasons.ts). */
+  reason: 'parser-crash' | 'analysis-error';
+}
+
+/** A failed analysis, as the skip table sees it. */
+export function errorAsSkip(e: FileError): SkippedEntry {
+  return { path: e.path, reason: e.reason, detail: e.message };
+}
+
+function analysisError(path: string, e: unknown): FileError {
+  return { path, message: (e as Error)?.message ?? String(e), reason: e instanceof ParserCrashError ? 'parser-crash' : 'analysis-error' };
 }
 
 export interface ScanResult {
@@ -36,6 +53,10 @@ export interface ScanResult {
   bytesScanned: number;
   skipped: SkippedEntry[];
   errors: FileError[];
+  /** From discovery: ignore files not honoured, and similar. */
+  notices: DiscoveryNotice[];
+  /** Rules that threw on a file: that file was only partly analysed (the run is incomplete). */
+  ruleFailures: { ruleId: string; path: string; message: string }[];
   cancelled: boolean;
   durationMs: number;
   /** Files whose findings came from `ScanOptions.cache` (same path, content, rules, settings). */
@@ -72,7 +93,7 @@ export class MemoryScanCache implements ScanCache {
 }
 
 function cacheSignature(opts: ScanOptions): string {
-  return createHash('sha1').update(JSON.stringify([opts.rules.map((r) => r.meta.id), opts.testPaths ?? 'demote'])).digest('hex');
+  return createHash('sha1').update(JSON.stringify([opts.rules.map((r) => r.meta.id), opts.testPaths ?? DEFAULT_TEST_PATH_MODE])).digest('hex');
 }
 
 export function countLines(text: string): number {
@@ -90,8 +111,7 @@ export function decodeSource(buf: Buffer): string {
 export async function scanPaths(paths: string[], opts: ScanOptions): Promise<ScanResult> {
   const started = Date.now();
   const discovered = discoverFiles(paths, opts);
-  const analyzer = new Analyzer(opts.rules);
-  await analyzer.prepare(new Set(discovered.files.map((f) => f.language)));
+  const maxBytes = opts.maxFileBytes ?? MAX_SOURCE_BYTES;
   const result: ScanResult = {
     findings: [],
     filesScanned: 0,
@@ -99,12 +119,38 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
     bytesScanned: 0,
     skipped: discovered.skipped,
     errors: [],
+    notices: discovered.notices,
+    ruleFailures: [],
     cancelled: false,
     durationMs: 0,
     filesFromCache: 0,
   };
-  const total = discovered.files.length;
-  const files = discovered.files;
+  // With --test-paths ignore a test file yields nothing: it is not read, and said so.
+  const ignoreTests = opts.testPaths === 'ignore';
+  const files = discovered.files.filter((f) => {
+    if (!ignoreTests || !isTestPath(f.relPath)) return true;
+    result.skipped.push({ path: f.path, reason: 'test-path' });
+    return false;
+  });
+  opts.afterDiscovery?.(files);
+  // A rule that throws leaves its file partly analysed: recorded, and still passed on.
+  const onRuleError = (ruleId: string, file: string, e: unknown) => {
+    result.ruleFailures.push({ ruleId, path: file, message: String((e as Error)?.message ?? e) });
+    opts.onRuleError?.(ruleId, file, e);
+  };
+  const analyzer = new Analyzer(opts.rules);
+  await analyzer.prepare(new Set(files.map((f) => f.language)));
+  const total = files.length;
+  /** Reads a listed file again under the guards; a refusal is a skip with its reason. */
+  const readListed = (f: { path: string; root?: string }): Buffer | undefined => {
+    try {
+      return readDiscovered(f, maxBytes);
+    } catch (e) {
+      if (e instanceof GuardedReadError) result.skipped.push(skipForRefusal(e));
+      else result.skipped.push({ path: f.path, reason: 'unreadable', detail: (e as Error).message });
+      return undefined;
+    }
+  };
   // Per-file outcomes, accounted in document order at the end whatever finished first.
   const done: ({ findings: Finding[]; lines: number } | undefined)[] = new Array(total);
   const keys: (string | undefined)[] = new Array(total);
@@ -117,19 +163,15 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
   };
   const analyseHere = (i: number): void => {
     const f = files[i];
-    let text: string;
+    const buf = readListed(f);
+    if (!buf) return;
+    const text = decodeSource(buf);
     try {
-      text = decodeSource(fs.readFileSync(f.path));
-    } catch (e) {
-      result.errors.push({ path: f.path, message: (e as Error).message });
-      return;
-    }
-    try {
-      const a = analyzer.analyzeSync(f.path, text, f.language, { ...opts, isTestFile: isTestPath(f.relPath) });
+      const a = analyzer.analyzeSync(f.path, text, f.language, { ...opts, onRuleError, isTestFile: isTestPath(f.relPath) });
       a.tree.delete(); // trees live in wasm memory: free them, or a large audit grows without bound
       finish(i, { findings: a.findings, lines: countLines(text) });
     } catch (e) {
-      result.errors.push({ path: f.path, message: (e as Error).message });
+      result.errors.push(analysisError(f.path, e));
     }
   };
 
@@ -138,17 +180,15 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
   if (opts.cache) {
     todo = [];
     for (let i = 0; i < total; i++) {
-      try {
-        keys[i] = `${signature}\0${files[i].path}\0${createHash('sha1').update(fs.readFileSync(files[i].path)).digest('hex')}`;
-        const hit = opts.cache.get(keys[i]!);
-        if (hit) {
-          done[i] = hit;
-          result.filesFromCache++;
-          opts.onProgress?.(++progress, total, files[i].path);
-          continue;
-        }
-      } catch {
-        /* unreadable: analyseHere reports it */
+      const buf = readListed(files[i]);
+      if (!buf) continue;
+      keys[i] = `${signature}\0${files[i].path}\0${createHash('sha1').update(buf).digest('hex')}`;
+      const hit = opts.cache.get(keys[i]!);
+      if (hit) {
+        done[i] = hit;
+        result.filesFromCache++;
+        opts.onProgress?.(++progress, total, files[i].path);
+        continue;
       }
       todo.push(i);
     }
@@ -160,7 +200,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
     try {
       const r = await analyseInWorkers(
         pending,
-        { ruleIds: opts.rules.filter((r) => r.meta.language !== 'text').map((r) => r.meta.id), testPaths: opts.testPaths },
+        { ruleIds: opts.rules.filter((r) => r.meta.language !== 'text').map((r) => r.meta.id), testPaths: opts.testPaths, maxFileBytes: maxBytes },
         opts.parallel,
         {
           outcome: (o) => {
@@ -179,8 +219,9 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
   for (const i of todo) {
     const o = outcomes[i];
     if (o) {
-      for (const e of o.ruleErrors ?? []) opts.onRuleError?.(e.ruleId, files[i].path, new Error(e.message));
-      if (o.error !== undefined) result.errors.push({ path: files[i].path, message: o.error });
+      for (const e of o.ruleErrors ?? []) onRuleError(e.ruleId, files[i].path, new Error(e.message));
+      if (o.refused) result.skipped.push({ ...o.refused, path: files[i].path });
+      else if (o.error !== undefined) result.errors.push({ path: files[i].path, message: o.error, reason: o.crashed ? 'parser-crash' : 'analysis-error' });
       else finish(i, { findings: o.findings ?? [], lines: o.lines ?? 0 });
       continue;
     }
@@ -203,25 +244,34 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
     result.linesScanned += d.lines;
   }
   const textRules = opts.rules.filter((r) => r.meta.language === 'text');
-  const maxBytes = opts.maxFileBytes ?? 1024 * 1024;
   for (const f of textRules.length && !result.cancelled ? discovered.otherFiles : []) {
     if (!textRules.some((r) => !r.appliesTo || r.appliesTo(f.relPath))) continue;
-    if (f.size > maxBytes) {
-      result.skipped.push({ path: f.path, reason: 'too-large', detail: `${f.size} bytes > ${maxBytes}` });
+    let buf: Buffer;
+    try {
+      buf = readDiscovered(f, maxBytes);
+    } catch (e) {
+      if (e instanceof GuardedReadError && e.reason === 'too-large') result.skipped.push({ path: f.path, reason: 'data-too-large', detail: e.message });
+      else if (e instanceof GuardedReadError) result.skipped.push(skipForRefusal(e));
+      else result.skipped.push({ path: f.path, reason: 'unreadable', detail: (e as Error).message });
       continue;
     }
+    if (looksBinary(buf)) continue; // images and archives are not text: nothing to report
     try {
-      const buf = fs.readFileSync(f.path);
-      if (isProbablyBinary(buf)) continue; // images and archives are not text: nothing to report
       const isTest = isTestPath(f.relPath);
-      result.findings.push(...analyzeTextFile(f.path, f.relPath, decodeSource(buf), textRules, { isTestFile: isTest, demoteTests: (opts.testPaths ?? 'demote') === 'demote', onRuleError: opts.onRuleError }));
+      result.findings.push(...analyzeTextFile(f.path, f.relPath, decodeSource(buf), textRules, { isTestFile: isTest, testPaths: opts.testPaths, onRuleError }));
       result.filesScanned++;
-      result.bytesScanned += f.size;
+      result.bytesScanned += buf.length;
     } catch (e) {
-      result.errors.push({ path: f.path, message: (e as Error).message });
+      result.errors.push(analysisError(f.path, e));
     }
   }
   opts.onProgress?.(total, total, '');
   result.durationMs = Date.now() - started;
   return result;
+}
+
+/** What a scan left out and why, by kind (src/core/skip-reasons.ts); failed analyses and rules are incomplete. */
+export function scanCoverage(r: Pick<ScanResult, 'skipped' | 'errors' | 'ruleFailures'>, strict = false): Coverage {
+  const rules: SkippedEntry[] = r.ruleFailures.map((f) => ({ path: f.path, reason: 'rule-error', detail: `rule ${f.ruleId} failed: ${f.message}` }));
+  return assessCoverage([...r.skipped, ...r.errors.map(errorAsSkip), ...rules], strict);
 }

@@ -1,3 +1,4 @@
+import type { CommentSyntax } from './language-registry';
 import type { Suppression } from './types';
 
 /**
@@ -17,9 +18,22 @@ export interface SuppressionComment {
 const SITEWARDEN = /sitewarden-ignore(?:\[([^\]]*)\])?\s*(?::\s*(.*))?$/;
 const NOSEC = /(?:^|[\s#])nosec\b(?::?\s*([A-Za-z0-9_,\s-]*))?/;
 
-/** Parses the text of one comment (without knowing the language's comment syntax beyond `#`, `//`, block). */
-export function parseSuppression(commentText: string, line: number, standalone: boolean): SuppressionComment | undefined {
-  const body = commentText.replace(/^\s*(#|\/\/|\/\*)\s?/, '').replace(/\*\/\s*$/, '').trim();
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** The comment's text without its delimiters: those of `syntax` (the language's, from the registry), else `#`, `//`, `/* *\/`. */
+function commentBody(commentText: string, syntax: CommentSyntax | undefined): string {
+  const openers = syntax ? [syntax.line, syntax.block?.[0]].filter((x): x is string => !!x) : ['#', '//', '/*'];
+  const closer = syntax ? syntax.block?.[1] : '*/';
+  let body = commentText.replace(new RegExp(`^\\s*(${openers.map(escapeRegExp).join('|')})\\s?`), '');
+  if (closer) body = body.replace(new RegExp(`${escapeRegExp(closer)}\\s*$`), '');
+  return body.trim();
+}
+
+/** Parses the text of one comment; `syntax` is the comment syntax of the file's language. */
+export function parseSuppression(commentText: string, line: number, standalone: boolean, syntax?: CommentSyntax): SuppressionComment | undefined {
+  const body = commentBody(commentText, syntax);
   const sw = SITEWARDEN.exec(body);
   if (sw) {
     const ids = (sw[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean);

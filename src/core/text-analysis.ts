@@ -1,6 +1,7 @@
 import type { Rule, TextRuleContext } from './rule';
 import { docsUrl } from './rule';
-import { SEVERITY_ORDER, type Finding } from './types';
+import { testPathTreatment, type TestPathMode } from './languages';
+import type { Finding } from './types';
 
 /** A suppression in any comment syntax on the line or the line before: `sitewarden-ignore[ID]`. */
 function suppressedAt(lines: readonly string[], line: number, ruleId: string): string | undefined {
@@ -22,14 +23,16 @@ export function analyzeTextFile(
   relPath: string,
   text: string,
   rules: readonly Rule[],
-  opts: { isTestFile: boolean; demoteTests: boolean; onRuleError?: (ruleId: string, file: string, e: unknown) => void },
+  opts: { isTestFile: boolean; testPaths?: TestPathMode; onRuleError?: (ruleId: string, file: string, e: unknown) => void },
 ): Finding[] {
+  const tests = testPathTreatment(opts.testPaths, opts.isTestFile);
+  if (!tests.analyse) return [];
   const applicable = rules.filter((r) => r.meta.language === 'text' && r.checkText && (!r.appliesTo || r.appliesTo(relPath)));
   if (applicable.length === 0) return [];
   const lines = text.split(/\r?\n/);
   const findings: Finding[] = [];
   for (const rule of applicable) {
-    if (opts.isTestFile && rule.meta.skipInTests && opts.demoteTests) continue;
+    if (!tests.runs(rule.meta)) continue;
     const m = rule.meta;
     const ctx: TextRuleContext = {
       file,
@@ -37,8 +40,7 @@ export function analyzeTextFile(
       lines,
       isTestFile: opts.isTestFile,
       report(d) {
-        let severity = d.severity ?? m.severity;
-        if (opts.isTestFile && opts.demoteTests) severity = SEVERITY_ORDER[Math.max(0, SEVERITY_ORDER.indexOf(severity) - 1)];
+        const severity = tests.severity(d.severity ?? m.severity);
         const lineText = lines[d.line] ?? '';
         const f: Finding = {
           ruleId: m.id,
@@ -54,7 +56,7 @@ export function analyzeTextFile(
           docsUrl: docsUrl(m.id),
         };
         if (d.fix) f.fix = d.fix;
-        if (opts.isTestFile && opts.demoteTests) f.inTestCode = true;
+        if (tests.markTestCode) f.inTestCode = true;
         const why = suppressedAt(lines, d.line, m.id);
         if (why !== undefined) f.suppression = { kind: 'sitewarden-ignore', justification: why };
         findings.push(f);

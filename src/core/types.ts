@@ -1,10 +1,13 @@
 /** Shared data types of the engine. Nothing here may import `vscode`. */
+import type { ChecklistItemId } from './checklist-ids';
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 export type Confidence = 'low' | 'medium' | 'high';
-export type LanguageId = 'python' | 'javascript' | 'typescript' | 'tsx';
-/** The rule languages: JS, TS and TSX share one rule set. */
-export type RuleLanguage = 'python' | 'javascript' | 'text';
+/** The languages with a grammar: one entry each in language-registry.ts. */
+export type { LanguageId } from './language-registry';
+import type { CodeRuleLanguage } from './language-registry';
+/** The rule languages: one per rule set of the registry (JS, TS and TSX share one), and `text`. */
+export type RuleLanguage = CodeRuleLanguage | 'text';
 
 export const SEVERITY_ORDER: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 
@@ -66,4 +69,6 @@ export interface Finding {
   /** Set when the file is test/fixture/example code and the severity was lowered. */
   inTestCode?: boolean;
   docsUrl: string;
+  /** Set when the finding feeds fewer checklist items than its rule declares (see `RuleMeta.checklist`). */
+  checklist?: readonly ChecklistItemId[];
 }

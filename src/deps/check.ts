@@ -1,16 +1,17 @@
 import * as os from 'node:os';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import npmFetch from 'npm-registry-fetch';
 import * as semver from 'semver';
 import * as pep440 from '@renovatebot/pep440';
 import { discoverFiles } from '../core/discovery';
 import type { Finding, Severity } from '../core/types';
-import { getJson, readCached, RegistryError, writeCached } from './http-cache';
+import { fetchJson, getJson, RegistryError, type FetchOptions } from './http-cache';
+import { connectionFromEnv, HttpClient } from './http-client';
 import { readPackageJson } from './npm-manifests';
-import { readNpmrc, registryFor } from './npmrc';
+import { readNpmSettings, registryFor, type WorkspaceConfigMode } from './npmrc';
 import { normalizeName, readPipfile, readPyproject, readRequirements } from './python-manifests';
 import { DEPENDENCY_RULES } from './rules';
+import { originOf, redactText, redactUrl } from '../core/redact';
 import type { Dependency, ManifestResult } from './types';
 
 export interface CheckOptions {
@@ -26,7 +27,19 @@ export interface CheckOptions {
   concurrency?: number;
   env?: NodeJS.ProcessEnv;
   home?: string;
+  /**
+   * What the scanned workspace's configuration (.npmrc, index URLs in its manifests) may do:
+   * 'data' (default) only routes look-ups, 'trusted' is npm's/pip's full meaning
+   * (`--trust-workspace-config`), 'ignored' reads none of it (the editor's Restricted Mode).
+   */
+  workspaceConfig?: WorkspaceConfigMode;
+  /** Cap on the decoded bytes of one registry answer (default 64 MB); past it the body is aborted. */
+  maxResponseBytes?: number;
+  /** Cap on each cache folder's total size (default 512 MB; the oldest entries go first). */
+  maxCacheBytes?: number;
 }
+
+export type { WorkspaceConfigMode } from './npmrc';
 
 export interface Notice {
   host: string;
@@ -63,6 +76,8 @@ export interface DependencyReport {
   problems: { file: string; message: string }[];
   /** Some dependency could not be checked because a registry failed: not a clean result. */
   incomplete: boolean;
+  /** Origins (scheme://host:port, credentials removed) that the check sent requests to, sorted. */
+  hostsContacted: string[];
 }
 
 interface Advisory {
@@ -74,15 +89,6 @@ interface Advisory {
   fixedIn?: string;
   /** npm: the vulnerable semver range. */
   range?: string;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** `Retry-After` (seconds) from an npm-registry-fetch error, whose headers are `raw()` arrays. */
-function retryAfterMs(e: unknown): number | undefined {
-  const h = (e as { headers?: Record<string, string | string[]> }).headers?.['retry-after'];
-  const s = Number(Array.isArray(h) ? h[0] : h);
-  return Number.isFinite(s) && s > 0 ? Math.min(5000, s * 1000) : undefined;
 }
 
 const NPM_SEVERITY: Record<string, Severity> = { info: 'low', low: 'low', moderate: 'medium', high: 'high', critical: 'critical' };
@@ -153,24 +159,18 @@ function manifestFiles(roots: string[]): string[] {
 
 class NpmChecker {
   private readonly config: Record<string, string>;
-  constructor(
-    dir: string,
-    private readonly o: CheckOptions,
-  ) {
-    this.config = readNpmrc(dir, o.env, o.home);
-    if (o.npmRegistry) this.config.registry = o.npmRegistry;
-  }
-
-  private opts(name?: string): Record<string, unknown> {
-    const config = this.config;
-    return {
-      ...config,
-      ...(name ? { spec: name } : {}),
-      cache: path.join(this.o.cacheDir!, 'npm'),
-      timeout: this.o.timeoutMs ?? 5000,
-      retry: { retries: 2, factor: 2, minTimeout: 100, maxTimeout: 2000 },
-      offline: this.o.offline,
-      headers: { 'user-agent': 'sitewarden' },
+  private readonly fetch: FetchOptions;
+  constructor(dir: string, o: CheckOptions, contact: (origin: string) => void) {
+    const settings = readNpmSettings(dir, { env: o.env, home: o.home, mode: o.workspaceConfig ?? 'data', registryOverride: o.npmRegistry });
+    this.config = settings.config;
+    this.fetch = {
+      cacheDir: path.join(o.cacheDir!, 'npm'),
+      timeoutMs: o.timeoutMs,
+      ttlMs: o.ttlMs,
+      offline: o.offline,
+      maxResponseBytes: o.maxResponseBytes,
+      maxCacheBytes: o.maxCacheBytes,
+      client: new HttpClient(settings.credentials, settings.connection, contact),
     };
   }
 
@@ -178,84 +178,38 @@ class NpmChecker {
     return hostOf(registryFor(name, this.config));
   }
 
-  /**
-   * One npm-registry-fetch call with two bounds it lacks on its own:
-   * - an overall deadline: its `timeout` is per read, so a registry dribbling bytes just fast
-   *   enough kept a check waiting for as long as the body lasted;
-   * - `Retry-After`: make-fetch-happen retries a 429 after its own short backoff (and never
-   *   retries a POST), so the registry's wait is honoured here once, up to 5 s, as getJson does.
-   */
-  private async call<T>(f: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const t = this.o.timeoutMs ?? 5000;
-    for (let attempt = 0; ; attempt++) {
-      // Three attempts of `timeout` each plus make-fetch-happen's backoff (100 + 200 ms).
-      const signal = AbortSignal.timeout(3 * t + 300);
-      try {
-        return await f(signal);
-      } catch (e) {
-        if (signal.aborted) throw new Error(`no complete answer within ${3 * t + 300} ms`);
-        const wait = (e as { statusCode?: number }).statusCode === 429 ? retryAfterMs(e) : undefined;
-        if (wait === undefined || attempt >= 1) throw e;
-        await sleep(wait);
-      }
-    }
-  }
-
   async packument(name: string): Promise<{ data?: Packument; failed?: string; stale?: string; notFound?: boolean }> {
-    const spec = name.startsWith('@') ? `/${name.replace('/', '%2f')}` : `/${name}`;
-    const accept = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*';
-    // make-fetch-happen stores any 200, so an HTML error page or broken JSON served with 200
-    // replaced its good copy and left nothing to fall back to: keep the last good answer (only the
-    // fields used here) apart.
-    const lastGood = { dir: path.join(this.o.cacheDir!, 'npm-packuments'), key: `${registryFor(name, this.config)}${spec.slice(1)}` };
+    const spec = name.startsWith('@') ? name.replace('/', '%2f') : name;
+    // Only the fields used here are kept (and cached): a full packument can be megabytes.
+    const pick = (body: object): Packument => {
+      const p = body as Packument;
+      const versions = Object.fromEntries(Object.entries(p.versions && typeof p.versions === 'object' ? p.versions : {}).map(([v, m]) => [v, m?.deprecated ? { deprecated: String(m.deprecated) } : {}]));
+      return { 'dist-tags': { latest: typeof p['dist-tags']?.latest === 'string' ? p['dist-tags'].latest : undefined }, versions };
+    };
     try {
-      return await this.call(async (signal) => {
-        const res = await npmFetch(spec, { ...this.opts(name), signal, headers: { accept, 'user-agent': 'sitewarden' } });
-        const data = (await res.json()) as Packument;
-        if (!data || typeof data !== 'object' || Array.isArray(data)) throw new Error('the registry answered with something other than a packument');
-        const versions = Object.fromEntries(Object.entries(data.versions ?? {}).map(([v, m]) => [v, m?.deprecated ? { deprecated: m.deprecated } : {}]));
-        writeCached(lastGood.dir, lastGood.key, { 'dist-tags': { latest: data['dist-tags']?.latest }, versions });
-        // make-fetch-happen answers from its cache on its own when revalidation hits a network
-        // error, and only says so in this header: without it, stale data passed as fresh.
-        return { data, stale: res.headers.get('x-local-cache-status') === 'stale' ? 'a network error (answered by the npm cache)' : undefined };
-      });
+      const r = await fetchJson<Packument>({ url: `${registryFor(name, this.config)}${spec}`, notFoundIsAnswer: true, pick }, { ...this.fetch, headers: { accept: 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*' } });
+      if (!r) return { failed: `${name} is not in the registry`, notFound: true };
+      return { data: r.data, stale: r.stale ? (r.error ?? 'offline') : undefined };
     } catch (e) {
-      if ((e as { statusCode?: number }).statusCode === 404) return { failed: `${name} is not in the registry`, notFound: true };
-      const failed = (e as Error).message.split('\n')[0];
-      const good = readCached<Packument>(lastGood.dir, lastGood.key);
-      if (good) return { data: good.data, stale: failed };
-      try {
-        // The registry failed: fall back to what the cache holds, marked stale.
-        const data = (await npmFetch.json(spec, { ...this.opts(name), offline: true, headers: { accept } })) as unknown as Packument;
-        if (!data || typeof data !== 'object' || Array.isArray(data)) throw new Error('not a packument');
-        return { data, stale: failed };
-      } catch {
-        return { failed };
-      }
+      return { failed: (e as Error).message.split('\n')[0] };
     }
   }
 
   async advisories(versions: Record<string, string[]>): Promise<{ data?: Record<string, NpmAdvisory[]>; failed?: string; stale?: boolean }> {
     if (Object.keys(versions).length === 0) return { data: {} };
-    // The POST is not cached by npm-registry-fetch: keep the last good answer for exactly this
-    // request, so that a failing registry falls back to it (marked stale) instead of to nothing.
-    const cacheDir = path.join(this.o.cacheDir!, 'npm-advisories');
-    const key = `POST ${registryFor('x', this.config)}-/npm/v1/security/advisories/bulk ${JSON.stringify(Object.keys(versions).sort().map((k) => [k, [...versions[k]].sort()]))}`;
-    const cached = readCached<Record<string, NpmAdvisory[]>>(cacheDir, key);
-    if (this.o.offline) {
-      // Offline used to skip advisories silently, leaving vulnerable packages 'ok'.
-      if (!cached) return { failed: 'offline and the advisories are not cached' };
-      return { data: cached.data, stale: Date.now() - cached.fetchedAt >= (this.o.ttlMs ?? 3_600_000) };
-    }
+    // A POST: always asked when online; the last good answer for exactly this request is the
+    // fallback (marked stale) when the registry fails, and the answer offline.
+    const url = `${registryFor('x', this.config)}-/npm/v1/security/advisories/bulk`;
+    const key = `POST ${redactUrl(url)} ${JSON.stringify(Object.keys(versions).sort().map((k) => [k, [...versions[k]].sort()]))}`;
+    // Each value must be a list: `.filter` on anything else crashed the check.
+    const validate = (data: object) => (Object.values(data).every(Array.isArray) ? undefined : 'the advisory endpoint answered with something other than an object of lists');
     try {
-      const data = await this.call((signal) => npmFetch.json('/-/npm/v1/security/advisories/bulk', { ...this.opts(), signal, method: 'POST', gzip: true, body: versions, offline: false, cache: undefined }) as unknown as Promise<Record<string, NpmAdvisory[]>>);
-      // Each value must be a list: `.filter` on anything else crashed the check.
-      if (!data || typeof data !== 'object' || Array.isArray(data) || !Object.values(data).every(Array.isArray)) throw new Error('the advisory endpoint answered with something other than an object of lists');
-      writeCached(cacheDir, key, data);
-      return { data };
+      const r = await fetchJson<Record<string, NpmAdvisory[]>>({ url, method: 'POST', body: versions, key, what: 'the advisory answer', useFresh: false, validate }, { ...this.fetch, cacheDir: path.join(path.dirname(this.fetch.cacheDir), 'npm-advisories') });
+      if (!r) return { failed: 'no answer' };
+      // Offline, cached data younger than the TTL is as good as fresh.
+      return r.stale ? { data: r.data, stale: true, failed: r.error } : { data: r.data };
     } catch (e) {
-      const failed = (e as Error).message.split('\n')[0];
-      return cached ? { data: cached.data, stale: true, failed } : { failed };
+      return { failed: (e as Error).message.split('\n')[0] };
     }
   }
 }
@@ -286,18 +240,27 @@ interface PypiProject {
  */
 export async function checkDependencies(roots: string[], o: CheckOptions = {}): Promise<DependencyReport> {
   const opts: CheckOptions = { cacheDir: path.join(os.homedir(), '.cache', 'sitewarden'), concurrency: 16, ...o };
-  const report: DependencyReport = { findings: [], notices: [], packages: [], problems: [], incomplete: false };
+  const report: DependencyReport = { findings: [], notices: [], packages: [], problems: [], incomplete: false, hostsContacted: [] };
   const manifests: ManifestResult[] = [];
   const included = new Set<string>();
   for (const file of manifestFiles(roots)) {
     if (included.has(path.resolve(file))) continue;
     const base = path.basename(file);
-    const m = base === 'package.json' ? readPackageJson(file) : base === 'pyproject.toml' ? readPyproject(file) : base === 'Pipfile' ? readPipfile(file) : readRequirements(file, undefined, undefined, rootOf(file, roots));
+    const root = rootOf(file, roots); // every manifest, lockfile and include is read only inside it
+    const m = base === 'package.json' ? readPackageJson(file, root) : base === 'pyproject.toml' ? readPyproject(file, root) : base === 'Pipfile' ? readPipfile(file, root) : readRequirements(file, undefined, undefined, root);
     for (const d of m.dependencies) if (path.resolve(d.file) !== path.resolve(file)) included.add(path.resolve(d.file));
     manifests.push(m);
     report.problems.push(...m.problems);
   }
   const deps = manifests.flatMap((m) => m.dependencies);
+  const contacted = new Set<string>();
+  const contact = (url: string) => {
+    try {
+      contacted.add(originOf(url));
+    } catch {
+      // not a URL: the request fails before it leaves, nothing was contacted
+    }
+  };
   // Failures and stale fallbacks are counted apart: one merged entry per host reported a host
   // with real outages as "used cached data" whenever a stale fallback happened there too.
   const failuresByHost = new Map<string, { count: number; reason: string }>();
@@ -335,7 +298,7 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
     npmByDir.set(dir, [...(npmByDir.get(dir) ?? []), d]);
   }
   for (const [dir, list] of npmByDir) {
-    const npm = new NpmChecker(dir, opts);
+    const npm = new NpmChecker(dir, opts, contact);
     const packuments = new Map<string, Awaited<ReturnType<NpmChecker['packument']>>>();
     await pool([...new Set(list.map((d) => d.name))], opts.concurrency!, async (name) => {
       packuments.set(name, await npm.packument(name));
@@ -399,7 +362,17 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
   // An empty PIP_INDEX_URL (common in CI templates) means "not set", as pip reads it.
   const pypiBase = (opts.pypiIndex || opts.env?.PIP_INDEX_URL?.replace(/\/simple\/?$/, '/pypi') || 'https://pypi.org/pypi').replace(/\/$/, '');
   const pypiHost = hostOf(pypiBase);
-  const fetchOpts = { cacheDir: path.join(opts.cacheDir!, 'pypi'), timeoutMs: opts.timeoutMs, ttlMs: opts.ttlMs, offline: opts.offline };
+  // Credentials for PyPI only ever come from the user's index URL (its userinfo becomes a Basic
+  // header for that origin, in the client); proxies from the user's environment.
+  const fetchOpts: FetchOptions = {
+    cacheDir: path.join(opts.cacheDir!, 'pypi'),
+    timeoutMs: opts.timeoutMs,
+    ttlMs: opts.ttlMs,
+    offline: opts.offline,
+    maxResponseBytes: opts.maxResponseBytes,
+    maxCacheBytes: opts.maxCacheBytes,
+    client: new HttpClient([], connectionFromEnv(opts.env ?? process.env), contact),
+  };
   await pool(deps.filter((x) => x.ecosystem === 'pypi'), opts.concurrency!, async (d) => {
     if (d.unchecked) return void row(d, 'unchecked');
     const name = normalizeName(d.name);
@@ -455,6 +428,10 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
 
   for (const [host, f] of failuresByHost) report.notices.push({ host, stale: false, message: `could not check ${f.count} package(s) at ${host}: ${f.reason}` });
   for (const [host, f] of staleByHost) report.notices.push({ host, stale: true, message: `${f.count} check(s) at ${host} used out-of-date cached data (${f.reason})` });
+  report.hostsContacted = [...contacted].sort();
+  // Error texts can quote a URL (a refused redirect, a setting that is not a URL): no userinfo leaves.
+  for (const n of report.notices) n.message = redactText(n.message);
+  for (const p of report.problems) p.message = redactText(p.message);
   report.findings.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line);
   return report;
 }
@@ -467,7 +444,7 @@ function hostOf(url: string): string {
   try {
     return new URL(url).host;
   } catch {
-    return url || '(empty registry URL)';
+    return redactText(url) || '(empty registry URL)';
   }
 }
 

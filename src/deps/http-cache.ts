@@ -1,6 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { redactUrl } from '../core/redact';
+import { HttpClient, HttpError } from './http-client';
 
 export interface CachedResponse<T> {
   data: T;
@@ -20,6 +23,11 @@ export class RegistryError extends Error {
   }
 }
 
+/** Default cap on the decoded bytes of one answer. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+/** Default cap on one cache folder's total size; the oldest entries go first. */
+export const DEFAULT_MAX_CACHE_BYTES = 512 * 1024 * 1024;
+
 export interface FetchOptions {
   cacheDir: string;
   /** Fresh cache entries are used without asking the network. */
@@ -28,6 +36,34 @@ export interface FetchOptions {
   retries?: number;
   offline?: boolean;
   headers?: Record<string, string>;
+  /** The client that sends requests (credentials, proxy); a plain one when not given. */
+  client?: HttpClient;
+  /** Cap on the decoded bytes of one answer (default 64 MB): past it the body is aborted. */
+  maxResponseBytes?: number;
+  /** Cap on the cache folder's total size (default 512 MB). */
+  maxCacheBytes?: number;
+}
+
+export interface JsonRequest<T> {
+  url: string;
+  method?: 'GET' | 'POST';
+  /** A JSON body, sent gzipped (as npm sends its bulk advisory request). */
+  body?: unknown;
+  /** What identifies the answer in the cache (default: the URL without credentials). */
+  key?: string;
+  /** Names the request in messages (default: the URL without credentials). */
+  what?: string;
+  /**
+   * GET: a cache entry younger than the TTL answers without asking, and an ETag revalidates.
+   * Off (POST): the network is always asked; the cache is only a fallback when it fails.
+   */
+  useFresh?: boolean;
+  /** A 404 is an answer (`undefined`: not there) instead of a failure. */
+  notFoundIsAnswer?: boolean;
+  /** Checks the parsed body; a message means it is no valid answer (not cached, a failure). */
+  validate?: (body: object) => string | undefined;
+  /** The part of the answer worth keeping: cached and returned. */
+  pick?: (body: object) => T;
 }
 
 interface Entry {
@@ -39,106 +75,158 @@ interface Entry {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function entryFile(dir: string, url: string): string {
-  return path.join(dir, `${createHash('sha256').update(url).digest('hex').slice(0, 40)}.json`);
+function entryFile(dir: string, key: string): string {
+  return path.join(dir, `${createHash('sha256').update(key).digest('hex').slice(0, 40)}.json`);
 }
 
-function readEntry(dir: string, url: string): Entry | undefined {
+function readEntry(dir: string, key: string): Entry | undefined {
   try {
-    return JSON.parse(fs.readFileSync(entryFile(dir, url), 'utf8')) as Entry;
+    const e = JSON.parse(fs.readFileSync(entryFile(dir, key), 'utf8')) as Entry;
+    return e && typeof e === 'object' && typeof e.fetchedAt === 'number' && e.url === key ? e : undefined;
   } catch {
     return undefined;
   }
 }
 
+/** Bytes each cache folder holds, counted once per process and then kept up to date. */
+const folderBytes = new Map<string, number>();
+
+function cacheFiles(dir: string): { file: string; size: number; mtime: number }[] {
+  const out: { file: string; size: number; mtime: number }[] = [];
+  for (const name of fs.readdirSync(dir)) {
+    if (!name.endsWith('.json')) continue;
+    try {
+      const st = fs.lstatSync(path.join(dir, name));
+      if (st.isFile()) out.push({ file: path.join(dir, name), size: st.size, mtime: st.mtimeMs });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
 /**
- * The cache for answers that do not go through getJson (the npm bulk advisory POST): the same
- * files, keyed by any string that identifies the request. Exported so that a registry failure
- * can fall back to the last good answer there too, instead of dropping every advisory.
+ * Written only after a complete, valid answer, atomically: a temp file that must not exist yet
+ * (`wx`, so a planted link or a concurrent writer is never written through), then a rename.
+ * Past the folder's size cap the oldest entries are removed.
  */
-export function readCached<T>(dir: string, key: string): { data: T; fetchedAt: number } | undefined {
-  const e = readEntry(dir, key);
-  return e ? { data: e.body as T, fetchedAt: e.fetchedAt } : undefined;
-}
-
-export function writeCached(dir: string, key: string, body: unknown): void {
-  writeEntry(dir, { url: key, fetchedAt: Date.now(), body });
-}
-
-function writeEntry(dir: string, e: Entry): void {
+function writeEntry(dir: string, e: Entry, maxCacheBytes: number): void {
   fs.mkdirSync(dir, { recursive: true });
   const f = entryFile(dir, e.url);
-  fs.writeFileSync(`${f}.tmp`, JSON.stringify(e));
-  fs.renameSync(`${f}.tmp`, f);
+  const text = JSON.stringify(e);
+  const tmp = `${f}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  let total = folderBytes.get(dir) ?? cacheFiles(dir).reduce((n, x) => n + x.size, 0);
+  let before = 0;
+  try {
+    before = fs.lstatSync(f).size;
+  } catch {
+    // new entry
+  }
+  try {
+    fs.writeFileSync(tmp, text, { flag: 'wx', mode: 0o600 });
+    fs.renameSync(tmp, f);
+  } catch {
+    fs.rmSync(tmp, { force: true });
+    return; // a cache that cannot be written is no reason to fail the check
+  }
+  total += Buffer.byteLength(text) - before;
+  if (total > maxCacheBytes) {
+    for (const old of cacheFiles(dir).sort((a, b) => a.mtime - b.mtime)) {
+      if (total <= maxCacheBytes * 0.8) break;
+      if (old.file === f) continue;
+      fs.rmSync(old.file, { force: true });
+      total -= old.size;
+    }
+  }
+  folderBytes.set(dir, total);
 }
 
+let plainClient: HttpClient | undefined;
+
 /**
- * GET JSON with an on-disk cache (TTL, ETag / 304), a timeout, and retries with backoff on
- * 5xx, 429 (Retry-After honoured up to 5 s) and network errors. A 404 resolves to `undefined`.
- * When the network cannot answer, a cached copy is returned marked stale; without one, a
- * RegistryError names the host.
+ * JSON over HTTP with an on-disk cache (TTL, ETag / 304), a deadline per attempt, a cap on the
+ * decoded answer, and retries with backoff on 5xx, 429 (Retry-After honoured up to 5 s) and
+ * network errors. A 404 resolves to `undefined` when `notFoundIsAnswer`. When the network cannot
+ * answer, a cached copy is returned marked stale; without one, a RegistryError names the host.
  */
-export async function getJson<T>(url: string, o: FetchOptions): Promise<CachedResponse<T> | undefined> {
-  const host = new URL(url).host;
-  const cached = readEntry(o.cacheDir, url);
-  if (cached && (o.offline || Date.now() - cached.fetchedAt < (o.ttlMs ?? 3_600_000))) return { data: cached.body as T, stale: !!o.offline && Date.now() - cached.fetchedAt >= (o.ttlMs ?? 3_600_000) };
-  if (o.offline) throw new RegistryError(`offline and ${url} is not cached`, host);
+export async function fetchJson<T>(req: JsonRequest<T>, o: FetchOptions): Promise<CachedResponse<T> | undefined> {
+  const host = new URL(req.url).host;
+  const key = req.key ?? redactUrl(req.url);
+  const what = req.what ?? redactUrl(req.url);
+  const ttl = o.ttlMs ?? 3_600_000;
+  const useFresh = req.useFresh ?? (req.method ?? 'GET') === 'GET';
+  const maxBytes = o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const client = o.client ?? (plainClient ??= new HttpClient());
+  const cached = readEntry(o.cacheDir, key);
+  const old = (e: Entry) => Date.now() - e.fetchedAt >= ttl;
+  if (cached && (o.offline || (useFresh && !old(cached)))) return { data: cached.body as T, stale: !!o.offline && old(cached) };
+  if (o.offline) throw new RegistryError(`offline and ${what} is not cached`, host);
+  const body = req.body === undefined ? undefined : gzipSync(JSON.stringify(req.body));
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'user-agent': 'sitewarden',
+    ...(o.headers ?? {}),
+    ...(body ? { 'content-type': 'application/json', 'content-encoding': 'gzip' } : {}),
+    ...(useFresh && cached?.etag ? { 'if-none-match': cached.etag } : {}),
+  };
   const retries = o.retries ?? 2;
+  const timeoutMs = o.timeoutMs ?? 5000;
   let lastError = '';
   for (let attempt = 0; attempt <= retries; attempt++) {
-    const ctrl = new AbortController();
-    const timer = setTimeout(() => ctrl.abort(), o.timeoutMs ?? 5000);
+    let res;
     try {
-      const res = await fetch(url, { headers: { accept: 'application/json', ...(o.headers ?? {}), ...(cached?.etag ? { 'if-none-match': cached.etag } : {}) }, signal: ctrl.signal });
-      if (res.status === 304 && cached) {
-        await res.body?.cancel();
-        writeEntry(o.cacheDir, { ...cached, fetchedAt: Date.now() });
-        return { data: cached.body as T, stale: false };
-      }
-      if (res.status === 404) {
-        await res.body?.cancel();
-        return undefined;
-      }
-      if (res.status === 429 || res.status >= 500) {
-        await res.body?.cancel();
-        lastError = `HTTP ${res.status}`;
-        const retryAfter = Number(res.headers.get('retry-after'));
-        if (attempt < retries) await sleep(Math.min(5000, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 200 * 2 ** attempt));
-        continue;
-      }
-      if (!res.ok) {
-        // Other errors (401, 403, 400...) are not retried, but they are still a failing registry:
-        // fall through to the cached copy below, as for 5xx, instead of throwing past it.
-        await res.body?.cancel();
-        lastError = `HTTP ${res.status}`;
-        break;
-      }
-      const text = await res.text();
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        lastError = `the answer is not valid JSON (${res.headers.get('content-type') ?? 'no content type'})`;
-        break; // garbage does not get better by asking again
-      }
-      // `null`, an array or a string parse fine but are no registry document: callers read fields
-      // of it (`null` crashed the PyPI check) and caching it would replace a good copy.
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-        lastError = 'the answer is JSON but not an object';
-        break;
-      }
-      writeEntry(o.cacheDir, { url, etag: res.headers.get('etag') ?? undefined, fetchedAt: Date.now(), body });
-      return { data: body as T, stale: false };
+      res = await client.request({ method: req.method ?? 'GET', url: req.url, headers, body, timeoutMs, maxBytes });
     } catch (e) {
-      if (e instanceof RegistryError) throw e;
-      // undici's message is just "fetch failed": the cause (reset, refused...) is what says why.
-      const cause = ((e as Error).cause as Error | undefined)?.message;
-      lastError = (e as Error).name === 'AbortError' ? `no answer within ${o.timeoutMs ?? 5000} ms` : `${(e as Error).message}${cause ? `: ${cause}` : ''}`;
+      lastError = (e as Error).message;
+      // An answer past the cap stays past it: asking again only costs the bytes again.
+      if (e instanceof HttpError && (e.reason === 'too-large' || e.reason === 'redirect')) break;
       if (attempt < retries) await sleep(200 * 2 ** attempt);
-    } finally {
-      clearTimeout(timer);
+      continue;
     }
+    if (res.status === 304 && cached && useFresh) {
+      writeEntry(o.cacheDir, { ...cached, fetchedAt: Date.now() }, o.maxCacheBytes ?? DEFAULT_MAX_CACHE_BYTES);
+      return { data: cached.body as T, stale: false };
+    }
+    if (res.status === 404 && req.notFoundIsAnswer) return undefined;
+    if (res.status === 429 || res.status >= 500) {
+      lastError = `HTTP ${res.status}`;
+      const retryAfter = Number(res.headers.get('retry-after'));
+      if (attempt < retries) await sleep(Math.min(5000, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 200 * 2 ** attempt));
+      continue;
+    }
+    if (res.status < 200 || res.status >= 300) {
+      // Other errors (401, 403, 400...) are not retried, but they are still a failing registry:
+      // fall through to the cached copy below, as for 5xx, instead of throwing past it.
+      lastError = `HTTP ${res.status}`;
+      break;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(res.body.toString('utf8'));
+    } catch {
+      lastError = `the answer is not valid JSON (${res.headers.get('content-type') ?? 'no content type'})`;
+      break; // garbage does not get better by asking again
+    }
+    // `null`, an array or a string parse fine but are no registry document: callers read fields
+    // of it (`null` crashed the PyPI check) and caching it would replace a good copy.
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      lastError = 'the answer is JSON but not an object';
+      break;
+    }
+    const invalid = req.validate?.(parsed);
+    if (invalid) {
+      lastError = invalid;
+      break;
+    }
+    const data = req.pick ? req.pick(parsed) : (parsed as T);
+    writeEntry(o.cacheDir, { url: key, etag: useFresh ? (res.headers.get('etag') ?? undefined) : undefined, fetchedAt: Date.now(), body: data }, o.maxCacheBytes ?? DEFAULT_MAX_CACHE_BYTES);
+    return { data, stale: false };
   }
   if (cached) return { data: cached.body as T, stale: true, error: lastError };
   throw new RegistryError(lastError, host);
+}
+
+/** GET of a registry document: 404 is "not there". */
+export function getJson<T>(url: string, o: FetchOptions): Promise<CachedResponse<T> | undefined> {
+  return fetchJson<T>({ url, notFoundIsAnswer: true }, o);
 }

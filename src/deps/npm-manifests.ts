@@ -7,12 +7,12 @@ import { readManifestText } from './read-manifest';
 const SECTIONS: [string, boolean][] = [['dependencies', false], ['devDependencies', true], ['optionalDependencies', false], ['peerDependencies', false]];
 
 /** Installed versions from package-lock.json / npm-shrinkwrap.json (v2/v3 "packages", v1 "dependencies"). */
-export function readNpmLock(dir: string): Map<string, string> {
+export function readNpmLock(dir: string, root?: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const name of ['npm-shrinkwrap.json', 'package-lock.json']) {
     let data: { packages?: Record<string, { version?: string }>; dependencies?: Record<string, { version?: string }> };
     try {
-      data = JSON.parse(readManifestText(path.join(dir, name)));
+      data = JSON.parse(readManifestText(path.join(dir, name), root));
     } catch {
       continue;
     }
@@ -31,7 +31,7 @@ export function readNpmLock(dir: string): Map<string, string> {
   // could split its indent in several ways, so a block of ~20 indented lines without a version
   // line backtracked exponentially (a hang); `\s+` also ran on past the blank line that ends a block.
   try {
-    const y = readManifestText(path.join(dir, 'yarn.lock'));
+    const y = readManifestText(path.join(dir, 'yarn.lock'), root);
     for (const m of y.matchAll(/^"?((?:@[^@/\s"]+\/)?[^@\s"]+)@[^\n]*:\n(?:[ \t][^\n]*\n)*?[ \t]+version:? "?([^"\s]+)"?/gm)) if (!out.has(m[1])) out.set(m[1], m[2]);
   } catch {
     /* no yarn.lock */
@@ -63,11 +63,12 @@ export function nestedDeeperThan(text: string, limit: number): boolean {
   return false;
 }
 
-export function readPackageJson(file: string): ManifestResult {
+/** `root`: the scanned folder (a real path); the manifest and its lockfile must lie inside it. */
+export function readPackageJson(file: string, root?: string): ManifestResult {
   const result: ManifestResult = { dependencies: [], indexUrls: [], problems: [] };
   let text: string;
   try {
-    text = readManifestText(file);
+    text = readManifestText(file, root);
   } catch (e) {
     result.problems.push({ file, message: (e as Error).message });
     return result;
@@ -83,7 +84,7 @@ export function readPackageJson(file: string): ManifestResult {
     result.problems.push({ file, message: `package.json is not valid JSON (at offset ${errors[0]?.offset ?? 0})` });
     if (!tree) return result;
   }
-  const lock = readNpmLock(path.dirname(file));
+  const lock = readNpmLock(path.dirname(file), root);
   const positionAt = lineLocator(text);
   for (const [section, dev] of SECTIONS) {
     const node = findNodeAtLocation(tree, [section]);

@@ -49,7 +49,7 @@ export function readRequirements(file: string, seen = new Set<string>(), result:
   seen.add(real);
   let text: string;
   try {
-    text = readManifestText(file);
+    text = readManifestText(file, root);
   } catch (e) {
     result.problems.push({ file, message: `cannot read: ${(e as Error).message}` });
     return result;
@@ -122,12 +122,13 @@ function locate(text: string, name: string, spec: string, from = 0, hint = from)
   return { start: base, end: base };
 }
 
-export function readPyproject(file: string): ManifestResult {
+/** `root`: the scanned folder (a real path); the manifest must lie inside it. */
+export function readPyproject(file: string, root?: string): ManifestResult {
   const result: ManifestResult = { dependencies: [], indexUrls: [], problems: [] };
   let text: string;
   let data: Record<string, unknown>;
   try {
-    text = readManifestText(file);
+    text = readManifestText(file, root);
     data = parseToml(text) as Record<string, unknown>;
   } catch (e) {
     result.problems.push({ file, message: `pyproject.toml: ${(e as Error).message.split('\n')[0]}` });
@@ -188,12 +189,13 @@ export function poetrySpec(spec: string): string {
   return s.replace(/\s+/g, '');
 }
 
-export function readPipfile(file: string): ManifestResult {
+/** `root`: the scanned folder (a real path); the Pipfile and its lock must lie inside it. */
+export function readPipfile(file: string, root?: string): ManifestResult {
   const result: ManifestResult = { dependencies: [], indexUrls: [], problems: [] };
   let text: string;
   let data: { packages?: Record<string, unknown>; 'dev-packages'?: Record<string, unknown>; source?: { url?: string }[] };
   try {
-    text = readManifestText(file);
+    text = readManifestText(file, root);
     data = parseToml(text) as typeof data;
   } catch (e) {
     result.problems.push({ file, message: `Pipfile: ${(e as Error).message.split('\n')[0]}` });
@@ -201,7 +203,7 @@ export function readPipfile(file: string): ManifestResult {
   }
   let lock: Record<string, { version?: string }> = {};
   try {
-    const l = JSON.parse(readManifestText(path.join(path.dirname(file), 'Pipfile.lock'))) as { default?: Record<string, { version?: string }>; develop?: Record<string, { version?: string }> };
+    const l = JSON.parse(readManifestText(path.join(path.dirname(file), 'Pipfile.lock'), root)) as { default?: Record<string, { version?: string }>; develop?: Record<string, { version?: string }> };
     lock = { ...(l.develop ?? {}), ...(l.default ?? {}) };
   } catch {
     /* no lock */

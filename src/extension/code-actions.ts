@@ -1,12 +1,10 @@
 import * as vscode from 'vscode';
+import { commentSyntaxOfFile, suppressionCommentText } from '../core/language-registry';
 import type { Finding } from '../core/types';
-import type { DocumentTracker } from './document-tracker';
+import type { FindingPublisher } from './publisher';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('sitewarden');
 
-function commentPrefix(doc: vscode.TextDocument): string {
-  return doc.languageId === 'python' || /\.(py|ya?ml|toml|sh|env)$|Dockerfile/.test(doc.fileName) ? '#' : /\.(html|ejs|hbs)$/.test(doc.fileName) ? '<!--' : '//';
-}
 
 function editFor(doc: vscode.TextDocument, f: Finding): vscode.WorkspaceEdit | undefined {
   if (!f.fix) return undefined;
@@ -19,10 +17,10 @@ function editFor(doc: vscode.TextDocument, f: Finding): vscode.WorkspaceEdit | u
 export class SiteWardenCodeActions implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix, FIX_ALL_KIND];
 
-  constructor(private readonly tracker: DocumentTracker) {}
+  constructor(private readonly publisher: FindingPublisher) {}
 
   provideCodeActions(doc: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const findings = this.tracker.findings.get(doc.uri.toString()) ?? [];
+    const findings = this.publisher.findingsFor(doc.uri);
     if (context.only && FIX_ALL_KIND.contains(context.only)) return this.fixAll(doc, findings);
     const actions: vscode.CodeAction[] = [];
     for (const d of context.diagnostics) {
@@ -40,10 +38,9 @@ export class SiteWardenCodeActions implements vscode.CodeActionProvider {
       }
       const line = doc.lineAt(d.range.start.line);
       const indent = line.text.slice(0, line.firstNonWhitespaceCharacterIndex);
-      const prefix = commentPrefix(doc);
       const suppress = new vscode.CodeAction(`Suppress ${id} for this line`, vscode.CodeActionKind.QuickFix);
       suppress.edit = new vscode.WorkspaceEdit();
-      suppress.edit.insert(doc.uri, new vscode.Position(line.lineNumber, 0), `${indent}${prefix} sitewarden-ignore[${id}]: REASON${prefix === '<!--' ? ' -->' : ''}\n`);
+      suppress.edit.insert(doc.uri, new vscode.Position(line.lineNumber, 0), `${indent}${suppressionCommentText(commentSyntaxOfFile(doc.fileName, doc.languageId), id, 'REASON')}\n`);
       suppress.diagnostics = [d];
       actions.push(suppress);
       const docs = new vscode.CodeAction(`Show documentation for ${id}`, vscode.CodeActionKind.QuickFix);

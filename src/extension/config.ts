@@ -1,16 +1,22 @@
 import * as vscode from 'vscode';
-import { severityRank, type Finding, type Severity } from '../core/types';
+import type { Severity } from '../core/types';
 import type { RuleFamily } from '../core/rule';
+import { DEFAULT_TEST_PATH_MODE, TEST_PATH_MODES, type TestPathMode } from '../core/languages';
 
 export interface Settings {
   minimumSeverity: Severity;
   runOn: 'type' | 'save';
   disabledFamilies: RuleFamily[];
   exclude: string[];
-  testPaths: 'demote' | 'ignore' | 'normal';
+  testPaths: TestPathMode;
   offline: boolean;
   npmRegistry?: string;
   pypiIndex?: string;
+}
+
+/** A hand-edited settings.json can hold anything: an unknown mode falls back to the default. */
+function testPathMode(value: string | undefined): TestPathMode {
+  return TEST_PATH_MODES.find((m) => m === value) ?? DEFAULT_TEST_PATH_MODE;
 }
 
 export function settings(scope?: vscode.ConfigurationScope): Settings {
@@ -20,14 +26,19 @@ export function settings(scope?: vscode.ConfigurationScope): Settings {
     runOn: c.get<'type' | 'save'>('runOn', 'type'),
     disabledFamilies: c.get<RuleFamily[]>('disabledFamilies', []),
     exclude: c.get<string[]>('exclude', []),
-    testPaths: c.get<'demote' | 'ignore' | 'normal'>('testPaths', 'demote'),
+    testPaths: testPathMode(c.get<string>('testPaths')),
     offline: c.get<boolean>('offline', false),
-    // Registries configured by an untrusted workspace are not used (workspace trust).
-    npmRegistry: vscode.workspace.isTrusted ? c.get<string>('npmRegistry') || undefined : undefined,
-    pypiIndex: vscode.workspace.isTrusted ? c.get<string>('pypiIndex') || undefined : undefined,
+    npmRegistry: registrySetting(c, 'npmRegistry'),
+    pypiIndex: registrySetting(c, 'pypiIndex'),
   };
 }
 
-export function visible(f: Finding, s: Settings): boolean {
-  return !f.suppression && severityRank(f.severity) >= severityRank(s.minimumSeverity);
+/**
+ * A registry setting. In Restricted Mode only the user's own value counts: a workspace's
+ * settings.json must not choose where the dependency check (and the user's credentials) go.
+ * VS Code drops workspace values of `restrictedConfigurations` itself; this does not rely on it.
+ */
+function registrySetting(c: vscode.WorkspaceConfiguration, key: 'npmRegistry' | 'pypiIndex'): string | undefined {
+  const value = vscode.workspace.isTrusted ? c.get<string>(key) : c.inspect<string>(key)?.globalValue;
+  return value || undefined;
 }

@@ -3,15 +3,13 @@ import * as vscode from 'vscode';
 import { Analyzer, type AnalyzeOptions } from '../core/engine';
 import { LiveDocument } from '../core/live-document';
 import { detectLanguage, isTestPath } from '../core/languages';
+import { languageOfEditorId } from '../core/language-registry';
 import { ensureLanguages, isLanguageLoaded, ParserCrashError } from '../core/parser';
 import type { Rule } from '../core/rule';
 import { analyzeTextFile } from '../core/text-analysis';
-import type { Finding, LanguageId } from '../core/types';
-import { settings, visible } from './config';
-import { toDiagnostic } from './convert';
-
-/** Untitled documents have no file extension: their editor language decides. */
-const LANGUAGE_IDS: Record<string, LanguageId> = { python: 'python', javascript: 'javascript', javascriptreact: 'javascript', typescript: 'typescript', typescriptreact: 'tsx' };
+import type { Finding } from '../core/types';
+import { settings } from './config';
+import type { FindingPublisher } from './publisher';
 
 interface Tracked {
   live: LiveDocument;
@@ -32,10 +30,9 @@ const REFRESH_AFTER_MS = 700;
  * Keeps open documents analysed: re-checks on typing (debounced) or on save and publishes
  * diagnostics. Each open document is a `LiveDocument`, which reparses incrementally and
  * re-checks only the statements an edit touched; a full pass follows when typing pauses.
- * Findings per URI are kept for code actions.
+ * Findings go to the editor through the publisher, which applies the settings.
  */
 export class DocumentTracker implements vscode.Disposable {
-  readonly findings = new Map<string, Finding[]>();
   private readonly docs = new Map<string, Tracked>();
   private analyzer: Analyzer;
   private readonly disposables: vscode.Disposable[] = [];
@@ -46,9 +43,8 @@ export class DocumentTracker implements vscode.Disposable {
 
   constructor(
     private rules: readonly Rule[],
-    private readonly diagnostics: vscode.DiagnosticCollection,
+    private readonly publisher: FindingPublisher,
     private readonly log: (msg: string) => void,
-    private readonly onChange: () => void,
   ) {
     this.analyzer = new Analyzer(rules);
     this.disposables.push(
@@ -99,7 +95,7 @@ export class DocumentTracker implements vscode.Disposable {
   /** Analyses one document now (used by typing, opening, saving and the tests). */
   async check(doc: vscode.TextDocument): Promise<Finding[]> {
     if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled' && doc.uri.scheme !== 'vscode-remote') return [];
-    const lang = detectLanguage(doc.uri.fsPath) ?? (doc.uri.scheme === 'untitled' ? LANGUAGE_IDS[doc.languageId] : undefined);
+    const lang = detectLanguage(doc.uri.fsPath) ?? (doc.uri.scheme === 'untitled' ? languageOfEditorId(doc.languageId) : undefined);
     const key = doc.uri.toString();
     const s = this.settingsFor(doc.uri);
     const rel = this.relPath(doc.uri);
@@ -129,7 +125,7 @@ export class DocumentTracker implements vscode.Disposable {
         if (t.live.needsFullPass) this.scheduleRefresh(doc, t);
       } else {
         const textRules = this.rules.filter((r) => r.meta.language === 'text' && r.checkText && (!r.appliesTo || r.appliesTo(rel)));
-        if (textRules.length) found = analyzeTextFile(doc.uri.fsPath, rel, doc.getText(), textRules, { isTestFile: isTest, demoteTests: s.testPaths === 'demote' });
+        if (textRules.length) found = analyzeTextFile(doc.uri.fsPath, rel, doc.getText(), textRules, { isTestFile: isTest, testPaths: s.testPaths });
       }
     } catch (e) {
       if (e instanceof ParserCrashError) {
@@ -154,12 +150,10 @@ export class DocumentTracker implements vscode.Disposable {
     const t = this.docs.get(doc.uri.toString());
     if (t && !t.crashed) this.log(`${doc.uri.fsPath}: ${e.message}. Tried again when typing pauses.`);
     if (t) t.crashed = true;
-    this.findings.set(doc.uri.toString(), []);
     const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), `SiteWarden did not analyse this file: ${e.message}.`, vscode.DiagnosticSeverity.Information);
     d.source = 'SiteWarden';
     d.code = 'parser-crash';
-    this.diagnostics.set(doc.uri, [d]);
-    this.onChange();
+    this.publisher.publishNotice(doc.uri, d);
   }
 
   private scheduleRefresh(doc: vscode.TextDocument, t: Tracked): void {
@@ -186,21 +180,9 @@ export class DocumentTracker implements vscode.Disposable {
     t.live.dispose();
   }
 
-  setFindings(uri: vscode.Uri, found: Finding[], s = this.settingsFor(uri)): void {
-    const kept = found.filter((f) => !s.disabledFamilies.length || !this.rules.some((r) => r.meta.id === f.ruleId && s.disabledFamilies.includes(r.meta.family)));
-    this.findings.set(uri.toString(), kept);
-    this.diagnostics.set(uri, kept.filter((f) => visible(f, s)).map((f) => toDiagnostic(f, uri)));
-    // The sidebar and status bar follow within a moment: rebuilding them on every keystroke
-    // would cost more than the re-check itself.
-    if (!this.changeTimer) {
-      this.changeTimer = setTimeout(() => {
-        this.changeTimer = undefined;
-        this.onChange();
-      }, 100);
-    }
+  private setFindings(uri: vscode.Uri, found: Finding[], s = this.settingsFor(uri)): void {
+    this.publisher.publishDocument(uri, found, s);
   }
-
-  private changeTimer?: NodeJS.Timeout;
 
   private forget(uri: vscode.Uri): void {
     const t = this.docs.get(uri.toString());
@@ -210,7 +192,6 @@ export class DocumentTracker implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (this.changeTimer) clearTimeout(this.changeTimer);
     for (const d of this.disposables) d.dispose();
     for (const t of this.docs.values()) this.drop(t);
     this.docs.clear();

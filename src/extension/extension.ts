@@ -1,277 +1,139 @@
-import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { runChecklist } from '../checklist/run';
-import { readState, setManual, writeState } from '../checklist/state';
 import { ensureLanguages } from '../core/parser';
-import { findingsHtml } from '../core/report/html';
-import { findingsMarkdown } from '../core/report/markdown';
-import { toSarif } from '../core/report/sarif';
-import { MemoryScanCache, scanPaths } from '../core/scanner';
-import { DependencyLens, MANIFEST_SELECTOR } from './dependency-lens';
-import { scanWorkerScript } from '../workers/locate';
-import { checkDependenciesOffThread } from '../workers/run-deps';
-import type { Finding } from '../core/types';
 import { DEPENDENCY_RULES } from '../deps/rules';
 import { planEncryptionHelper } from '../fixes/encryption';
 import { planFingerprintCheck } from '../fixes/fingerprint';
-import { planSecurityHeaders } from '../fixes/headers';
 import { planIncidentResponse } from '../fixes/incident-response';
-import { applyPlan, type GeneratorPlan } from '../fixes/plan';
 import { allRules } from '../rules';
+import { WorkspaceAudit } from './audit';
+import { ChecklistCommands } from './checklist-commands';
 import { SiteWardenCodeActions } from './code-actions';
 import { settings } from './config';
-import { toDiagnostic } from './convert';
+import { DependencyCheck } from './dependency-check';
+import { DependencyLens, MANIFEST_SELECTOR } from './dependency-lens';
 import { DocumentTracker } from './document-tracker';
+import { GeneratorRunner, type HeadersCommandOptions } from './generator-runner';
+import { vscodePrompter, type Prompter } from './prompter';
+import { familyIndex } from './publish-policy';
+import { FindingPublisher } from './publisher';
+import { ReportExporter } from './report-exporter';
+import { followTrust, isRestricted, RESTRICTED_TEXT } from './restricted-mode';
+import { FindingsStatus } from './status';
 import { ChecklistView, DependenciesView, FindingsView, type FindingsGrouping } from './views';
+import type { WorkspaceConfigMode } from '../deps/check';
+
+export type { Prompter } from './prompter';
 
 /** What the integration tests read back from the running extension. */
 export interface SiteWardenApi {
   tracker: DocumentTracker;
   findingsView: FindingsView;
   checklistView: ChecklistView;
-  lastAudit?: { files: number; findings: number; cancelled: boolean };
+  readonly lastAudit?: { files: number; findings: number; cancelled: boolean };
+  /** The last dependency check: how much of the workspace's configuration it read, where it went. */
+  readonly lastDependencyCheck?: { workspaceConfig: WorkspaceConfigMode; hostsContacted: string[]; packages: number };
+  /** What a person sees: the status bar text and the messages on top of the views. */
+  ui: () => { status: string; dependencies?: string; checklist?: string };
   activationMs: number;
+  /**
+   * Who answers the commands' questions (apply a generator's plan, the headers profile, the
+   * Restricted Mode dependency check); `undefined` gives them back to VS Code's dialogs. The
+   * e2e suite answers them this way.
+   */
+  setPrompter(p?: Prompter): void;
 }
 
-const PREVIEW_SCHEME = 'sitewarden-preview';
+/** Every rule a finding in the editor may come from (code, text and dependency rules). */
+const EDITOR_RULES = [...allRules, ...DEPENDENCY_RULES];
 
 export async function activate(context: vscode.ExtensionContext): Promise<SiteWardenApi> {
   const started = performance.now();
   const output = vscode.window.createOutputChannel('SiteWarden');
   const log = (m: string) => output.appendLine(`[${new Date().toISOString()}] ${m}`);
-  const diagnostics = vscode.languages.createDiagnosticCollection('sitewarden');
-  const depDiagnostics = vscode.languages.createDiagnosticCollection('sitewarden-deps');
+  const roots = () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  let prompter: Prompter = vscodePrompter;
+  const ask = () => prompter;
+
   const findingsView = new FindingsView();
   const depsView = new DependenciesView();
   const depLens = new DependencyLens();
   const checklistView = new ChecklistView(vscode.Uri.joinPath(context.extensionUri, 'media'));
-  const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
-  status.command = 'workbench.view.extension.sitewarden';
-  status.name = 'SiteWarden';
-
-  const refresh = () => {
-    const open = [...tracker.findings.values()].flat();
-    const audited = auditFindings.filter((f) => !tracker.findings.has(vscode.Uri.file(f.file).toString()));
-    const all = [...audited, ...open];
+  const status = new FindingsStatus();
+  const publisher = new FindingPublisher(familyIndex(EDITOR_RULES), (all) => {
     findingsView.set(all);
-    const n = all.filter((f) => !f.suppression);
-    const high = n.filter((f) => f.severity === 'high' || f.severity === 'critical').length;
-    status.text = `$(shield) ${high} high · ${n.length - high} other`;
-    status.tooltip = 'SiteWarden findings: open the sidebar';
-    status.show();
-  };
-  let auditFindings: Finding[] = [];
-  const scanCache = new MemoryScanCache();
-  const tracker = new DocumentTracker(allRules, diagnostics, log, refresh);
-  const api: SiteWardenApi = { tracker, findingsView, checklistView, activationMs: 0 };
-
-  // Generated-file previews are served from memory.
-  const previews = new Map<string, string>();
-  context.subscriptions.push(
-    vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, { provideTextDocumentContent: (uri) => previews.get(uri.toString()) ?? '' }),
-  );
-
-  const roots = () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-
-  const audit = async () => {
-    const folders = roots();
-    if (!folders.length) return void vscode.window.showInformationMessage('SiteWarden: open a folder to audit it.');
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SiteWarden: auditing the workspace', cancellable: true }, async (progress, token) => {
-      const s = settings();
-      let last = 0;
-      const result = await scanPaths(folders, {
-        rules: allRules,
-        // Workers keep the extension host free while a large workspace is audited; files not
-        // changed since the last audit come from the cache.
-        parallel: { script: scanWorkerScript() },
-        cache: scanCache,
-        exclude: [...s.exclude, ...Object.entries(vscode.workspace.getConfiguration('files').get<Record<string, boolean>>('exclude') ?? {}).filter(([, on]) => on).map(([g]) => g.replace(/^\*\*\//, ''))],
-        testPaths: s.testPaths,
-        isCancelled: () => token.isCancellationRequested,
-        onProgress: (done, total) => {
-          const pct = total ? Math.floor((done / total) * 100) : 100;
-          if (pct - last >= 5 || done === total) {
-            progress.report({ increment: pct - last, message: `${done}/${total} files` });
-            last = pct;
-          }
-        },
-        onRuleError: (id, f, e) => log(`rule ${id} failed on ${f}: ${(e as Error)?.message ?? e}`),
-      });
-      auditFindings = result.findings;
-      const byFile = new Map<string, Finding[]>();
-      for (const f of result.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
-      for (const [file, list] of byFile) {
-        const uri = vscode.Uri.file(file);
-        if (!tracker.findings.has(uri.toString())) diagnostics.set(uri, list.filter((f) => !f.suppression).map((f) => toDiagnostic(f, uri)));
-      }
-      api.lastAudit = { files: result.filesScanned, findings: result.findings.length, cancelled: result.cancelled };
-      log(`audit: ${result.filesScanned} files, ${result.findings.length} findings, ${result.skipped.length} skipped, ${result.durationMs} ms${result.cancelled ? ' (cancelled)' : ''}`);
-      refresh();
-      if (result.cancelled) vscode.window.showWarningMessage(`SiteWarden: audit cancelled after ${result.filesScanned} files.`);
-    });
-  };
-
-  const checkDeps = async () => {
-    const s = settings();
-    if (s.offline) return void vscode.window.showInformationMessage('SiteWarden: offline mode is on; dependencies are not checked.');
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SiteWarden: checking dependencies' }, async () => {
-      // On a worker: VS Code's proxy patch of http agents breaks npm-registry-fetch in the extension host.
-      const r = await checkDependenciesOffThread(roots(), { npmRegistry: s.npmRegistry, pypiIndex: s.pypiIndex, env: vscode.workspace.isTrusted ? { ...process.env } : {} });
-      depDiagnostics.clear();
-      const byFile = new Map<string, Finding[]>();
-      for (const f of r.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
-      for (const [file, list] of byFile) depDiagnostics.set(vscode.Uri.file(file), list.map((f) => toDiagnostic(f, vscode.Uri.file(file))));
-      depsView.set(r.packages, r.notices.map((n) => n.message));
-      depLens.set(r.packages);
-      for (const n of r.notices) log(n.message);
-      if (r.incomplete) vscode.window.showWarningMessage(`SiteWarden: the dependency check is incomplete: ${r.notices.map((n) => n.message).join('; ')}`);
-    });
-  };
-
-  const showChecklist = async () => {
-    const folder = roots()[0];
-    if (!folder) return;
-    const { result } = await runChecklist([folder], { rules: allRules });
-    checklistView.set(result);
-    await vscode.commands.executeCommand('sitewarden.checklist.focus');
-  };
-
-  /** Shows every change of a plan as a diff, then applies it as one undoable edit if confirmed. */
-  const runGenerator = async (make: (root: string) => Promise<GeneratorPlan> | GeneratorPlan) => {
-    const root = roots()[0];
-    if (!root) return void vscode.window.showInformationMessage('SiteWarden: open a folder first.');
-    let plan: GeneratorPlan;
-    try {
-      plan = await make(root);
-    } catch (e) {
-      return void vscode.window.showErrorMessage(`SiteWarden: ${(e as Error).message}`);
-    }
-    if (!plan.changes.length) return void vscode.window.showInformationMessage(`${plan.title}: nothing to change.${plan.notes.length ? ` ${plan.notes.join(' ')}` : ''}`);
-    for (const c of plan.changes) {
-      const right = vscode.Uri.parse(`${PREVIEW_SCHEME}:${c.path}?${randomBytes(4).toString('hex')}`);
-      previews.set(right.toString(), c.after);
-      const left = c.before === undefined ? vscode.Uri.parse(`${PREVIEW_SCHEME}:/empty/${path.basename(c.path)}`) : vscode.Uri.file(c.path);
-      await vscode.commands.executeCommand('vscode.diff', left, right, `${path.relative(root, c.path)} (SiteWarden preview)`, { preview: true });
-    }
-    const answer = process.env.SITEWARDEN_AUTO_CONFIRM === '1' ? 'Apply' : await vscode.window.showInformationMessage(`${plan.title}: apply ${plan.changes.length} change(s)?`, { modal: true, detail: plan.notes.join('\n') }, 'Apply');
-    if (answer !== 'Apply') return;
-    const edit = new vscode.WorkspaceEdit();
-    for (const c of plan.changes) {
-      const uri = vscode.Uri.file(c.path);
-      if (c.before === undefined) {
-        if (fs.existsSync(c.path)) return void vscode.window.showErrorMessage(`SiteWarden: ${c.path} already exists; nothing was changed.`);
-        edit.createFile(uri, { ignoreIfExists: false, contents: Buffer.from(c.after) });
-      } else {
-        const doc = await vscode.workspace.openTextDocument(uri);
-        if (doc.getText() !== c.before) return void vscode.window.showErrorMessage(`SiteWarden: ${c.path} changed since the preview; run the command again.`);
-        edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(c.before.length)), c.after);
-      }
-    }
-    if (!(await vscode.workspace.applyEdit(edit))) {
-      applyPlan(plan); // a workspace that refuses edits (read-only provider): fall back to the disk
-    }
-    await vscode.workspace.saveAll(false);
-    vscode.window.showInformationMessage(`${plan.title}: done.${plan.notes.length ? ` ${plan.notes.join(' ')}` : ''}`);
-  };
-
-  const exportReport = async () => {
-    const pick = await vscode.window.showQuickPick(['SARIF', 'Markdown', 'HTML'], { placeHolder: 'Report format' });
-    if (!pick) return;
-    const base = roots()[0] ?? process.cwd();
-    const findings = [...auditFindings, ...[...tracker.findings.values()].flat()];
-    const ext = pick === 'SARIF' ? 'sarif' : pick === 'Markdown' ? 'md' : 'html';
-    const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(path.join(base, `sitewarden-report.${ext}`)) });
-    if (!target) return;
-    const text =
-      pick === 'SARIF'
-        ? JSON.stringify(toSarif({ rules: [...allRules, ...DEPENDENCY_RULES], findings, baseDir: base, toolVersion: String(context.extension.packageJSON.version) }), null, 2)
-        : pick === 'Markdown'
-          ? findingsMarkdown(findings, base)
-          : findingsHtml(findings, { base, nonce: randomBytes(16).toString('base64') });
-    await vscode.workspace.fs.writeFile(target, Buffer.from(text));
-    if (pick === 'HTML') showReportWebview(context, findings, base);
-  };
+    status.update(all);
+  });
+  const tracker = new DocumentTracker(allRules, publisher, log);
+  const audit = new WorkspaceAudit(allRules, publisher, roots, log);
+  const deps = new DependencyCheck(publisher, depsView, depLens, roots, ask, log);
+  const checklist = new ChecklistCommands(allRules, checklistView, roots);
+  const generators = new GeneratorRunner(roots, ask);
+  const reports = new ReportExporter(publisher, EDITOR_RULES, roots, context.extensionUri, String(context.extension.packageJSON.version));
+  const depsTree = vscode.window.createTreeView('sitewarden.dependencies', { treeDataProvider: depsView });
+  const checklistTree = vscode.window.createTreeView('sitewarden.checklist', { treeDataProvider: checklistView });
+  const command = (name: string, run: (...args: never[]) => unknown) => vscode.commands.registerCommand(`sitewarden.${name}`, run);
 
   context.subscriptions.push(
     output,
-    diagnostics,
-    depDiagnostics,
+    publisher,
     status,
     tracker,
-    vscode.window.registerTreeDataProvider('sitewarden.findings', findingsView),
-    vscode.window.registerTreeDataProvider('sitewarden.dependencies', depsView),
-    vscode.languages.registerCodeLensProvider(MANIFEST_SELECTOR, depLens),
+    generators,
     depLens,
-    vscode.window.registerTreeDataProvider('sitewarden.checklist', checklistView),
-    vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new SiteWardenCodeActions(tracker), { providedCodeActionKinds: SiteWardenCodeActions.kinds }),
-    vscode.commands.registerCommand('sitewarden.auditWorkspace', audit),
-    vscode.commands.registerCommand('sitewarden.checkDependencies', checkDeps),
-    vscode.commands.registerCommand('sitewarden.showChecklist', showChecklist),
-    vscode.commands.registerCommand('sitewarden.exportReport', exportReport),
-    vscode.commands.registerCommand('sitewarden.showOutput', () => output.show()),
-    vscode.commands.registerCommand('sitewarden.groupFindings', async (by?: FindingsGrouping) => {
-      const pick = by ?? (await vscode.window.showQuickPick(['severity', 'file', 'rule'], { placeHolder: `Group findings by (now: ${findingsView.grouping})` }));
-      if (pick) findingsView.groupBy(pick as FindingsGrouping);
-    }),
-    vscode.commands.registerCommand('sitewarden.showRuleDocs', (id: string) => vscode.env.openExternal(vscode.Uri.parse(`https://github.com/sitewarden/sitewarden/blob/main/docs/rules/${id}.md`))),
-    // Options may come from a caller (a keybinding's args, the tests): a workspace with Flask and
-    // Express needs the command once per framework.
-    vscode.commands.registerCommand('sitewarden.addSecurityHeaders', async (opts?: { framework?: 'flask' | 'django' | 'express'; profile?: 'production' | 'development' }) => {
-      const profile = opts?.profile ?? (process.env.SITEWARDEN_AUTO_CONFIRM === '1' ? 'production' : await vscode.window.showQuickPick(['production', 'development'], { placeHolder: 'Profile: development keeps plain-HTTP localhost working' }));
-      if (profile) await runGenerator((root) => planSecurityHeaders(root, { profile: profile as 'production' | 'development', framework: opts?.framework }));
-    }),
-    vscode.commands.registerCommand('sitewarden.addEncryptionHelper', () => runGenerator((root) => planEncryptionHelper(root))),
-    vscode.commands.registerCommand('sitewarden.addFingerprintCheck', () => runGenerator((root) => planFingerprintCheck(root))),
-    vscode.commands.registerCommand('sitewarden.createIncidentResponsePlan', () => runGenerator((root) => planIncidentResponse(root))),
-    vscode.commands.registerCommand('sitewarden.markItemDone', async (node?: { item?: { item: { id: string } } }) => {
-      const root = roots()[0];
-      const id = node?.item?.item.id;
-      if (!root || !id) return;
-      const who = await vscode.window.showInputBox({ prompt: 'Who confirms this item?', value: process.env.USER ?? '' });
-      if (!who) return;
-      writeState(root, setManual(readState(root), id, { status: 'done', by: who, date: new Date().toISOString().slice(0, 10) }));
-      await showChecklist();
-    }),
-    vscode.commands.registerCommand('sitewarden.runItemAction', async (node?: { item?: { item: { action?: { command?: string } } } }) => {
-      const cmd = node?.item?.item.action?.command;
-      if (cmd) await vscode.commands.executeCommand(cmd);
-    }),
+    depsTree,
+    checklistTree,
+    vscode.window.registerTreeDataProvider('sitewarden.findings', findingsView),
+    vscode.languages.registerCodeLensProvider(MANIFEST_SELECTOR, depLens),
+    vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new SiteWardenCodeActions(publisher), { providedCodeActionKinds: SiteWardenCodeActions.kinds }),
+    command('auditWorkspace', () => audit.run()),
+    command('checkDependencies', () => deps.run()),
+    command('showChecklist', () => checklist.show()),
+    command('markItemDone', (node?: Parameters<ChecklistCommands['markDone']>[0]) => checklist.markDone(node)),
+    command('runItemAction', (node?: Parameters<ChecklistCommands['runAction']>[0]) => checklist.runAction(node)),
+    command('exportReport', () => reports.run()),
+    command('showOutput', () => output.show()),
+    command('groupFindings', (by?: FindingsGrouping) => findingsView.chooseGrouping(by)),
+    command('showRuleDocs', (id: string) => vscode.env.openExternal(vscode.Uri.parse(`https://github.com/sitewarden/sitewarden/blob/main/docs/rules/${id}.md`))),
+    command('addSecurityHeaders', (opts?: HeadersCommandOptions) => generators.addSecurityHeaders(opts)),
+    command('addEncryptionHelper', () => generators.run((root) => planEncryptionHelper(root))),
+    command('addFingerprintCheck', () => generators.run((root) => planFingerprintCheck(root))),
+    command('createIncidentResponsePlan', () => generators.run((root) => planIncidentResponse(root))),
+    audit.watchDisk(),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('sitewarden')) for (const d of vscode.workspace.textDocuments) void tracker.check(d);
+      if (!e.affectsConfiguration('sitewarden')) return;
+      publisher.republish(settings());
+      for (const d of vscode.workspace.textDocuments) void tracker.check(d);
+    }),
+    // The status bar and the views say when SiteWarden runs in Restricted Mode, and switch back
+    // when trust is granted (no reload needed: every command asks at the time it runs).
+    followTrust(() => {
+      const restricted = isRestricted();
+      depsTree.message = restricted ? RESTRICTED_TEXT.depsView : undefined;
+      checklistTree.message = restricted ? RESTRICTED_TEXT.checklistView : undefined;
+      checklistView.setRestricted(restricted);
+      status.update();
     }),
   );
-
-  // Files changed on disk (git checkout, generators) are re-checked when they are not open.
-  const watcher = vscode.workspace.createFileSystemWatcher('**/*.{py,js,mjs,cjs,jsx,ts,tsx}');
-  const recheckDisk = async (uri: vscode.Uri) => {
-    if (tracker.findings.has(uri.toString()) && vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) return;
-    if (!auditFindings.length) return; // only files the audit already covers are kept current
-    const r = await scanPaths([uri.fsPath], { rules: allRules, testPaths: settings().testPaths }).catch(() => undefined);
-    if (!r) return;
-    auditFindings = [...auditFindings.filter((f) => f.file !== uri.fsPath), ...r.findings];
-    diagnostics.set(uri, r.findings.filter((f) => !f.suppression).map((f) => toDiagnostic(f, uri)));
-    refresh();
-  };
-  context.subscriptions.push(watcher, watcher.onDidChange(recheckDisk), watcher.onDidCreate(recheckDisk), watcher.onDidDelete((uri) => diagnostics.delete(uri)));
-
-  refresh();
   // Grammars load in the background: activation stays fast and open documents follow.
   void ensureLanguages(['python']).then(async () => {
     for (const d of vscode.workspace.textDocuments) await tracker.check(d);
   });
-  api.activationMs = performance.now() - started;
-  log(`activated in ${api.activationMs.toFixed(1)} ms`);
-  return api;
-}
-
-function showReportWebview(context: vscode.ExtensionContext, findings: Finding[], base: string): void {
-  const panel = vscode.window.createWebviewPanel('sitewarden.report', 'SiteWarden report', vscode.ViewColumn.Active, {
-    enableScripts: false,
-    localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media')],
-  });
-  panel.webview.html = findingsHtml(findings, { base, nonce: randomBytes(16).toString('base64'), cspSource: panel.webview.cspSource });
+  const activationMs = performance.now() - started;
+  log(`activated in ${activationMs.toFixed(1)} ms`);
+  return {
+    tracker,
+    findingsView,
+    checklistView,
+    get lastAudit() {
+      return audit.last;
+    },
+    get lastDependencyCheck() {
+      return deps.last;
+    },
+    ui: () => ({ status: status.item.text, dependencies: depsTree.message, checklist: checklistTree.message }),
+    activationMs,
+    setPrompter: (p) => void (prompter = p ?? vscodePrompter),
+  };
 }
 
 export function deactivate(): void {

@@ -4,6 +4,7 @@ import type { ChecklistResult, ItemResult } from '../checklist/evaluate';
 import type { PackageRow } from '../deps/check';
 import { SEVERITY_ORDER, type Finding } from '../core/types';
 import { toRange } from './convert';
+import { isGeneratorCommand } from './generator-commands';
 
 type FindingNode = { kind: 'group'; label: string; items: Finding[] } | { kind: 'finding'; finding: Finding };
 
@@ -24,6 +25,12 @@ export class FindingsView implements vscode.TreeDataProvider<FindingNode> {
   groupBy(g: FindingsGrouping): void {
     this.grouping = g;
     this.emitter.fire();
+  }
+
+  /** The Group Findings By… command: the grouping given (a caller's argument), else asked. */
+  async chooseGrouping(by?: FindingsGrouping): Promise<void> {
+    const pick = by ?? (await vscode.window.showQuickPick(['severity', 'file', 'rule'], { placeHolder: `Group findings by (now: ${this.grouping})` }));
+    if (pick) this.groupBy(pick as FindingsGrouping);
   }
 
   get count(): number {
@@ -67,11 +74,16 @@ export class DependenciesView implements vscode.TreeDataProvider<PackageRow | st
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.emitter.event;
   private rows: PackageRow[] = [];
-  private notes: string[] = ['Run "SiteWarden: Check Dependencies".'];
+  // Empty until the first check, so that the view's welcome content (package.json) shows.
+  private notes: string[] = [];
 
-  set(rows: PackageRow[], notes: string[]): void {
+  /** `hosts`: the origins the check contacted, so the user sees where the look-ups went. */
+  set(rows: PackageRow[], notes: string[], hosts: string[] = []): void {
     this.rows = rows.filter((r) => r.status !== 'ok');
-    this.notes = notes.length || this.rows.length ? notes : ['All dependencies are current and free of known advisories.'];
+    this.notes = [
+      ...(notes.length || this.rows.length ? notes : ['All dependencies are current and free of known advisories.']),
+      `Contacted: ${hosts.length ? hosts.join(', ') : 'no registry'}`,
+    ];
     this.emitter.fire();
   }
 
@@ -96,8 +108,15 @@ export class ChecklistView implements vscode.TreeDataProvider<CheckNode> {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.emitter.event;
   result?: ChecklistResult;
+  private restricted = false;
 
   constructor(private readonly media: vscode.Uri) {}
+
+  /** In Restricted Mode the items whose action is a generator say it is off. */
+  setRestricted(on: boolean): void {
+    this.restricted = on;
+    this.emitter.fire();
+  }
 
   set(r: ChecklistResult): void {
     this.result = r;
@@ -123,7 +142,11 @@ export class ChecklistView implements vscode.TreeDataProvider<CheckNode> {
     t.description = i.status;
     t.tooltip = new vscode.MarkdownString(`**${i.item.title}**\n\n${i.reason}\n\n*Why:* ${i.item.why}\n\n*How it is checked:* ${i.item.howEvaluated}`);
     t.iconPath = vscode.Uri.joinPath(this.media, `check-${i.status}.svg`);
-    t.contextValue = i.item.action?.command ? 'sitewarden.item.fixable' : i.item.kind === 'manual' ? 'sitewarden.item.manual' : 'sitewarden.item';
+    const command = i.item.action?.command;
+    const generates = isGeneratorCommand(command);
+    // Generator actions have their own context value: package.json hides them in Restricted Mode.
+    t.contextValue = command ? (generates ? 'sitewarden.item.generator' : 'sitewarden.item.fixable') : i.item.kind === 'manual' ? 'sitewarden.item.manual' : 'sitewarden.item';
+    if (generates && this.restricted) t.description = `${i.status} · fix off in Restricted Mode`;
     const where = i.failing[0] ?? i.evidence.find((e) => e.file);
     if (where && 'file' in where && where.file) {
       const line = 'range' in where && where.range ? where.range.start.line : 0;

@@ -1,13 +1,14 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
-import { detectLanguage } from '../core/languages';
+import { withImports, type ImportRequest, type WithImports } from '../core/importer';
+import { detectLanguage, dialectOf } from '../core/languages';
+import { LANGUAGE_IDS } from '../core/language-registry';
 import { ensureLanguages, parseSync } from '../core/parser';
 import { Semantics } from '../core/semantics';
-import { pythonDialect } from '../core/python/dialect';
-import { javascriptDialect } from '../core/javascript/dialect';
-import { PlanBuilder, type GeneratorPlan } from './plan';
-import { addNpmDependency, addPythonDependency, inspectProject, type Framework } from './project';
+import { GeneratorError, PlanBuilder, type GeneratorPlan } from './plan';
+import { addNpmDependency, addPythonDependency, inspectProject, readForDetection, type Framework } from './project';
+
+export { GeneratorError };
 
 /** `production` forces HTTPS and HSTS; `development` keeps plain-HTTP localhost working. */
 export type HeaderProfile = 'production' | 'development';
@@ -17,7 +18,15 @@ export interface HeadersOptions {
   profile?: HeaderProfile;
 }
 
-export class GeneratorError extends Error {}
+/**
+ * `text` of `file` with the imports added by the language's import helper (src/core/importer.ts),
+ * and the names to write; `esm` is the project's module style for a file that shows none.
+ */
+export function importing(file: string, text: string, requests: ImportRequest[], esm?: boolean): WithImports {
+  const got = withImports(file, detectLanguage(file)!, text, requests, { esm });
+  if (!got) throw new GeneratorError(`${file}: a name SiteWarden would import (${requests.map((r) => r.member ?? r.module).join(', ')}) is already used for something else.`);
+  return got;
+}
 
 interface Located {
   file: string;
@@ -35,16 +44,17 @@ function topStatement(n: Node): Node {
 }
 
 /** Finds `name = <constructor>(...)` at module level in the given files. */
-async function findAppCreation(files: string[], match: (callee: string) => boolean): Promise<Located | undefined> {
-  await ensureLanguages(['python', 'javascript', 'typescript', 'tsx']);
+async function findAppCreation(root: string, files: string[], match: (callee: string) => boolean): Promise<Located | undefined> {
+  await ensureLanguages(LANGUAGE_IDS);
   for (const file of files) {
     const lang = detectLanguage(file);
     if (!lang) continue;
-    const text = fs.readFileSync(file, 'utf8');
+    const text = readForDetection(root, file);
+    if (!text) continue;
     const tree = parseSync(lang, text);
-    const root = tree.rootNode;
-    const sem = new Semantics(root, lang === 'python' ? pythonDialect : javascriptDialect);
-    const stack: Node[] = [root];
+    const top = tree.rootNode;
+    const sem = new Semantics(top, dialectOf(lang));
+    const stack: Node[] = [top];
     while (stack.length) {
       const n = stack.pop()!;
       const isAssign = n.type === 'assignment' || n.type === 'variable_declarator';
@@ -53,7 +63,7 @@ async function findAppCreation(files: string[], match: (callee: string) => boole
         const right = n.childForFieldName('right') ?? n.childForFieldName('value');
         if (left?.type === 'identifier' && right && (right.type === 'call' || right.type === 'call_expression')) {
           const callee = sem.calleeName(right);
-          if (callee && match(callee)) return { file, text, statement: topStatement(n), appName: left.text, sem, root };
+          if (callee && match(callee)) return { file, text, statement: topStatement(n), appName: left.text, sem, root: top };
         }
       }
       for (let i = n.namedChildCount - 1; i >= 0; i--) {
@@ -63,24 +73,6 @@ async function findAppCreation(files: string[], match: (callee: string) => boole
     }
   }
   return undefined;
-}
-
-/** Offset just after the last top-level import (Python imports, JS import/require declarations). */
-function afterImports(root: Node, text: string): number {
-  let end = 0;
-  for (const c of root.namedChildren) {
-    if (!c) continue;
-    const isImport =
-      c.type === 'import_statement' ||
-      c.type === 'import_from_statement' ||
-      c.type === 'future_import_statement' ||
-      ((c.type === 'lexical_declaration' || c.type === 'variable_declaration') && /=\s*require\(/.test(c.text));
-    if (isImport) end = c.endIndex;
-    else if (c.type !== 'comment' && !(c.type === 'expression_statement' && c.namedChildren[0]?.type === 'string')) break;
-  }
-  if (end === 0) return 0;
-  const nl = text.indexOf('\n', end);
-  return nl < 0 ? text.length : nl + 1;
 }
 
 function lineEndAfter(text: string, offset: number): number {
@@ -94,7 +86,7 @@ function insert(text: string, at: number, s: string): string {
 }
 
 async function flaskHeaders(b: PlanBuilder, root: string, files: string[], profile: HeaderProfile): Promise<void> {
-  const app = await findAppCreation(files, (c) => c === 'flask.Flask');
+  const app = await findAppCreation(root, files, (c) => c === 'flask.Flask');
   if (!app) throw new GeneratorError('No Flask application (app = Flask(__name__)) was found.');
   const { text, appName } = app;
   const rel = path.relative(root, app.file);
@@ -104,31 +96,26 @@ async function flaskHeaders(b: PlanBuilder, root: string, files: string[], profi
   }
   const requirements = ['requirements.txt', 'pyproject.toml', 'Pipfile'].map((f) => b.read(path.join(root, f)) ?? '').join('\n');
   const useTalisman = /flask[-_]talisman/i.test(requirements) || /flask_talisman/.test(text);
-  let out = text;
   const stmtEnd = lineEndAfter(text, app.statement.endIndex);
   let block: string;
-  let importLine: string;
+  let out: WithImports;
   if (useTalisman) {
-    importLine = 'from flask_talisman import Talisman\n';
-    block =
-      profile === 'development'
-        ? `\n# Security headers (added by SiteWarden). HTTPS is forced only outside debug mode, so\n# plain-HTTP localhost keeps working; behind a TLS proxy, also use werkzeug's ProxyFix.\nTalisman(${appName}, force_https=os.environ.get("FLASK_DEBUG") != "1")\n\n`
-        : `\n# Security headers and HTTPS (added by SiteWarden): HSTS, CSP, frame and referrer policies.\nTalisman(${appName})\n\n`;
+    const dev = profile === 'development';
+    out = importing(app.file, text, [...(dev ? [{ module: 'os', member: 'environ' }] : []), { module: 'flask_talisman', member: 'Talisman', byName: true }]);
+    const talisman = out.names[out.names.length - 1];
+    block = dev
+      ? `\n# Security headers (added by SiteWarden). HTTPS is forced only outside debug mode, so\n# plain-HTTP localhost keeps working; behind a TLS proxy, also use werkzeug's ProxyFix.\n${talisman}(${appName}, force_https=${out.names[0]}.get("FLASK_DEBUG") != "1")\n\n`
+      : `\n# Security headers and HTTPS (added by SiteWarden): HSTS, CSP, frame and referrer policies.\n${talisman}(${appName})\n\n`;
     addPythonDependency(b, root, 'flask-talisman', '>=1.1.0');
   } else {
-    importLine = 'import secure\n';
+    out = importing(app.file, text, [{ module: 'secure' }]);
     block =
       `\n# Security headers (added by SiteWarden): HSTS, CSP, nosniff, frame and referrer policies.\n` +
       (profile === 'development' ? `# Browsers ignore HSTS over plain HTTP, so localhost keeps working.\n` : '') +
-      `secure_headers = secure.Secure.with_default_headers()\n\n\n@${appName}.after_request\ndef set_secure_headers(response):\n    secure_headers.set_headers(response)\n    return response\n\n\n`;
+      `secure_headers = ${out.names[0]}.Secure.with_default_headers()\n\n\n@${appName}.after_request\ndef set_secure_headers(response):\n    secure_headers.set_headers(response)\n    return response\n\n\n`;
     addPythonDependency(b, root, 'secure', '>=1.0.1');
   }
-  out = insert(out, stmtEnd, block);
-  const needsOs = block.includes('os.environ') && !/^import os\b|^from os import/m.test(text);
-  const at = afterImports(app.root, text);
-  const lines = (needsOs ? 'import os\n' : '') + importLine;
-  out = at === 0 ? lines + out : insert(out, at, lines);
-  b.write(app.file, out);
+  b.write(app.file, insert(out.text, out.moved(stmtEnd), block));
 }
 
 const DJANGO_MIDDLEWARE = ['django.middleware.security.SecurityMiddleware', 'django.middleware.clickjacking.XFrameOptionsMiddleware'];
@@ -152,7 +139,7 @@ function djangoSettings(profile: HeaderProfile): [string, string][] {
 
 async function djangoHeaders(b: PlanBuilder, root: string, files: string[], profile: HeaderProfile): Promise<void> {
   const settings = files.find((f) => {
-    const t = fs.readFileSync(f, 'utf8');
+    const t = readForDetection(root, f);
     return /^INSTALLED_APPS\s*=/m.test(t) && /^MIDDLEWARE\s*=/m.test(t);
   });
   if (!settings) throw new GeneratorError('No Django settings module (with INSTALLED_APPS and MIDDLEWARE) was found.');
@@ -206,8 +193,9 @@ async function djangoHeaders(b: PlanBuilder, root: string, files: string[], prof
   b.write(settings, text);
 }
 
-async function expressHeaders(b: PlanBuilder, root: string, files: string[], profile: HeaderProfile): Promise<void> {
-  const app = await findAppCreation(files, (c) => c === 'express');
+/** `esm`: the project's module style (package.json `type`), for a file that shows none. */
+async function expressHeaders(b: PlanBuilder, root: string, files: string[], profile: HeaderProfile, esm: boolean): Promise<void> {
+  const app = await findAppCreation(root, files, (c) => c === 'express');
   if (!app) throw new GeneratorError('No Express application (const app = express()) was found.');
   const { text, appName } = app;
   const rel = path.relative(root, app.file);
@@ -215,16 +203,13 @@ async function expressHeaders(b: PlanBuilder, root: string, files: string[], pro
     b.notes.push(`${rel} already uses helmet().`);
     return;
   }
-  const esm = app.root.namedChildren.some((c) => c?.type === 'import_statement');
-  const importLine = esm ? "import helmet from 'helmet';\n" : "const helmet = require('helmet');\n";
+  const out = importing(app.file, text, [{ module: 'helmet', member: 'default' }], esm);
+  const helmet = out.names[0];
   const block =
     profile === 'development'
-      ? `\n// Security headers (added by SiteWarden). Outside production there is no HSTS and no\n// upgrade-insecure-requests, so plain-HTTP localhost keeps working.\nconst isProduction = process.env.NODE_ENV === 'production';\n${appName}.use(\n  helmet({\n    strictTransportSecurity: isProduction,\n    contentSecurityPolicy: { directives: { upgradeInsecureRequests: isProduction ? [] : null } },\n  }),\n);\n`
-      : `// Security headers (added by SiteWarden), before any route: CSP, HSTS, nosniff, frame and referrer policies.\n${appName}.use(helmet());\n`;
-  let out = insert(text, lineEndAfter(text, app.statement.endIndex), block);
-  const at = afterImports(app.root, text);
-  out = at === 0 ? importLine + out : insert(out, at, importLine);
-  b.write(app.file, out);
+      ? `\n// Security headers (added by SiteWarden). Outside production there is no HSTS and no\n// upgrade-insecure-requests, so plain-HTTP localhost keeps working.\nconst isProduction = process.env.NODE_ENV === 'production';\n${appName}.use(\n  ${helmet}({\n    strictTransportSecurity: isProduction,\n    contentSecurityPolicy: { directives: { upgradeInsecureRequests: isProduction ? [] : null } },\n  }),\n);\n`
+      : `// Security headers (added by SiteWarden), before any route: CSP, HSTS, nosniff, frame and referrer policies.\n${appName}.use(${helmet}());\n`;
+  b.write(app.file, insert(out.text, out.moved(lineEndAfter(text, app.statement.endIndex)), block));
   addNpmDependency(b, root, 'helmet', '^8.1.0');
 }
 
@@ -234,9 +219,9 @@ export async function planSecurityHeaders(root: string, opts: HeadersOptions = {
   const framework = opts.framework ?? info.frameworks[0];
   if (!framework) throw new GeneratorError('No Flask, Django or Express project was detected; pass the framework explicitly.');
   const profile = opts.profile ?? 'production';
-  const b = new PlanBuilder(`Add security headers (${framework}, ${profile} profile)`);
+  const b = new PlanBuilder(`Add security headers (${framework}, ${profile} profile)`, root);
   if (framework === 'flask') await flaskHeaders(b, root, info.pythonFiles, profile);
   else if (framework === 'django') await djangoHeaders(b, root, info.pythonFiles, profile);
-  else await expressHeaders(b, root, info.jsFiles, profile);
+  else await expressHeaders(b, root, info.jsFiles, profile, info.esm);
   return b.build();
 }

@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PlanBuilder, type GeneratorPlan } from './plan';
-import { inspectProject } from './project';
+import { inspectProject, nodeCodeDir, readForDetection } from './project';
+import { MAX_MANIFEST_BYTES } from '../deps/read-manifest';
 import { NODE_SECURITY_EVENTS, PYTHON_SECURITY_EVENTS, incidentResponsePlan, securityPolicy } from './templates/incident-response';
 
 function projectName(root: string): string {
   try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { name?: string };
+    const pkg = JSON.parse(readForDetection(root, path.join(root, 'package.json'), MAX_MANIFEST_BYTES)) as { name?: string };
     if (pkg.name) return pkg.name;
   } catch {
     /* no package.json: use the folder name */
@@ -18,7 +19,7 @@ function projectName(root: string): string {
 export function planIncidentResponse(root: string): GeneratorPlan {
   const info = inspectProject(root);
   const name = projectName(root);
-  const b = new PlanBuilder('Create an incident response plan');
+  const b = new PlanBuilder('Create an incident response plan', root);
   const existingPolicy = ['SECURITY.md', '.github/SECURITY.md', 'docs/SECURITY.md'].some((f) => fs.existsSync(path.join(root, f)));
   b.create(path.join(root, 'docs', 'incident-response.md'), incidentResponsePlan(name), root);
   if (!existingPolicy) b.create(path.join(root, 'SECURITY.md'), securityPolicy(name), root);
@@ -27,7 +28,7 @@ export function planIncidentResponse(root: string): GeneratorPlan {
     b.create(path.join(root, 'security_helpers', 'security_events.py'), PYTHON_SECURITY_EVENTS, root);
   }
   if (info.jsFiles.length || info.frameworks.includes('express')) {
-    const dir = fs.existsSync(path.join(root, 'src')) ? path.join(root, 'src', 'security') : path.join(root, 'security');
+    const dir = nodeCodeDir(root);
     b.create(path.join(dir, 'security-events.js'), NODE_SECURITY_EVENTS(info.esm), root);
   }
   b.notes.push('Fill in the TODOs (roles, contacts, where incidents are recorded) and rehearse the plan.');

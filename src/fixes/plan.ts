@@ -1,6 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
+import { checkWriteTarget, GuardedReadError, MAX_SOURCE_BYTES, readGuarded, UnsafeWriteError, writeAllInsideRoot, type WriteAllHooks } from '../core/safe-fs';
 
 /**
  * What a generator wants to do, computed without touching the disk: the editor shows it as a
@@ -16,12 +16,36 @@ export interface FileChange {
 
 export interface GeneratorPlan {
   title: string;
+  /** The project folder: every change lies inside it, and nothing is written through a link. */
+  root: string;
   changes: FileChange[];
   /** What the user should know or do next (install a package, set an environment variable). */
   notes: string[];
 }
 
 export class PlanConflictError extends Error {}
+
+/** A generator cannot run on this project (no app found, or a file it needs is refused); nothing was written. */
+export class GeneratorError extends Error {}
+
+/** The largest file a generator reads or edits (the scanner's limit for a source file). */
+const MAX_EDITED_BYTES = MAX_SOURCE_BYTES;
+
+/**
+ * Reads a file the plan may edit, as it is: no link followed, no FIFO or device, at most
+ * MAX_EDITED_BYTES, inside the root. Undefined when it does not exist; any other refusal is a
+ * GeneratorError, so a generator never mistakes a planted FIFO or link for a missing file.
+ */
+function readEditable(root: string, file: string): Buffer | undefined {
+  try {
+    return readGuarded(file, { maxBytes: MAX_EDITED_BYTES, root });
+  } catch (e) {
+    if (e instanceof GuardedReadError && e.reason === 'missing') return undefined;
+    const rel = path.relative(root, file).split(path.sep).join('/');
+    const why = e instanceof GuardedReadError && e.reason === 'symlink' ? 'is a symbolic link; SiteWarden does not edit files through links' : `cannot be used: ${(e as Error).message}`;
+    throw new GeneratorError(`${rel} ${why}. Nothing was written.`);
+  }
+}
 
 /** A unified diff of every change, paths relative to `base`. */
 export function planDiff(plan: GeneratorPlan, base: string): string {
@@ -34,28 +58,53 @@ export function planDiff(plan: GeneratorPlan, base: string): string {
 }
 
 /**
- * Writes a plan. A file changed on disk since the plan was made, or a file the plan would create
- * that already exists, stops everything before anything is written (unless `overwrite`): a
- * generator never overwrites a user's file without asking.
+ * Writes a plan, all or nothing. A file changed on disk since the plan was made, or a file the plan
+ * would create that already exists, stops everything before anything is written (unless
+ * `overwrite`): a generator never overwrites a user's file without asking. Every file is written
+ * inside the plan's root without following links (src/core/safe-fs.ts); when any write fails,
+ * the files already written are restored and a PlanConflictError says so.
  */
-export function applyPlan(plan: GeneratorPlan, opts: { overwrite?: boolean } = {}): string[] {
+export function applyPlan(plan: GeneratorPlan, opts: { overwrite?: boolean; hooks?: WriteAllHooks } = {}): string[] {
+  const writes = [];
   for (const c of plan.changes) {
-    const exists = fs.existsSync(c.path);
-    const current = exists ? fs.readFileSync(c.path, 'utf8') : undefined;
-    if (c.before === undefined && exists && current !== c.after && !opts.overwrite) {
+    let current: Buffer | undefined;
+    try {
+      current = readEditable(plan.root, c.path);
+    } catch (e) {
+      throw new PlanConflictError((e as Error).message);
+    }
+    const text = current?.toString('utf8');
+    if (c.before === undefined && current !== undefined && text !== c.after && !opts.overwrite) {
       throw new PlanConflictError(`${c.path} already exists; not overwriting it`);
     }
-    if (c.before !== undefined && current !== c.before) {
+    if (c.before !== undefined && text !== c.before) {
       throw new PlanConflictError(`${c.path} changed since the preview was made; run the generator again`);
     }
+    if (current !== undefined && text === c.after) continue; // already as planned
+    writes.push({ file: c.path, content: c.after, create: current === undefined, expect: current });
   }
-  const written: string[] = [];
+  try {
+    writeAllInsideRoot(plan.root, writes, opts.hooks);
+  } catch (e) {
+    if (e instanceof UnsafeWriteError) throw new PlanConflictError(e.message);
+    throw e;
+  }
+  return writes.map((w) => w.file);
+}
+
+/**
+ * Checks again, just before an editor applies a plan through its own file service (which follows
+ * links), that no target became a link or left the root since the preview. GeneratorError if so.
+ */
+export function checkPlanTargets(plan: GeneratorPlan): void {
   for (const c of plan.changes) {
-    fs.mkdirSync(path.dirname(c.path), { recursive: true });
-    fs.writeFileSync(c.path, c.after);
-    written.push(c.path);
+    try {
+      checkWriteTarget(plan.root, c.path);
+    } catch (e) {
+      if (e instanceof UnsafeWriteError) throw new GeneratorError(`${e.message}. Nothing was written.`);
+      throw e;
+    }
   }
-  return written;
 }
 
 /** Collects edits of several steps to the same file into one change. */
@@ -63,32 +112,36 @@ export class PlanBuilder {
   private readonly files = new Map<string, FileChange>();
   readonly notes: string[] = [];
 
-  constructor(readonly title: string) {}
+  constructor(
+    readonly title: string,
+    readonly root: string,
+  ) {}
 
-  /** Current text of a file as the plan would leave it (undefined if it does not exist). */
+  /**
+   * Current text of a file as the plan would leave it (undefined if it does not exist). A file
+   * that exists but is refused (a link, a FIFO, too large) is a GeneratorError.
+   */
   read(file: string): string | undefined {
     const c = this.files.get(file);
     if (c) return c.after;
-    try {
-      return fs.readFileSync(file, 'utf8');
-    } catch {
-      return undefined;
-    }
+    return readEditable(this.root, file)?.toString('utf8');
   }
 
+  /** Plans a write; refused at once (GeneratorError) when it would go through a link or outside the root. */
   write(file: string, after: string): void {
     const existing = this.files.get(file);
     if (existing) {
       existing.after = after;
       return;
     }
-    let before: string | undefined;
-    try {
-      before = fs.readFileSync(file, 'utf8');
-    } catch {
-      before = undefined;
-    }
+    const before = readEditable(this.root, file)?.toString('utf8');
     if (before === after) return;
+    try {
+      checkWriteTarget(this.root, file);
+    } catch (e) {
+      if (e instanceof UnsafeWriteError) throw new GeneratorError(`${e.message}. Nothing was written.`);
+      throw e;
+    }
     this.files.set(file, { path: file, before, after });
   }
 
@@ -100,6 +153,6 @@ export class PlanBuilder {
   }
 
   build(): GeneratorPlan {
-    return { title: this.title, changes: [...this.files.values()].filter((c) => c.before !== c.after), notes: this.notes };
+    return { title: this.title, root: this.root, changes: [...this.files.values()].filter((c) => c.before !== c.after), notes: this.notes };
   }
 }

@@ -1,6 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { discoverFiles } from '../core/discovery';
+import { ruleLanguageOf } from '../core/languages';
+import { MAX_SOURCE_BYTES, readGuardedText } from '../core/safe-fs';
+import { MAX_MANIFEST_BYTES } from '../deps/read-manifest';
 import type { PlanBuilder } from './plan';
 
 export type Framework = 'flask' | 'django' | 'express';
@@ -17,9 +20,15 @@ export interface ProjectInfo {
   esm: boolean;
 }
 
-function read(file: string): string {
+/**
+ * Reads a workspace file only to learn about the project (framework, module style, app files):
+ * guarded like a scan (no FIFOs or devices, a size cap, links only when they stay inside the
+ * root), and '' for anything refused: such a file simply tells nothing. Files a plan edits are
+ * read by PlanBuilder, which refuses instead.
+ */
+export function readForDetection(root: string, file: string, maxBytes = MAX_SOURCE_BYTES): string {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return readGuardedText(file, { maxBytes, followSymlinks: true, root });
   } catch {
     return '';
   }
@@ -28,22 +37,22 @@ function read(file: string): string {
 /** Which web frameworks a workspace uses: from its manifests first, its imports second. */
 export function inspectProject(root: string): ProjectInfo {
   const found = discoverFiles([root]);
-  const pythonFiles = found.files.filter((f) => f.language === 'python').map((f) => f.path);
-  const jsFiles = found.files.filter((f) => f.language !== 'python').map((f) => f.path);
-  const manifests = ['requirements.txt', 'pyproject.toml', 'Pipfile', 'setup.cfg', 'package.json'].map((m) => read(path.join(root, m))).join('\n');
+  const pythonFiles = found.files.filter((f) => ruleLanguageOf(f.language) === 'python').map((f) => f.path);
+  const jsFiles = found.files.filter((f) => ruleLanguageOf(f.language) === 'javascript').map((f) => f.path);
+  const manifests = ['requirements.txt', 'pyproject.toml', 'Pipfile', 'setup.cfg', 'package.json'].map((m) => readForDetection(root, path.join(root, m), MAX_MANIFEST_BYTES)).join('\n');
   const frameworks = new Set<Framework>();
   if (/^\s*flask\b|["']flask[<>=~!\s"']/im.test(manifests)) frameworks.add('flask');
   if (/^\s*django\b|["']django[<>=~!\s"']/im.test(manifests)) frameworks.add('django');
   if (/"express"\s*:/.test(manifests)) frameworks.add('express');
   for (const f of pythonFiles) {
-    const t = read(f);
+    const t = readForDetection(root, f);
     if (/^\s*(from flask import|import flask)\b/m.test(t)) frameworks.add('flask');
     if (/^\s*(from django|import django)\b/m.test(t) || /\bINSTALLED_APPS\s*=/.test(t)) frameworks.add('django');
   }
   for (const f of jsFiles) {
-    if (/require\(\s*['"]express['"]\s*\)|from\s+['"]express['"]/.test(read(f))) frameworks.add('express');
+    if (/require\(\s*['"]express['"]\s*\)|from\s+['"]express['"]/.test(readForDetection(root, f))) frameworks.add('express');
   }
-  const pkg = read(path.join(root, 'package.json'));
+  const pkg = readForDetection(root, path.join(root, 'package.json'), MAX_MANIFEST_BYTES);
   let esm = false;
   try {
     esm = JSON.parse(pkg || '{}').type === 'module';
@@ -51,6 +60,11 @@ export function inspectProject(root: string): ProjectInfo {
     esm = false;
   }
   return { root, frameworks: [...frameworks], pythonFiles, jsFiles, typescript: fs.existsSync(path.join(root, 'tsconfig.json')), esm };
+}
+
+/** Where generated Node code goes: src/security when the project keeps its code in src/, else security/. */
+export function nodeCodeDir(root: string): string {
+  return fs.existsSync(path.join(root, 'src')) ? path.join(root, 'src', 'security') : path.join(root, 'security');
 }
 
 const PEP503 = (n: string) => n.toLowerCase().replace(/[-_.]+/g, '-');

@@ -1,9 +1,9 @@
 /**
  * Worker-thread entry for the dependency check, used by the extension. VS Code's extension host
- * patches Node's http/https agents for its proxy support, and npm-registry-fetch's own agent
- * breaks under that patch ("Cannot set headers after they are sent"): every npm request failed
- * in a real VS Code. A worker has its own, unpatched modules; .npmrc and HTTPS_PROXY settings are
- * still honoured by npm-registry-fetch itself.
+ * patches Node's http/https agents for its proxy support (this patch once broke every npm request
+ * of the former npm-registry-fetch client); a worker has its own, unpatched modules, and keeps the
+ * check's JSON parsing off the extension host thread. Proxies come from the options' env and the
+ * user's ~/.npmrc (src/deps/http-client.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { checkDependencies, type CheckOptions } from '../deps/check';

@@ -2,13 +2,15 @@
  * Worker-thread entry for workspace scans: its own parser and rules, one file per message.
  * Rules are named by id (functions cannot cross threads), from the same registry as the CLI.
  */
-import * as fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { probeRules } from '../checklist/probes';
+import { readDiscovered } from '../core/discovery';
 import { Analyzer } from '../core/engine';
 import { isTestPath } from '../core/languages';
 import type { FileOutcome, WorkerSetup } from '../core/parallel-scan';
-import { ensureLanguages } from '../core/parser';
+import { ensureLanguages, ParserCrashError } from '../core/parser';
+import { GuardedReadError } from '../core/safe-fs';
+import { skipForRefusal } from '../core/skip-reasons';
 import { countLines, decodeSource } from '../core/scanner';
 import type { LanguageId } from '../core/types';
 import { allRules } from '../rules';
@@ -19,11 +21,20 @@ const unknown = setup.ruleIds.filter((id) => !registry.has(id));
 if (unknown.length) throw new Error(`scan worker: unknown rule(s) ${unknown.join(', ')}`);
 const analyzer = new Analyzer(setup.ruleIds.map((id) => registry.get(id)!));
 
-parentPort!.on('message', async (job: { index: number; path: string; relPath: string; language: LanguageId }) => {
+parentPort!.on('message', async (job: { index: number; path: string; relPath: string; language: LanguageId; root?: string }) => {
   const out: FileOutcome = { index: job.index };
+  let buf: Buffer;
+  try {
+    buf = readDiscovered(job, setup.maxFileBytes);
+  } catch (e) {
+    const s = e instanceof GuardedReadError ? skipForRefusal(e) : { reason: 'unreadable' as const, detail: (e as Error)?.message };
+    out.refused = { reason: s.reason, detail: s.detail };
+    parentPort!.postMessage(out);
+    return;
+  }
   try {
     await ensureLanguages([job.language]);
-    const text = decodeSource(fs.readFileSync(job.path));
+    const text = decodeSource(buf);
     const ruleErrors: { ruleId: string; message: string }[] = [];
     const a = analyzer.analyzeSync(job.path, text, job.language, {
       testPaths: setup.testPaths,
@@ -36,6 +47,7 @@ parentPort!.on('message', async (job: { index: number; path: string; relPath: st
     if (ruleErrors.length) out.ruleErrors = ruleErrors;
   } catch (e) {
     out.error = (e as Error)?.message ?? String(e);
+    if (e instanceof ParserCrashError) out.crashed = true;
   }
   parentPort!.postMessage(out);
 });

@@ -1,9 +1,9 @@
 import type { Node } from 'web-tree-sitter';
-import { looksLikeSanitizer, type Dialect } from '../dialect';
+import { fieldChildren, plusOperands, sharedDialectMembers, type Dialect } from '../dialect';
 import type { Binding, CallArgs, Semantics } from '../semantics';
 
 const FUNCTIONS = new Set([
-  'function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition',
+  'function_declaration', 'function_expression', 'arrow_function', 'method_definition',
   'generator_function_declaration', 'generator_function',
 ]);
 const SCOPES = new Set(['program', ...FUNCTIONS]);
@@ -108,9 +108,24 @@ export function isExpressHandler(fn: Node, sem: Semantics): boolean {
   return !!m && HANDLER_METHODS.has(m);
 }
 
+/**
+ * One dialect for JavaScript, TypeScript and TSX: the TypeScript grammars extend the JavaScript
+ * one, and the node types only they have (`as_expression`, `non_null_expression`, typed
+ * parameters) simply never occur in a JavaScript tree.
+ */
 export const javascriptDialect: Dialect = {
+  ...sharedDialectMembers({
+    scopes: SCOPES, functions: FUNCTIONS, wrappers: WRAPPERS, literals: LITERALS, composites: COMPOSITES, taintFlow: TAINT_FLOW,
+    onlyFields: { pair: ['value'] },
+    taintParts: {
+      subscript_expression: (n) => fieldChildren(n, 'object'),
+      ternary_expression: (n) => fieldChildren(n, 'consequence', 'alternative'),
+      assignment_expression: (n) => fieldChildren(n, 'right'),
+    },
+    interpolation: { string: 'template_string', part: 'template_substitution', expression: (part) => part.namedChildren.find((x) => x && x.type !== 'comment') },
+    literalString: stringContent,
+  }),
   bindingTypes: ['import_statement', 'variable_declarator', 'assignment_expression', 'augmented_assignment_expression', 'for_in_statement', 'catch_clause', 'function_declaration', 'generator_function_declaration', 'class_declaration', ...FUNCTIONS],
-  scopeTypes: [...SCOPES],
   bind(n, scope, add) {
     switch (n.type) {
       case 'import_statement': {
@@ -177,16 +192,6 @@ export const javascriptDialect: Dialect = {
       }
     }
   },
-  isScope: (n) => SCOPES.has(n.type),
-  isFunction: (n) => FUNCTIONS.has(n.type),
-  unwrap(n) {
-    while (WRAPPERS.has(n.type)) {
-      const inner = n.namedChildren.find((c) => c && c.type !== 'comment');
-      if (!inner) break;
-      n = inner;
-    }
-    return n;
-  },
   isIdentifier: (n) => n.type === 'identifier' || n.type === 'shorthand_property_identifier',
   isMember: (n) => n.type === 'member_expression',
   memberObject: (n) => n.childForFieldName('object'),
@@ -211,59 +216,7 @@ export const javascriptDialect: Dialect = {
   },
   globalName: (name) => (name === 'globalThis' || name === 'self' ? 'window' : name),
   isConstantGlobal: (name) => GLOBAL_CONSTANTS.has(name),
-  isLiteral(n) {
-    if (LITERALS.has(n.type)) return true;
-    return stringContent(n) !== undefined;
-  },
-  literalString: (n) => stringContent(n),
-  concatParts(n) {
-    if (n.type === 'binary_expression' && n.childForFieldName('operator')?.type === '+') {
-      const l = n.childForFieldName('left');
-      const r = n.childForFieldName('right');
-      return l && r ? [l, r] : undefined;
-    }
-    return undefined;
-  },
-  interpolations(n) {
-    if (n.type !== 'template_string') return undefined;
-    const out: Node[] = [];
-    for (const c of n.namedChildren) {
-      if (c?.type === 'template_substitution') {
-        const e = c.namedChildren.find((x) => x && x.type !== 'comment');
-        if (e) out.push(e);
-      }
-    }
-    return out;
-  },
-  compositeChildren(n) {
-    if (!COMPOSITES.has(n.type)) return undefined;
-    if (n.type === 'pair') {
-      const v = n.childForFieldName('value');
-      return v ? [v] : [];
-    }
-    return n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
-  },
-  taintChildren(n) {
-    if (!TAINT_FLOW.has(n.type)) return [];
-    if (n.type === 'subscript_expression') {
-      const o = n.childForFieldName('object');
-      return o ? [o] : [];
-    }
-    if (n.type === 'pair') {
-      const v = n.childForFieldName('value');
-      return v ? [v] : [];
-    }
-    if (n.type === 'ternary_expression') {
-      const c = n.childForFieldName('consequence');
-      const a = n.childForFieldName('alternative');
-      return [c, a].filter((x): x is Node => !!x);
-    }
-    if (n.type === 'assignment_expression') {
-      const r = n.childForFieldName('right');
-      return r ? [r] : [];
-    }
-    return n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
-  },
+  concatParts: (n) => plusOperands(n, 'binary_expression'),
   isStringBuilding(n, methodName, receiver) {
     if (n.type === 'template_string') return n.namedChildren.some((c) => c?.type === 'template_substitution');
     if (n.type === 'binary_expression' && n.childForFieldName('operator')?.type === '+') {
@@ -310,9 +263,6 @@ export const javascriptDialect: Dialect = {
       return REQ_DATA.has(root) && paramPatterns(b.fn)[0]?.startIndex === findPatternStart(b);
     }
     return false;
-  },
-  isSanitizer(q, m) {
-    return looksLikeSanitizer(q) || (m !== undefined && looksLikeSanitizer(m));
   },
   requiredModule(n, str) {
     if (n.type !== 'call_expression') return undefined;

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { looksLikeSanitizer, type Dialect } from '../dialect';
+import { fieldChildren, plusOperands, sharedDialectMembers, type Dialect } from '../dialect';
 import type { Binding, CallArgs, Semantics } from '../semantics';
 
 const SCOPES = new Set(['module', 'function_definition', 'lambda', 'class_definition']);
@@ -76,8 +76,21 @@ export function decoratorsOf(fn: Node): Node[] {
 }
 
 export const pythonDialect: Dialect = {
+  ...sharedDialectMembers({
+    scopes: SCOPES, functions: FUNCTIONS, wrappers: WRAPPERS, literals: LITERALS, composites: COMPOSITES, taintFlow: TAINT_FLOW,
+    onlyFields: { keyword_argument: ['value'] },
+    taintParts: {
+      subscript: (n) => fieldChildren(n, 'value'),
+      // `a if cond else b`: the condition does not flow into the value.
+      conditional_expression: (n) => {
+        const kids = n.namedChildren.filter((c): c is Node => !!c);
+        return [kids[0], kids[2]].filter((c): c is Node => !!c);
+      },
+    },
+    interpolation: { string: 'string', part: 'interpolation', expression: (part) => part.childForFieldName('expression') },
+    literalString: stringLiteralContent,
+  }),
   bindingTypes: ['import_statement', 'import_from_statement', 'assignment', 'augmented_assignment', 'named_expression', 'for_statement', 'for_in_clause', 'as_pattern', 'function_definition', 'lambda', 'class_definition'],
-  scopeTypes: [...SCOPES],
   bind(n, scope, add) {
     switch (n.type) {
       case 'import_statement':
@@ -146,40 +159,20 @@ export const pythonDialect: Dialect = {
         if (target) for (const id of identifiersIn(target)) add(scope, { name: id.text, kind: 'assign', at: id, value: value ?? undefined });
         break;
       }
-      case 'function_definition': {
-        const name = n.childForFieldName('name');
-        if (name) add(scope, { name: name.text, kind: 'function', at: name, value: n });
-        const params = n.childForFieldName('parameters');
-        if (params) for (const p of params.namedChildren) {
-          const id = p && paramIdentifier(p);
-          if (id) add(n, { name: id.text, kind: 'param', at: id, fn: n });
-        }
-        break;
-      }
-      case 'lambda': {
-        const params = n.childForFieldName('parameters');
-        if (params) for (const p of params.namedChildren) {
-          const id = p && paramIdentifier(p);
-          if (id) add(n, { name: id.text, kind: 'param', at: id, fn: n });
-        }
-        break;
-      }
+      case 'function_definition':
       case 'class_definition': {
         const name = n.childForFieldName('name');
         if (name) add(scope, { name: name.text, kind: 'function', at: name, value: n });
         break;
       }
     }
-  },
-  isScope: (n) => SCOPES.has(n.type),
-  isFunction: (n) => FUNCTIONS.has(n.type),
-  unwrap(n) {
-    while (WRAPPERS.has(n.type)) {
-      const inner = n.namedChildren.find((c) => c && c.type !== 'comment');
-      if (!inner) break;
-      n = inner;
+    if (FUNCTIONS.has(n.type)) {
+      const params = n.childForFieldName('parameters');
+      if (params) for (const p of params.namedChildren) {
+        const id = p && paramIdentifier(p);
+        if (id) add(n, { name: id.text, kind: 'param', at: id, fn: n });
+      }
     }
-    return n;
   },
   isIdentifier: (n) => n.type === 'identifier',
   isMember: (n) => n.type === 'attribute',
@@ -209,55 +202,9 @@ export const pythonDialect: Dialect = {
   },
   globalName: (name) => name,
   isConstantGlobal: (name) => CONSTANT_GLOBALS.has(name),
-  isLiteral(n) {
-    if (LITERALS.has(n.type)) return true;
-    return n.type === 'string' && stringLiteralContent(n) !== undefined;
-  },
-  literalString: (n) => stringLiteralContent(n),
   concatParts(n) {
     if (n.type === 'concatenated_string') return n.namedChildren.filter((c): c is Node => !!c && c.type === 'string');
-    if (n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '+') {
-      const l = n.childForFieldName('left');
-      const r = n.childForFieldName('right');
-      return l && r ? [l, r] : undefined;
-    }
-    return undefined;
-  },
-  interpolations(n) {
-    if (n.type !== 'string') return undefined;
-    const out: Node[] = [];
-    for (const c of n.namedChildren) {
-      if (c?.type === 'interpolation') {
-        const e = c.childForFieldName('expression');
-        if (e) out.push(e);
-      }
-    }
-    return out;
-  },
-  compositeChildren(n) {
-    if (!COMPOSITES.has(n.type)) return undefined;
-    if (n.type === 'keyword_argument') {
-      const v = n.childForFieldName('value');
-      return v ? [v] : [];
-    }
-    return n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
-  },
-  taintChildren(n) {
-    if (!TAINT_FLOW.has(n.type)) return [];
-    if (n.type === 'subscript') {
-      const v = n.childForFieldName('value');
-      return v ? [v] : [];
-    }
-    if (n.type === 'keyword_argument') {
-      const v = n.childForFieldName('value');
-      return v ? [v] : [];
-    }
-    if (n.type === 'conditional_expression') {
-      // `a if cond else b`: the condition does not flow into the value.
-      const kids = n.namedChildren.filter((c): c is Node => !!c);
-      return [kids[0], kids[2]].filter((c): c is Node => !!c);
-    }
-    return n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+    return plusOperands(n, 'binary_operator');
   },
   isStringBuilding(n, methodName, receiver) {
     if (n.type === 'string') return n.namedChildren.some((c) => c?.type === 'interpolation');
@@ -307,8 +254,5 @@ export const pythonDialect: Dialect = {
     const params = fn.childForFieldName('parameters')?.namedChildren ?? [];
     const first = params[0] && paramIdentifier(params[0]);
     return !!first && first.text === 'request' && first.id !== b.at.id && b.name !== 'self';
-  },
-  isSanitizer(q, m) {
-    return looksLikeSanitizer(q) || (m !== undefined && looksLikeSanitizer(m));
   },
 };

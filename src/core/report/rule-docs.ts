@@ -1,3 +1,4 @@
+import { ruleSet } from '../language-registry';
 import type { Rule } from '../rule';
 
 function fence(code: string, language: string): string {
@@ -7,13 +8,14 @@ function fence(code: string, language: string): string {
 /** The docs page of one rule, in Markdown: what it does, why it is bad, example, use instead, references. */
 export function ruleDocsMarkdown(rule: Rule): string {
   const m = rule.meta;
-  const lang = m.language === 'python' ? 'python' : m.language === 'javascript' ? 'ts' : '';
+  // Text rules read files of many formats; every other rule language must be in the registry.
+  const code = m.language === 'text' ? undefined : ruleSet(m.language);
   const lines = [
     `# ${m.id}: ${m.title}`,
     '',
     `| | |`,
     `|---|---|`,
-    `| Language | ${m.language === 'javascript' ? 'JavaScript / TypeScript' : m.language === 'python' ? 'Python' : m.id.startsWith('dep-') ? 'package.json, lockfiles, requirements*.txt, pyproject.toml, Pipfile' : 'templates and configuration files'} |`,
+    `| Language | ${code ? code.docsLabel : m.id.startsWith('dep-') ? 'package.json, lockfiles, requirements*.txt, pyproject.toml, Pipfile' : 'templates and configuration files'} |`,
     `| Severity | ${m.severity} |`,
     `| Confidence | ${m.confidence} |`,
     `| CWE | ${m.cwe.map((c) => `[${c}](https://cwe.mitre.org/data/definitions/${c.slice(4)}.html)`).join(', ')} |`,
@@ -31,15 +33,19 @@ export function ruleDocsMarkdown(rule: Rule): string {
     '',
     '## Example',
     '',
-    fence(m.docs.example, lang),
+    fence(m.docs.example, code?.docsFence ?? ''),
     '',
     '## Use instead',
     '',
-    fence(m.docs.useInstead, lang),
+    fence(m.docs.useInstead, code?.docsFence ?? ''),
     '',
     '## Suppressing',
     '',
-    `Add \`${m.language === 'python' ? '#' : '//'} sitewarden-ignore[${m.id}]: reason\` on the flagged line or the line before the statement.`,
+    code?.comments.line
+      ? `Add \`${code.comments.line} sitewarden-ignore[${m.id}]: reason\` on the flagged line or the line before the statement.`
+      : m.id.startsWith('dep-')
+        ? 'Dependency findings are not suppressed by comments: upgrade, replace or remove the package.'
+        : `Add \`sitewarden-ignore[${m.id}]: reason\` in a comment of the file's own syntax (\`# …\`, \`// …\`, \`<!-- … -->\`) on the flagged line or the line before.`,
     '',
     '## References',
     '',

@@ -15,7 +15,9 @@ export interface SarifOptions {
   /** Base directory: artifact URIs are relative to it. */
   baseDir: string;
   toolVersion: string;
-  notifications?: { level: 'error' | 'warning' | 'note'; message: string; uri?: string }[];
+  notifications?: { level: 'error' | 'warning' | 'note'; message: string; uri?: string; properties?: Record<string, string> }[];
+  /** False when the run is incomplete: something that should have been analysed was not. */
+  executionSuccessful?: boolean;
 }
 
 function toUri(p: string): string {
@@ -66,11 +68,12 @@ export function toSarif(o: SarifOptions): object {
         originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(o.baseDir + path.sep).href } },
         invocations: [
           {
-            executionSuccessful: true,
+            executionSuccessful: o.executionSuccessful ?? true,
             toolExecutionNotifications: (o.notifications ?? []).map((n) => ({
               level: n.level,
               message: { text: n.message },
               ...(n.uri ? { locations: [{ physicalLocation: { artifactLocation: { uri: toUri(n.uri), uriBaseId: '%SRCROOT%' } } }] } : {}),
+              ...(n.properties ? { properties: n.properties } : {}),
             })),
           },
         ],

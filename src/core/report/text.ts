@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import type { ScanResult } from '../scanner';
+import { scanCoverage, type ScanResult } from '../scanner';
+import { countByReason, describeSkip, type Coverage } from '../skip-reasons';
 import { SEVERITY_ORDER, type Finding } from '../types';
 
 /**
@@ -20,19 +21,28 @@ export function relativeTo(base: string, file: string): string {
   return r === '' ? path.basename(file) : r;
 }
 
-export function summaryLine(r: ScanResult, shown: readonly Finding[]): string {
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function summaryLine(r: ScanResult, shown: readonly Finding[], coverage: Coverage = scanCoverage(r)): string {
   const counts = SEVERITY_ORDER.slice().reverse().map((s) => `${shown.filter((f) => f.severity === s).length} ${s}`);
   const suppressed = r.findings.filter((f) => f.suppression).length;
+  const excluded = [
+    coverage.excludedByUser.length ? `${coverage.excludedByUser.length} by you` : '',
+    coverage.excludedByRepository.length ? `${coverage.excludedByRepository.length} by the repository` : '',
+  ].filter(Boolean);
   return (
-    `${shown.length} finding${shown.length === 1 ? '' : 's'} (${counts.join(', ')})` +
-    `${suppressed ? `, ${suppressed} suppressed` : ''} in ${r.filesScanned} file${r.filesScanned === 1 ? '' : 's'}` +
+    `${plural(shown.length, 'finding')} (${counts.join(', ')})` +
+    `${suppressed ? `, ${suppressed} suppressed` : ''} in ${plural(r.filesScanned, 'file')}` +
     ` (${r.linesScanned} lines) in ${(r.durationMs / 1000).toFixed(2)} s` +
-    `${r.skipped.length ? `; ${r.skipped.length} skipped` : ''}${r.errors.length ? `; ${r.errors.length} could not be analysed` : ''}`
+    `${excluded.length ? `; ${plural(coverage.excludedByUser.length + coverage.excludedByRepository.length, 'path')} excluded (${excluded.join(', ')})` : ''}` +
+    `${coverage.incomplete.length ? `; INCOMPLETE: ${plural(coverage.incomplete.length, 'path')} not analysed` : ''}`
   );
 }
 
-/** Human-readable report: one block per finding, then the summary line. */
-export function formatText(r: ScanResult, shown: readonly Finding[], base: string, color: boolean): string {
+/** Human-readable report: one block per finding, what was left out and why, then the summary line. */
+export function formatText(r: ScanResult, shown: readonly Finding[], base: string, color: boolean, coverage: Coverage = scanCoverage(r)): string {
   const c = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const sevColor: Record<string, string> = { critical: '1;31', high: '31', medium: '33', low: '36' };
   const out: string[] = [];
@@ -45,11 +55,14 @@ export function formatText(r: ScanResult, shown: readonly Finding[], base: strin
       '',
     );
   }
-  const skippedByReason = new Map<string, number>();
-  for (const s of r.skipped) skippedByReason.set(s.reason, (skippedByReason.get(s.reason) ?? 0) + 1);
-  if (skippedByReason.size) out.push(`Skipped: ${[...skippedByReason].map(([k, v]) => `${v} ${k}`).join(', ')}`);
-  for (const e of r.errors) out.push(`Could not analyse ${printable(relativeTo(base, e.path))}: ${printable(e.message)}`);
-  out.push(summaryLine(r, shown));
+  if (coverage.excludedByRepository.length) out.push(`Excluded by the repository: ${countByReason(coverage.excludedByRepository)}`);
+  if (coverage.excludedByUser.length) out.push(`Excluded by you: ${countByReason(coverage.excludedByUser)}`);
+  for (const n of r.notices) out.push(`Note: ${printable(relativeTo(base, n.path))}: ${printable(n.message)}`);
+  if (coverage.incomplete.length) {
+    out.push(c('1;31', `Not analysed, so the scan is incomplete: ${countByReason(coverage.incomplete)}`));
+    for (const s of coverage.incomplete) out.push(`  ${printable(relativeTo(base, s.path))}: ${printable(describeSkip(s))}`);
+  }
+  out.push(summaryLine(r, shown, coverage));
   return out.join('\n') + '\n';
 }
 

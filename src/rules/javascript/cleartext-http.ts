@@ -11,6 +11,7 @@ const rule: Rule = {
     title: 'Request over cleartext http://',
     language: 'javascript',
     family: 'tls',
+    checklist: ['encryption'],
     severity: 'medium',
     confidence: 'high',
     cwe: ['CWE-319'],

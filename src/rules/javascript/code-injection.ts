@@ -9,6 +9,7 @@ const rule: Rule = {
     title: 'eval, Function, vm or string timers on non-constant input',
     language: 'javascript',
     family: 'injection',
+    checklist: ['input-validation'],
     severity: 'high',
     confidence: 'medium',
     cwe: ['CWE-94', 'CWE-95'],

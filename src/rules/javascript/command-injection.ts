@@ -10,6 +10,7 @@ const rule: Rule = {
     title: 'Shell command built from non-constant input',
     language: 'javascript',
     family: 'injection',
+    checklist: ['input-validation'],
     severity: 'high',
     confidence: 'medium',
     cwe: ['CWE-78'],

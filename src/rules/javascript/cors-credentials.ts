@@ -7,6 +7,7 @@ const rule: Rule = {
     title: 'CORS reflects any origin while allowing credentials',
     language: 'javascript',
     family: 'config',
+    checklist: [],
     severity: 'high',
     confidence: 'high',
     cwe: ['CWE-942', 'CWE-346'],

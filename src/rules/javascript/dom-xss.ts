@@ -10,6 +10,7 @@ const rule: Rule = {
     title: 'Non-constant HTML written into the page (innerHTML, document.write, dangerouslySetInnerHTML)',
     language: 'javascript',
     family: 'xss',
+    checklist: ['input-validation'],
     severity: 'high',
     confidence: 'medium',
     cwe: ['CWE-79'],

@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { importerFor } from '../../core/importer';
 import { OWASP, type Rule } from '../../core/rule';
 
 const ROUTES = /\.(get|post|put|patch|delete|all|use|listen|route)\s*\(/;
@@ -9,6 +10,7 @@ const rule: Rule = {
     title: 'Express app without security headers (helmet)',
     language: 'javascript',
     family: 'config',
+    checklist: ['security-headers'],
     severity: 'medium',
     confidence: 'high',
     cwe: ['CWE-693', 'CWE-1021', 'CWE-200'],
@@ -44,14 +46,13 @@ const rule: Rule = {
         for (const app of apps) {
           if (!new RegExp(`\\b${app.name}${ROUTES.source}`).test(src)) continue;
           if (new RegExp(`\\b${app.name}\\.disable\\(\\s*['"]x-powered-by['"]\\s*\\)`).test(src)) continue;
-          const esm = ctx.tree.rootNode.namedChildren.some((c) => c?.type === 'import_statement');
-          const importLine = esm ? "import helmet from 'helmet';\n" : "const helmet = require('helmet');\n";
+          const helmet = importerFor(ctx.file, ctx.language, src, ctx.tree.rootNode, sem).use({ module: 'helmet', member: 'default' });
           const lineEnd = src.indexOf('\n', app.stmt.endIndex);
           const at = lineEnd < 0 ? src.length : lineEnd + 1;
           const indent = /^[ \t]*/.exec(src.slice(src.lastIndexOf('\n', app.stmt.startIndex) + 1))![0];
           ctx.report({
             node: app.decl,
-            fix: { title: 'Add app.use(helmet()) before the routes', safe: false, edits: [ctx.insertAt(0, importLine), ctx.insertAt(at, `${lineEnd < 0 ? '\n' : ''}${indent}${app.name}.use(helmet());\n`)] },
+            fix: helmet && { title: 'Add app.use(helmet()) before the routes', safe: false, edits: [...helmet.edits, ctx.insertAt(at, `${lineEnd < 0 ? '\n' : ''}${indent}${app.name}.use(${helmet.name}());\n`)] },
           });
         }
       },
@@ -68,9 +69,13 @@ const rule: Rule = {
       {
         code: "const express = require('express');\nconst app = express();\napp.get('/', h);\napp.listen(3000);",
         errors: [2],
-        output: "const helmet = require('helmet');\nconst express = require('express');\nconst app = express();\napp.use(helmet());\napp.get('/', h);\napp.listen(3000);",
+        output: "const express = require('express');\nconst helmet = require('helmet');\nconst app = express();\napp.use(helmet());\napp.get('/', h);\napp.listen(3000);",
       },
-      { code: "import express from 'express';\nexport const app = express();\napp.post('/x', h);", errors: [2] },
+      {
+        code: "'use strict';\nimport express from 'express';\nexport const app = express();\napp.post('/x', h);",
+        errors: [3],
+        output: "'use strict';\nimport express from 'express';\nimport helmet from 'helmet';\nexport const app = express();\napp.use(helmet());\napp.post('/x', h);",
+      },
       { code: "const express = require('express');\nconst server = express();\nserver.listen(8080);", errors: [2] },
     ],
   },

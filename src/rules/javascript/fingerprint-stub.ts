@@ -22,6 +22,7 @@ const rule: Rule = {
     title: 'Browser-fingerprint analyser is a stub that returns a constant',
     language: 'javascript',
     family: 'fingerprinting',
+    checklist: ['fingerprint-check'],
     severity: 'medium',
     confidence: 'high',
     cwe: ['CWE-1188', 'CWE-693'],

@@ -12,6 +12,7 @@ const rule: Rule = {
     title: 'Hard-coded secret, password or key',
     language: 'javascript',
     family: 'secrets',
+    checklist: ['authentication'],
     severity: 'high',
     confidence: 'medium',
     cwe: ['CWE-798', 'CWE-259'],

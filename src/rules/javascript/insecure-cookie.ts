@@ -9,6 +9,7 @@ const rule: Rule = {
     title: 'Cookie without Secure / HttpOnly',
     language: 'javascript',
     family: 'auth',
+    checklist: ['authentication'],
     severity: 'medium',
     confidence: 'medium',
     cwe: ['CWE-614', 'CWE-1004'],

@@ -10,6 +10,7 @@ const rule: Rule = {
     title: 'Math.random used to make a secret',
     language: 'javascript',
     family: 'randomness',
+    checklist: ['crypto-library'],
     severity: 'medium',
     confidence: 'high',
     cwe: ['CWE-330', 'CWE-338'],

@@ -7,6 +7,7 @@ const rule: Rule = {
     title: 'JWT decoded instead of verified, verified without algorithms, or "none"',
     language: 'javascript',
     family: 'auth',
+    checklist: ['authentication'],
     severity: 'high',
     confidence: 'high',
     cwe: ['CWE-347', 'CWE-327'],

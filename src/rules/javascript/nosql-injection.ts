@@ -11,6 +11,7 @@ const rule: Rule = {
     title: 'Request object used as a MongoDB query (NoSQL injection)',
     language: 'javascript',
     family: 'injection',
+    checklist: ['input-validation', 'orm-queries'],
     severity: 'high',
     confidence: 'high',
     cwe: ['CWE-943'],

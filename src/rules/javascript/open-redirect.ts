@@ -9,6 +9,7 @@ const rule: Rule = {
     title: 'Redirect to a URL taken from the request',
     language: 'javascript',
     family: 'redirect',
+    checklist: ['input-validation'],
     severity: 'medium',
     confidence: 'high',
     cwe: ['CWE-601'],

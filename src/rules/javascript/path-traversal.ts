@@ -10,6 +10,7 @@ const rule: Rule = {
     title: 'File path taken from the request',
     language: 'javascript',
     family: 'path',
+    checklist: ['input-validation'],
     severity: 'high',
     confidence: 'high',
     cwe: ['CWE-22'],

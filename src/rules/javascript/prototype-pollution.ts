@@ -10,6 +10,7 @@ const rule: Rule = {
     title: 'Request data merged or assigned by key into objects (prototype pollution)',
     language: 'javascript',
     family: 'injection',
+    checklist: ['input-validation'],
     severity: 'high',
     confidence: 'medium',
     cwe: ['CWE-1321'],

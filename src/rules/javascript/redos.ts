@@ -103,6 +103,7 @@ const rule: Rule = {
     title: 'Regular expression prone to catastrophic backtracking (ReDoS), or built from request data',
     language: 'javascript',
     family: 'misc',
+    checklist: [],
     severity: 'medium',
     confidence: 'medium',
     cwe: ['CWE-1333', 'CWE-400'],

@@ -7,6 +7,7 @@ const rule: Rule = {
     title: 'Request data sent back as HTML without escaping',
     language: 'javascript',
     family: 'xss',
+    checklist: ['input-validation'],
     severity: 'high',
     confidence: 'high',
     cwe: ['CWE-79'],

@@ -44,6 +44,7 @@ const rule: Rule = {
     title: 'SQL query built from strings',
     language: 'javascript',
     family: 'injection',
+    checklist: ['input-validation', 'orm-queries'],
     severity: 'high',
     confidence: 'medium',
     cwe: ['CWE-89'],

@@ -10,6 +10,7 @@ const rule: Rule = {
     title: 'Server-side request to a URL from the request (SSRF)',
     language: 'javascript',
     family: 'ssrf',
+    checklist: ['input-validation'],
     severity: 'high',
     confidence: 'high',
     cwe: ['CWE-918'],

@@ -7,6 +7,7 @@ const rule: Rule = {
     title: 'New window opened without noopener (reverse tabnabbing)',
     language: 'javascript',
     family: 'misc',
+    checklist: [],
     severity: 'low',
     confidence: 'medium',
     cwe: ['CWE-1022'],

@@ -7,6 +7,7 @@ const rule: Rule = {
     title: 'TLS certificate verification turned off',
     language: 'javascript',
     family: 'tls',
+    checklist: ['encryption'],
     severity: 'high',
     confidence: 'high',
     cwe: ['CWE-295'],

@@ -1,10 +1,14 @@
 import type { Node } from 'web-tree-sitter';
+import type { ChecklistItemId } from '../../core/checklist-ids';
 import { OWASP, type Rule } from '../../core/rule';
+import { HASHES_A_SECRET } from '../shared/secrets';
 
 const WEAK_HASH = /^(md2|md4|md5|sha1|sha-1|ripemd160|rmd160)$/i;
 const WEAK_CIPHER = /^(des|des-.*|des3|3des|rc2.*|rc4.*|bf|bf-.*|blowfish.*|cast.*|idea.*|seed.*|.*-ecb|id-aes\d+-wrap)$/i;
 /** Digests for ETags, cache keys and checksums are not security uses. */
 const NON_SECURITY = /etag|cache|checksum|fingerprint|dedup|gravatar|filename|content[-_]?hash|integrity/i;
+/** Cipher findings (as Python's py-weak-cipher): the data they protect is not safely encrypted. */
+const CIPHER_ITEMS: ChecklistItemId[] = ['encryption', 'crypto-library'];
 
 const rule: Rule = {
   meta: {
@@ -12,6 +16,7 @@ const rule: Rule = {
     title: 'Weak hash or cipher in node:crypto (MD5, SHA-1, DES, RC4, ECB, createCipher)',
     language: 'javascript',
     family: 'crypto',
+    checklist: ['authentication', 'encryption', 'crypto-library'],
     severity: 'medium',
     confidence: 'high',
     cwe: ['CWE-327', 'CWE-328', 'CWE-916'],
@@ -39,34 +44,39 @@ const rule: Rule = {
           for (let p: Node | null = node.parent, i = 0; p && i < 6; p = p.parent, i++) context += ' ' + (p.type === 'variable_declarator' || p.type === 'assignment_expression' || p.type === 'pair' ? p.child(0)?.text ?? '' : '');
           const fnName = sem.enclosingFunction(node)?.childForFieldName('name')?.text ?? '';
           if (NON_SECURITY.test(context + ' ' + fnName)) return;
-          const passwordish = /pass|pwd|secret|token/i.test(node.parent?.text ?? '');
+          // the whole chain, so that createHash('md5').update(password) counts
+          let chain: Node = node;
+          while (chain.parent && (chain.parent.type === 'member_expression' || chain.parent.type === 'call_expression')) chain = chain.parent;
+          const passwordish = HASHES_A_SECRET.test(chain.text);
           ctx.report({
             node,
             severity: passwordish ? 'high' : undefined,
             message: passwordish ? `${algo.toUpperCase()} is far too fast and broken for passwords or tokens: use scrypt, argon2 or bcrypt.` : `${algo.toUpperCase()} is broken for security use: use SHA-256 or stronger.`,
             fix: fn === 'createHash' ? { title: "Use 'sha256'", safe: false, edits: [ctx.replace(sem.arg(node, 0)!, "'sha256'")] } : undefined,
+            // a weak digest is no encryption flaw; hashing a password with it is an authentication one
+            checklist: passwordish ? ['crypto-library', 'authentication'] : ['crypto-library'],
           });
           return;
         }
         if (fn === 'createCipher' || fn === 'createDecipher') {
-          ctx.report({ node, severity: 'high', message: `${fn} derives the key with MD5 and no salt and has no IV (removed in Node 22): use createCipheriv with AES-256-GCM and a random IV.` });
+          ctx.report({ node, severity: 'high', message: `${fn} derives the key with MD5 and no salt and has no IV (removed in Node 22): use createCipheriv with AES-256-GCM and a random IV.`, checklist: CIPHER_ITEMS });
           return;
         }
         if (fn === 'createCipheriv' || fn === 'createDecipheriv') {
           const algo = sem.stringValue(sem.arg(node, 0));
           if (algo && WEAK_CIPHER.test(algo)) {
-            ctx.report({ node, severity: 'high', message: `${algo} is broken or leaks patterns (ECB): use aes-256-gcm with a random IV.` });
+            ctx.report({ node, severity: 'high', message: `${algo} is broken or leaks patterns (ECB): use aes-256-gcm with a random IV.`, checklist: CIPHER_ITEMS });
             return;
           }
           const iv = sem.arg(node, 2);
           const ivValue = iv ? sem.deref(iv) : undefined;
           const constantBuffer = !!ivValue && ivValue.type === 'call_expression' && /^Buffer\.(alloc|from)$/.test(sem.calleeName(ivValue) ?? '') && sem.args(ivValue).positional.every((x) => sem.isConstant(x));
           if (fn === 'createCipheriv' && iv && (sem.isConstant(iv) || constantBuffer) && iv.type !== 'null') {
-            ctx.report({ node: iv, severity: 'high', message: 'A constant IV repeats across messages: use crypto.randomBytes(12) (GCM) or (16) for every encryption.' });
+            ctx.report({ node: iv, severity: 'high', message: 'A constant IV repeats across messages: use crypto.randomBytes(12) (GCM) or (16) for every encryption.', checklist: CIPHER_ITEMS });
           }
           return;
         }
-        if (fn === 'pseudoRandomBytes') ctx.report({ node, message: 'pseudoRandomBytes is not cryptographically secure: use crypto.randomBytes.' });
+        if (fn === 'pseudoRandomBytes') ctx.report({ node, message: 'pseudoRandomBytes is not cryptographically secure: use crypto.randomBytes.', checklist: ['crypto-library'] });
       },
     };
   },

@@ -7,6 +7,7 @@ const rule: Rule = {
     title: 'Archive extracted without checking member paths',
     language: 'python',
     family: 'path',
+    checklist: ['input-validation'],
     severity: 'medium',
     confidence: 'medium',
     cwe: ['CWE-22'],

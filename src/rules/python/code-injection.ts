@@ -9,6 +9,7 @@ const rule: Rule = {
     title: 'eval/exec on non-constant input',
     language: 'python',
     family: 'injection',
+    checklist: ['input-validation'],
     severity: 'high',
     confidence: 'medium',
     cwe: ['CWE-94', 'CWE-95'],

@@ -62,6 +62,7 @@ const rule: Rule = {
     title: 'Shell command built from non-constant input',
     language: 'python',
     family: 'injection',
+    checklist: ['input-validation'],
     severity: 'high',
     confidence: 'medium',
     cwe: ['CWE-78'],

@@ -7,6 +7,7 @@ const rule: Rule = {
     title: 'CSRF protection switched off',
     language: 'python',
     family: 'config',
+    checklist: ['csrf'],
     severity: 'medium',
     confidence: 'high',
     cwe: ['CWE-352'],

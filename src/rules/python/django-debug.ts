@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { importerFor } from '../../core/importer';
 import { OWASP, type Rule } from '../../core/rule';
 
 /** A Django settings module: named so, or defining the settings Django needs. */
@@ -19,6 +20,7 @@ const rule: Rule = {
     title: 'Django DEBUG = True in settings',
     language: 'python',
     family: 'config',
+    checklist: ['error-handling'],
     severity: 'high',
     confidence: 'high',
     cwe: ['CWE-489', 'CWE-215'],
@@ -43,9 +45,13 @@ const rule: Rule = {
         const left = node.childForFieldName('left');
         const right = node.childForFieldName('right');
         if (left?.text !== 'DEBUG' || right?.type !== 'true') return;
-        const edits = [ctx.replace(right, 'os.environ.get("DJANGO_DEBUG") == "1"')];
-        if (!/^import os\b|^from os import/m.test(ctx.source)) edits.push(ctx.insertAt(0, 'import os\n'));
-        ctx.report({ node, fix: { title: 'Read DEBUG from the DJANGO_DEBUG environment variable', safe: true, edits } });
+        const environ = importerFor(ctx.file, ctx.language, ctx.source, ctx.tree.rootNode, ctx.sem).use({ module: 'os', member: 'environ' }, node.startIndex);
+        const fix = environ && {
+          title: 'Read DEBUG from the DJANGO_DEBUG environment variable',
+          safe: true,
+          edits: [ctx.replace(right, `${environ.name}.get("DJANGO_DEBUG") == "1"`), ...environ.edits],
+        };
+        ctx.report({ node, fix });
       },
     };
   },
@@ -60,6 +66,13 @@ const rule: Rule = {
       { code: 'INSTALLED_APPS = []\nDEBUG = True', filename: 'mysite/settings.py', errors: [2], output: 'import os\nINSTALLED_APPS = []\nDEBUG = os.environ.get("DJANGO_DEBUG") == "1"' },
       { code: 'DEBUG = True\nINSTALLED_APPS = ["django.contrib.admin"]\nMIDDLEWARE = []', filename: 'config/base.py', errors: [1] },
       { code: 'import os\nDEBUG = True', filename: 'mysite/settings/production.py', errors: [2] },
+      {
+        code: '# -*- coding: utf-8 -*-\n"""Settings."""\nfrom os import environ as env\nDEBUG = True',
+        filename: 'mysite/settings/production.py',
+        errors: [4],
+        output: '# -*- coding: utf-8 -*-\n"""Settings."""\nfrom os import environ as env\nDEBUG = env.get("DJANGO_DEBUG") == "1"',
+      },
+      { code: '#!/usr/bin/env python\n# coding: utf-8\nDEBUG = True', filename: 'settings.py', errors: [3], output: '#!/usr/bin/env python\n# coding: utf-8\nimport os\nDEBUG = os.environ.get("DJANGO_DEBUG") == "1"' },
     ],
   },
 };

@@ -21,6 +21,7 @@ const rule: Rule = {
     title: 'Django deployment settings that weaken HTTPS, cookies or hosts',
     language: 'python',
     family: 'config',
+    checklist: ['security-headers'],
     severity: 'medium',
     confidence: 'high',
     cwe: ['CWE-16', 'CWE-614', 'CWE-319'],

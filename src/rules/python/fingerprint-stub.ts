@@ -21,6 +21,7 @@ const rule: Rule = {
     title: 'Browser-fingerprint analyser is a stub that returns a constant',
     language: 'python',
     family: 'fingerprinting',
+    checklist: ['fingerprint-check'],
     severity: 'medium',
     confidence: 'high',
     cwe: ['CWE-1188', 'CWE-693'],

@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { importerFor } from '../../core/importer';
 import { OWASP, type Rule } from '../../core/rule';
 
 const rule: Rule = {
@@ -7,6 +8,7 @@ const rule: Rule = {
     title: 'Flask app run with debug=True',
     language: 'python',
     family: 'config',
+    checklist: ['error-handling'],
     severity: 'high',
     confidence: 'high',
     cwe: ['CWE-94', 'CWE-489'],
@@ -35,10 +37,13 @@ const rule: Rule = {
         if (sem.methodName(node) !== 'run' || !isFlaskApp(sem.receiver(node))) return;
         const debug = sem.args(node).keywords.get('debug');
         if (!debug || debug.type !== 'true') return;
-        const needsImport = !/^import os\b|^from os import/m.test(ctx.source);
-        const edits = [ctx.replace(debug, 'os.environ.get("FLASK_DEBUG") == "1"')];
-        if (needsImport) edits.push(ctx.insertAt(0, 'import os\n'));
-        ctx.report({ node: debug.parent ?? debug, fix: { title: 'Take debug from the FLASK_DEBUG environment variable', safe: true, edits } });
+        const environ = importerFor(ctx.file, ctx.language, ctx.source, ctx.tree.rootNode, sem).use({ module: 'os', member: 'environ' }, node.startIndex);
+        const fix = environ && {
+          title: 'Take debug from the FLASK_DEBUG environment variable',
+          safe: true,
+          edits: [ctx.replace(debug, `${environ.name}.get("FLASK_DEBUG") == "1"`), ...environ.edits],
+        };
+        ctx.report({ node: debug.parent ?? debug, fix });
       },
       assignment(node: Node) {
         const left = node.childForFieldName('left');
@@ -62,7 +67,24 @@ const rule: Rule = {
       {
         code: 'from flask import Flask\napp = Flask(__name__)\nif __name__ == "__main__":\n    app.run(debug=True)',
         errors: [4],
-        output: 'import os\nfrom flask import Flask\napp = Flask(__name__)\nif __name__ == "__main__":\n    app.run(debug=os.environ.get("FLASK_DEBUG") == "1")',
+        output: 'from flask import Flask\nimport os\napp = Flask(__name__)\nif __name__ == "__main__":\n    app.run(debug=os.environ.get("FLASK_DEBUG") == "1")',
+      },
+      // The file's own import is used under the name it binds.
+      {
+        code: 'from os import environ\nfrom flask import Flask\napp = Flask(__name__)\napp.run(debug=True)',
+        errors: [4],
+        output: 'from os import environ\nfrom flask import Flask\napp = Flask(__name__)\napp.run(debug=environ.get("FLASK_DEBUG") == "1")',
+      },
+      {
+        code: 'import os as o\nimport flask\napp = flask.Flask(__name__)\napp.run(debug=True)',
+        errors: [4],
+        output: 'import os as o\nimport flask\napp = flask.Flask(__name__)\napp.run(debug=o.environ.get("FLASK_DEBUG") == "1")',
+      },
+      // A new import goes after the docstring and `from __future__` imports.
+      {
+        code: '"""The app."""\nfrom __future__ import annotations\n\nfrom flask import Flask\napp = Flask(__name__)\napp.run(debug=True)\n',
+        errors: [6],
+        output: '"""The app."""\nfrom __future__ import annotations\n\nfrom flask import Flask\nimport os\napp = Flask(__name__)\napp.run(debug=os.environ.get("FLASK_DEBUG") == "1")\n',
       },
       { code: 'import flask\napplication = flask.Flask(__name__)\napplication.run(host="0.0.0.0", debug=True)', errors: [3] },
       { code: 'from flask import Flask\napp = Flask(__name__)\napp.debug = True', errors: [3] },

@@ -20,6 +20,7 @@ const rule: Rule = {
     title: 'Hard-coded secret, password or key',
     language: 'python',
     family: 'secrets',
+    checklist: ['authentication'],
     severity: 'high',
     confidence: 'medium',
     cwe: ['CWE-798', 'CWE-259'],

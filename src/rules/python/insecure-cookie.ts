@@ -16,6 +16,7 @@ const rule: Rule = {
     title: 'Cookie without Secure / HttpOnly',
     language: 'python',
     family: 'auth',
+    checklist: ['authentication'],
     severity: 'medium',
     confidence: 'medium',
     cwe: ['CWE-614', 'CWE-1004'],

@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { importerFor } from '../../core/importer';
 import { lookup } from '../../core/lookup';
 import { OWASP, type Rule } from '../../core/rule';
 
@@ -13,6 +14,7 @@ const rule: Rule = {
     title: 'The random module used to make a secret',
     language: 'python',
     family: 'randomness',
+    checklist: ['crypto-library'],
     severity: 'medium',
     confidence: 'high',
     cwe: ['CWE-330', 'CWE-338'],
@@ -49,9 +51,10 @@ const rule: Rule = {
         if (!(dest && SECRET_NAME.test(dest)) && !SECRET_NAME.test(fnName)) return;
         const callee = sem.dialect.callee(node)!;
         const repl = lookup(REPLACEMENT, name);
-        const fix = repl && callee.type === 'attribute' && callee.text === name
-          ? { title: `Use ${repl}`, safe: true, edits: [ctx.replace(callee, repl), ...(/^import secrets$/m.test(ctx.source) ? [] : [ctx.insertAt(0, 'import secrets\n')])] }
+        const secrets = repl && callee.type === 'attribute' && callee.text === name
+          ? importerFor(ctx.file, ctx.language, ctx.source, ctx.tree.rootNode, sem).use({ module: 'secrets', member: repl.slice('secrets.'.length) }, node.startIndex)
           : undefined;
+        const fix = secrets && { title: `Use ${repl}`, safe: true, edits: [ctx.replace(callee, secrets.name), ...secrets.edits] };
         ctx.report({ node, fix });
       },
     };
@@ -64,10 +67,11 @@ const rule: Rule = {
       'import random\ndef pick_color():\n    return random.choice(COLORS)',
     ],
     invalid: [
-      { code: 'import random\nreset_token = "".join(random.choice(ALPHABET) for _ in range(32))', errors: [2], output: 'import secrets\nimport random\nreset_token = "".join(secrets.choice(ALPHABET) for _ in range(32))' },
+      { code: 'import random\nreset_token = "".join(random.choice(ALPHABET) for _ in range(32))', errors: [2], output: 'import random\nimport secrets\nreset_token = "".join(secrets.choice(ALPHABET) for _ in range(32))' },
       { code: 'import random\ndef make_otp():\n    return str(random.randint(100000, 999999))', errors: [3] },
       { code: 'from random import getrandbits\nuser.api_key = hex(getrandbits(128))', errors: [2] },
       { code: 'import random as r\nsession_id = r.random()', errors: [2] },
+      { code: 'import random\nfrom secrets import choice\nreset_token = random.choice(ALPHABET)', errors: [3], output: 'import random\nfrom secrets import choice\nreset_token = choice(ALPHABET)' },
     ],
   },
 };

@@ -7,6 +7,7 @@ const rule: Rule = {
     title: 'Jinja2 environment without autoescaping',
     language: 'python',
     family: 'xss',
+    checklist: ['input-validation'],
     severity: 'medium',
     confidence: 'high',
     cwe: ['CWE-79'],

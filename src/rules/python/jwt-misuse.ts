@@ -7,6 +7,7 @@ const rule: Rule = {
     title: 'JWT decoded without verification, without an algorithm list, or with "none"',
     language: 'python',
     family: 'auth',
+    checklist: ['authentication'],
     severity: 'high',
     confidence: 'high',
     cwe: ['CWE-347', 'CWE-327'],

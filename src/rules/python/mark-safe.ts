@@ -12,6 +12,7 @@ const rule: Rule = {
     title: 'Non-constant HTML marked safe (Markup, mark_safe, format_html misuse)',
     language: 'python',
     family: 'xss',
+    checklist: ['input-validation'],
     severity: 'medium',
     confidence: 'medium',
     cwe: ['CWE-79'],

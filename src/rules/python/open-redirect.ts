@@ -10,6 +10,7 @@ const rule: Rule = {
     title: 'Redirect to a URL taken from the request',
     language: 'python',
     family: 'redirect',
+    checklist: ['input-validation'],
     severity: 'medium',
     confidence: 'high',
     cwe: ['CWE-601'],

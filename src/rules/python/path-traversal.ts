@@ -17,6 +17,7 @@ const rule: Rule = {
     title: 'File path taken from the request',
     language: 'python',
     family: 'path',
+    checklist: ['input-validation'],
     severity: 'high',
     confidence: 'high',
     cwe: ['CWE-22'],

@@ -10,6 +10,7 @@ const rule: Rule = {
     title: 'Request data returned in an HTML response without escaping',
     language: 'python',
     family: 'xss',
+    checklist: ['input-validation'],
     severity: 'high',
     confidence: 'high',
     cwe: ['CWE-79'],

@@ -10,6 +10,7 @@ const rule: Rule = {
     title: 'HTTP request without a timeout',
     language: 'python',
     family: 'misc',
+    checklist: [],
     severity: 'low',
     confidence: 'high',
     cwe: ['CWE-400'],

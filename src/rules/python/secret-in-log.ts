@@ -47,6 +47,7 @@ const rule: Rule = {
     title: 'Credential written to a log',
     language: 'python',
     family: 'secrets',
+    checklist: ['authentication'],
     severity: 'medium',
     confidence: 'medium',
     cwe: ['CWE-532'],

@@ -66,6 +66,7 @@ const rule: Rule = {
     title: 'SQL query built from strings',
     language: 'python',
     family: 'injection',
+    checklist: ['input-validation', 'orm-queries'],
     severity: 'high',
     confidence: 'medium',
     cwe: ['CWE-89'],

@@ -9,6 +9,7 @@ const rule: Rule = {
     title: 'Template built from non-constant text (SSTI / XSS)',
     language: 'python',
     family: 'xss',
+    checklist: ['input-validation'],
     severity: 'high',
     confidence: 'medium',
     cwe: ['CWE-1336', 'CWE-79'],

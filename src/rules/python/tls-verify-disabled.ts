@@ -9,6 +9,7 @@ const rule: Rule = {
     title: 'TLS certificate verification turned off',
     language: 'python',
     family: 'tls',
+    checklist: ['encryption'],
     severity: 'high',
     confidence: 'high',
     cwe: ['CWE-295'],

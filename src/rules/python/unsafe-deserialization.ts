@@ -16,6 +16,7 @@ const rule: Rule = {
     title: 'Unsafe deserialisation (pickle, marshal, yaml.load)',
     language: 'python',
     family: 'deserialization',
+    checklist: ['input-validation'],
     severity: 'high',
     confidence: 'medium',
     cwe: ['CWE-502'],

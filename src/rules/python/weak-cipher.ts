@@ -24,6 +24,7 @@ const rule: Rule = {
     title: 'Broken cipher, ECB mode or a fixed IV/nonce',
     language: 'python',
     family: 'crypto',
+    checklist: ['encryption', 'crypto-library'],
     severity: 'high',
     confidence: 'high',
     cwe: ['CWE-327', 'CWE-329'],

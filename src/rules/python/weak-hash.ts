@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { lookup } from '../../core/lookup';
 import { OWASP, type Rule } from '../../core/rule';
+import { HASHES_A_SECRET } from '../shared/secrets';
 
 const WEAK = new Set(['md4', 'md5', 'sha1', 'sha', 'ripemd160', 'md2']);
 const HASHLIB_WEAK = new Set(['hashlib.md5', 'hashlib.sha1', 'hashlib.md4']);
@@ -22,6 +23,7 @@ const rule: Rule = {
     title: 'Weak hash algorithm (MD5/SHA-1) used for security',
     language: 'python',
     family: 'crypto',
+    checklist: ['authentication', 'crypto-library'],
     severity: 'medium',
     confidence: 'high',
     cwe: ['CWE-327', 'CWE-328'],
@@ -56,7 +58,11 @@ const rule: Rule = {
           name === 'hashlib.md5' || name === 'hashlib.sha1'
             ? { title: 'Use hashlib.sha256', safe: false, edits: [ctx.replace(sem.dialect.callee(node)!, ctx.text(sem.dialect.callee(node)!).replace(/(md5|sha1)$/, 'sha256'))] }
             : undefined;
-        ctx.report({ node, message: `${algo} is a weak hash for security use; use SHA-256 or stronger (pass usedforsecurity=False if this is not a security use).`, fix });
+        // hashing a password with it is an authentication flaw as well (as js-weak-crypto says)
+        let chain: Node = node;
+        while (chain.parent && (chain.parent.type === 'attribute' || chain.parent.type === 'call')) chain = chain.parent;
+        const checklist = HASHES_A_SECRET.test(chain.text) ? (['crypto-library', 'authentication'] as const) : (['crypto-library'] as const);
+        ctx.report({ node, message: `${algo} is a weak hash for security use; use SHA-256 or stronger (pass usedforsecurity=False if this is not a security use).`, fix, checklist });
       },
     };
   },

@@ -12,6 +12,7 @@ const rule: Rule = {
     title: 'XML parsed without defusedxml',
     language: 'python',
     family: 'injection',
+    checklist: ['input-validation'],
     severity: 'medium',
     confidence: 'medium',
     cwe: ['CWE-611', 'CWE-776'],

@@ -58,3 +58,6 @@ export function looksLikeSecretValue(value: string, name: string): boolean {
   if (/pass(word|wd)?|pwd/i.test(name)) return true;
   return v.length >= 12 && entropy(v) >= 3;
 }
+
+/** Words near a hash call saying that a password or token is hashed (password storage, not a digest). */
+export const HASHES_A_SECRET = /pass|pwd|secret|token/i;

@@ -17,6 +17,7 @@ const rule: Rule = {
     title: 'Secret in a configuration or text file',
     language: 'text',
     family: 'secrets',
+    checklist: ['authentication'],
     severity: 'high',
     confidence: 'medium',
     cwe: ['CWE-798', 'CWE-312'],

@@ -68,6 +68,7 @@ const rule: Rule = {
     title: 'Template output with escaping switched off',
     language: 'text',
     family: 'xss',
+    checklist: ['input-validation'],
     severity: 'medium',
     confidence: 'medium',
     cwe: ['CWE-79', 'CWE-116'],

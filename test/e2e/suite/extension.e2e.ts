@@ -29,7 +29,11 @@ describe('SiteWarden in a real VS Code', () => {
     assert.ok(ext, 'the extension is installed');
     api = await ext.activate();
     console.log(`FIGURE activation_ms=${api.activationMs.toFixed(1)}`);
+    // VS Code refuses modal dialogs while extension tests run: the suite answers for the user.
+    api.setPrompter({ confirmPlan: async () => true, headersProfile: async () => 'production', confirmRestrictedDependencyCheck: async () => true });
   });
+
+  after(() => api?.setPrompter(undefined));
 
   it('registers its commands', async () => {
     const all = await vscode.commands.getCommands(true);

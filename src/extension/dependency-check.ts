@@ -1,0 +1,46 @@
+import * as vscode from 'vscode';
+import type { WorkspaceConfigMode } from '../deps/check';
+import { checkDependenciesOffThread } from '../workers/run-deps';
+import { settings } from './config';
+import type { DependencyLens } from './dependency-lens';
+import type { Prompter } from './prompter';
+import type { FindingPublisher } from './publisher';
+import { isRestricted } from './restricted-mode';
+import type { DependenciesView } from './views';
+
+/** Check Dependencies: the manifests' packages against the registries, shown on their lines. */
+export class DependencyCheck {
+  /** The last check: how much of the workspace's configuration it read, where it went. */
+  last?: { workspaceConfig: WorkspaceConfigMode; hostsContacted: string[]; packages: number };
+
+  constructor(
+    private readonly publisher: FindingPublisher,
+    private readonly view: DependenciesView,
+    private readonly lens: DependencyLens,
+    private readonly roots: () => string[],
+    private readonly prompter: () => Prompter,
+    private readonly log: (msg: string) => void,
+  ) {}
+
+  async run(): Promise<void> {
+    const s = settings();
+    if (s.offline) return void vscode.window.showInformationMessage('SiteWarden: offline mode is on; dependencies are not checked.');
+    // Restricted Mode: never on its own, and none of the workspace's registry settings are read
+    // (a workspace .npmrc `proxy=` would otherwise receive the user's own token).
+    const workspaceConfig: WorkspaceConfigMode = isRestricted() ? 'ignored' : 'data';
+    if (workspaceConfig === 'ignored' && !(await this.prompter().confirmRestrictedDependencyCheck())) return void this.log('dependency check not confirmed (Restricted Mode): nothing was sent');
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SiteWarden: checking dependencies' }, async () => {
+      // On a worker, away from VS Code's proxy patches of Node's networking in the extension host
+      // (they broke every npm request there).
+      // The environment is the user's own (it expands ${VAR} in ~/.npmrc, PIP_INDEX_URL).
+      const r = await checkDependenciesOffThread(this.roots(), { npmRegistry: s.npmRegistry, pypiIndex: s.pypiIndex, env: { ...process.env }, workspaceConfig });
+      this.last = { workspaceConfig, hostsContacted: r.hostsContacted, packages: r.packages.length };
+      this.log(`dependency check (${workspaceConfig === 'ignored' ? 'workspace registry settings ignored' : 'workspace .npmrc routes look-ups only'}): contacted ${r.hostsContacted.join(', ') || 'no host'}`);
+      this.publisher.publishDependencies(r.findings, s);
+      this.view.set(r.packages, r.notices.map((n) => n.message), r.hostsContacted);
+      this.lens.set(r.packages);
+      for (const n of r.notices) this.log(n.message);
+      if (r.incomplete) vscode.window.showWarningMessage(`SiteWarden: the dependency check is incomplete: ${r.notices.map((n) => n.message).join('; ')}`);
+    });
+  }
+}

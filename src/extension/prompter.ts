@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import type { HeaderProfile } from '../fixes/headers';
+import type { GeneratorPlan } from '../fixes/plan';
+import { confirmRestrictedDependencyCheck } from './restricted-mode';
+
+/**
+ * The questions SiteWarden's commands ask the person at the screen. The commands get it from
+ * `activate`; the e2e suite swaps in one that answers itself through the API `activate` returns
+ * (`setPrompter`), so nothing in the extension reads a test switch from the environment.
+ */
+export interface Prompter {
+  /** Apply a generator's plan, after its diff preview? */
+  confirmPlan(plan: GeneratorPlan): Promise<boolean>;
+  /** The profile of the security headers; undefined when dismissed. */
+  headersProfile(): Promise<HeaderProfile | undefined>;
+  /** Restricted Mode: check the dependencies against the user's own registries? */
+  confirmRestrictedDependencyCheck(): Promise<boolean>;
+}
+
+export const vscodePrompter: Prompter = {
+  async confirmPlan(plan) {
+    const answer = await vscode.window.showInformationMessage(`${plan.title}: apply ${plan.changes.length} change(s)?`, { modal: true, detail: plan.notes.join('\n') }, 'Apply');
+    return answer === 'Apply';
+  },
+  async headersProfile() {
+    const pick = await vscode.window.showQuickPick(['production', 'development'], { placeHolder: 'Profile: development keeps plain-HTTP localhost working' });
+    return pick === 'production' || pick === 'development' ? pick : undefined;
+  },
+  confirmRestrictedDependencyCheck,
+};
