@@ -53,13 +53,38 @@ export function insertLine(text: string, afterEnd: number | undefined, line: str
  */
 export function nameTaken(root: Node, sem: Semantics, name: string, identifierTypes: readonly string[], ours: readonly Node[]): boolean {
   const inOurs = (n: Node) => ours.some((o) => o.startIndex <= n.startIndex && n.endIndex <= o.endIndex);
-  for (const id of root.descendantsOfType([...identifierTypes])) {
-    if (!id || id.text !== name || inOurs(id)) continue;
+  for (const id of identifiersNamed(root, sem, identifierTypes).get(name) ?? []) {
+    if (inOurs(id)) continue;
     if (sem.bindingsOf(id).some((x) => x.at.id === id.id)) return true;
     const b = sem.resolve(id);
     if (b && !inOurs(b.at)) return true;
   }
   return false;
+}
+
+/**
+ * The file's identifiers by name, listed once per analysis: a fix is computed per finding, and
+ * walking the whole tree for each one made a file with many findings quadratic (a Flask app
+ * repeated to 64 KiB took 3 s, 1 MiB would have taken minutes).
+ */
+const MEMO = new WeakMap<Semantics, Map<string, unknown>>();
+const IDENTIFIERS = new WeakMap<Semantics, Map<string, Map<string, Node[]>>>();
+function identifiersNamed(root: Node, sem: Semantics, types: readonly string[]): Map<string, Node[]> {
+  let byTypes = IDENTIFIERS.get(sem);
+  if (!byTypes) IDENTIFIERS.set(sem, (byTypes = new Map()));
+  const key = `${root.id}:${types.join(',')}`;
+  let byName = byTypes.get(key);
+  if (!byName) {
+    byName = new Map();
+    for (const id of root.descendantsOfType([...types])) {
+      if (!id) continue;
+      const list = byName.get(id.text);
+      if (list) list.push(id);
+      else byName.set(id.text, [id]);
+    }
+    byTypes.set(key, byName);
+  }
+  return byName;
 }
 
 /** An import statement that makes a request reachable, and the expression it makes it reachable as. */
@@ -93,16 +118,32 @@ export abstract class ModuleImporter implements Importer {
   /** Where the header (what must stay above new imports) ends; undefined for the file's start. */
   protected abstract headerEnd(): number | undefined;
 
+  /**
+   * Per analysis (keyed by its Semantics): a fix is computed per finding, so anything that walks
+   * the module's statements is computed once, not once per finding (quadratic in a long file).
+   */
+  private memo<T>(key: string, compute: () => T): T {
+    let m = MEMO.get(this.sem);
+    if (!m) MEMO.set(this.sem, (m = new Map()));
+    if (!m.has(key)) m.set(key, compute());
+    return m.get(key) as T;
+  }
+
+  private taken(name: string, ours: Node | undefined): boolean {
+    return this.memo(`taken ${name} ${ours?.id ?? ''}`, () => nameTaken(this.root, this.sem, name, this.identifierTypes, ours ? [ours] : []));
+  }
+
   use(req: ImportRequest, at = this.text.length): ImportedName | undefined {
-    const found = this.find(req, at);
+    // The first import that gives the request is the first one before `at` exactly when it starts before `at`.
+    const first = this.memo(`find ${req.module} ${req.member ?? ''}`, () => this.find(req, Infinity));
+    const found = first && first.stmt.startIndex < at ? first : undefined;
     if (found) {
       const head = found.name.split('.')[0];
-      return nameTaken(this.root, this.sem, head, this.identifierTypes, [found.stmt]) ? undefined : { name: found.name, edits: [] };
+      return this.taken(head, found.stmt) ? undefined : { name: found.name, edits: [] };
     }
     const add = this.added(req);
     // The same import after the use is no conflict: one more above it changes nothing.
-    const later = this.find(req, Infinity);
-    if (nameTaken(this.root, this.sem, add.bound, this.identifierTypes, later ? [later.stmt] : [])) return undefined;
-    return { name: add.name, edits: [insertLine(this.text, this.headerEnd(), add.line)] };
+    if (this.taken(add.bound, first?.stmt)) return undefined;
+    return { name: add.name, edits: [insertLine(this.text, this.memo('header', () => this.headerEnd()), add.line)] };
   }
 }
