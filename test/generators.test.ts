@@ -94,7 +94,9 @@ describe('security headers generator', () => {
   });
 });
 
-describe('encryption helper generator', () => {
+describe('encryption helper generator', function () {
+  // Runs Python, tsc and node --test: minutes on a loaded 2-core machine. A hang safety net only.
+  this.timeout(300_000);
   const python = process.env.SITEWARDEN_PYTHON ?? 'python3';
   const hasCryptography = spawnSync(python, ['-c', 'import cryptography'], { encoding: 'utf8' }).status === 0;
 
@@ -138,7 +140,8 @@ describe('encryption helper generator', () => {
   }
 });
 
-describe('browser fingerprint generator', () => {
+describe('browser fingerprint generator', function () {
+  this.timeout(300_000); // runs Python and node --test; a hang safety net only
   const python = process.env.SITEWARDEN_PYTHON ?? 'python3';
 
   it('Flask seed app: the stub is replaced, the checklist item passes, the scoring passes its tests', async function () {
@@ -175,7 +178,8 @@ describe('browser fingerprint generator', () => {
   });
 });
 
-describe('incident response generator', () => {
+describe('incident response generator', function () {
+  this.timeout(300_000); // runs Python; a hang safety net only
   it('creates a six-phase plan, SECURITY.md and a JSON security-event logger; the checklist items pass', async () => {
     const dir = workspace('checklist/flask');
     const before = await runChecklist([dir], { rules: allRules });

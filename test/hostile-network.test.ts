@@ -157,7 +157,7 @@ function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 describe('hostile network: workspace configuration is data, not authority (issue 12)', function () {
-  this.timeout(60000);
+  this.timeout(300_000); // a hang safety net, sized for a loaded 2-core machine
 
   it('attack 1: a workspace .npmrc token with ${CI_SECRET} is neither expanded nor sent; its registry still routes the look-up', async () => {
     const reg = await startRegistry();
@@ -297,7 +297,7 @@ describe('hostile network: workspace configuration is data, not authority (issue
 });
 
 describe('hostile network: credentials in index URLs (issue 12, attack 4)', function () {
-  this.timeout(60000);
+  this.timeout(300_000); // a hang safety net, sized for a loaded 2-core machine
   const SECRET = 's3cr3t-pw';
   const basic = `Basic ${Buffer.from(`alice:${SECRET}`).toString('base64')}`;
   /** A private index: 401 without the right Basic header; `broken` always fails. */
@@ -417,7 +417,7 @@ function serveBomb(res: http.ServerResponse, total: number, gzip: boolean, produ
 }
 
 describe('hostile network: bounded answers (issue 12, attack 5)', function () {
-  this.timeout(60000);
+  this.timeout(300_000); // a hang safety net, sized for a loaded 2-core machine
   const CAP = 1024 * 1024;
   const TOTAL = 48 * 1024 * 1024;
 
@@ -596,7 +596,7 @@ describe('hostile network: bounded answers (issue 12, attack 5)', function () {
 });
 
 describe('deps output paths (issue 12, item 15)', function () {
-  this.timeout(60000);
+  this.timeout(300_000); // a hang safety net, sized for a loaded 2-core machine
   it('deps --format json: every file is relative to the cwd (findings, packages, problems)', async () => {
     const reg = await startRegistry();
     try {

@@ -50,7 +50,7 @@ function workspace(files: Record<string, string | Buffer>): string {
 const uriOf = (n: Notification) => decodeURIComponent(n.locations?.[0]?.physicalLocation.artifactLocation.uri ?? '');
 
 describe('CI gate: a file that is not analysed is never a clean pass', function () {
-  this.timeout(120_000);
+  this.timeout(300_000); // a hang safety net, sized for a loaded 2-core machine
   const dirs: string[] = [];
   after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
   const ws = (files: Record<string, string | Buffer>) => {
@@ -184,7 +184,7 @@ describe('CI gate: a file that is not analysed is never a clean pass', function 
 });
 
 describe('files swapped between discovery and reading', function () {
-  this.timeout(120_000);
+  this.timeout(300_000); // a hang safety net, sized for a loaded 2-core machine
   let dir: string;
   let outside: string;
   beforeEach(() => {
@@ -262,7 +262,7 @@ describe('files swapped between discovery and reading', function () {
 });
 
 describe('ignore files cost linear work', function () {
-  this.timeout(120_000);
+  this.timeout(300_000); // a hang safety net, sized for a loaded 2-core machine
   let dir: string;
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -314,7 +314,7 @@ describe('ignore files cost linear work', function () {
 });
 
 describe('checklist output is escaped for terminals and Markdown', function () {
-  this.timeout(120_000);
+  this.timeout(300_000); // a hang safety net, sized for a loaded 2-core machine
   let dir: string;
   const ESC = '\x1b';
   const hostileNote = `API only${ESC}[2J${ESC}]0;pwned${ESC}\\ see ${ESC}]8;;https://evil.example/${ESC}\\docs${ESC}]8;;${ESC}\\\n# Forged heading\n| fake | row |`;

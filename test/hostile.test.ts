@@ -23,6 +23,7 @@ import { readPackageJson } from '../src/deps/npm-manifests';
 import { readPipfile, readPyproject, readRequirements } from '../src/deps/python-manifests';
 import { allRules } from '../src/rules';
 import type { Finding } from '../src/core/types';
+import { cpuPerCall, cpuTime } from './cpu-time';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -215,11 +216,10 @@ function runCli(args: string[], cwd: string, probeDir: string, timeoutMs: number
   const probe = path.join(probeDir, 'probe.js');
   const out = path.join(probeDir, `probe-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
   fs.writeFileSync(probe, "process.on('exit', () => require('fs').writeFileSync(process.env.SW_PROBE_OUT, JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS, cpu: process.cpuUsage() })));\n");
-  const started = Date.now();
+  // `timeoutMs` is a hang safety net (the child is killed), never a verdict on speed.
   const r = spawnSync(process.execPath, ['--require', probe, CLI, ...args], { cwd, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * MB, env: { ...env, SW_PROBE_OUT: out } });
-  const wallMs = Date.now() - started;
   const usage = fs.existsSync(out) ? (JSON.parse(fs.readFileSync(out, 'utf8')) as { maxRssKb: number; cpu: { user: number; system: number } }) : undefined;
-  return { ...r, wallMs, peakRssMb: usage ? usage.maxRssKb / 1024 : NaN, cpuMs: usage ? (usage.cpu.user + usage.cpu.system) / 1000 : NaN };
+  return { ...r, peakRssMb: usage ? usage.maxRssKb / 1024 : NaN, cpuMs: usage ? (usage.cpu.user + usage.cpu.system) / 1000 : NaN };
 }
 
 function sarifValidator() {
@@ -229,7 +229,8 @@ function sarifValidator() {
 }
 
 describe('hostile workspace', function () {
-  this.timeout(120_000);
+  // A hang safety net only, sized for a loaded 2-core machine: nothing here is judged by the clock.
+  this.timeout(600_000);
   let tmp: string;
   let ws: Workspace;
   let log: SarifLog;
@@ -243,10 +244,10 @@ describe('hostile workspace', function () {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('scan --no-deps --format sarif finishes within 60 s, exits 0 or 1 and writes SARIF that validates', function () {
+  it('scan --no-deps --format sarif finishes, exits 0 or 1 and writes SARIF that validates', function () {
     const out = path.join(tmp, 'report.sarif');
-    const r = runCli(['scan', '.', '--no-deps', '--no-progress', '--format', 'sarif', '--output', out], ws.dir, tmp, 60_000);
-    assert.equal(r.error, undefined, `the scan did not finish within 60 s (${r.error?.message})`);
+    const r = runCli(['scan', '.', '--no-deps', '--no-progress', '--format', 'sarif', '--output', out], ws.dir, tmp, 300_000);
+    assert.equal(r.error, undefined, `the scan did not finish (killed by the hang safety net: ${r.error?.message})`);
     assert.ok(r.status === 0 || r.status === 1, `exit ${r.status} (signal ${r.signal}): ${r.stderr}`);
     assert.doesNotMatch(r.stderr, /fatal|RangeError|Maximum call stack/i);
     log = JSON.parse(fs.readFileSync(out, 'utf8')) as SarifLog;
@@ -254,8 +255,8 @@ describe('hostile workspace', function () {
     assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
     // Files that cannot be analysed (over the size cap, a FIFO, a binary .py) make the run incomplete.
     assert.equal(log.runs[0].invocations[0].executionSuccessful, false);
-    // Not a test assertion on speed: the budget is the 60 s above. Shown so regressions are seen.
-    console.log(`      scan: ${(r.wallMs / 1000).toFixed(1)} s wall, ${(r.cpuMs / 1000).toFixed(1)} s CPU, peak RSS ${r.peakRssMb.toFixed(0)} MB, ${log.runs[0].results.length} results`);
+    // Not a test assertion on speed (wall-clock figures are `npm run bench`'s). Shown so regressions are seen.
+    console.log(`      scan: ${(r.cpuMs / 1000).toFixed(1)} s CPU, peak RSS ${r.peakRssMb.toFixed(0)} MB, ${log.runs[0].results.length} results`);
     assert.ok(!(r.peakRssMb > 1024), `peak RSS ${r.peakRssMb} MB`);
   });
 
@@ -264,7 +265,7 @@ describe('hostile workspace', function () {
     const of = (l: SarifLog, file: string) => l.runs[0].results.filter((x) => uriOf(x) === file).map((x) => `${x.ruleId}:${x.locations[0].physicalLocation.region.startLine}`).sort();
     assert.deepEqual(of(log, 'good/app.py'), ['py-flask-debug:15', 'py-weak-hash:10']);
     assert.ok(of(log, 'good/server.js').includes('js-code-injection:5'), of(log, 'good/server.js').join(', '));
-    const alone = runCli(['scan', 'good', '--no-deps', '--format', 'sarif'], ws.dir, tmp, 60_000);
+    const alone = runCli(['scan', 'good', '--no-deps', '--format', 'sarif'], ws.dir, tmp, 300_000);
     assert.equal(alone.status, 1, alone.stderr);
     const aloneLog = JSON.parse(alone.stdout) as SarifLog;
     for (const f of ['good/app.py', 'good/server.js']) assert.deepEqual(of(log, f), of(aloneLog, f), f);
@@ -314,7 +315,7 @@ describe('hostile workspace', function () {
     const named = ['hostile/<img src=x onerror=alert(1)>.py', 'hostile/"><script>alert(1)</script>/evil.js', 'hostile/esc\x1b[2J\x1b[31mred.py', 'hostile/new\nline.py'];
 
     // Text output (not a TTY, so no colour of ours): every escape comes out visible.
-    const text = runCli(['scan', ...named, '--no-deps'], ws.dir, tmp, 60_000);
+    const text = runCli(['scan', ...named, '--no-deps'], ws.dir, tmp, 300_000);
     assert.equal(text.status, 1, text.stderr);
     assert.doesNotMatch(text.stdout, /[\x00-\x08\x0b-\x1f\x7f]/, 'no raw control characters');
     assert.match(text.stdout, /^hostile\/esc\\x1b\[2J\\x1b\[31mred\.py:2:\d+ /m);
@@ -374,18 +375,24 @@ describe('hostile workspace', function () {
     fs.writeFileSync(path.join(extra, 'Pipfile'), '[packages\nflask = "*"');
     assert.match(readPipfile(path.join(extra, 'Pipfile')).problems[0]?.message ?? '', /^Pipfile: /);
     // 2,000 spaces: before the fix this line took ~10 s (cubic backtracking), long but not a hang.
-    fs.writeFileSync(path.join(extra, 'requirements.txt'), `flask${' '.repeat(2000)}!\n${'\x00\xff'.repeat(1000)}\nrequests==2.0\n`);
-    const started = Date.now();
+    // Judged by growth: 8x the spaces may cost up to 8x as linear (here mostly the fixed cost of
+    // reading a file); cubic was 512x.
+    const oddReq = (spaces: number) => {
+      fs.writeFileSync(path.join(extra, 'requirements.txt'), `flask${' '.repeat(spaces)}!\n${'\x00\xff'.repeat(1000)}\nrequests==2.0\n`);
+      return cpuPerCall(() => readRequirements(path.join(extra, 'requirements.txt')), 20, 200);
+    };
+    const [short, long] = [oddReq(250), oddReq(2000)];
+    assert.ok(long / short < 24, `250 -> 2,000 spaces: ${short.toFixed(2)} -> ${long.toFixed(2)} ms CPU per read`);
     const odd = readRequirements(path.join(extra, 'requirements.txt'));
-    assert.ok(Date.now() - started < 2000, `a requirement line of 2,000 spaces took ${Date.now() - started} ms`);
     assert.deepEqual(odd.dependencies.map((d) => d.name), ['requests']);
     assert.equal(odd.problems.length, 2);
   });
 
   it('manifest readers do not follow includes and lockfiles into devices, FIFOs or symlink loops', function () {
     if (!POSIX || !fs.existsSync('/dev/zero')) this.skip();
-    // Run in a child with a time limit: before the fix each of these blocked, or read /dev/zero
-    // until memory ran out, which would take the test runner down with it.
+    // Run in a child with a hang safety net: before the fix each of these blocked, or read
+    // /dev/zero until memory ran out, which would take the test runner down with it. The verdict
+    // is the reason each was refused (not a regular file, include cycle), not the clock.
     const d = path.join(tmp, 'manifests-devices');
     fs.mkdirSync(d, { recursive: true });
     const toZero = path.relative(d, '/dev/zero').split(path.sep).join('/');
@@ -409,8 +416,8 @@ describe('hostile workspace', function () {
       const d = ${JSON.stringify(d)};
       const out = { req: readRequirements(d + '/requirements.txt'), pkg: readPackageJson(d + '/package.json'), pip: readPipfile(d + '/Pipfile'), yarn: readPackageJson(d + '/y/package.json') };
       process.stdout.write(JSON.stringify(out));`;
-    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000, killSignal: 'SIGKILL' });
-    assert.equal(r.error, undefined, `the readers did not return within 20 s (${r.error?.message})`);
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 300_000, killSignal: 'SIGKILL' });
+    assert.equal(r.error, undefined, `the readers did not return (killed by the hang safety net: ${r.error?.message})`);
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout) as Record<'req' | 'pkg' | 'pip' | 'yarn', { dependencies: { name: string; installed?: string }[]; problems: { message: string }[] }>;
     const msgs = out.req.problems.map((p) => p.message).join('\n');
@@ -428,7 +435,7 @@ describe('hostile workspace', function () {
     fs.mkdirSync(home, { recursive: true });
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, USERPROFILE: home };
     delete env.PIP_INDEX_URL; // the registries are the ones given below, or none (offline)
-    const deps = runCli(['deps', path.join('manifests'), '--offline', '--format', 'json'], ws.dir, tmp, 60_000, env);
+    const deps = runCli(['deps', path.join('manifests'), '--offline', '--format', 'json'], ws.dir, tmp, 300_000, env);
     assert.equal(deps.error, undefined);
     assert.ok([0, 1, 3].includes(deps.status!), `exit ${deps.status}: ${deps.stderr}`);
     const problems = (JSON.parse(deps.stdout) as { problems: { file: string; message: string }[] }).problems.map((p) => `${path.basename(p.file)}: ${p.message}`);
@@ -448,7 +455,7 @@ describe('hostile workspace', function () {
     const scan = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
       const p = spawn(process.execPath, [CLI, 'scan', 'manifests', '--format', 'sarif', '--output', out, '--npm-registry', `http://127.0.0.1:${port}/`, '--pypi-index', `http://127.0.0.1:${port}/pypi`], { cwd: ws.dir, env });
       let stderr = '';
-      const timer = setTimeout(() => p.kill('SIGKILL'), 60_000);
+      const timer = setTimeout(() => p.kill('SIGKILL'), 300_000); // hang safety net
       p.stderr.on('data', (b: Buffer) => (stderr += b));
       p.on('close', (status) => {
         clearTimeout(timer);
@@ -467,18 +474,32 @@ describe('hostile workspace', function () {
     assert.ok(warnings.some((w) => /^manifests\/requirements\.txt: dependency check: include cycle/.test(w)), warnings.join('\n'));
   });
 
-  it('the engine analyses each hostile file in a few seconds, and memory stays bounded', async function () {
+  it('the engine analyses each hostile file at a cost per byte near that of ordinary code, and memory stays bounded', async function () {
     await ensureLanguages(['python', 'javascript']);
     const analyzer = new Analyzer(allRules);
     // A collector call, so memory figures are what is kept, not garbage not yet collected.
     v8.setFlagsFromString('--expose-gc');
     const gc = vm.runInNewContext('gc') as () => void;
-    const budgetMs = (bytes: number) => (bytes > 512 * 1024 ? 10_000 : 3_000); // CPU time; the ~1 MB bundle takes 2-3 s
     const kept = () => {
       gc();
       const u = process.memoryUsage();
       return { rss: u.rss, live: u.heapUsed + u.external }; // external holds the wasm memory
     };
+    // No time limit: each file's CPU time is compared with that of ordinary code of its language
+    // (the labelled corpus, file by file) measured here and now, per byte; a file is charged at
+    // least 64 KiB so that small files are not judged on fixed costs.
+    const reference = new Map<string, number>();
+    const corpus = path.join(ROOT, 'test', 'corpus');
+    for (const [lang, ext] of [['python', '.py'], ['javascript', '.js']] as const) {
+      const texts = fs.readdirSync(corpus, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith(ext)).map((f) => fs.readFileSync(path.join(corpus, f), 'utf8'));
+      const bytes = texts.reduce((n, t) => n + t.length, 0);
+      assert.ok(bytes > 4000, `corpus ${ext}`);
+      const perCall = cpuPerCall(() => texts.forEach((t, i) => analyzer.analyzeSync(`ref${i}${ext}`, t, lang).tree.delete()), 200, 50);
+      reference.set(lang, perCall / bytes);
+    }
+    // The worst file costs about half of ordinary code per charged byte; the old budgets (3 s CPU for a
+    // small file) were about this factor.
+    const FACTOR = 6;
     const rows: string[] = [];
     const pass = (log: boolean) => {
       for (const file of ws.engineFiles) {
@@ -486,18 +507,15 @@ describe('hostile workspace', function () {
         const text = decodeSource(buf);
         const lang = detectLanguage(file)!;
         const ruleErrors: string[] = [];
-        const cpu0 = process.cpuUsage();
-        const t0 = Date.now();
-        const a = analyzer.analyzeSync(file, text, lang, { onRuleError: (id, _f, e) => ruleErrors.push(`${id}: ${(e as Error)?.message}`) });
-        const cpu = process.cpuUsage(cpu0);
-        const wall = Date.now() - t0;
+        const [a, cpuMs] = cpuTime(() => analyzer.analyzeSync(file, text, lang, { onRuleError: (id, _f, e) => ruleErrors.push(`${id}: ${(e as Error)?.message}`) }));
         peak = Math.max(peak, process.memoryUsage().rss);
         a.tree.delete();
         gc();
-        const cpuMs = (cpu.user + cpu.system) / 1000;
+        const perByte = reference.get(lang === 'python' ? 'python' : 'javascript')!;
+        const times = cpuMs / (perByte * Math.max(buf.length, 64 * 1024));
         assert.deepEqual(ruleErrors, [], path.basename(file));
-        assert.ok(cpuMs < budgetMs(buf.length), `${path.basename(file)}: ${cpuMs.toFixed(0)} ms CPU`);
-        if (log) rows.push(`${path.basename(file)} ${(buf.length / 1024).toFixed(0)} KiB: ${cpuMs.toFixed(0)} ms CPU, ${wall} ms wall, ${a.findings.length} findings, ${a.syntaxErrors} syntax errors`);
+        assert.ok(times < FACTOR, `${path.basename(file)}: ${cpuMs.toFixed(0)} ms CPU, ${times.toFixed(1)}x ordinary code of its size`);
+        if (log) rows.push(`${path.basename(file)} ${(buf.length / 1024).toFixed(0)} KiB: ${cpuMs.toFixed(0)} ms CPU (${times.toFixed(1)}x ordinary code), ${a.findings.length} findings, ${a.syntaxErrors} syntax errors`);
       }
     };
     const base = kept();

@@ -22,7 +22,7 @@ function workspace(): string {
 const strip = (fs: { findings: unknown[] }) => JSON.stringify(fs.findings);
 
 describe('workspace scans on worker threads', function () {
-  this.timeout(60000);
+  this.timeout(300_000); // a hang safety net, sized for a loaded 2-core machine
   const dir = workspace();
   const script = scanWorkerScript();
 

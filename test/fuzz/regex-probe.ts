@@ -1,14 +1,15 @@
 /**
  * Finds every regular expression literal and `new RegExp('…')` in the rules and the engine (by
- * parsing our own sources with the TypeScript grammar) and times each against inputs built to
- * trigger catastrophic backtracking. A rule's regex runs on workspace text: one bad pattern
+ * parsing our own sources with the TypeScript grammar) and measures how the cost of each grows on
+ * inputs built to trigger catastrophic backtracking. A rule's regex runs on workspace text: one bad pattern
  * hangs the editor.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureLanguages, parseSync } from '../../src/core/parser';
 import { captureNodes } from '../../src/core/query';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { fork } from 'node:child_process';
+import { cpuMs } from '../cpu-time';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 
@@ -17,11 +18,6 @@ export interface RegexSite {
   line: number;
   source: string;
   flags: string;
-}
-
-export interface RegexVerdict extends RegexSite {
-  worstMs: number;
-  worstInput: string;
 }
 
 function sourceFiles(dir: string, out: string[] = []): string[] {
@@ -48,21 +44,51 @@ export async function findRegexes(): Promise<RegexSite[]> {
   return sites;
 }
 
+/** One shape of attack input, built at any length `n`. */
+interface AttackFamily {
+  label: string;
+  make(n: number): string;
+}
+
+/** Attack strings by family label and length, shared by every pattern probed in this process. */
+const BUILT = new Map<string, Map<number, string>>();
+
 /** Inputs that make backtracking engines blow up: long runs of what the pattern repeats, then a mismatch. */
-function attackInputs(source: string): string[] {
+function attackFamilies(source: string): AttackFamily[] {
   const chars = new Set<string>(['a', ' ', '0', '_', '-', '.', '/', '=', 'A', '\t', 'x', ':', '"', "'", '<', '@']);
   for (const m of source.matchAll(/\\?([^\\[\](){}*+?|^$])/g)) if (m[1].length === 1 && !/[dswbDSWB]/.test(m[1]) || !m[0].startsWith('\\')) chars.add(m[1]);
-  const out: string[] = [];
-  const n = 20000;
+  const out: AttackFamily[] = [];
+  const own = new Map<string, Map<number, string>>();
+  const fam = (label: string, make: (n: number) => string, shared = true) => {
+    // Built once and kept flat: the character families are shared by every pattern, and building
+    // the strings cost more than testing them. A pattern's own literals are kept while it is probed.
+    const store = shared ? BUILT : own;
+    let built = store.get(label);
+    if (!built) store.set(label, (built = new Map()));
+    const cache = built;
+    out.push({
+      label,
+      make: (n) => {
+        let s = cache.get(n);
+        if (s === undefined) {
+          s = make(n);
+          s.charCodeAt(s.length >> 1); // flattens a rope once
+          cache.set(n, s);
+        }
+        return s;
+      },
+    });
+  };
+  const times = (unit: string, n: number) => unit.repeat(Math.max(1, Math.ceil(n / unit.length)));
   for (const c of chars) {
-    out.push(c.repeat(n) + '\u0001');
-    out.push(c.repeat(n) + '\n' + c.repeat(50) + '!');
+    fam(`${JSON.stringify(c)}×n + "\\u0001"`, (n) => c.repeat(n) + '\u0001');
+    fam(`${JSON.stringify(c)}×n + newline + ${JSON.stringify(c)}×50 + "!"`, (n) => c.repeat(n) + '\n' + c.repeat(50) + '!');
   }
-  out.push('a1'.repeat(n / 2) + '!', 'a '.repeat(n / 2) + '!', 'a.'.repeat(n / 2) + '!', '=a'.repeat(n / 2) + '\u0001', 'aA0'.repeat(n / 3) + '$');
+  for (const [unit, end] of [['a1', '!'], ['a ', '!'], ['a.', '!'], ['=a', '\u0001'], ['aA0', '$']]) fam(`${JSON.stringify(unit)}×n + ${JSON.stringify(end)}`, (n) => times(unit, n) + end);
   // Repeated openers that never close (`{{ a{{ a…`, `<%- x<%- x…`): each start of a match scans
   // on, so a pattern with nested or lazy repeats is polynomial on these.
   for (const lit of literalRuns(source)) {
-    for (const filler of ['', 'a', ' a', ' a ', 'a\n', ' |']) out.push((lit + filler).repeat(Math.ceil(n / (lit.length + filler.length))));
+    for (const filler of ['', 'a', ' a', ' a ', 'a\n', ' |']) fam(`${JSON.stringify(lit + filler)}×n`, (n) => times(lit + filler, n), false);
   }
   return out;
 }
@@ -91,66 +117,152 @@ function literalRuns(source: string): string[] {
   return [...runs].slice(0, 6);
 }
 
+/**
+ * How a pattern's cost grows is judged, never how long it takes: CPU time of this process (a
+ * child of the test run, so other processes and threads do not count) at length n and 8n. A
+ * linear pattern costs at most 8 times more (less, with the fixed cost of a call), a quadratic
+ * one 64 times, an exponential one does not finish; the limit sits between with room for noise.
+ */
+export const GROWTH_LIMIT = 24;
+/**
+ * Lengths tried, stopping early once one test costs STOP_MS: small steps while short (an
+ * exponential pattern explodes within a few characters), then doubling to 34,432.
+ */
+const LENGTHS: number[] = [];
+for (let n = 8; n < 32768; n = n < 256 ? Math.ceil(n * 1.25) : n * 2) LENGTHS.push(n);
+LENGTHS.push(LENGTHS[LENGTHS.length - 1] * 2);
+const STOP_MS = 25;
+/** Below this at the longest length there is no growth worth measuring (a quadratic pattern is far above). */
+const FLOOR_MS = 1;
+
+function once(re: RegExp, input: string): number {
+  const t = cpuMs();
+  re.test(input);
+  return cpuMs() - t;
+}
+
+/** CPU time of one test, averaged over repetitions long enough to measure, the least of three rounds. */
+function perTest(re: RegExp, inputs: string[]): number[] {
+  const best = inputs.map(() => Infinity);
+  for (let round = 0; round < 3; round++) {
+    inputs.forEach((input, i) => {
+      let reps = 0;
+      const t = cpuMs();
+      let spent = 0;
+      do {
+        re.test(input);
+        reps++;
+        spent = cpuMs() - t;
+      } while (spent < 0.5 && reps < 20000);
+      best[i] = Math.min(best[i], spent / reps);
+    });
+  }
+  return best;
+}
+
+interface Growth {
+  ratio: number;
+  length: number;
+  ms: number;
+}
+
+function growth(re: RegExp, family: AttackFamily, length: number): Growth {
+  const small = Math.max(1, length >> 3);
+  const [a, b] = perTest(re, [family.make(small), family.make(length)]);
+  return { ratio: b / Math.max(a, 1e-4), length, ms: b };
+}
+
+export interface RegexVerdict extends RegexSite {
+  /** Worst growth of CPU time from n to 8n over the attack inputs (about 8 or less is linear). */
+  growth: number;
+  superLinear: boolean;
+  /** CPU time of one test on the worst input at its longest length (shown; not judged). */
+  worstMs: number;
+  worstInput: string;
+}
+
+/** Measures one pattern on every attack family (runs in the probe's child process). */
 export function probe(site: RegexSite): RegexVerdict {
   let re: RegExp;
   try {
     re = new RegExp(site.source, site.flags.replace(/[gy]/g, ''));
   } catch {
-    return { ...site, worstMs: 0, worstInput: '(does not compile here)' };
+    return { ...site, growth: 0, superLinear: false, worstMs: 0, worstInput: '(does not compile here)' };
   }
-  let worstMs = 0;
-  let worstInput = '';
-  for (const input of attackInputs(site.source)) {
-    const t = process.hrtime.bigint();
-    re.test(input);
-    const ms = Number(process.hrtime.bigint() - t) / 1e6;
-    if (ms > worstMs) {
-      worstMs = ms;
-      worstInput = JSON.stringify(input.slice(0, 12)) + `… (${input.length} chars)`;
+  let worst: Growth & { label: string } = { ratio: 0, length: 0, ms: 0, label: '' };
+  // Compiled and tiered up first (one- and two-byte strings), so the first lengths do not pay for it.
+  for (let i = 0; i < 20; i++) re.test('a\u0001') && re.test('a\u0100');
+  for (const family of attackFamilies(site.source)) {
+    let judged: Growth | undefined;
+    let prev = { n: 0, t: 0 };
+    let top = LENGTHS[0];
+    let last = 0;
+    for (const n of LENGTHS) {
+      const t = once(re, family.make(n));
+      top = n;
+      last = t;
+      if (t >= STOP_MS) break;
+      // A jump well beyond linear is looked at before going on: the next length may not finish.
+      if (prev.n > 0 && t > 0.05 && t > 3 * (n / prev.n) * prev.t) {
+        const g = growth(re, family, n);
+        if (g.ratio > GROWTH_LIMIT) {
+          judged = g;
+          break;
+        }
+      }
+      prev = { n, t: Math.max(t, 1e-3) };
     }
+    if (!judged) judged = last < FLOOR_MS && top === LENGTHS[LENGTHS.length - 1] ? { ratio: 1, length: top, ms: last } : growth(re, family, top);
+    if (judged.ratio > worst.ratio) worst = { ...judged, label: family.label };
+    if (worst.ratio > GROWTH_LIMIT) break;
   }
-  return { ...site, worstMs, worstInput };
+  return { ...site, growth: worst.ratio, superLinear: worst.ratio > GROWTH_LIMIT, worstMs: worst.ms, worstInput: `${worst.label} at n = ${worst.length}` };
 }
 
 /**
- * Probes every site on a worker thread, one at a time: a pattern that backtracks for longer
- * than `limitMs` is reported as such and its worker ended (a regex cannot be interrupted on
- * the thread running it), then the next sites go to a fresh worker.
+ * Probes every site in a child process (its CPU time is its own), one at a time. A pattern whose
+ * child stops answering is reported as not finishing and the child replaced: a regex cannot be
+ * interrupted on the thread running it. That wait (`hangMs`, wall clock) is only a safety net
+ * for a genuine hang; the verdicts come from growth.
  */
-export async function probeAll(sites: readonly RegexSite[], limitMs: number): Promise<RegexVerdict[]> {
+export async function probeAll(sites: readonly RegexSite[], hangMs = 120_000): Promise<RegexVerdict[]> {
   const out: RegexVerdict[] = [];
   let i = 0;
   while (i < sites.length) {
-    const worker = new Worker(__filename, { workerData: { regexProbe: true } });
+    const child = fork(__filename, [PROBE_CHILD], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     try {
       while (i < sites.length) {
         const site = sites[i];
         const verdict = await new Promise<RegexVerdict | undefined>((resolve, reject) => {
           const done = (v: RegexVerdict | undefined) => {
             clearTimeout(timer);
-            worker.off('message', done);
-            worker.off('error', reject);
+            child.off('message', done);
+            child.off('error', reject);
+            child.off('exit', exited);
             resolve(v);
           };
-          const timer = setTimeout(() => done(undefined), limitMs);
-          worker.on('message', done);
-          worker.on('error', reject);
-          worker.postMessage(site);
+          const exited = () => done(undefined);
+          const timer = setTimeout(() => done(undefined), hangMs);
+          child.on('message', done);
+          child.on('error', reject);
+          child.on('exit', exited);
+          child.send(site);
         });
         i++;
         if (!verdict) {
-          out.push({ ...site, worstMs: limitMs, worstInput: `(still running after ${limitMs} ms)` });
-          break; // this worker is stuck in the regex: start another
+          out.push({ ...site, growth: Infinity, superLinear: true, worstMs: NaN, worstInput: '(the probe did not finish on it)' });
+          break; // this child is stuck in the regex: start another
         }
         out.push(verdict);
       }
     } finally {
-      await worker.terminate();
+      child.kill('SIGKILL');
     }
   }
   return out;
 }
 
-if (!isMainThread && (workerData as { regexProbe?: boolean } | undefined)?.regexProbe) {
-  parentPort!.on('message', (site: RegexSite) => parentPort!.postMessage(probe(site)));
+const PROBE_CHILD = '--sitewarden-regex-probe';
+if (process.argv.includes(PROBE_CHILD)) {
+  process.on('message', (site: RegexSite) => process.send!(probe(site)));
 }

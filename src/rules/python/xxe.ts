@@ -3,6 +3,9 @@ import { OWASP, type Rule } from '../../core/rule';
 
 const PARSERS = /^(xml\.etree\.(c?ElementTree|ElementTree)\.(parse|fromstring|XML|XMLParser|iterparse|fromstringlist)|xml\.dom\.(minidom|pulldom)\.(parse|parseString)|xml\.sax\.(parse|parseString|make_parser)|xml\.dom\.expatbuilder\.(parse|parseString)|xml\.sax\.expatreader\.create_parser|lxml\.etree\.(parse|fromstring|XML|XMLParser|iterparse)|xmlrpc\.client\.\w+|xmlrpclib\.\w+)$/;
 
+/** lxml readers whose second positional argument is the parser. */
+const LXML_TAKES_PARSER = /^lxml\.etree\.(parse|fromstring|XML)$/;
+
 const rule: Rule = {
   meta: {
     id: 'py-xxe',
@@ -26,14 +29,26 @@ const rule: Rule = {
   },
   create(ctx) {
     const { sem } = ctx;
+    /** `resolve_entities=False` written on this very call (lxml's XMLParser and iterparse take it). */
+    const disablesEntities = (call: Node): boolean => sem.args(call).keywords.get('resolve_entities')?.type === 'false';
+    /**
+     * The `parser=` argument (or lxml's second positional one) is an XMLParser built with
+     * `resolve_entities=False`, inline or through the assignment that reaches this call. Decided
+     * from the tree only: a safe parser elsewhere in the file says nothing about this one.
+     */
+    const safeParserGiven = (call: Node, name: string): boolean => {
+      const a = sem.args(call);
+      const given = a.keywords.get('parser') ?? (LXML_TAKES_PARSER.test(name) ? a.positional[1] : undefined);
+      if (!given) return false;
+      const parser = sem.deref(given);
+      return sem.dialect.isCall(parser) && sem.calleeName(parser) === 'lxml.etree.XMLParser' && disablesEntities(parser);
+    };
     return {
       call(node: Node) {
         const name = sem.calleeName(node);
         if (!name || !PARSERS.test(name)) return;
-        const a = sem.args(node);
-        if (name.startsWith('lxml') && /resolve_entities\s*=\s*False/.test(node.text)) return;
-        if (name.startsWith('lxml') && a.keywords.has('parser') && /XMLParser\([^)]*resolve_entities\s*=\s*False/.test(ctx.source)) return;
-        const data = a.positional[0];
+        if (name.startsWith('lxml.') && (disablesEntities(node) || safeParserGiven(node, name))) return;
+        const data = sem.args(node).positional[0];
         if (data && sem.isConstant(data)) return;
         const t = data ? sem.taint(data) : undefined;
         ctx.report({ node, source: t?.source, severity: t ? 'high' : undefined });
@@ -44,6 +59,9 @@ const rule: Rule = {
     valid: [
       'import defusedxml.ElementTree as ET\nET.fromstring(body)',
       'from lxml import etree\nparser = etree.XMLParser(resolve_entities=False, no_network=True)\netree.fromstring(body, parser=parser)',
+      'from lxml import etree\netree.fromstring(body, etree.XMLParser(resolve_entities=False))',
+      'from lxml.etree import XMLParser, parse\np = XMLParser(resolve_entities=False)\nq = p\ntree = parse(path, parser=q)',
+      'from lxml import etree\nfor ev, el in etree.iterparse(f, resolve_entities=False):\n    pass',
       'import xml.etree.ElementTree as ET\nET.fromstring("<a/>")',
       '# ET.parse(f) is risky\nx = "minidom.parseString(s)"',
     ],
@@ -52,6 +70,13 @@ const rule: Rule = {
       { code: 'from xml.dom import minidom\ndoc = minidom.parse(upload)', errors: [2], messages: [{ messageId: 'default' }] },
       { code: 'from lxml import etree\ntree = etree.parse(path)', errors: [2], messages: [{ messageId: 'default' }] },
       { code: 'import xml.sax\nxml.sax.parseString(payload, handler)', errors: [2], messages: [{ messageId: 'default' }] },
+      // A safe parser elsewhere in the file does not make this call safe (it silenced both before).
+      { code: 'from lxml import etree\nsafe = etree.XMLParser(resolve_entities=False)\netree.fromstring(body, parser=etree.XMLParser())', errors: [3, 3], messages: [{ messageId: 'default' }, { messageId: 'default' }] },
+      { code: 'from lxml import etree\nsafe = etree.XMLParser(resolve_entities=False)\nother_unsafe = etree.XMLParser(huge_tree=True)\netree.fromstring(body, parser=other_unsafe)', errors: [3, 4], messages: [{ messageId: 'default' }, { messageId: 'default' }] },
+      // The assignment that reaches the call counts, not an earlier one.
+      { code: 'from lxml import etree\np = etree.XMLParser(resolve_entities=False)\np = etree.XMLParser()\netree.parse(path, p)', errors: [3, 4], messages: [{ messageId: 'default' }, { messageId: 'default' }] },
+      { code: 'from lxml import etree\netree.fromstring(body, parser=etree.XMLParser(resolve_entities=True))', errors: [2, 2], messages: [{ messageId: 'default' }, { messageId: 'default' }] },
+      { code: 'from lxml import etree\ndef load(body, parser):\n    return etree.fromstring(body, parser=parser)', errors: [3], messages: [{ messageId: 'default' }] },
     ],
   },
 };
