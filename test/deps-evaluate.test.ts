@@ -97,11 +97,13 @@ describe('shared dependency evaluation', () => {
     assert.equal(smallestSafeVersion(npmF, rangeAdv, NPM_VERSIONS), '1.1.1');
     assert.equal(smallestSafeVersion({ ...npmF, versions: ['1.0.0'] }, rangeAdv, NPM_VERSIONS), undefined);
 
-    const pyD = dep('pypi', 'b', '==1.0')
+    const pyD = dep('pypi', 'b', '==1.0');
     // Fixed in 1.4 (for 1.x) and 2.1 (for 2.x): 2.0 is not fixed, 1.4 is the smallest safe.
     const both: AdvisoryFact[] = [{ id: 'PYSEC-1', severity: 'high', summary: 'PYSEC-1', fixedIn: ['2.1', '1.4'] }];
     const pyF = facts(pyD, { version: '1.0', versions: ['1.0', '1.3', '1.4', '2.0', '2.1'] });
     assert.equal(smallestSafeVersion(pyF, both, PYPI_VERSIONS), '1.4');
+    // 1.4 is not published: 2.0 is above the 1.x fix but not fixed (2.x is fixed in 2.1).
+    assert.equal(smallestSafeVersion({ ...pyF, versions: ['1.0', '2.0', '2.1'] }, both, PYPI_VERSIONS), '2.1');
     // Two advisories, one fixed only in 3.0 which is not published: no release fixes both, the highest fix named is offered.
     const unpublished: AdvisoryFact[] = [...both, { id: 'PYSEC-2', severity: 'high', summary: 'PYSEC-2', fixedIn: ['3.0'] }];
     assert.equal(smallestSafeVersion(pyF, unpublished, PYPI_VERSIONS), '3.0');
