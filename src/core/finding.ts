@@ -1,6 +1,6 @@
 /**
  * The one place a `Finding` is made. Syntax rules (engine.ts), text rules (text-analysis.ts) and
- * dependency checks (deps/check.ts) all call `buildFinding`, so the fields SARIF fingerprints and
+ * dependency checks (deps/evaluate.ts) all call `buildFinding`, so the fields SARIF fingerprints and
  * baselines are computed from (rule id, snippet) and the docs link cannot differ between them.
  * test/finding-builder.test.ts fails when a module under src/ writes a Finding literal itself.
  */

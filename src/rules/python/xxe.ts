@@ -71,12 +71,12 @@ const rule: Rule = {
       { code: 'from lxml import etree\ntree = etree.parse(path)', errors: [2], messages: [{ messageId: 'default' }] },
       { code: 'import xml.sax\nxml.sax.parseString(payload, handler)', errors: [2], messages: [{ messageId: 'default' }] },
       // A safe parser elsewhere in the file does not make this call safe (it silenced both before).
-      { code: 'from lxml import etree\nsafe = etree.XMLParser(resolve_entities=False)\netree.fromstring(body, parser=etree.XMLParser())', errors: [3, 3] },
-      { code: 'from lxml import etree\nsafe = etree.XMLParser(resolve_entities=False)\nother_unsafe = etree.XMLParser(huge_tree=True)\netree.fromstring(body, parser=other_unsafe)', errors: [3, 4] },
+      { code: 'from lxml import etree\nsafe = etree.XMLParser(resolve_entities=False)\netree.fromstring(body, parser=etree.XMLParser())', errors: [3, 3], messages: [{ messageId: 'default' }, { messageId: 'default' }] },
+      { code: 'from lxml import etree\nsafe = etree.XMLParser(resolve_entities=False)\nother_unsafe = etree.XMLParser(huge_tree=True)\netree.fromstring(body, parser=other_unsafe)', errors: [3, 4], messages: [{ messageId: 'default' }, { messageId: 'default' }] },
       // The assignment that reaches the call counts, not an earlier one.
-      { code: 'from lxml import etree\np = etree.XMLParser(resolve_entities=False)\np = etree.XMLParser()\netree.parse(path, p)', errors: [3, 4] },
-      { code: 'from lxml import etree\netree.fromstring(body, parser=etree.XMLParser(resolve_entities=True))', errors: [2, 2] },
-      { code: 'from lxml import etree\ndef load(body, parser):\n    return etree.fromstring(body, parser=parser)', errors: [3] },
+      { code: 'from lxml import etree\np = etree.XMLParser(resolve_entities=False)\np = etree.XMLParser()\netree.parse(path, p)', errors: [3, 4], messages: [{ messageId: 'default' }, { messageId: 'default' }] },
+      { code: 'from lxml import etree\netree.fromstring(body, parser=etree.XMLParser(resolve_entities=True))', errors: [2, 2], messages: [{ messageId: 'default' }, { messageId: 'default' }] },
+      { code: 'from lxml import etree\ndef load(body, parser):\n    return etree.fromstring(body, parser=parser)', errors: [3], messages: [{ messageId: 'default' }] },
     ],
   },
 };

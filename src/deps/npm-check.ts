@@ -1,0 +1,183 @@
+import * as path from 'node:path';
+import * as semver from 'semver';
+import type { Severity } from '../core/types';
+import { redactUrl } from '../core/redact';
+import { hostOf, pool, tooManyVersions, type CheckOptions, type EcosystemContext } from './check-context';
+import { evaluatePackage, type AdvisoryFact, type PackageFacts, type VersionScheme } from './evaluate';
+import { fetchJson, type FetchOptions } from './http-cache';
+import { ByteBudget, HttpClient } from './http-client';
+import { readNpmSettings, registryFor } from './npmrc';
+import type { Dependency } from './types';
+
+export const NPM_VERSIONS: VersionScheme = {
+  ecosystem: 'npm',
+  valid: (v) => !!semver.valid(v),
+  gt: (a, b) => semver.gt(a, b),
+  gte: (a, b) => semver.gte(a, b),
+  lt: (a, b) => semver.lt(a, b),
+  compare: (a, b) => semver.compare(a, b),
+  satisfies: (v, range) => semver.satisfies(v, range),
+  sameMajor: (a, b) => semver.major(a) === semver.major(b),
+  level: (from, to) => semver.diff(from, to) ?? 'newer',
+  label: (name, version) => `${name}@${version}`,
+  noFix: '. No fixed version is published.',
+  registry: 'npm',
+};
+
+const NPM_SEVERITY: Record<string, Severity> = { info: 'low', low: 'low', moderate: 'medium', high: 'high', critical: 'critical' };
+
+export interface Packument {
+  'dist-tags'?: { latest?: string };
+  versions?: Record<string, { deprecated?: string }>;
+}
+
+export interface NpmAdvisory {
+  id: number;
+  url?: string;
+  title?: string;
+  severity?: string;
+  vulnerable_versions?: string;
+  cwe?: string[];
+}
+
+type PackumentAnswer = { data?: Packument; failed?: string; stale?: string; notFound?: boolean };
+type AdvisoryAnswer = { data?: Record<string, NpmAdvisory[]>; failed?: string; stale?: boolean };
+
+/** The registry of one project directory (its .npmrc decides where each package is asked). */
+class NpmRegistry {
+  private readonly config: Record<string, string>;
+  private readonly fetch: FetchOptions;
+  constructor(dir: string, o: CheckOptions, contact: (origin: string) => void, budget: ByteBudget) {
+    const settings = readNpmSettings(dir, { env: o.env, home: o.home, mode: o.workspaceConfig ?? 'data', registryOverride: o.npmRegistry });
+    this.config = settings.config;
+    this.fetch = {
+      cacheDir: path.join(o.cacheDir!, 'npm'),
+      timeoutMs: o.timeoutMs,
+      ttlMs: o.ttlMs,
+      offline: o.offline,
+      maxResponseBytes: o.maxResponseBytes,
+      maxCacheBytes: o.maxCacheBytes,
+      client: new HttpClient(settings.credentials, settings.connection, contact, budget),
+    };
+  }
+
+  close(): Promise<void> {
+    return this.fetch.client!.close();
+  }
+
+  registryHost(name: string): string {
+    return hostOf(registryFor(name, this.config));
+  }
+
+  async packument(name: string): Promise<PackumentAnswer> {
+    const spec = name.startsWith('@') ? name.replace('/', '%2f') : name;
+    // Only the fields used here are kept (and cached): a full packument can be megabytes.
+    const pick = (body: object): Packument => {
+      const p = body as Packument;
+      const versions = Object.fromEntries(Object.entries(p.versions && typeof p.versions === 'object' ? p.versions : {}).map(([v, m]) => [v, m?.deprecated ? { deprecated: String(m.deprecated) } : {}]));
+      return { 'dist-tags': { latest: typeof p['dist-tags']?.latest === 'string' ? p['dist-tags'].latest : undefined }, versions };
+    };
+    const validate = (body: object) => tooManyVersions((body as Packument).versions);
+    try {
+      const r = await fetchJson<Packument>({ url: `${registryFor(name, this.config)}${spec}`, notFoundIsAnswer: true, validate, pick }, { ...this.fetch, headers: { accept: 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*' } });
+      if (!r) return { failed: `${name} is not in the registry`, notFound: true };
+      return { data: r.data, stale: r.stale ? (r.error ?? 'offline') : undefined };
+    } catch (e) {
+      return { failed: (e as Error).message.split('\n')[0] };
+    }
+  }
+
+  async advisories(versions: Record<string, string[]>): Promise<AdvisoryAnswer> {
+    if (Object.keys(versions).length === 0) return { data: {} };
+    // A POST: always asked when online; the last good answer for exactly this request is the
+    // fallback (marked stale) when the registry fails, and the answer offline.
+    const url = `${registryFor('x', this.config)}-/npm/v1/security/advisories/bulk`;
+    const key = `POST ${redactUrl(url)} ${JSON.stringify(Object.keys(versions).sort().map((k) => [k, [...versions[k]].sort()]))}`;
+    // Each value must be a list: `.filter` on anything else crashed the check.
+    const validate = (data: object) => (Object.values(data).every(Array.isArray) ? undefined : 'the advisory endpoint answered with something other than an object of lists');
+    try {
+      const r = await fetchJson<Record<string, NpmAdvisory[]>>({ url, method: 'POST', body: versions, key, what: 'the advisory answer', useFresh: false, validate }, { ...this.fetch, cacheDir: path.join(path.dirname(this.fetch.cacheDir), 'npm-advisories') });
+      if (!r) return { failed: 'no answer' };
+      // Offline, cached data younger than the TTL is as good as fresh.
+      return r.stale ? { data: r.data, stale: true, failed: r.error } : { data: r.data };
+    } catch (e) {
+      return { failed: (e as Error).message.split('\n')[0] };
+    }
+  }
+}
+
+/** The version an npm dependency is checked at: the lockfile's, else the highest the spec admits. */
+function checkedVersion(d: Dependency, p: Packument | undefined): string | undefined {
+  return d.installed ?? (p?.versions && semver.validRange(d.spec) ? semver.maxSatisfying(Object.keys(p.versions), d.spec) ?? semver.minVersion(d.spec)?.version : semver.minVersion(d.spec)?.version ?? undefined) ?? undefined;
+}
+
+/** An npm bulk advisory as the shared evaluation reads it. */
+function advisoryFact(a: NpmAdvisory): AdvisoryFact {
+  const id = /GHSA-[\w-]+/.exec(a.url ?? '')?.[0] ?? `npm-${a.id}`;
+  const severity = NPM_SEVERITY[a.severity ?? 'high'] ?? 'high';
+  return { id, severity, summary: `${id} (${severity}) ${a.title ?? ''}`, range: a.vulnerable_versions };
+}
+
+/** The facts of one npm dependency from its packument and its project's bulk advisory answer. */
+export function npmFacts(d: Dependency, version: string | undefined, packument: Packument, advisories: Record<string, NpmAdvisory[]> | undefined, stale: boolean): PackageFacts {
+  const deprecated = new Map<string, string>();
+  for (const [v, m] of Object.entries(packument.versions ?? {})) if (m?.deprecated) deprecated.set(v, m.deprecated);
+  return {
+    dep: d,
+    version,
+    latest: packument['dist-tags']?.latest,
+    versions: Object.keys(packument.versions ?? {}).filter((x) => semver.valid(x) && !semver.prerelease(x)).sort(semver.compare),
+    // Without a vulnerable range an advisory says nothing about the version in use.
+    advisories: advisories ? (advisories[d.name] ?? []).filter((a) => a.vulnerable_versions).map(advisoryFact) : undefined,
+    deprecated,
+    stale,
+  };
+}
+
+/** npm: one packument per package, one bulk advisory call per project directory. */
+export async function checkNpm(deps: Dependency[], ctx: EcosystemContext): Promise<void> {
+  const { record, options: opts } = ctx;
+  const byDir = new Map<string, Dependency[]>();
+  for (const d of deps) {
+    if (d.unchecked) {
+      record.row(d, 'unchecked');
+      continue;
+    }
+    const dir = path.dirname(d.file);
+    byDir.set(dir, [...(byDir.get(dir) ?? []), d]);
+  }
+  for (const [dir, list] of byDir) {
+    const npm = new NpmRegistry(dir, opts, ctx.contact, ctx.budget);
+    const packuments = new Map<string, PackumentAnswer>();
+    await pool([...new Set(list.map((d) => d.name))], opts.concurrency!, async (name) => {
+      packuments.set(name, await npm.packument(name));
+    });
+    const current = new Map<Dependency, string | undefined>();
+    const bulk: Record<string, string[]> = {};
+    for (const d of list) {
+      const v = checkedVersion(d, packuments.get(d.name)?.data);
+      current.set(d, v);
+      if (v) bulk[d.name] = [...new Set([...(bulk[d.name] ?? []), v])];
+    }
+    const adv = await npm.advisories(bulk);
+    await npm.close();
+    const auditHost = npm.registryHost('x');
+    for (const d of list) {
+      const p = packuments.get(d.name)!;
+      const host = npm.registryHost(d.name);
+      if (p.failed || !p.data) {
+        if (p.notFound) record.notFound(d, host, d.name);
+        else {
+          record.fail(host, p.failed ?? 'no data');
+          record.row(d, 'unknown');
+        }
+        continue;
+      }
+      // Counted per package (not once per project) so that the notice's count is of packages.
+      if (!adv.data) record.fail(auditHost, `advisories: ${adv.failed}`);
+      if (p.stale) record.fail(host, `packument: ${p.stale}`, true);
+      if (adv.stale) record.fail(auditHost, `advisories: ${adv.failed ?? 'offline'}`, true);
+      record.evaluated(evaluatePackage(npmFacts(d, current.get(d), p.data, adv.data, !!p.stale || !!adv.stale), NPM_VERSIONS));
+    }
+  }
+}
