@@ -34,3 +34,23 @@ describe('quality scorer', () => {
     assert.equal(r.falsePositives.length, 2);
   });
 });
+
+describe('labelled corpus (npm run quality)', function () {
+  this.timeout(300_000);
+  // The corpus is a regression check: a rule change that misses a VULN label or hits a SAFE one
+  // fails here, not only in a report nobody reads (a process-start change once flagged a SAFE line).
+  it('every VULN label is found and no SAFE label is hit', async () => {
+    const path = await import('node:path');
+    const { collectLabels } = await import('../scripts/quality-score');
+    const { scanPaths } = await import('../src/core/scanner');
+    const { allRules } = await import('../src/rules');
+    const root = path.join(__dirname, '..', '..', 'test', 'corpus');
+    const labels = collectLabels(root, new Set(allRules.map((r) => r.meta.family)));
+    const scan = await scanPaths([root], { rules: allRules });
+    const famOf = new Map(allRules.map((r) => [r.meta.id, r.meta.family as string]));
+    const report = scoreFindings(labels, scan.findings, (id) => famOf.get(id));
+    assert.ok(labels.length > 100, `${labels.length} labels`);
+    assert.deepEqual(report.falseNegatives, [], 'missed VULN labels');
+    assert.deepEqual(report.falsePositives, [], 'SAFE labels hit');
+  });
+});

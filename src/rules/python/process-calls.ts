@@ -12,5 +12,5 @@ const withShell = (mode: string) => new Set(ROWS.filter((r) => r.shell === mode)
 export const SUBPROCESS: ReadonlySet<string> = withShell('option');
 /** Calls whose command string always goes through a shell. */
 export const ALWAYS_SHELL: ReadonlySet<string> = withShell('always');
-/** Calls that replace or fork the process with a program, without a shell. */
-export const EXEC_FAMILY: ReadonlySet<string> = withShell('never');
+/** os calls that replace or fork the process with a program, without a shell (exec*, spawn*, posix_spawn*). */
+export const EXEC_FAMILY: ReadonlySet<string> = new Set([...withShell('never')].filter((c) => c.startsWith('os.')));
