@@ -221,8 +221,13 @@ describe('dependency manifests', () => {
     };
     /** Reads all three; CPU time of this process, so a busy machine does not change the ratio much. */
     const read = (dir: string) => {
-      const [out, ms] = cpuTime(() => ({ py: readPyproject(path.join(dir, 'pyproject.toml')), pip: readPipfile(path.join(dir, 'Pipfile')), pkg: readPackageJson(path.join(dir, 'package.json')) }));
-      return { ...out, ms };
+      // The least of three reads: noise on a loaded machine only ever adds time.
+      let best: { py: ReturnType<typeof readPyproject>; pip: ReturnType<typeof readPipfile>; pkg: ReturnType<typeof readPackageJson>; ms: number } | undefined;
+      for (let i = 0; i < 3; i++) {
+        const [out, ms] = cpuTime(() => ({ py: readPyproject(path.join(dir, 'pyproject.toml')), pip: readPipfile(path.join(dir, 'Pipfile')), pkg: readPackageJson(path.join(dir, 'package.json')) }));
+        if (!best || ms < best.ms) best = { ...out, ms };
+      }
+      return best!;
     };
     read(manifests(500).dir); // compiled and warm before anything is compared
     const quarter = read(manifests(5000).dir);
