@@ -11,6 +11,7 @@
 import type { Dialect } from './dialect';
 import { javascriptDialect } from './javascript/dialect';
 import { pythonDialect } from './python/dialect';
+import { lookup } from './lookup';
 
 export interface CommentSyntax {
   /** Starts a comment that runs to the end of the line (`#`, `//`); absent in HTML and templates. */
@@ -148,7 +149,7 @@ export class UnknownLanguageError extends Error {
 }
 
 export function languageEntry(id: LanguageId): LanguageEntry {
-  const e = Object.prototype.hasOwnProperty.call(LANGUAGES, id) ? LANGUAGES[id] : undefined;
+  const e = lookup(LANGUAGES, id);
   if (!e) throw new UnknownLanguageError('language', id);
   return e;
 }

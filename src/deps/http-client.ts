@@ -234,7 +234,8 @@ async function readCapped(res: Awaited<ReturnType<typeof undiciFetch>>, max: num
   const chunks: Buffer[] = [];
   let total = 0;
   for (;;) {
-    if (signal.aborted) break;
+    // A deadline that fired between chunks: never hand back half a body as an answer.
+    if (signal.aborted) throw signal.reason instanceof HttpError ? signal.reason : new HttpError('the answer was aborted before it was complete', 'deadline', total);
     const { done, value } = await reader.read();
     if (done) break;
     total += value.byteLength;

@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { OWASP, type Rule, type RuleContext } from '../../core/rule';
 import type { Semantics } from '../../core/semantics';
 import { cleartextUrl, LOCAL_HOST } from '../shared/local-hosts';
+import { lookup } from '../../core/lookup';
 
 const VERBS = 'get|post|put|patch|delete|head|options|request|stream|ws_connect';
 /** HTTP clients whose first argument is the URL (`request`/`urllib3` take the method first). */
@@ -72,10 +73,11 @@ const rule: Rule = {
         const method = sem.methodName(node);
         if (method === 'starttls') starttls = true;
         if (!name && !method) return;
-        if (name && Object.prototype.hasOwnProperty.call(PLAIN_PROTOCOLS, name)) {
+        const plain = lookup(PLAIN_PROTOCOLS, name);
+        if (plain) {
           const host = sem.stringValue(sem.arg(node, 0, 'host'));
           if (host !== undefined && LOCAL_HOST.test(host)) return;
-          ctx.report({ node, message: PLAIN_PROTOCOLS[name] });
+          ctx.report({ node, message: plain });
           return;
         }
         if (name && SMTP_PLAIN.test(name)) {

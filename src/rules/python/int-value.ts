@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { Semantics } from '../../core/semantics';
+import { lookup } from '../../core/lookup';
 
 /** The `stat` module's permission bits, so `stat.S_IRWXU | stat.S_IROTH` folds like `0o704`. */
 const STAT_BITS: Record<string, number> = {
@@ -31,7 +32,8 @@ export function intValue(sem: Semantics, node: Node | null | undefined, depth = 
   if (n.type === 'attribute' || n.type === 'identifier') {
     const q = sem.qualifiedName(n);
     const m = q && /^stat\.(S_I\w+)$/.exec(q);
-    if (m && Object.prototype.hasOwnProperty.call(STAT_BITS, m[1])) return STAT_BITS[m[1]];
+    const bits = lookup(STAT_BITS, m?.[1]);
+    if (bits !== undefined) return bits;
     if (n.type === 'identifier') {
       const v = sem.valueOf(n);
       return v && sem.bindingsOf(n).length === 1 ? intValue(sem, v, depth + 1) : undefined;

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { OWASP, type Rule } from '../../core/rule';
 import { intValue } from './int-value';
+import { lookup } from '../../core/lookup';
 
 /** Where the key size sits for each generator: positional index and keyword. */
 const SIZED: Record<string, { index: number; keyword: string; kind: string }> = {
@@ -46,7 +47,7 @@ const rule: Rule = {
       call(node: Node) {
         const name = sem.calleeName(node);
         if (!name) return;
-        const sized = Object.prototype.hasOwnProperty.call(SIZED, name) ? SIZED[name] : undefined;
+        const sized = lookup(SIZED, name);
         if (sized) {
           const arg = sem.arg(node, sized.index, sized.keyword);
           const bits = intValue(sem, arg);
