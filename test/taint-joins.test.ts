@@ -57,3 +57,17 @@ describe('names bound once resolve to their literal value', () => {
     assert.equal(twice.s.literalOf(twice.arg).type, 'identifier');
   });
 });
+
+describe('taint records the hops from the source', () => {
+  it('lists each binding the data passed through, in program order', () => {
+    const { s, arg } = atSink('python', 'from flask import request\ndef f():\n    a = request.args["n"]\n    b = "x" + a\n    c = b.strip()\n    sink(c)');
+    const t = s.taint(arg);
+    assert.ok(t);
+    assert.equal(t.source.text, 'request.args');
+    assert.deepEqual(t.steps.map((n) => `${n.text}@${n.startPosition.row}`), ['a@2', 'b@3', 'c@4']);
+  });
+  it('has no hops when the source is the argument itself', () => {
+    const { s, arg } = atSink('javascript', "app.get('/r', (req, res) => { sink(req.query.x); });");
+    assert.deepEqual(s.taint(arg)?.steps, []);
+  });
+});

@@ -31,6 +31,12 @@ export interface CallArgs {
 export interface TaintInfo {
   /** The expression where request data enters (e.g. `request.args`). */
   source: Node;
+  /**
+   * The hops from the source towards the expression asked about, in program order, source
+   * excluded: each binding the data passed through (the bound identifier). Shown as the data-flow
+   * path (SARIF codeFlows, related information, the CLI's "via" line).
+   */
+  steps: Node[];
 }
 
 const MAX_DEPTH = 24;
@@ -498,21 +504,21 @@ export class Semantics {
     const d = this.dialect;
     node = d.unwrap(node);
     if (d.isLiteral(node)) return null;
-    if (d.isTaintSource(node, this)) return { source: node };
+    if (d.isTaintSource(node, this)) return { source: node, steps: [] };
     if (d.isIdentifier(node)) {
       const b = this.resolve(node);
       if (!b) return null;
-      if (b.kind === 'param') return d.isTaintedParam(b, this) ? { source: b.at } : null;
+      if (b.kind === 'param') return d.isTaintedParam(b, this) ? { source: b.at, steps: [] } : null;
       // The union over paths: every binding that reaches here through branches and loops; one
       // that runs on every path before the use (`name = escape(name)`) hides the earlier ones.
       for (const cand of this.reachingBindings(node)) {
         if (cand.kind === 'param') {
-          if (d.isTaintedParam(cand, this)) return { source: cand.at };
+          if (d.isTaintedParam(cand, this)) return { source: cand.at, steps: [] };
           continue;
         }
         if (!cand.value) continue;
         const t = this.taintOf(cand.value, depth + 1);
-        if (t) return t;
+        if (t) return { source: t.source, steps: [...t.steps, cand.at] };
       }
       return null;
     }

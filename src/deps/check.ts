@@ -1,7 +1,7 @@
-import * as os from 'node:os';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { discoverFiles } from '../core/discovery';
+import { cacheFolder } from '../core/cache-folder';
 import { originOf, redactText } from '../core/redact';
 import { CheckRecord, type CheckOptions, type DependencyReport, type EcosystemContext } from './check-context';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './http-cache';
@@ -34,7 +34,7 @@ function manifestFiles(roots: string[]): string[] {
  * one evaluation (src/deps/evaluate.ts) turns them into findings and rows.
  */
 export async function checkDependencies(roots: string[], o: CheckOptions = {}): Promise<DependencyReport> {
-  const opts: CheckOptions = { cacheDir: path.join(os.homedir(), '.cache', 'sitewarden'), concurrency: 16, ...o };
+  const opts: CheckOptions = { cacheDir: cacheFolder('deps'), concurrency: 16, ...o };
   dropLegacyCache(opts.cacheDir!);
   const record = new CheckRecord();
   const report = record.report;
