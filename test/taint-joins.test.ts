@@ -71,3 +71,18 @@ describe('taint records the hops from the source', () => {
     assert.deepEqual(s.taint(arg)?.steps, []);
   });
 });
+
+describe('a binding does not reach its own right-hand side', () => {
+  // The first file is one `def` (the function's scope has the module's extent), the second is not.
+  for (const head of ['', 'import os\n']) it(`\`url = f(url)\` reads the earlier value, on the path through the condition as well${head ? ' (after an import)' : ''}`, () => {
+    const code = head + 'def v(request):\n    url = "/root"\n    if request.GET:\n        url = "%s?%s" % (url, request.GET.urlencode())\n    sink(url)';
+    const tree = parseSync('python', code);
+    const s = new Semantics(tree.rootNode, pythonDialect);
+    const [outer] = captureNodes(tree.rootNode, ['call']).filter((c) => s.methodName(c) === 'sink');
+    // Ask about the final use first: the inner use must not inherit a wrong answer.
+    assert.deepEqual(s.reachingValues(s.arg(outer, 0)!).map((v) => v.text), ['"/root"', '"%s?%s" % (url, request.GET.urlencode())']);
+    const inner = captureNodes(tree.rootNode, ['identifier']).filter((n) => n.text === 'url')[2];
+    assert.equal(inner.startPosition.row, head ? 4 : 3);
+    assert.deepEqual(s.reachingValues(inner).map((v) => v.text), ['"/root"']);
+  });
+});

@@ -122,7 +122,9 @@ export class Semantics {
     for (let i = 0; i < this.scopeList.length; i++) {
       if (this.scopeStart[i] <= start && end <= this.scopeEnd[i] && this.scopeList[i].id !== node.id) hits.push(i);
     }
-    hits.sort((a, b) => this.scopeStart[b] - this.scopeStart[a] || this.scopeEnd[a] - this.scopeEnd[b]);
+    // Innermost first; scopes with the same extent (a file that is one `def`) are in document
+    // order, outer first, so the later one is the inner one.
+    hits.sort((a, b) => this.scopeStart[b] - this.scopeStart[a] || this.scopeEnd[a] - this.scopeEnd[b] || b - a);
     const chain = hits.map((i) => this.scopeList[i]);
     this.chainCache.set(node.id, chain);
     return chain;
@@ -192,13 +194,16 @@ export class Semantics {
       if (list.length === 0) continue;
       if (i > 0) return list;
       const at = ident.startIndex;
+      // `url = f(url)`: the right side runs before the name is bound, so that binding comes after
+      // this use although its target is written first.
+      const before = (b: Binding) => b.at.startIndex < at && !(b.value && b.value.startIndex <= at && ident.endIndex <= b.value.endIndex);
       let killer = -1;
       list.forEach((b, k) => {
-        if (b.at.startIndex < at && this.runsOnEveryPathTo(b.at, ident)) killer = k;
+        if (before(b) && this.runsOnEveryPathTo(b.at, ident)) killer = k;
       });
       return list.filter((b, k) => {
         if (k < killer) return false;
-        if (b.at.startIndex < at) return true;
+        if (before(b)) return true;
         return this.sharesLoop(b.at, ident, chain[0]);
       });
     }

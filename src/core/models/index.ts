@@ -6,7 +6,7 @@ import flask from './flask';
 import python from './python';
 import sqlJs from './sql-js';
 import { djangoSqlModels, mysqlConnectorModels, pandasModels, psycopg2Models, pymysqlModels, sqlalchemyModels, sqlite3Models } from './sql-py';
-import { redirectPyModels } from './redirect-py';
+import { redirectPyModels, sameSiteUrlModels } from './redirect-py';
 import { asyncioModels, commandsModels, osModels, subprocessModels } from './subprocess';
 import type { ModelKind, ModelLanguage, ModelRow, VulnClass } from './types';
 import vm from './vm';
@@ -19,6 +19,7 @@ export const MODELS: readonly ModelRow[] = Object.freeze([
   ...flask, ...django, ...python, ...subprocessModels, ...osModels, ...asyncioModels, ...commandsModels,
   ...sqlite3Models, ...psycopg2Models, ...pymysqlModels, ...mysqlConnectorModels, ...sqlalchemyModels, ...djangoSqlModels, ...pandasModels,
   ...redirectPyModels,
+  ...sameSiteUrlModels,
 ]);
 
 export function modelRows(language: ModelLanguage, kind: ModelKind, vulnClass?: VulnClass, library?: string): ModelRow[] {

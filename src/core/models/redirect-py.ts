@@ -22,3 +22,23 @@ export const redirectPyModels = [
   ...modelTable('starlette', 'python', [redirect('starlette.responses.RedirectResponse', 'url')]),
   ...modelTable('fastapi', 'python', [redirect('fastapi.responses.RedirectResponse', 'url')]),
 ];
+
+/**
+ * URL builders of the frameworks: they return a path of this site with every argument
+ * percent-encoded (`reverse("user", args=[name])` is `/users/<quoted name>/`), so request data
+ * passed in cannot choose the host, and cannot break out of an HTML attribute either.
+ */
+const sameSite = (library: string, callee: string, call: string) => modelTable(library, 'python', [{
+  kind: 'sanitiser' as const,
+  callee,
+  vulnClass: 'open-redirect' as const,
+  vulnerable: `from django.shortcuts import redirect\ndef go(request, slug):\n    return redirect(request.GET["next"] + slug)`,
+  safe: `import ${callee.split('.').slice(0, -1).join('.')}\nfrom django.shortcuts import redirect\ndef go(request, slug):\n    return redirect(${callee}(${call}))`,
+}]);
+
+export const sameSiteUrlModels = [
+  ...sameSite('django', 'django.urls.reverse', '"item", kwargs={"slug": slug}'),
+  ...sameSite('django', 'django.urls.reverse_lazy', '"item", args=[slug]'),
+  ...sameSite('django', 'django.core.urlresolvers.reverse', '"item", args=[slug]'),
+  ...sameSite('flask', 'flask.url_for', '"item", slug=slug'),
+];

@@ -1,9 +1,12 @@
 import type { Node } from 'web-tree-sitter';
 import { sinksByCallee } from '../../core/models';
+import { sameSiteUrlModels } from '../../core/models/redirect-py';
 import { OWASP, type Rule } from '../../core/rule';
 
 /** Redirect responses from the models (src/core/models/redirect-py.ts). */
 const REDIRECTS = sinksByCallee('python', 'open-redirect');
+/** URL builders that return a path of this site (src/core/models/redirect-py.ts). */
+const SAME_SITE_URL: ReadonlySet<string> = new Set(sameSiteUrlModels.map((r) => r.callee!));
 const CHECKS = /url_has_allowed_host_and_scheme|is_safe_url|urlparse|urlsplit|\.netloc|startswith\(\s*["']\/|ALLOWED_|allowed_hosts|url_for\(/;
 
 const rule: Rule = {
@@ -51,9 +54,45 @@ const rule: Rule = {
       if (CHECKS.test((fn ?? ctx.tree.rootNode).text)) return;
       // A fixed prefix before the data keeps the redirect on this site.
       // On every path: `if not u: u = "/"` leaves the request's value on the other one.
-      const local = (v: Node) => (v.type === 'string' && /^[rbuf]*["']\/[^/\\]/i.test(v.text)) || (v.type === 'binary_operator' && /^[rbuf]*["']\/[^/\\]/i.test(v.childForFieldName('left')?.text ?? ''));
-      if (sem.reachingValues(target).every(local)) return;
+      if (sem.reachingValues(target).every((v) => sameSitePrefix(v, 0))) return;
       ctx.report({ node: target, source: t.source });
+    }
+    /**
+     * Whether the URL starts with a path of this site, whatever follows: a literal `/x` (not
+     * `//host`), a framework URL builder (`reverse(...)`, `url_for(...)`), or a concatenation,
+     * `%`-format or f-string whose first part is one of those (`reverse("list") + "?" + query`).
+     */
+    function sameSitePrefix(v: Node, depth: number): boolean {
+      if (depth > 4) return false;
+      if (v.type === 'parenthesized_expression' && v.namedChildren[0]) return sameSitePrefix(v.namedChildren[0], depth + 1);
+      if (v.type === 'string') {
+        if (/^[rbuf]*["']\/[^/\\]/i.test(v.text)) return true;
+        // f"{base}?{query}": the first interpolation decides.
+        const first = v.namedChildren.find((c) => c.type !== 'string_start');
+        return first?.type === 'interpolation' && !!first.namedChildren[0] && sameSitePrefix(first.namedChildren[0], depth + 1);
+      }
+      if (v.type === 'call') {
+        const name = sem.calleeName(v);
+        return !!name && SAME_SITE_URL.has(name);
+      }
+      if (v.type === 'identifier') {
+        // In a loop the value being assigned can reach its own operand (`url = "%s?%s" % (url, q)`):
+        // that one adds no new prefix, the others decide.
+        const values = sem.reachingValues(v).filter((x) => !(x.startIndex <= v.startIndex && v.endIndex <= x.endIndex));
+        return values.length > 0 && values.every((x) => sameSitePrefix(x, depth + 1));
+      }
+      if (v.type === 'binary_operator') {
+        const left = v.childForFieldName('left');
+        if (!left) return false;
+        if (v.childForFieldName('operator')?.type === '%' && left.type === 'string' && /^[rbu]*["']%s/i.test(left.text)) {
+          // "%s?%s" % (url, query): the first value placed is the prefix.
+          const right = v.childForFieldName('right');
+          const first = right?.type === 'tuple' ? right.namedChildren[0] : right;
+          return !!first && sameSitePrefix(first, depth + 1);
+        }
+        return sameSitePrefix(left, depth + 1);
+      }
+      return false;
     }
   },
   tests: {
@@ -64,6 +103,11 @@ const rule: Rule = {
       'from django.shortcuts import redirect\ndef v(request):\n    return redirect("home")',
       "from flask import request, redirect\n@app.route(\"/v\")\ndef v():\n    u = request.args.get(\"next\")\n    u = \"/home\"\n    return redirect(u)",
       "from flask import Response, request\ndef v():\n    r = Response(\"ok\")\n    r.headers[\"Location\"] = \"/home\"\n    return r",
+      // URL builders return a path of this site; what follows them cannot change the host.
+      'from django.shortcuts import redirect\nfrom django.urls import reverse\ndef v(request, list_id):\n    url = reverse("list_bans", args=[list_id])\n    return redirect(url)',
+      'from django.shortcuts import redirect\nfrom django.urls import reverse\ndef v(request):\n    url = reverse("root")\n    if request.GET:\n        url = "%s?%s" % (url, request.GET.urlencode())\n    return redirect(url)',
+      'from django.http import HttpResponsePermanentRedirect\nfrom django.urls import reverse\ndef v(request, link_id):\n    return HttpResponsePermanentRedirect(reverse("browser") + request.GET["rest"])',
+      'from flask import redirect, request, url_for\ndef v():\n    return redirect(f"{url_for(\'index\')}?q={request.args[\'q\']}")',
     ],
     invalid: [
       { code: 'from flask import redirect, request\ndef login():\n    next_url = request.args.get("next")\n    return redirect(next_url)', errors: [4], messages: [{ messageId: 'default' }] },
@@ -73,6 +117,9 @@ const rule: Rule = {
       { code: "from flask import request, redirect\n@app.route(\"/r\")\ndef r():\n    u = request.args.get(\"next\")\n    if not u:\n        u = \"/\"\n    return redirect(u)", errors: [7] },
       { code: "from flask import request, redirect\n@app.route(\"/t\")\ndef t():\n    try:\n        u = request.args[\"next\"]\n    except KeyError:\n        u = \"/\"\n    return redirect(u)", errors: [8] },
       { code: "from flask import Response, request\ndef v():\n    r = Response(\"ok\")\n    r.headers[\"Location\"] = request.form[\"location\"]\n    return r", errors: [4] },
+      // The request's value comes first: it is the host.
+      { code: 'from django.shortcuts import redirect\nfrom django.urls import reverse\ndef v(request):\n    return redirect("%s?%s" % (request.GET["next"], reverse("root")))', errors: [4] },
+      { code: 'from django.shortcuts import redirect\nfrom django.urls import reverse\ndef v(request):\n    url = reverse("root")\n    if request.GET.get("to"):\n        url = request.GET["to"]\n    return redirect(url)', errors: [7] },
     ],
   },
 };
