@@ -26,6 +26,43 @@ const rule: Rule = {
   },
   create(ctx) {
     const { sem } = ctx;
+    /**
+     * Whether `el` belongs to a document this code created (`const document =
+     * options.createDocument()`, `new JSDOM(html).window.document`, `parser.parseFromString(...)`)
+     * rather than the page's global `document`: the element was made by `D.createElement(...)`
+     * (or found in D) where D is a name bound here to a call or `new` expression.
+     */
+    const inDetachedDocument = (el: Node | null, depth = 0): boolean => {
+      if (!el || depth > 4) return false;
+      const v = sem.dialect.unwrap(el);
+      if (v.type === 'identifier') {
+        const values = sem.reachingValues(v).filter((x) => x.id !== v.id);
+        return values.length > 0 && values.every((x) => inDetachedDocument(x, depth + 1));
+      }
+      if (v.type === 'call_expression' && /^(createElement|createElementNS|getElementById|querySelector|createDocumentFragment)$/.test(sem.methodName(v) ?? '')) return madeHere(sem.receiver(v));
+      if (v.type === 'member_expression' && /^(body|documentElement|head)$/.test(v.childForFieldName('property')?.text ?? '')) return madeHere(v.childForFieldName('object'));
+      return false;
+    };
+    const madeHere = (doc: Node | null | undefined): boolean => {
+      if (!doc) return false;
+      const d = sem.dialect.unwrap(doc);
+      if (d.type === 'call_expression' || d.type === 'new_expression') return true;
+      // `new JSDOM(html).window.document`: the chain starts at a made object; `window.document` does not.
+      if (d.type === 'member_expression') return madeHere(d.childForFieldName('object'));
+      if (d.type !== 'identifier') return false;
+      // A parameter that shadows the page's `document` is a document handed in by the caller
+      // (`function render(node, document)`), except in the `(function (window, document) {...})(window, document)` wrapper.
+      const b = sem.resolve(d);
+      if (b?.kind === 'param' && d.text === 'document' && b.fn && !immediatelyCalled(b.fn)) return true;
+      const values = sem.reachingValues(d).filter((x) => x.id !== d.id);
+      // `const doc = window.document` is still the page.
+      return values.length > 0 && values.every((x) => x.type === 'call_expression' || x.type === 'new_expression' || (x.type === 'member_expression' && madeHere(x)));
+    };
+    const immediatelyCalled = (fn: Node): boolean => {
+      let n: Node = fn;
+      while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+      return n.parent?.type === 'call_expression' && n.parent.childForFieldName('function')?.id === n.id;
+    };
     const risky = (v: Node): boolean => !sem.isConstant(v) && !SANITIZED.test(v.text) && !SANITIZED.test(sem.deref(v).text);
     return {
       assignment_expression(node: Node) {
@@ -38,6 +75,9 @@ const rule: Rule = {
         const plainValue = sem.dialect.unwrap(right);
         // A variable of unknown origin (a template rendered elsewhere) is only reported when it is built here.
         if (!t && !sem.isBuiltStringDeep(right) && plainValue.type !== 'member_expression' && plainValue.type !== 'call_expression') return;
+        // HTML of the program's own data written into a document it made itself (server-side
+        // rendering with JSDOM, an email body) runs in nobody's browser session here.
+        if (!t && inDetachedDocument(left.childForFieldName('object'))) return;
         ctx.report({ node, source: t?.source });
       },
       call_expression(node: Node) {
@@ -76,6 +116,10 @@ const rule: Rule = {
       "// el.innerHTML = x is dangerous\nconst s = 'innerHTML';",
       { code: 'const A = () => <div dangerouslySetInnerHTML={{ __html: DOMPurify.sanitize(html) }} />;', filename: 'a.tsx' },
       "el.innerHTML = rendered;",
+      // Server-side rendering into a document the code made (JSDOM, an email template).
+      "function render(node, options) {\n  const document = options.createDocument();\n  const figure = document.createElement('figure');\n  figure.innerHTML = node.caption;\n  return figure;\n}",
+      "function frontendTemplate(node, document) {\n  const el = document.createElement('div');\n  el.innerHTML = html.trim();\n  return el;\n}",
+      "const { JSDOM } = require('jsdom');\nconst emailDoc = new JSDOM('').window.document;\nconst div = emailDoc.createElement('div');\ndiv.innerHTML = template(data).trim();",
     ],
     invalid: [
       { code: "el.innerHTML = '<b>' + location.hash.slice(1) + '</b>';", errors: [1], messages: [{ messageId: 'default' }] },
@@ -84,6 +128,12 @@ const rule: Rule = {
       { code: "el.insertAdjacentHTML('beforeend', `<span>${msg}</span>`);", errors: [1], messages: [{ messageId: 'default' }] },
       { code: 'const C = ({ bio }) => <div dangerouslySetInnerHTML={{ __html: bio }} />;', filename: 'c.tsx', errors: [1], messages: ['dangerouslySetInnerHTML with unsanitised content: render text, or pass it through DOMPurify.sanitize.'] },
       { code: "$('#out').html(new URLSearchParams(location.search).get('q'));", filename: 'x.js', errors: [1], messages: ['URL or request data is inserted as HTML with jQuery: use .text() or sanitise it.'] },
+      // The page's own document, also through an alias, is not detached.
+      { code: "const doc = window.document;\nconst box = doc.createElement('div');\nbox.innerHTML = `<p>${comment.body}</p>`;", errors: [3] },
+      { code: "const box = document.createElement('div');\nbox.innerHTML = render(item);", errors: [2] },
+      { code: "(function (window, document) {\n  const el = document.createElement('div');\n  el.innerHTML = `<b>${window.name}</b>`;\n})(window, document);", errors: [3] },
+      // Request data is reported wherever it is written.
+      { code: "const document = options.createDocument();\nconst p = document.createElement('p');\np.innerHTML = location.hash.slice(1);", errors: [3] },
     ],
   },
 };
