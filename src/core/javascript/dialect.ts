@@ -28,6 +28,16 @@ const DOM_SOURCES = new Set([
   'document.documentURI', 'document.referrer', 'document.cookie', 'window.name', 'document.location.href',
   'document.location.hash', 'document.location.search',
 ]);
+
+/**
+ * A source that only exists in the browser (the page's URL, referrer, cookies, window name): data
+ * the user's own browser holds. Server-side classes (SSRF) do not arise from it.
+ */
+export function isBrowserSource(n: Node, sem: Semantics): boolean {
+  if (n.type !== 'member_expression') return false;
+  const q = sem.qualifiedName(n);
+  return !!q && DOM_SOURCES.has(q);
+}
 const GLOBAL_CONSTANTS = new Set(['undefined', 'NaN', 'Infinity', '__dirname', '__filename']);
 const HANDLER_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all', 'use', 'options', 'head', 'route', 'param']);
 
@@ -259,8 +269,7 @@ export const javascriptDialect: Dialect = {
       }
       if (!b && (o.text === 'req' || o.text === 'request')) return true;
     }
-    const q = sem.qualifiedName(n);
-    return !!q && DOM_SOURCES.has(q);
+    return isBrowserSource(n, sem);
   },
   isTaintedParam(b, sem) {
     // `({ body }, res) => …` in an Express handler, or `function (req) { const {id} = ... }`.

@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { isBrowserSource } from '../../core/javascript/dialect';
 import { OWASP, type Rule } from '../../core/rule';
 
 const FETCHERS = /^(axios|axios\.(get|post|put|patch|delete|head|request)|node-fetch|fetch|got|got\.(get|post|put|patch|delete)|needle|needle\.(get|post|request)|request|request\.(get|post)|superagent\.(get|post)|undici\.(request|fetch)|http\.(get|request)|https\.(get|request))$/;
@@ -33,6 +34,8 @@ const rule: Rule = {
         const url = sem.arg(node, 0);
         const t = url && sem.taint(url);
         if (!t || !url) return;
+        // The page's own URL in browser code: the user's browser makes the request, not a server.
+        if (isBrowserSource(t.source, sem)) return;
         // On every path the URL starts with a fixed host.
         const head = (v: Node) => (v.type === 'template_string' ? v.text.slice(1) : v.type === 'binary_expression' ? v.childForFieldName('left')?.text.slice(1) ?? '' : '');
         if (sem.reachingValues(url).every((v) => /^https?:\/\/[^/$'"`]+\//i.test(head(v)))) return;
@@ -47,6 +50,8 @@ const rule: Rule = {
       "const r = await fetch('https://api.example.com/status');",
       "app.get('/b', async (req, res) => {\n  const u = new URL(req.query.url);\n  if (!ALLOWED.has(u.hostname)) return res.sendStatus(400);\n  res.send(await (await fetch(u)).text());\n});",
       "// fetch(req.query.url) is SSRF\nconst s = 'axios.get(url)';",
+      // Browser code calling its own site's API, found from the page's URL.
+      "const api = window.location.href.replace('frame/', '') + 'api';\nasync function load(id) {\n  return fetch(api + '/items/' + id);\n}",
     ],
     invalid: [
       { code: "const axios = require('axios');\napp.get('/proxy', async (req, res) => {\n  const r = await axios.get(req.query.url);\n  res.send(r.data);\n});", errors: [3], messages: [{ messageId: 'default' }] },
