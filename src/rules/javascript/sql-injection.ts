@@ -2,6 +2,8 @@ import type { Node } from 'web-tree-sitter';
 import { OWASP, type Rule, type RuleContext } from '../../core/rule';
 import type { Fix } from '../../core/types';
 import { modelRows, sinkMethods } from '../../core/models';
+import { plusOperands } from '../../core/dialect';
+import { holesAreNames } from '../shared/sql-holes';
 
 /** SQL sinks from the models (src/core/models/sql-js.ts): methods, and the libraries whose handles count. */
 const QUERY_METHODS = sinkMethods('javascript', 'sql-injection');
@@ -42,6 +44,80 @@ function parameterise(ctx: RuleContext, call: Node, q: Node): Fix | undefined {
   return { title: 'Pass the values as query parameters', safe: false, edits: [ctx.replace(q, `'${body}', [${values.join(', ')}]`)] };
 }
 
+/** SQL a query builder wrote (`knex(...).toSQL()`, `.toQuery()`, `.toString()` of a builder), and text derived from it. */
+const BUILDER_SQL = /\.(toSQL|toQuery|toSqlString)\(\)|\.toSQL\(\)\s*(\[\d+\])?\.sql\b/;
+function builderOutput(ctx: RuleContext, e: Node, depth = 0): boolean {
+  if (depth > 4) return false;
+  const v = ctx.sem.dialect.unwrap(e);
+  if (BUILDER_SQL.test(v.text)) return true;
+  // sql.replace(/;$/, ''), sql.trim(): still the builder's text.
+  if (v.type === 'call_expression' && /^(replace|trim|trimEnd)$/.test(ctx.sem.methodName(v) ?? '')) {
+    const r = ctx.sem.receiver(v);
+    return !!r && builderOutput(ctx, r, depth + 1);
+  }
+  if (v.type === 'member_expression' && v.childForFieldName('property')?.text === 'sql') {
+    const o = v.childForFieldName('object');
+    if (o?.type === 'identifier') {
+      // for (const q of builder.toSQL()) ... q.sql
+      const b = ctx.sem.resolve(o);
+      if (b?.kind === 'loop' && b.value && BUILDER_SQL.test(b.value.text)) return true;
+    }
+  }
+  if (v.type === 'identifier') {
+    const values = ctx.sem.reachingValues(v).filter((x) => x.id !== v.id && !(x.startIndex <= v.startIndex && v.endIndex <= x.endIndex));
+    return values.length > 0 && values.every((x) => builderOutput(ctx, x, depth + 1) || (ctx.sem.dialect.isIdentifier(x) ? false : builtFromBuilder(ctx, x, depth + 1)));
+  }
+  return false;
+}
+/** `sql + ', algorithm=copy'` where sql is the builder's. */
+function builtFromBuilder(ctx: RuleContext, e: Node, depth: number): boolean {
+  const parts = plusOperands(e, 'binary_expression');
+  if (!parts) return false;
+  return parts.every((p) => p.type === 'string' || builderOutput(ctx, p, depth + 1) || builtFromBuilder(ctx, p, depth + 1));
+}
+
+/**
+ * The query text as literal pieces and holes; true when no hole can hold a value: each is a
+ * table/column name (src/rules/shared/sql-holes.ts) or SQL a query builder wrote.
+ */
+function onlyNamesOrBuilderSql(ctx: RuleContext, q: Node): boolean {
+  const pieces: (string | null)[] = [];
+  let builder = 0;
+  const walk = (e: Node, depth: number): void => {
+    const v = ctx.sem.dialect.unwrap(e);
+    if (depth > 6) { pieces.push(null); return; }
+    if (v.type === 'string') { pieces.push(v.text.slice(1, -1)); return; }
+    if (v.type === 'template_string') {
+      for (const c of v.namedChildren) {
+        if (!c) continue;
+        if (c.type === 'template_substitution') {
+          const x = c.namedChildren[0];
+          if (x && builderOutput(ctx, x)) builder++;
+          else pieces.push(null);
+        } else pieces.push(c.type === 'escape_sequence' && c.text.length === 2 ? c.text[1] : c.text); // \` is a backtick
+      }
+      return;
+    }
+    const parts = plusOperands(v, 'binary_expression');
+    if (parts) { for (const p of parts) walk(p, depth + 1); return; }
+    if (v.type === 'identifier') {
+      const values = ctx.sem.reachingValues(v).filter((x) => x.id !== v.id);
+      if (values.length === 1 && !ctx.sem.dialect.isIdentifier(values[0])) { walk(values[0], depth + 1); return; }
+    }
+    if (builderOutput(ctx, v)) { builder++; return; }
+    pieces.push(null);
+  };
+  walk(q, 0);
+  // Adjacent literal pieces read as one text.
+  const merged: (string | null)[] = [];
+  for (const p of pieces) {
+    if (p !== null && typeof merged[merged.length - 1] === 'string') merged[merged.length - 1] += p;
+    else merged.push(p);
+  }
+  if (!merged.includes(null)) return builder > 0;
+  return holesAreNames(merged);
+}
+
 const rule: Rule = {
   meta: {
     id: 'js-sql-injection',
@@ -77,6 +153,7 @@ const rule: Rule = {
         const value = sem.deref(q);
         const looksSql = SQL_START.test(value.text.slice(0, 200).replace(/^`/, ''));
         if (!dbReceiver(ctx, node) && !looksSql) return;
+        if (!taint && onlyNamesOrBuilderSql(ctx, q)) return;
         if (!looksSql && ['get', 'all', 'run', 'each', 'exec', 'execute'].includes(method) && !/db|sqlite|database|conn|stmt/i.test(sem.receiver(node)?.text ?? '')) return;
         ctx.report({ node: q, source: taint?.source, fix: parameterise(ctx, node, sem.dialect.unwrap(q)), message: taint ? 'Request data is built into this SQL query: use placeholders and a values array.' : undefined });
       },
@@ -90,6 +167,13 @@ const rule: Rule = {
       "// db.query(`SELECT ${x}`) is unsafe\nconst s = 'db.query(`SELECT ${x}`)';",
       "knex('users').where({ id: req.query.id });",
       "map.get(key + suffix);",
+      // Names cannot be placeholders: schema tools and introspection write them into the text.
+      "async function renameColumn(trx, tableName, from, to) {\n  return trx.raw(`ALTER TABLE \\`${tableName}\\` RENAME COLUMN \\`${from}\\` TO \\`${to}\\`;`);\n}",
+      "async function columns(knex, table) {\n  return knex.raw(`pragma table_info(\"${table}\")`);\n}",
+      "async function fks(trx, fromTable) {\n  return trx.raw(`PRAGMA foreign_key_list('${fromTable}');`);\n}",
+      "async function indexes(trx, table) {\n  return trx.raw(`SHOW INDEXES from ${table}`);\n}",
+      // SQL that the query builder wrote, with a literal clause added.
+      "async function add(knex, table) {\n  let sql = knex.schema.table(table, (t) => t.string('x')).toSQL()[0].sql;\n  sql = sql.replace(/;\\s*$/, '') + ', algorithm=copy';\n  await knex.raw(sql);\n}",
     ],
     invalid: [
       {
@@ -101,6 +185,11 @@ const rule: Rule = {
       { code: "router.post('/s', (req, res) => {\n  const sql = `DELETE FROM posts WHERE id = ${req.body.id}`;\n  db.run(sql);\n});", errors: [3], messages: ['Request data is built into this SQL query: use placeholders and a values array.'] },
       { code: "sequelize.query('SELECT * FROM items WHERE cat = ' + category);", errors: [1], messages: [{ messageId: 'default' }] },
       { code: "knex.raw(`select * from users where email = '${email}'`);", errors: [1], messages: [{ messageId: 'default' }], filename: 'app.js' },
+      // A name hole next to a value hole: the value still needs a placeholder.
+      { code: "function find(db, table, id) {\n  return db.query(`SELECT * FROM ${table} WHERE id = ${id}`);\n}", errors: [2] },
+      { code: "function load(db, file, table) {\n  return db.raw(`LOAD DATA LOCAL INFILE '${file}' INTO TABLE \\`${table}\\``);\n}", errors: [2] },
+      // Request data in a name position is still injection (ORDER BY from the query string).
+      { code: "app.get('/l', (req, res) => db.query(`SELECT * FROM items ORDER BY ${req.query.sort}`));", errors: [1] },
     ],
   },
 };
