@@ -6,7 +6,7 @@ import { HASHES_A_SECRET } from '../shared/secrets';
 const WEAK_HASH = /^(md2|md4|md5|sha1|sha-1|ripemd160|rmd160)$/i;
 const WEAK_CIPHER = /^(des|des-.*|des3|3des|rc2.*|rc4.*|bf|bf-.*|blowfish.*|cast.*|idea.*|seed.*|.*-ecb|id-aes\d+-wrap)$/i;
 /** Digests for ETags, cache keys and checksums are not security uses. */
-const NON_SECURITY = /etag|cache|checksum|fingerprint|dedup|gravatar|filename|content[-_]?hash|integrity/i;
+const NON_SECURITY = /etag|cache|checksum|fingerprint|dedup|gravatar|avatar|filename|content[-_]?hash|integrity|asset/i;
 /** Cipher findings (as Python's py-weak-cipher): the data they protect is not safely encrypted. */
 const CIPHER_ITEMS: ChecklistItemId[] = ['encryption', 'crypto-library'];
 
@@ -40,14 +40,24 @@ const rule: Rule = {
         if (fn === 'createHash' || fn === 'createHmac') {
           const algo = sem.stringValue(sem.arg(node, 0));
           if (!algo || !WEAK_HASH.test(algo)) return;
-          let context = '';
-          for (let p: Node | null = node.parent, i = 0; p && i < 6; p = p.parent, i++) context += ' ' + (p.type === 'variable_declarator' || p.type === 'assignment_expression' || p.type === 'pair' ? p.child(0)?.text ?? '' : '');
-          const fnName = sem.enclosingFunction(node)?.childForFieldName('name')?.text ?? '';
-          if (NON_SECURITY.test(context + ' ' + fnName)) return;
           // the whole chain, so that createHash('md5').update(password) counts
           let chain: Node = node;
           while (chain.parent && (chain.parent.type === 'member_expression' || chain.parent.type === 'call_expression')) chain = chain.parent;
           const passwordish = HASHES_A_SECRET.test(chain.text);
+          // What the digest is for, from the names around it: the name it is stored under
+          // (`ETag: ...`, `const cacheKey = ...`, `config.set('assetHash', ...)`), the function,
+          // class and file it is made in.
+          let context = '';
+          for (let p: Node | null = node.parent, i = 0; p && i < 10 && !sem.dialect.isFunction(p); p = p.parent, i++) {
+            if (p.type === 'variable_declarator' || p.type === 'assignment_expression' || p.type === 'pair') context += ' ' + (p.child(0)?.text ?? '');
+            else if (p.type === 'arguments') context += ' ' + (p.namedChildren.find((c) => c?.type === 'string')?.text ?? '');
+          }
+          const encl = sem.enclosingFunction(node);
+          const fnName = encl?.childForFieldName('name')?.text ?? '';
+          let className = '';
+          for (let p: Node | null = encl ?? null; p; p = p.parent) if (p.type === 'class_declaration' || p.type === 'class') { className = p.childForFieldName('name')?.text ?? ''; break; }
+          const base = ctx.file.split(/[\\/]/).pop() ?? '';
+          if (!passwordish && NON_SECURITY.test(`${context} ${fnName} ${className} ${base}`)) return;
           ctx.report({
             node,
             severity: passwordish ? 'high' : undefined,
@@ -86,6 +96,10 @@ const rule: Rule = {
       "const crypto = require('crypto');\nconst etag = crypto.createHash('md5').update(body).digest('hex');",
       "import crypto from 'node:crypto';\nconst c = crypto.createCipheriv('aes-256-gcm', key, crypto.randomBytes(12));",
       "// createHash('md5') is weak\nconst s = \"createHash('md5')\";",
+      // Fingerprints: the name it is stored under, the class or the file says what it is for.
+      "const crypto = require('crypto');\nres.writeHead(200, {\n  ETag: `\"${crypto.createHash('md5').update(buf, 'utf8').digest('hex')}\"`,\n});",
+      "const crypto = require('crypto');\nconfig.set('assetHash', crypto.createHash('md5').update(Date.now().toString()).digest('hex').substring(0, 10));",
+      "const crypto = require('crypto');\nclass Gravatar {\n  url(email) {\n    const h = crypto.createHash('md5').update(email.toLowerCase().trim()).digest('hex');\n    return `https://www.gravatar.com/avatar/${h}`;\n  }\n}",
     ],
     invalid: [
       { code: "const crypto = require('crypto');\nconst hash = crypto.createHash('md5').update(password).digest('hex');", errors: [2], messages: ['MD5 is far too fast and broken for passwords or tokens: use scrypt, argon2 or bcrypt.'], output: "const crypto = require('crypto');\nconst hash = crypto.createHash('sha256').update(password).digest('hex');" },
@@ -93,6 +107,9 @@ const rule: Rule = {
       { code: "import { createCipheriv } from 'crypto';\ncreateCipheriv('aes-128-ecb', key, null);", errors: [2], messages: ['aes-128-ecb is broken or leaks patterns (ECB): use aes-256-gcm with a random IV.'] },
       { code: "const crypto = require('crypto');\nconst IV = Buffer.alloc(16, 0);\ncrypto.createCipheriv('aes-256-cbc', key, IV);", errors: [3], messages: ['A constant IV repeats across messages: use crypto.randomBytes(12) (GCM) or (16) for every encryption.'] },
       { code: "const { createHash } = require('node:crypto');\nfunction sign(data) { return createHash('sha1').update(data).digest('hex'); }", errors: [2], messages: ['SHA1 is broken for security use: use SHA-256 or stronger.'] },
+      // A password is a security use whatever the surrounding names say.
+      { code: "const crypto = require('crypto');\nconst cache = {};\ncache[user] = crypto.createHash('md5').update(password).digest('hex');", errors: [3] },
+      { code: "const crypto = require('crypto');\nfunction check(p, pass) {\n  return crypto.createHash('md5').update(p, 'utf8').digest('hex') === pass;\n}", errors: [3] },
     ],
   },
 };
