@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { lookup } from '../../core/lookup';
 import { OWASP, type Rule } from '../../core/rule';
-import { isLocaleFile, knownFormat, looksLikeSecretValue, NOT_A_SECRET_NAME, SECRET_NAME } from '../shared/secrets';
+import { isLocaleFile, isSecretName, isSigningSecretName, knownFormat, looksLikeSecretValue, signingSecretLiteral, urlCredential } from '../shared/secrets';
 
 /** Calls whose argument is a signing or session secret. */
 const SECRET_ARG: Record<string, number> = { 'jsonwebtoken.sign': 1, 'jsonwebtoken.verify': 1, 'cookie-parser': 0, 'crypto.createHmac': 1 };
@@ -37,13 +37,34 @@ const rule: Rule = {
     };
     // Translation files hold labels ("password": "Passwort"); known token formats are still checked.
     const locale = isLocaleFile(ctx.file);
+    /**
+     * `{ members_email_auth_secret: 'core', admin_session_secret: 'core', ... }`: a table mapping
+     * setting names to a group or kind. The same value under several keys is a category, not a
+     * credential (each secret is its own value).
+     */
+    const mappingTableEntry = (pair: Node): boolean => {
+      const obj = pair.parent;
+      const v = literal(pair.childForFieldName('value'));
+      if (!obj || v === undefined) return false;
+      let same = 0;
+      let strings = 0;
+      for (const p of obj.namedChildren) {
+        if (p?.type !== 'pair') continue;
+        const pv = literal(p.childForFieldName('value'));
+        if (pv === undefined) continue;
+        strings++;
+        if (pv === v) same++;
+      }
+      return strings >= 3 && same >= 3;
+    };
     const judge = (name: string | undefined, value: Node | null | undefined, at: Node) => {
       if (locale) return;
       const text = literal(value);
       if (!name || text === undefined || reported.has(value!.id)) return;
       const key = name.replace(/^['"]|['"]$/g, '');
-      if (!SECRET_NAME.test(key) || NOT_A_SECRET_NAME.test(key)) return;
-      if (!looksLikeSecretValue(text, key) && !(key === 'secret' && text.length >= 4 && !/^(secret|changeme)$/i.test(text))) return;
+      if (!isSecretName(key)) return;
+      // Session, cookie and token secrets (`secret`, `jwtSecret`): any literal, a dictionary one included.
+      if (!looksLikeSecretValue(text, key) && !(isSigningSecretName(key) && signingSecretLiteral(text, key))) return;
       reported.add(value!.id);
       ctx.report({ node: at, message: `${key} is given a literal value: read it from process.env or a secret store.` });
     };
@@ -57,6 +78,7 @@ const rule: Rule = {
         judge(name, node.childForFieldName('right'), node);
       },
       pair(node: Node) {
+        if (mappingTableEntry(node)) return;
         judge(node.childForFieldName('key')?.text, node.childForFieldName('value'), node);
       },
       call_expression(node: Node) {
@@ -71,6 +93,12 @@ const rule: Rule = {
       },
       string(node: Node) {
         if (reported.has(node.id)) return;
+        const cred = locale ? undefined : urlCredential(sem.stringValue(node) ?? '');
+        if (cred) {
+          reported.add(node.id);
+          ctx.report({ node, severity: cred.local ? 'low' : 'high', message: `A password is written into this connection URL (host ${cred.host}): take the URL or its password from process.env.` });
+          return;
+        }
         const f = knownFormat(sem.stringValue(node) ?? '');
         if (!f) return;
         reported.add(node.id);
@@ -86,6 +114,11 @@ const rule: Rule = {
       "// const password = 'hunter2'\nconst msg = 'enter your password';",
       "const token = '';",
       { code: "const secret = 'test-secret-value';", filename: 'test/auth.test.ts' },
+      "const MONGO_URL = 'mongodb://localhost:27017/app';\nconst PG = `postgres://app:${process.env.PGPASSWORD}@db.example.com/app`;",
+      "const sessionSecretName = 'SESSION_SECRET';\nconst jwtSecretHeader = 'x-jwt-secret';",
+      // Messages about secrets, and a table of setting names to their group.
+      "const messages = {\n  passwordDoesNotComplySecurity: 'Sorry, you cannot use an insecure password.',\n  signingKeyNotConfigured: 'payload signing key is not configured',\n  staffTokenBlocked: 'Staff tokens are not allowed',\n};",
+      "const groups = {\n  members_email_auth_secret: 'core',\n  admin_session_secret: 'core',\n  theme_session_secret: 'core',\n  title: 'site',\n};",
     ],
     invalid: [
       { code: "app.use(session({ secret: 'keyboard cat', resave: false }));", errors: [1], messages: ['secret is given a literal value: read it from process.env or a secret store.'] },
@@ -93,6 +126,10 @@ const rule: Rule = {
       { code: "const db = mysql.createConnection({ host: 'db', user: 'app', password: 'Pr0dPassw0rd!' });", errors: [1], messages: ['password is given a literal value: read it from process.env or a secret store.'] },
       { code: "const stripeKey = 'sk_live_51Habcdefghijklmnopqrstuv';", errors: [1], messages: ['A Stripe live key is written in the code: revoke it and load it from a secret store.'] },
       { code: "const cookieParser = require('cookie-parser');\napp.use(cookieParser('s3cr3t-cookie-sign'));", errors: [2], messages: ['The cookie-signing secret is written in the code: anyone with the code can forge signatures. Use process.env.'] },
+      // camelCase names, and a password inside a connection URL.
+      { code: "module.exports = { jwtSecret: 'my-app-secret', port: 3000 };", errors: [1], messages: ['jwtSecret is given a literal value: read it from process.env or a secret store.'] },
+      { code: "const cookieSecret = 'q7Lr2PzX9kWm4Tn8';", errors: [1] },
+      { code: "const sequelize = new Sequelize('postgres://app:Pr0dPassw0rd@db.example.com:5432/app');", errors: [1], messages: ['A password is written into this connection URL (host db.example.com): take the URL or its password from process.env.'] },
     ],
   },
 };

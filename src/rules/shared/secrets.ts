@@ -98,3 +98,84 @@ export function isLocaleFile(relPath: string): boolean {
 
 /** Words near a hash call saying that a password or token is hashed (password storage, not a digest). */
 export const HASHES_A_SECRET = /pass|pwd|secret|token/i;
+
+/**
+ * Names under which a value is a secret, in any spelling: `jwtSecret`, `cookie-secret`,
+ * `SESSION_SECRET`, `signingKey`, `clientSecret` (camelCase words are split before matching).
+ */
+// `session_key` / `cookie_key` name where a value is stored (`SESSION_KEY = '_auth_user_id'`), not a key.
+const KEY_OF = /(^|_)(crypto|cipher|hmac|jwt|master|signing|encryption|aes|app|secret|private|auth|access|api|client|encrypt|sign)_key($|_)/;
+const SECRET_HEAD = new Set(['password', 'passwd', 'passphrase', 'pwd', 'pass', 'secret', 'token', 'apikey', 'credential', 'credentials', 'secretkey']);
+export function isSecretName(name: string): boolean {
+  const w = words(name);
+  const normal = w.join('_');
+  if (!normal) return false;
+  if (NOT_A_SECRET_NAME.test(normal) || NOT_A_SECRET_NAME.test(name)) return false;
+  if (SECRET_NAME.test(name)) return true;
+  // In a compound name the last word says what the value is: `jwtSecret`, `signingKey` are
+  // secrets; `passwordDoesNotComplySecurity`, `signingKeyNotConfigured` are messages about them.
+  const last = w[w.length - 1];
+  return SECRET_HEAD.has(last) || (last === 'key' && KEY_OF.test(w.slice(-2).join('_')));
+}
+
+export interface UrlCredential {
+  /** The password as written (never printed: callers mask it). */
+  password: string;
+  host: string;
+  /** localhost, a loopback address, or a single-label name (a compose service such as `db`). */
+  local: boolean;
+}
+
+const URL_WITH_PASSWORD = /\b([a-z][a-z0-9+.-]*):\/\/([^\s:/@'"`]+):([^\s/@'"`]+)@([^\s/:?#'"`]+)/i;
+
+/**
+ * A password inside a connection URL (`postgres://app:s3cret@db.example.com/app`), unless it is a
+ * placeholder or a reference (`${DB_PASSWORD}`, `<password>`, `****`, `$PASS`).
+ */
+export function urlCredential(text: string): UrlCredential | undefined {
+  const m = URL_WITH_PASSWORD.exec(text);
+  if (!m) return undefined;
+  const [, , user, password, host] = m;
+  if (PLACEHOLDER.test(password) || /^[$%{<]|^\*+$|^x+$/i.test(password) || /^\$\{|^</.test(user)) return undefined;
+  if (password.toLowerCase() === user.toLowerCase() && /^(user|username|name)$/i.test(user)) return undefined;
+  const h = host.toLowerCase();
+  const local = h === 'localhost' || h.startsWith('127.') || h === '[::1]' || h === '0.0.0.0' || !h.includes('.');
+  return { password, host, local };
+}
+
+/** Values that are no secret at all, however long: guessed first by anyone who tries. */
+const DICTIONARY_SECRET = /^(secret|secretkey|secret[-_]?key|mysecret|my[-_]?secret|supersecret|super[-_]?secret|jwt[-_]?secret|session[-_]?secret|changeme|change[-_]?this|password|passw0rd|p@ssw0rd|admin|default|keyboard cat|shhhh+|s3cr3t|qwerty|letmein|123456\d*|abc123|dev|development|test|insecure|notsecret|not[-_]?a[-_]?secret)$/i;
+
+/**
+ * A signing or session secret that offers no protection: a dictionary word or one too short to
+ * resist guessing offline (HMAC keys under 32 characters, as Flask, Django and PyJWT advise).
+ */
+export function weakSecretValue(value: string): 'dictionary' | 'short' | undefined {
+  const v = value.trim();
+  if (!v) return undefined;
+  if (DICTIONARY_SECRET.test(v)) return 'dictionary';
+  if (v.length < 32) return 'short';
+  return undefined;
+}
+
+/**
+ * Secrets that sign or encrypt what the server trusts later (sessions, cookies, tokens):
+ * `SECRET_KEY`, `jwtSecret`, `session_secret`, `cookieSecret`, `signingKey`. Any literal under
+ * such a name ships in the code, and a dictionary one (`'keyboard cat'`, `'secret'`) is the first
+ * guess of a token forger, so these are judged by `signingSecretLiteral`, not by entropy.
+ */
+const SIGNING = /(^|_)((jwt|session|cookie|csrf|token|signing|hmac|app|flask|django)_)?secret(_key)?($|_)|(^|_)(jwt|signing|hmac|secret)_key($|_)/;
+export function isSigningSecretName(name: string): boolean {
+  const normal = words(name).join('_');
+  return !NOT_A_SECRET_NAME.test(normal) && SIGNING.test(normal) && !/pass(word|wd)?/.test(normal);
+}
+
+/** A literal that is a value, not a reference: `${X}`, `<secret>`, `%(x)s`, an environment variable's name. */
+export function signingSecretLiteral(value: string, name: string): boolean {
+  const v = value.trim();
+  if (v.length < 4 || TYPE_WORD.test(v) || isWordFormOf(v, name)) return false;
+  if (/^(\$\{.*\}|\$[A-Z_]+|\{\{.*\}\}|<.*>|%\(.*\)s|os\.environ.*|process\.env.*)$/.test(v)) return false;
+  if (/^[A-Z][A-Z0-9_]+$/.test(v) && v.includes('_')) return false;
+  if (/\s/.test(v) && v.length > 40) return false; // a sentence
+  return true;
+}

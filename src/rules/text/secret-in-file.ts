@@ -1,8 +1,9 @@
 import { OWASP, type Rule } from '../../core/rule';
-import { isLocaleFile, knownFormat, looksLikeSecretValue, NOT_A_SECRET_NAME, SECRET_NAME } from '../shared/secrets';
+import { isLocaleFile, isSecretName, isSigningSecretName, knownFormat, looksLikeSecretValue, urlCredential, weakSecretValue } from '../shared/secrets';
 
 const LOCK_FILES = /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|Pipfile\.lock|poetry\.lock|composer\.lock|Gemfile\.lock|Cargo\.lock|go\.sum)$/;
 const CONFIG_FILES = /(^|\/)(\.env(\.[\w.-]+)?|[\w.-]+\.(ya?ml|json|ini|cfg|conf|toml|properties|xml|sh|bash|zsh|tf|tfvars)|Dockerfile(\.[\w-]+)?|docker-compose[\w.-]*|\.npmrc|\.pypirc|\.netrc|credentials)$/i;
+const ENV_FILE = /(^|\/)\.env(\.[\w.-]+)?$/;
 const EXAMPLE = /(\.example|\.sample|\.template|\.dist|example|sample)(\.|$)/i;
 /** Documentation and API descriptions: their values illustrate, they are not deployed. */
 const DOCS = /(^|\/)docs?\/|(^|\/)(openapi|swagger)[\w.-]*\.(ya?ml|json)$/i;
@@ -59,11 +60,25 @@ const rule: Rule = {
         return;
       }
       if (locale) return; // labels in some language, not credentials
+      const cred = urlCredential(line);
+      if (cred) {
+        const col = line.indexOf(cred.password);
+        ctx.report({ line: i, column: col, endColumn: col + cred.password.length, severity: example || cred.local ? 'low' : undefined, message: `A password (${mask(cred.password)}) is written into a connection URL for ${cred.host}: keep it out of the repository.` });
+        return;
+      }
       const a = ASSIGNMENT.exec(line);
       if (!a) return;
       const [, key, value] = a;
-      if (!SECRET_NAME.test(key) || NOT_A_SECRET_NAME.test(key)) return;
+      if (!isSecretName(key)) return;
       if (/^\$\{?[A-Za-z_]|^\{\{|^<|^%\(|^ENC\[/.test(value)) return; // references and encrypted values
+      // JWT_SECRET=secret in a .env file that is deployed: a guessable signing key (not in examples,
+      // where placeholders are the point).
+      const weak = !example && ENV_FILE.test(file) && isSigningSecretName(key) ? weakSecretValue(value) : undefined;
+      if (weak) {
+        const col = line.indexOf(value);
+        ctx.report({ line: i, column: col, endColumn: col + value.length, message: `${key} is ${weak === 'dictionary' ? 'a dictionary word' : 'shorter than 32 characters'}: tokens and sessions signed with it can be forged offline. Generate a long random value and keep it out of the repository.` });
+        return;
+      }
       if (!looksLikeSecretValue(value, key)) return;
       const col = line.indexOf(value);
       ctx.report({ line: i, column: col, endColumn: col + value.length, severity: example ? 'low' : undefined, message: `${key} holds a real-looking secret (${mask(value)}): keep it out of the repository.` });
@@ -76,6 +91,9 @@ const rule: Rule = {
       { code: 'password_min_length: 12\ntoken_url: https://auth.example.com/token', filename: 'config.yml' },
       { code: '# API_KEY=q8Zr3TkP9wLm2XvB7nY4cD6f\nDEBUG=1', filename: '.env' },
       { code: 'AWS_ID=AKIAIOSFODNN7EXAMPLE', filename: 'docs/setup.md' },
+      // Placeholders are the point of an example file; URLs whose password is a reference.
+      { code: 'JWT_SECRET=secret\nSESSION_SECRET=changeme', filename: '.env.example' },
+      { code: 'DATABASE_URL=postgres://app:${DB_PASSWORD}@db.example.com/app\nREDIS_URL=redis://localhost:6379', filename: '.env' },
     ],
     invalid: [
       { code: 'DEBUG=0\nSTRIPE_SECRET_KEY=sk_live_51Habcdefghijklmnopqrstuv', filename: '.env', errors: [2], messages: ['A Stripe live key (sk_l…****) is stored in this file: revoke it and load it from the environment or a vault.'] },
@@ -83,6 +101,13 @@ const rule: Rule = {
       { code: '{\n  "apiKey": "q8Zr3TkP9wLm2XvB7nY4cD6fH1sK"\n}', filename: 'settings.json', errors: [2], messages: ['apiKey holds a real-looking secret (q8Zr…****): keep it out of the repository.'] },
       { code: 'ENV AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE', filename: 'Dockerfile', errors: [1], messages: ['A AWS access key id (AKIA…****) is stored in this file: revoke it and load it from the environment or a vault.'] },
       { code: '-----BEGIN RSA PRIVATE KEY-----\nMIIEow...', filename: 'deploy/key.conf', errors: [1], messages: ['A private key (----…****) is stored in this file: revoke it and load it from the environment or a vault.'] },
+      // Guessable signing secrets in a deployed .env file.
+      { code: 'PORT=3000\nJWT_SECRET=secret', filename: '.env', errors: [2], messages: ['JWT_SECRET is a dictionary word: tokens and sessions signed with it can be forged offline. Generate a long random value and keep it out of the repository.'] },
+      { code: 'SESSION_SECRET="keyboard cat"', filename: '.env.production', errors: [1] },
+      { code: 'SECRET_KEY=dev-key-123', filename: 'app/.env', errors: [1], messages: ['SECRET_KEY is shorter than 32 characters: tokens and sessions signed with it can be forged offline. Generate a long random value and keep it out of the repository.'] },
+      // camelCase names, and passwords inside connection URLs.
+      { code: '{\n  "cookieSecret": "q7Lr2PzX9kWm4Tn8Vb3Xc6Zt"\n}', filename: 'config.json', errors: [2] },
+      { code: 'DATABASE_URL=postgresql://app:Pr0dPassw0rd@db.example.com:5432/app', filename: '.env', errors: [1], messages: ['A password (Pr0d…****) is written into a connection URL for db.example.com: keep it out of the repository.'] },
     ],
   },
 };
