@@ -53,7 +53,7 @@ const rule: Rule = {
       // On every path: `if not u: u = "/"` leaves the request's value on the other one.
       const local = (v: Node) => (v.type === 'string' && /^[rbuf]*["']\/[^/\\]/i.test(v.text)) || (v.type === 'binary_operator' && /^[rbuf]*["']\/[^/\\]/i.test(v.childForFieldName('left')?.text ?? ''));
       if (sem.reachingValues(target).every(local)) return;
-      ctx.report({ node: target, source: t.source });
+      ctx.report({ node: target, taint: t });
     }
   },
   tests: {

@@ -1,0 +1,59 @@
+/**
+ * A rule's taint (`sem.taint(x)`: syntax nodes) as the input of `buildFlow` (finding.ts, which
+ * words the path): each hop's range, code and how the data got there, and the name of what the
+ * flagged code reaches. Only facts read from the tree are decided here, no wording.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { FlowHopInput, FlowInput } from './finding';
+import type { Semantics, TaintInfo } from './semantics';
+import type { Range } from './types';
+
+/** Ancestors looked through from the flagged node to the call it is an argument of. */
+const SINK_SEARCH_DEPTH = 4;
+
+/** Node types at which the search for the sink's call stops: past them the call is another statement's. */
+const STOP = /(^|_)(statement|block|body|module|program|definition|declaration)$|^(function|arrow_function|lambda|method_definition)$/;
+
+export function flowFromTaint(taint: TaintInfo, sinkNode: Node, sinkRange: Range, sem: Semantics, rangeOf: (n: Node) => Range): FlowInput {
+  return {
+    source: { range: rangeOf(taint.source), text: taint.source.text, how: bindingKind(taint.source, sem) === 'param' ? 'param' : undefined },
+    steps: taint.steps.map((s) => ({ range: rangeOf(s), text: s.text, how: bindingKind(s, sem) ?? 'other' })),
+    sink: { range: sinkRange, name: sinkName(sinkNode, sem) },
+  };
+}
+
+/** The kind of the binding made at `node` (a step is the identifier a binding binds). */
+function bindingKind(node: Node, sem: Semantics): FlowHopInput['how'] {
+  if (!sem.dialect.isIdentifier(node)) return undefined;
+  const b = sem.bindingsOf(node).find((x) => x.at.id === node.id);
+  if (!b) return undefined;
+  return b.kind === 'assign' || b.kind === 'param' || b.kind === 'loop' || b.kind === 'destructure' ? b.kind : 'other';
+}
+
+/**
+ * What the flagged code reaches: the call it is (or is an argument of), by qualified name when
+ * imports tell it (`subprocess.run`), else as written (`cursor.execute`); or the target of the
+ * assignment it is the value of (`el.innerHTML`).
+ */
+function sinkName(node: Node, sem: Semantics): string | undefined {
+  const d = sem.dialect;
+  let below: Node = node;
+  for (let n: Node | null = node, up = 0; n && up <= SINK_SEARCH_DEPTH; below = n, n = n.parent, up++) {
+    if (n !== node && STOP.test(n.type)) return undefined;
+    if (d.isCall(n) || d.isNew(n)) {
+      const callee = d.callee(n);
+      if (callee && below !== n && within(below, callee)) return undefined; // part of the callee, not an argument
+      return sem.calleeName(n) ?? callee?.text;
+    }
+    if (n.type.includes('assignment')) {
+      const left = n.childForFieldName('left');
+      if (left && !within(node, left)) return left.text;
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function within(inner: Node, outer: Node): boolean {
+  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}
