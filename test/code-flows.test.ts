@@ -139,6 +139,10 @@ describe('data-flow paths: Finding.flow and SARIF codeFlows', () => {
     const validate = sarifValidator();
     assert.ok(validate(log), JSON.stringify(validate.errors, null, 1));
     const r = results.find((x) => x.ruleId === 'py-command-injection' && x.locations[0].physicalLocation.region.startLine === 9)!;
+    // The schema does look into thread flow locations: a field 2.1.0 does not define is refused.
+    const broken = JSON.parse(JSON.stringify(log));
+    broken.runs[0].results[results.indexOf(r)].codeFlows[0].threadFlows[0].locations[0].step = 1;
+    assert.equal(validate(broken), false);
     assert.deepEqual(walk(r), ['7: request.args enters here', '7: assigned to `u`', '8: assigned to `cmd`', '9: reaches subprocess.run']);
     assert.equal(r.codeFlows![0].message.text, 'request.args reaches subprocess.run through 2 step(s)');
     assert.equal(r.codeFlows![0].threadFlows[0].locations[0].location.physicalLocation.artifactLocation.uri, 'app.py');

@@ -84,8 +84,9 @@ export interface ReportDescriptor {
    */
   checklist?: readonly ChecklistItemId[];
   /**
-   * Where untrusted data enters (from `sem.taint(x)?.source`): shown as related information
-   * ("request data enters here"), and it raises confidence to high unless `confidence` is given.
+   * Where untrusted data enters, for a report without a taint to pass (prefer `taint`): shown as
+   * related information ("untrusted input enters here"), and it raises confidence to high unless
+   * `confidence` is given.
    */
   source?: Node;
   /**
