@@ -316,6 +316,41 @@ describe('data-flow paths with a hop in another file', () => {
     assert.deepEqual(walk(sarifOf([g], base).results[0]), ['7: request.args enters here', '5: reaches the flagged code']);
   });
 
+  it('the engine takes hops from another file in a taint (ForeignHop) beside nodes of this one', () => {
+    // What the cross-file analysis will put in TaintInfo: the view's hops as positions with their
+    // file, then this file's parameter and binding as nodes.
+    const code = 'def find(cursor, name):\n    q = "SELECT * FROM t WHERE n = \'" + name + "\'"\n    cursor.execute(q)\n';
+    const rule = {
+      ...allRules.find((r) => r.meta.id === 'py-sql-injection')!,
+      create: (ctx: import('../src/core/rule').RuleContext) => ({
+        call: (n: import('web-tree-sitter').Node) => {
+          if (ctx.sem.methodName(n) !== 'execute') return;
+          const q = ctx.sem.arg(n, 0)!;
+          const qBinding = ctx.sem.resolve(q)!;
+          const param = ctx.sem.resolve(qBinding.value!.descendantsOfType('identifier').find((c) => c?.text === 'name')!)!;
+          const taint = {
+            source: { file: view, range: R(6, 11, 23), text: 'request.args' },
+            steps: [{ file: view, range: R(6, 4, 8), text: 'name', how: 'assign' }, { file: helper, range: R(8, 0, 4), text: 'find', how: 'other' }, param.at, qBinding.at],
+          };
+          ctx.report({ node: q, taint: taint as unknown as import('../src/core/semantics').TaintInfo });
+        },
+      }),
+    };
+    const [g] = new Analyzer([rule]).analyzeSync(helper, code, 'python').findings;
+    assert.deepEqual(
+      g.flow?.map((l) => [l.file === undefined ? 'here' : path.relative(base, l.file), l.range.start.line + 1, l.message]),
+      [
+        ['views.py', 7, 'request.args enters here'],
+        ['views.py', 7, 'assigned to `name`'],
+        ['here', 9, 'flows through `find`'], // a hop naming this very file is local
+        ['here', 1, 'passed as parameter `name`'],
+        ['here', 2, 'assigned to `q`'],
+        ['here', 3, 'reaches cursor.execute'],
+      ],
+    );
+    assert.equal(g.confidence, 'high');
+  });
+
   it('the "via" line, the JSON report and the editor name the other file', () => {
     assert.deepEqual(viaOf(formatText(scanOf([f]), [f], base, false)), [`    via request.args (views.py:7) → name (views.py:7) → name (${path.join('db', 'queries.py')}:3) → q (${path.join('db', 'queries.py')}:4)`]);
     const [json] = toJsonFindings([f], base) as Finding[];

@@ -5,7 +5,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { FlowHopInput, FlowInput } from './finding';
-import type { Semantics, TaintInfo } from './semantics';
+import type { Semantics } from './semantics';
 import type { Range } from './types';
 
 /** Ancestors looked through from the flagged node to the call it is an argument of. */
@@ -14,12 +14,53 @@ const SINK_SEARCH_DEPTH = 4;
 /** Node types at which the search for the sink's call stops: past them the call is another statement's. */
 const STOP = /(^|_)(statement|block|body|module|program|definition|declaration)$|^(function|arrow_function|lambda|method_definition)$/;
 
-export function flowFromTaint(taint: TaintInfo, sinkNode: Node, sinkRange: Range, sem: Semantics, rangeOf: (n: Node) => Range): FlowInput {
+/**
+ * A hop known only from another file's summary (the cross-file analysis): no syntax node of this
+ * tree, a position and the file. `file` is the same kind of path as `Finding.file`: the path the
+ * scanner handed the engine for that file.
+ */
+export interface ForeignHop {
+  file: string;
+  range: Range;
+  /** The code there, as the summary recorded it (the bound name, the source expression). */
+  text: string;
+  how?: FlowHopInput['how'];
+}
+
+/** A hop of a taint: a node of the file being analysed, or a location in another file. */
+export type TaintHop = Node | ForeignHop;
+
+/**
+ * `taint` is a `TaintInfo` (semantics.ts); its source and steps may also be `ForeignHop`s once the
+ * taint follows other files (widen the fields of `TaintInfo` to `TaintHop`: nothing here changes).
+ */
+export function flowFromTaint(
+  taint: { source: TaintHop; steps: readonly TaintHop[] },
+  file: string,
+  sinkNode: Node,
+  sinkRange: Range,
+  sem: Semantics,
+  rangeOf: (n: Node) => Range,
+): FlowInput {
+  const hop = (h: TaintHop, how: (n: Node) => FlowHopInput['how']): FlowHopInput => {
+    if (isNode(h)) return { range: rangeOf(h), text: h.text, how: how(h) };
+    // A summary may name the file being analysed: that hop is local.
+    return { range: h.range, text: h.text, ...(h.how ? { how: h.how } : {}), ...(h.file !== file ? { file: h.file } : {}) };
+  };
   return {
-    source: { range: rangeOf(taint.source), text: taint.source.text, how: bindingKind(taint.source, sem) === 'param' ? 'param' : undefined },
-    steps: taint.steps.map((s) => ({ range: rangeOf(s), text: s.text, how: bindingKind(s, sem) ?? 'other' })),
+    source: hop(taint.source, (n) => (bindingKind(n, sem) === 'param' ? 'param' : undefined)),
+    steps: taint.steps.map((s) => hop(s, (n) => bindingKind(n, sem) ?? 'other')),
     sink: { range: sinkRange, name: sinkName(sinkNode, sem) },
   };
+}
+
+function isNode(h: TaintHop): h is Node {
+  return typeof (h as Node).startIndex === 'number';
+}
+
+/** The hop as a node of the file being analysed, or undefined when it is in another file. */
+export function localNode(h: TaintHop | undefined): Node | undefined {
+  return h && isNode(h) ? h : undefined;
 }
 
 /** The kind of the binding made at `node` (a step is the identifier a binding binds). */
