@@ -160,6 +160,40 @@ describe('data-flow paths: Finding.flow and SARIF codeFlows', () => {
     assert.deepEqual(walk(at(9)), ['8: req.body enters here', '8: iterated as `item`', '9: reaches child_process.exec']);
   });
 
+  it('names what the data reaches: the call around a value-building argument, a flagged call, an assignment target, a return', () => {
+    const py = [
+      'import sqlite3',
+      'from flask import Flask, request, redirect',
+      'app = Flask(__name__)',
+      '',
+      '@app.route("/a")',
+      'def a():',
+      '    uid = request.args["id"]',
+      '    cur = sqlite3.connect("x.db").cursor()',
+      '    cur.execute("SELECT * FROM t WHERE id = {}".format(uid))',
+      '    return redirect("/g/{}".format(uid))',
+      '',
+      '@app.route("/b")',
+      'def b():',
+      '    name = request.args["n"]',
+      '    return f"<p>{name}</p>"',
+      '',
+      '@app.route("/c")',
+      'def c():',
+      '    code = request.args["c"]',
+      '    print(eval(code))',
+      '',
+    ].join('\n');
+    const sinkOf = (f: Finding) => f.flow?.[f.flow.length - 1].message;
+    const found = analyse('app.py', py, 'python');
+    assert.equal(sinkOf(only(found, 'py-sql-injection', 9)), 'reaches sqlite3.connect().cursor().execute');
+    assert.equal(sinkOf(only(found, 'py-open-redirect', 10)), 'reaches flask.redirect');
+    assert.equal(sinkOf(only(found, 'py-reflected-xss', 15)), 'is returned here');
+    assert.equal(sinkOf(only(found, 'py-code-injection', 20)), 'reaches eval');
+    const js = "app.get('/d', (req, res) => {\n  const h = req.query.h;\n  document.getElementById('x').innerHTML = h;\n});\n";
+    assert.equal(sinkOf(only(analyse('page.js', js, 'javascript'), 'js-dom-xss', 3)), "reaches document.getElementById('x').innerHTML");
+  });
+
   it('a source written in the sink call itself has a flow of two locations and no codeFlows', () => {
     // Nothing lies between them: the related location "untrusted input enters here" says it all,
     // and a code flow that restates the result's own line would only be noise in a viewer.

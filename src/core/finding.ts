@@ -57,8 +57,11 @@ export interface FlowInput {
   source: FlowHopInput;
   /** In program order, from the source towards the sink. */
   steps: readonly FlowHopInput[];
-  /** The flagged code, and the name of what it reaches (`subprocess.run`, `el.innerHTML`) when known. */
-  sink: { range: Range; name?: string };
+  /**
+   * The flagged code, and the name of what it reaches (`subprocess.run`, `el.innerHTML`) when
+   * known, or `returned` when it is the value of a return statement.
+   */
+  sink: { range: Range; name?: string; returned?: boolean };
 }
 
 const LABEL_MAX = 60;
@@ -102,7 +105,8 @@ export function buildFlow(i: FlowInput): FlowLocation[] {
     out.push({ kind: 'step', label: name, message: STEP_WORDING[s.how ?? 'assign'](name), range: s.range, ...(s.file !== undefined ? { file: s.file } : {}) });
   }
   const sinkName = i.sink.name === undefined ? undefined : label(i.sink.name);
-  out.push({ kind: 'sink', label: sinkName ?? 'sink', message: sinkName ? `reaches ${sinkName}` : 'reaches the flagged code', range: i.sink.range });
+  const sinkMessage = sinkName ? `reaches ${sinkName}` : i.sink.returned ? 'is returned here' : 'reaches the flagged code';
+  out.push({ kind: 'sink', label: sinkName ?? (i.sink.returned ? 'return' : 'sink'), message: sinkMessage, range: i.sink.range });
   return out;
 }
 

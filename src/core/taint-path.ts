@@ -50,7 +50,7 @@ export function flowFromTaint(
   return {
     source: hop(taint.source, (n) => (bindingKind(n, sem) === 'param' ? 'param' : undefined)),
     steps: taint.steps.map((s) => hop(s, (n) => bindingKind(n, sem) ?? 'other')),
-    sink: { range: sinkRange, name: sinkName(sinkNode, sem) },
+    sink: { range: sinkRange, ...sinkName(sinkNode, sem) },
   };
 }
 
@@ -72,27 +72,36 @@ function bindingKind(node: Node, sem: Semantics): FlowHopInput['how'] {
 }
 
 /**
- * What the flagged code reaches: the call it is (or is an argument of), by qualified name when
- * imports tell it (`subprocess.run`), else as written (`cursor.execute`); or the target of the
- * assignment it is the value of (`el.innerHTML`).
+ * Calls that make a value from their input rather than consume it: a flagged argument that is
+ * such a call (`redirect("/g/{}".format(id))`, `res.send(out.toString())`) reaches the call
+ * around it. The propagator models name most (`format`, `join`, `trim`…); conversions to text are
+ * not rows there.
  */
-function sinkName(node: Node, sem: Semantics): string | undefined {
+const TO_TEXT = new Set(['toString', 'str', 'String']);
+
+/**
+ * What the flagged code reaches: the call it is, or is an argument of, by qualified name when
+ * imports tell it (`subprocess.run`), else as written (`cursor.execute`); the target of the
+ * assignment it is the value of (`el.innerHTML`); or the return statement it is in.
+ */
+function sinkName(node: Node, sem: Semantics): Pick<FlowInput['sink'], 'name' | 'returned'> {
   const d = sem.dialect;
   let below: Node = node;
   for (let n: Node | null = node, up = 0; n && up <= SINK_SEARCH_DEPTH; below = n, n = n.parent, up++) {
-    if (n !== node && STOP.test(n.type)) return undefined;
+    if (n !== node && STOP.test(n.type)) return n.type === 'return_statement' ? { returned: true } : {};
     if (d.isCall(n) || d.isNew(n)) {
       const callee = d.callee(n);
-      if (callee && below !== n && within(below, callee)) return undefined; // part of the callee, not an argument
-      return sem.calleeName(n) ?? callee?.text;
+      if (callee && below !== n && within(below, callee)) return {}; // part of the callee, not an argument
+      const method = sem.methodName(n);
+      if (method !== undefined && (d.propagators.has(method) || TO_TEXT.has(method))) continue;
+      return { name: sem.calleeName(n) ?? callee?.text };
     }
     if (n.type.includes('assignment')) {
       const left = n.childForFieldName('left');
-      if (left && !within(node, left)) return left.text;
-      return undefined;
+      return left && !within(node, left) ? { name: left.text } : {};
     }
   }
-  return undefined;
+  return {};
 }
 
 function within(inner: Node, outer: Node): boolean {
