@@ -144,7 +144,7 @@ describe('data-flow paths: Finding.flow and SARIF codeFlows', () => {
     broken.runs[0].results[results.indexOf(r)].codeFlows[0].threadFlows[0].locations[0].step = 1;
     assert.equal(validate(broken), false);
     assert.deepEqual(walk(r), ['7: request.args enters here', '7: assigned to `u`', '8: assigned to `cmd`', '9: reaches subprocess.run']);
-    assert.equal(r.codeFlows![0].message.text, 'request.args reaches subprocess.run through 2 step(s)');
+    assert.equal(r.codeFlows![0].message.text, 'request.args passes through 2 step(s) and reaches subprocess.run');
     assert.equal(r.codeFlows![0].threadFlows[0].locations[0].location.physicalLocation.artifactLocation.uri, 'app.py');
     // relatedLocations are kept beside the code flow.
     assert.deepEqual(r.relatedLocations?.map((x) => [x.physicalLocation.region.startLine, x.message.text]), [[7, 'untrusted input enters here: request.args']]);
@@ -347,7 +347,9 @@ describe('data-flow paths with a hop in another file', () => {
 
   it('a source in another file alone is a hop: the path is shown even without a step', () => {
     const g = buildFinding({ meta: META, file: helper, range: R(4, 19, 20), lineText: 'x', flow: { source: { range: R(6, 11, 23), text: 'request.args', file: view }, steps: [], sink: { range: R(4, 19, 20) } } });
-    assert.deepEqual(walk(sarifOf([g], base).results[0]), ['7: request.args enters here', '5: reaches the flagged code']);
+    const [r] = sarifOf([g], base).results;
+    assert.deepEqual(walk(r), ['7: request.args enters here', '5: reaches the flagged code']);
+    assert.equal(r.codeFlows![0].message.text, 'request.args reaches the flagged code');
   });
 
   it('the engine takes hops from another file in a taint (ForeignHop) beside nodes of this one', () => {

@@ -155,8 +155,9 @@ function region(r: Range) {
 function codeFlow(flow: readonly FlowLocation[], uriOf: (l: FlowLocation) => string): object {
   const first = flow[0];
   const last = flow[flow.length - 1];
+  const steps = flow.length - 2;
   return {
-    message: { text: `${first.label} reaches ${last.label} through ${flow.length - 2} step(s)` },
+    message: { text: steps ? `${first.label} passes through ${steps} step(s) and ${last.message}` : `${first.label} ${last.message}` },
     threadFlows: [
       {
         locations: flow.map((l, i) => ({
