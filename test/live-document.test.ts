@@ -24,7 +24,7 @@ function sourceFiles(dir: string): string[] {
 
 /** What a user sees of a finding: where, what, and what the quick fix would do. */
 function shown(fs: readonly Finding[], skip: ReadonlySet<string> = new Set()): string[] {
-  return fs.filter((f) => !skip.has(f.ruleId)).map((f) => JSON.stringify([f.ruleId, f.range, f.message, f.severity, f.confidence, f.suppression ?? null, f.related ?? null, f.fix?.edits ?? null]));
+  return fs.filter((f) => !skip.has(f.ruleId)).map((f) => JSON.stringify([f.ruleId, f.range, f.message, f.severity, f.confidence, f.suppression ?? null, f.related ?? null, f.flow ?? null, f.fix?.edits ?? null]));
 }
 
 /** Deterministic pseudo-random numbers, so a failure names the seed that reproduces it. */

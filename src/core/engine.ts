@@ -4,6 +4,7 @@ import { ensureLanguages, guardTraps, isWasmTrap, parseSync } from './parser';
 import { buildFinding } from './finding';
 import { type ReportDescriptor, type Rule, type RuleContext, type Visitors } from './rule';
 import { Semantics } from './semantics';
+import { flowFromTaint, localNode } from './taint-path';
 import { captureNodes } from './query';
 import { languageEntry, ruleSet, type RuleSet } from './language-registry';
 import { parseSuppression, suppressionMatches, type SuppressionComment } from './suppressions';
@@ -313,7 +314,9 @@ export class Analyzer {
       if (seen.has(key)) continue; // two visitors reaching the same node report once
       seen.add(key);
       const related = [...(d.related ?? [])];
-      if (d.source && d.source.id !== d.node.id) related.push({ message: `untrusted input enters here: ${d.source.text.slice(0, 60)}`, range: rangeOf(d.source) });
+      // A source in another file is shown by the path alone (a related location names no file).
+      const source = d.taint ? localNode(d.taint.source) : d.source;
+      if (source && source.id !== d.node.id) related.push({ message: `untrusted input enters here: ${source.text.slice(0, 60)}`, range: rangeOf(source) });
       const finding = buildFinding({
         meta: m,
         file,
@@ -321,9 +324,10 @@ export class Analyzer {
         lineText: lines[range.start.line] ?? '',
         message: d.message,
         severity: d.severity,
-        confidence: d.confidence ?? (d.source ? 'high' : undefined),
+        confidence: d.confidence ?? (d.taint || d.source ? 'high' : undefined),
         fix: d.fix,
         related,
+        flow: d.taint ? flowFromTaint(d.taint, file, d.node, range, sem, (n) => rangeOf(n)) : undefined,
         checklist: d.checklist,
         tests,
       });

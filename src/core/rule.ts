@@ -1,6 +1,6 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Confidence, Fix, LanguageId, RelatedLocation, RuleLanguage, Severity, TextEdit } from './types';
-import type { Semantics } from './semantics';
+import type { Semantics, TaintInfo } from './semantics';
 import type { ChecklistItemId } from './checklist-ids';
 
 /** Groups used by settings (enable/disable), by the checklist and by `npm run quality`. */
@@ -84,10 +84,17 @@ export interface ReportDescriptor {
    */
   checklist?: readonly ChecklistItemId[];
   /**
-   * Where untrusted data enters (from `sem.taint(x)?.source`): shown as related information
-   * ("request data enters here"), and it raises confidence to high unless `confidence` is given.
+   * Where untrusted data enters, for a report without a taint to pass (prefer `taint`): shown as
+   * related information ("untrusted input enters here"), and it raises confidence to high unless
+   * `confidence` is given.
    */
   source?: Node;
+  /**
+   * The whole taint (`sem.taint(x)`): its source counts as `source` above, and its steps make the
+   * finding's data-flow path (`Finding.flow`: SARIF codeFlows, the editor's related entries, the
+   * CLI's "via" line). Pass this rather than `source` where the taint is at hand.
+   */
+  taint?: TaintInfo;
 }
 
 export interface RuleContext {

@@ -45,6 +45,27 @@ export interface RelatedLocation {
   range: Range;
 }
 
+/**
+ * One location on the path untrusted data takes to a finding (SARIF threadFlow location, an
+ * editor related-information entry, a name on the CLI's "via" line). Built only by `buildFlow`
+ * (finding.ts).
+ */
+export interface FlowLocation {
+  /** `source`: where the data enters; `step`: a binding it passed through; `sink`: the finding. */
+  kind: 'source' | 'step' | 'sink';
+  /** The short code text named on the "via" line (`request.args`, `u`), one line, at most 60 characters. */
+  label: string;
+  /** What happens there: "request.args enters here", "assigned to `u`", "reaches subprocess.run". */
+  message: string;
+  range: Range;
+  /**
+   * Set only when the location is in another file than the finding: the same kind of path as
+   * `Finding.file` (what the scanner handed the engine for that file), so every report makes it
+   * relative (or a URI) exactly as it does `Finding.file`.
+   */
+  file?: string;
+}
+
 export interface Suppression {
   kind: 'sitewarden-ignore' | 'nosec';
   justification: string;
@@ -65,6 +86,12 @@ export interface Finding {
   snippet: string;
   fix?: Fix;
   related?: RelatedLocation[];
+  /**
+   * The data-flow path when request data reaches the flagged code: the source, each step, the
+   * sink (this finding), in program order. Reports show it when `flowHasHops` says it adds to the
+   * finding's own location.
+   */
+  flow?: FlowLocation[];
   suppression?: Suppression;
   /** Set when the file is test/fixture/example code and the severity was lowered. */
   inTestCode?: boolean;

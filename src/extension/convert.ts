@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { Finding } from '../core/types';
+import { relatedWithFlow } from '../core/finding';
+import type { Finding, Range } from '../core/types';
 
 const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   critical: vscode.DiagnosticSeverity.Error,
@@ -9,7 +10,11 @@ const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
 };
 
 export function toRange(f: Finding): vscode.Range {
-  return new vscode.Range(f.range.start.line, f.range.start.column, f.range.end.line, f.range.end.column);
+  return vsRange(f.range);
+}
+
+function vsRange(r: Range): vscode.Range {
+  return new vscode.Range(r.start.line, r.start.column, r.end.line, r.end.column);
 }
 
 /** A finding as a Problems-panel entry: source, code linking the docs, related locations. */
@@ -17,8 +22,10 @@ export function toDiagnostic(f: Finding, uri: vscode.Uri): vscode.Diagnostic {
   const d = new vscode.Diagnostic(toRange(f), f.message, SEVERITY[f.severity]);
   d.source = 'SiteWarden';
   d.code = { value: f.ruleId, target: vscode.Uri.parse(f.docsUrl) };
-  if (f.related?.length) {
-    d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, new vscode.Range(r.range.start.line, r.range.start.column, r.range.end.line, r.range.end.column)), r.message));
+  // The data-flow path first, one entry per hop in order, then the rule's other related locations.
+  const related = relatedWithFlow(f);
+  if (related.length) {
+    d.relatedInformation = related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(r.file !== undefined ? vscode.Uri.file(r.file) : uri, vsRange(r.range)), r.message));
   }
   return d;
 }

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { docsUrl } from '../finding';
+import { docsUrl, flowHasHops } from '../finding';
 import type { Rule } from '../rule';
-import type { Finding, Severity } from '../types';
+import type { Finding, FlowLocation, Range, Severity } from '../types';
 import type { BaselineEntry, BaselineState } from './baseline';
 import { FINGERPRINT_KEY, stableFingerprints } from './fingerprint';
 import { ruleDocsMarkdown } from './rule-docs';
@@ -50,7 +50,7 @@ function pascal(id: string): string {
 }
 
 export function toSarif(o: SarifOptions): object {
-  const rel = (f: Finding) => path.relative(o.baseDir, path.resolve(f.file));
+  const rel = (f: Pick<Finding, 'file'>) => path.relative(o.baseDir, path.resolve(f.file));
   // Every rule is listed, not only those with results, so a viewer can explain an empty run too.
   const rules = o.rules;
   const index = new Map(rules.map((r, i) => [r.meta.id, i]));
@@ -117,6 +117,7 @@ export function toSarif(o: SarifOptions): object {
                 },
               },
             ],
+            ...(flowHasHops(f.flow) ? { codeFlows: [codeFlow(f.flow, (l) => toUri(rel({ file: l.file ?? f.file })))] } : {}),
             ...(f.related?.length
               ? {
                   relatedLocations: f.related.map((r, j) => ({
@@ -124,7 +125,7 @@ export function toSarif(o: SarifOptions): object {
                     message: { text: r.message },
                     physicalLocation: {
                       artifactLocation: { uri: toUri(rel(f)), uriBaseId: '%SRCROOT%' },
-                      region: { startLine: r.range.start.line + 1, startColumn: r.range.start.column + 1, endLine: r.range.end.line + 1, endColumn: r.range.end.column + 1 },
+                      region: region(r.range),
                     },
                   })),
                 }
@@ -136,6 +137,39 @@ export function toSarif(o: SarifOptions): object {
           })),
           ...(o.baseline?.absent ?? []).map((b) => absentResult(b, index)),
         ],
+      },
+    ],
+  };
+}
+
+function region(r: Range) {
+  return { startLine: r.start.line + 1, startColumn: r.start.column + 1, endLine: r.end.line + 1, endColumn: r.end.column + 1 };
+}
+
+/**
+ * The data-flow path as one thread flow: its locations in the order the data travels
+ * (`executionOrder` from 1), all at `nestingLevel` 0: the taint records the bindings the data
+ * passed through, not a call stack, so no location is said to be nested in another. Every location is of the well-known kind
+ * `taint`; the source and the sink are `essential`, the steps between them `important`.
+ */
+function codeFlow(flow: readonly FlowLocation[], uriOf: (l: FlowLocation) => string): object {
+  const first = flow[0];
+  const last = flow[flow.length - 1];
+  const steps = flow.length - 2;
+  return {
+    message: { text: steps ? `${first.label} passes through ${steps} step(s) and ${last.message}` : `${first.label} ${last.message}` },
+    threadFlows: [
+      {
+        locations: flow.map((l, i) => ({
+          location: {
+            physicalLocation: { artifactLocation: { uri: uriOf(l), uriBaseId: '%SRCROOT%' }, region: region(l.range) },
+            message: { text: l.message },
+          },
+          kinds: ['taint'],
+          nestingLevel: 0,
+          executionOrder: i + 1,
+          importance: l.kind === 'step' ? 'important' : 'essential',
+        })),
       },
     ],
   };

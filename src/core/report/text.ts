@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { scanCoverage, type ScanResult } from '../scanner';
 import { countByReason, describeSkip, type Coverage } from '../skip-reasons';
+import { flowHasHops } from '../finding';
 import { SEVERITY_ORDER, type Finding } from '../types';
 
 /**
@@ -50,6 +51,7 @@ export function formatText(r: ScanResult, shown: readonly Finding[], base: strin
     out.push(
       `${c('1', `${printable(relativeTo(base, f.file))}:${f.range.start.line + 1}:${f.range.start.column + 1}`)}  ${c(sevColor[f.severity], f.severity.toUpperCase())}  ${f.ruleId}${f.inTestCode ? ' (test code)' : ''}`,
       `    ${printable(f.message)}`,
+      ...viaLines(f, base).map((v) => `    ${v}`),
       `    ${c('2', printable(f.snippet))}`,
       `    ${c('2', `${f.cwe.join(', ')} · confidence ${f.confidence} · ${f.docsUrl}`)}`,
       '',
@@ -66,7 +68,24 @@ export function formatText(r: ScanResult, shown: readonly Finding[], base: strin
   return out.join('\n') + '\n';
 }
 
+/**
+ * The path request data took, as one line: `via request.args (app.py:3) → u (app.py:3)`, the
+ * source and each step (the sink is the finding itself), for a finding whose path has hops.
+ * Empty or one line; every name and path escaped.
+ */
+export function viaLines(f: Finding, base: string): string[] {
+  if (!flowHasHops(f.flow)) return [];
+  const hops = f.flow.filter((l) => l.kind !== 'sink').map((l) => `${printable(l.label)} (${printable(relativeTo(base, l.file ?? f.file))}:${l.range.start.line + 1})`);
+  return [`via ${hops.join(' → ')}`];
+}
+
 /** `fingerprintOf`: the SARIF partialFingerprints value, so a JSON report can serve as a --baseline. */
 export function toJsonFindings(shown: readonly Finding[], base: string, fingerprintOf?: (f: Finding) => string): object[] {
-  return shown.map((f) => ({ ...f, file: relativeTo(base, f.file), ...(fingerprintOf ? { fingerprint: fingerprintOf(f) } : {}) }));
+  return shown.map((f) => ({
+    ...f,
+    file: relativeTo(base, f.file),
+    // A hop in another file names it the way the finding's own file is named.
+    ...(f.flow ? { flow: f.flow.map((l) => (l.file === undefined ? l : { ...l, file: relativeTo(base, l.file) })) } : {}),
+    ...(fingerprintOf ? { fingerprint: fingerprintOf(f) } : {}),
+  }));
 }

@@ -37,14 +37,14 @@ const rule: Rule = {
       if (row) {
         if (sem.resolve(sem.dialect.unwrap(sem.dialect.callee(node)!))?.kind === 'function') return;
         if (sem.isConstant(code)) return;
-        ctx.report({ node, source: sem.taint(code)?.source });
+        ctx.report({ node, taint: sem.taint(code) });
         return;
       }
       if (name === 'setTimeout' || name === 'setInterval' || name === 'window.setTimeout' || name === 'window.setInterval') {
         const c = sem.dialect.unwrap(code);
         if (/function|arrow_function|identifier|member_expression/.test(c.type) && !sem.isBuiltStringDeep(c) && !sem.taint(c)) return;
         if (sem.isConstant(c) && !(c.type === 'string' || c.type === 'template_string')) return;
-        if (c.type === 'string' || sem.isBuiltStringDeep(c) || sem.taint(c)) ctx.report({ node, message: `${name} with a string evaluates it like eval: pass a function.`, source: sem.taint(c)?.source });
+        if (c.type === 'string' || sem.isBuiltStringDeep(c) || sem.taint(c)) ctx.report({ node, message: `${name} with a string evaluates it like eval: pass a function.`, taint: sem.taint(c) });
       }
     };
     return { call_expression: check, new_expression: check };

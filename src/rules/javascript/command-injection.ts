@@ -37,16 +37,16 @@ const rule: Rule = {
         const taint = sem.taint(cmd);
         if (row.shell === 'always') {
           if (sem.isConstant(cmd)) return;
-          ctx.report({ node: cmd, source: taint?.source });
+          ctx.report({ node: cmd, taint });
           return;
         }
         {
           const opts = sem.args(node).positional.find((a) => a.type === 'object');
           if (opts && /\bshell\s*:\s*(true|['"`])/.test(opts.text) && !sem.isConstant(cmd)) {
-            ctx.report({ node: cmd, source: taint?.source, message: 'shell: true makes spawn/execFile run through a shell: drop it and pass an argument array.' });
+            ctx.report({ node: cmd, taint, message: 'shell: true makes spawn/execFile run through a shell: drop it and pass an argument array.' });
             return;
           }
-          if (taint) ctx.report({ node: cmd, source: taint.source, message: 'The program to run comes from the request: choose it from a fixed list.' });
+          if (taint) ctx.report({ node: cmd, taint, message: 'The program to run comes from the request: choose it from a fixed list.' });
         }
       },
     };

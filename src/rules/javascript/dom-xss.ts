@@ -78,7 +78,7 @@ const rule: Rule = {
         // HTML of the program's own data written into a document it made itself (server-side
         // rendering with JSDOM, an email body) runs in nobody's browser session here.
         if (!t && inDetachedDocument(left.childForFieldName('object'))) return;
-        ctx.report({ node, source: t?.source });
+        ctx.report({ node, taint: t });
       },
       call_expression(node: Node) {
         const m = sem.methodName(node);
@@ -88,12 +88,12 @@ const rule: Rule = {
         const arg = m === 'insertAdjacentHTML' ? sem.arg(node, 1) : sem.arg(node, 0);
         if (!arg) return;
         if (name === 'document.write' || name === 'document.writeln' || m === 'insertAdjacentHTML') {
-          if (risky(arg)) ctx.report({ node, source: sem.taint(arg)?.source });
+          if (risky(arg)) ctx.report({ node, taint: sem.taint(arg) });
           return;
         }
         if ((m === 'html' || m === 'append' || m === 'prepend' || m === 'after' || m === 'before') && /^\$|^jQuery/.test(sem.receiver(node)?.text ?? '')) {
           const t = sem.taint(arg);
-          if (t && risky(arg)) ctx.report({ node, source: t.source, message: 'URL or request data is inserted as HTML with jQuery: use .text() or sanitise it.' });
+          if (t && risky(arg)) ctx.report({ node, taint: t, message: 'URL or request data is inserted as HTML with jQuery: use .text() or sanitise it.' });
         }
       },
       jsx_attribute(node: Node) {
@@ -104,7 +104,7 @@ const rule: Rule = {
         const pair = value ? value.descendantsOfType('pair').find((p) => p?.childForFieldName('key')?.text === '__html') : undefined;
         const v = pair?.childForFieldName('value');
         if (v && sem.isConstant(v)) return;
-        ctx.report({ node, source: v ? sem.taint(v)?.source : undefined, message: 'dangerouslySetInnerHTML with unsanitised content: render text, or pass it through DOMPurify.sanitize.' });
+        ctx.report({ node, taint: v ? sem.taint(v) : undefined, message: 'dangerouslySetInnerHTML with unsanitised content: render text, or pass it through DOMPurify.sanitize.' });
       },
     };
   },

@@ -39,7 +39,7 @@ const rule: Rule = {
           for (const pair of f.namedChildren) {
             if (pair?.type === 'shorthand_property_identifier') {
               const t = sem.taint(pair);
-              if (t) return ctx.report({ node: pair, source: t.source });
+              if (t) return ctx.report({ node: pair, taint: t });
               continue;
             }
             if (pair?.type !== 'pair') continue;
@@ -49,13 +49,13 @@ const rule: Rule = {
             if (key === '$where' && !sem.isConstant(v)) return ctx.report({ node: pair, message: '$where runs JavaScript in the database: never build it from data.' });
             if (v.type === 'object' || SAFE_WRAP.test(v.text)) continue;
             const t = sem.taint(v);
-            if (t) return ctx.report({ node: pair, source: t.source });
+            if (t) return ctx.report({ node: pair, taint: t });
           }
           return;
         }
         if (f.type === 'member_expression' || f.type === 'identifier' || f.type === 'subscript_expression') {
           const t = sem.taint(f);
-          if (t && m !== 'aggregate' && !/^(String|Number)/.test(f.text)) ctx.report({ node: filter, source: t.source, message: 'The whole filter comes from the request: the client chooses the query and its operators.' });
+          if (t && m !== 'aggregate' && !/^(String|Number)/.test(f.text)) ctx.report({ node: filter, taint: t, message: 'The whole filter comes from the request: the client chooses the query and its operators.' });
         }
       },
     };

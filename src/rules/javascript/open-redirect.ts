@@ -44,7 +44,7 @@ const rule: Rule = {
         else return;
         const t = target && sem.taint(target);
         if (!t || !target || checked(node) || localPrefix(target)) return;
-        ctx.report({ node: target, source: t.source });
+        ctx.report({ node: target, taint: t });
       },
       assignment_expression(node: Node) {
         const left = node.childForFieldName('left')?.text ?? '';
@@ -52,7 +52,7 @@ const rule: Rule = {
         if (!right || !/^(window\.|document\.)?location(\.href)?$/.test(left)) return;
         const t = sem.taint(right);
         if (!t || checked(node) || localPrefix(right)) return;
-        ctx.report({ node, source: t.source });
+        ctx.report({ node, taint: t });
       },
     };
   },

@@ -37,7 +37,7 @@ const rule: Rule = {
         if (!t || !p) return;
         if (isRes && sem.args(node).positional.some((a) => /\broot\s*:/.test(a.text)) && sem.dialect.unwrap(p).type !== 'binary_expression') return;
         if (CHECKS.test((sem.enclosingFunction(node) ?? ctx.tree.rootNode).text)) return;
-        ctx.report({ node: p, source: t.source });
+        ctx.report({ node: p, taint: t });
       },
     };
   },

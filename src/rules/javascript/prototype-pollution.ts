@@ -42,7 +42,7 @@ const rule: Rule = {
         }
         for (const s of sources) {
           const t = sem.taint(s);
-          if (t && !guarded(node)) return ctx.report({ node, source: t.source });
+          if (t && !guarded(node)) return ctx.report({ node, taint: t });
         }
       },
       assignment_expression(node: Node) {
@@ -55,7 +55,7 @@ const rule: Rule = {
         if (!k1 || !k2) return;
         const t = sem.taint(k1);
         if (!t || sem.isConstant(k2) || guarded(node)) return;
-        ctx.report({ node, source: t.source });
+        ctx.report({ node, taint: t });
       },
     };
   },

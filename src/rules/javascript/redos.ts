@@ -129,7 +129,7 @@ const rule: Rule = {
         if (sem.calleeName(node) !== 'RegExp') return;
         const p = sem.arg(node, 0);
         const t = p && sem.taint(p);
-        if (t && !/escape/i.test(p!.text)) ctx.report({ node, source: t.source, message: 'A regular expression built from request data can be made to backtrack for minutes: escape it or use a fixed pattern.' });
+        if (t && !/escape/i.test(p!.text)) ctx.report({ node, taint: t, message: 'A regular expression built from request data can be made to backtrack for minutes: escape it or use a fixed pattern.' });
       },
     };
   },

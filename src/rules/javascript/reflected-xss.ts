@@ -39,7 +39,7 @@ const rule: Rule = {
         // A header set to a non-HTML content type before sending makes the body inert.
         const fn = sem.enclosingFunction(node);
         if (fn && /(res\.type|res\.set|setHeader|res\.header|contentType)\(\s*['"`](text\/plain|application\/json|Content-Type['"`]\s*,\s*['"`](text\/plain|application\/json))/.test(fn.text)) return;
-        ctx.report({ node: body, source: t.source });
+        ctx.report({ node: body, taint: t });
       },
     };
   },

@@ -155,7 +155,7 @@ const rule: Rule = {
         if (!dbReceiver(ctx, node) && !looksSql) return;
         if (!taint && onlyNamesOrBuilderSql(ctx, q)) return;
         if (!looksSql && ['get', 'all', 'run', 'each', 'exec', 'execute'].includes(method) && !/db|sqlite|database|conn|stmt/i.test(sem.receiver(node)?.text ?? '')) return;
-        ctx.report({ node: q, source: taint?.source, fix: parameterise(ctx, node, sem.dialect.unwrap(q)), message: taint ? 'Request data is built into this SQL query: use placeholders and a values array.' : undefined });
+        ctx.report({ node: q, taint, fix: parameterise(ctx, node, sem.dialect.unwrap(q)), message: taint ? 'Request data is built into this SQL query: use placeholders and a values array.' : undefined });
       },
     };
   },

@@ -40,7 +40,7 @@ const rule: Rule = {
         const head = (v: Node) => (v.type === 'template_string' ? v.text.slice(1) : v.type === 'binary_expression' ? v.childForFieldName('left')?.text.slice(1) ?? '' : '');
         if (sem.reachingValues(url).every((v) => /^https?:\/\/[^/$'"`]+\//i.test(head(v)))) return;
         if (CHECKS.test((sem.enclosingFunction(node) ?? ctx.tree.rootNode).text)) return;
-        ctx.report({ node: url, source: t.source });
+        ctx.report({ node: url, taint: t });
       },
     };
   },

@@ -42,12 +42,12 @@ const rule: Rule = {
           if (sem.resolve(sem.dialect.callee(node)!)?.kind === 'function') return; // a local def named eval
           if (sem.isConstant(arg)) return;
           const t = sem.taint(arg);
-          ctx.report({ node, source: t?.source });
+          ctx.report({ node, taint: t });
           return;
         }
         if (IMPORTERS.has(name)) {
           const t = sem.taint(arg);
-          if (t) ctx.report({ node, source: t.source, message: 'A module chosen by the request is imported: map allowed names to modules instead.' });
+          if (t) ctx.report({ node, taint: t, message: 'A module chosen by the request is imported: map allowed names to modules instead.' });
         }
       },
     };

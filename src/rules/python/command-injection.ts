@@ -96,14 +96,14 @@ const rule: Rule = {
           // A list or tuple of literal words with shell=True is unusual but not injectable.
           if ((cmd.type === 'list' || cmd.type === 'tuple') && sem.isConstant(cmd)) return;
           const fix = shell && row.shell === 'option' ? argvFix(ctx, node, sem.dialect.unwrap(cmd), shell) : undefined;
-          ctx.report({ node: cmd, source: taint?.source, fix, message: taint ? 'Request data reaches a shell command: pass an argument list without shell=True.' : undefined });
+          ctx.report({ node: cmd, taint, fix, message: taint ? 'Request data reaches a shell command: pass an argument list without shell=True.' : undefined });
           return;
         }
         if (taint) {
           // No shell, but the program (or the whole argv) is chosen by the client.
           const program = cmd.type === 'list' || cmd.type === 'tuple' ? cmd.namedChildren[0] : cmd;
           const t = program ? sem.taint(program) : undefined;
-          if (t) ctx.report({ node: program!, source: t.source, message: 'The program to run comes from the request: choose it from a fixed list.' });
+          if (t) ctx.report({ node: program!, taint: t, message: 'The program to run comes from the request: choose it from a fixed list.' });
         }
       },
     };

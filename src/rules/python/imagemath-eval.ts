@@ -34,7 +34,7 @@ const rule: Rule = {
         if (!expr) return;
         if (!sem.isConstant(expr)) {
           const t = sem.taint(expr);
-          ctx.report({ node: expr, source: t?.source });
+          ctx.report({ node: expr, taint: t });
           return;
         }
         if (a.hasSplat) ctx.report({ node, severity: 'medium', message: 'ImageMath.eval with **variables: keys from outside data become names in the evaluated code (CVE-2023-50447). Pass fixed keyword names.' });

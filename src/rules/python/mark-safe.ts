@@ -39,7 +39,7 @@ const rule: Rule = {
           if (sem.isConstant(arg)) return;
           const taint = sem.taint(arg);
           if (!taint && !sem.isBuiltStringDeep(arg) && sem.dialect.unwrap(arg).type !== 'identifier' && sem.dialect.unwrap(arg).type !== 'attribute' && sem.dialect.unwrap(arg).type !== 'subscript') return;
-          ctx.report({ node, source: taint?.source });
+          ctx.report({ node, taint });
           return;
         }
         if (name === 'django.utils.html.format_html' && sem.isBuiltString(arg)) {

@@ -55,7 +55,7 @@ const rule: Rule = {
       // A fixed prefix before the data keeps the redirect on this site.
       // On every path: `if not u: u = "/"` leaves the request's value on the other one.
       if (sem.reachingValues(target).every((v) => sameSitePrefix(v, 0))) return;
-      ctx.report({ node: target, source: t.source });
+      ctx.report({ node: target, taint: t });
     }
     /**
      * Whether the URL starts with a path of this site, whatever follows: a literal `/x` (not

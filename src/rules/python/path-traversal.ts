@@ -47,7 +47,7 @@ const rule: Rule = {
         if (!t) return;
         const fn = sem.enclosingFunction(node);
         if (CHECKS.test((fn ?? ctx.tree.rootNode).text)) return;
-        ctx.report({ node: arg, source: t.source });
+        ctx.report({ node: arg, taint: t });
       },
     };
   },

@@ -43,7 +43,7 @@ const rule: Rule = {
             return;
           }
           const t = sem.taint(cmd);
-          ctx.report({ node: cmd, severity: t ? 'high' : 'medium', source: t?.source, message: 'exec_command runs a command built at run time in the remote shell: quote every variable part with shlex.quote() or choose from fixed commands.' });
+          ctx.report({ node: cmd, severity: t ? 'high' : 'medium', taint: t, message: 'exec_command runs a command built at run time in the remote shell: quote every variable part with shlex.quote() or choose from fixed commands.' });
           return;
         }
         if (!name) return;
@@ -62,7 +62,7 @@ const rule: Rule = {
           if (EXEC_FAMILY.has(name) && sem.taint(cmd)) return;
           const program = /^os\.spawn/.test(name) ? a.positional[1] : cmd;
           const t = program ? sem.taint(program) : undefined;
-          ctx.report({ node, source: t?.source, severity: t ? 'high' : 'low', message: t ? 'The program started here comes from the request: choose it from a fixed list.' : `${name} starts a program without a shell: make sure its path and arguments cannot come from outside.` });
+          ctx.report({ node, taint: t, severity: t ? 'high' : 'low', message: t ? 'The program started here comes from the request: choose it from a fixed list.' : `${name} starts a program without a shell: make sure its path and arguments cannot come from outside.` });
         }
       },
     };

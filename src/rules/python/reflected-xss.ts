@@ -40,7 +40,7 @@ const rule: Rule = {
       const b = sem.dialect.unwrap(body);
       // Flask turns dicts and lists into JSON; jsonify/render_template escape; only text bodies count.
       if (b.type === 'dictionary' || b.type === 'list' || b.type === 'call' && /jsonify|render_template$|json\.dumps|escape/.test(sem.calleeName(b) ?? '')) return;
-      ctx.report({ node: body, source: t.source });
+      ctx.report({ node: body, taint: t });
     };
     return {
       return_statement(node: Node) {

@@ -101,7 +101,7 @@ const rule: Rule = {
         const placeholder = recvName.startsWith('sqlite3.') ? '?' : '%s';
         ctx.report({
           node: q,
-          source: taint?.source,
+          taint,
           message: taint ? 'Request data is formatted into this SQL query: pass it as a query parameter instead.' : undefined,
           fix: parameterise(ctx, node, sem.dialect.unwrap(q), placeholder),
         });

@@ -39,7 +39,7 @@ const rule: Rule = {
         const head = (v: Node) => (v.type === 'string' ? v.text : v.type === 'binary_operator' ? v.childForFieldName('left')?.text ?? '' : '');
         if (sem.reachingValues(url).every((v) => /^[rbuf]*["']https?:\/\/[^/{"']+\//i.test(head(v)))) return;
         if (CHECKS.test((sem.enclosingFunction(node) ?? ctx.tree.rootNode).text)) return;
-        ctx.report({ node: url, source: t.source });
+        ctx.report({ node: url, taint: t });
       },
     };
   },

@@ -35,7 +35,7 @@ const rule: Rule = {
         if (!tpl || sem.isConstant(tpl)) return;
         const taint = sem.taint(tpl);
         if (!taint && !sem.isBuiltStringDeep(tpl)) return;
-        ctx.report({ node: tpl, source: taint?.source });
+        ctx.report({ node: tpl, taint });
       },
     };
   },

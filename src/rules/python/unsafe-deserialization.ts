@@ -66,14 +66,14 @@ const rule: Rule = {
         if (lookup(ALWAYS, name)) {
           if (data && sem.isConstant(data)) return;
           if (/\.(_)?Unpickler$/.test(name) && restrictedUnpickler(node)) return;
-          ctx.report({ node, source: taint?.source, message: `${lookup(ALWAYS, name)} can run code while loading: do not load data that may come from outside.` });
+          ctx.report({ node, taint, message: `${lookup(ALWAYS, name)} can run code while loading: do not load data that may come from outside.` });
           return;
         }
         if (lookup(FULL_LOAD, name)) {
           const callee = sem.dialect.callee(node)!;
           const canFix = callee.type === 'attribute' && data && a.positional.length === 1 && a.keywords.size === 0;
           const obj = callee.type === 'attribute' ? callee.childForFieldName('object')!.text : '';
-          ctx.report({ node, source: taint?.source, message: `${name} uses FullLoader, which has been bypassed to construct Python objects: use yaml.${lookup(FULL_LOAD, name)}.`, fix: canFix ? { title: `Use yaml.${lookup(FULL_LOAD, name)}`, safe: true, edits: [ctx.replace(node, `${obj}.${lookup(FULL_LOAD, name)}(${data.text})`)] } : undefined });
+          ctx.report({ node, taint, message: `${name} uses FullLoader, which has been bypassed to construct Python objects: use yaml.${lookup(FULL_LOAD, name)}.`, fix: canFix ? { title: `Use yaml.${lookup(FULL_LOAD, name)}`, safe: true, edits: [ctx.replace(node, `${obj}.${lookup(FULL_LOAD, name)}(${data.text})`)] } : undefined });
           return;
         }
         if (name === 'yaml.load' || name === 'yaml.load_all') {
@@ -85,7 +85,7 @@ const rule: Rule = {
           const obj = callee.type === 'attribute' ? callee.childForFieldName('object')!.text : '';
           ctx.report({
             node,
-            source: taint?.source,
+            taint,
             message: 'yaml.load without SafeLoader can construct any Python object: use yaml.safe_load.',
             fix: canFix ? { title: 'Use yaml.safe_load', safe: true, edits: [ctx.replace(node, `${obj}.safe_${name === 'yaml.load' ? 'load' : 'load_all'}(${data.text})`)] } : undefined,
           });
@@ -94,11 +94,11 @@ const rule: Rule = {
         if (name === 'torch.load') {
           const w = a.keywords.get('weights_only');
           if (w?.type === 'true') return;
-          ctx.report({ node, source: taint?.source, message: 'torch.load unpickles the file: pass weights_only=True.' });
+          ctx.report({ node, taint, message: 'torch.load unpickles the file: pass weights_only=True.' });
           return;
         }
         if (name === 'numpy.load' && a.keywords.get('allow_pickle')?.type === 'true') {
-          ctx.report({ node, source: taint?.source, message: 'numpy.load with allow_pickle=True unpickles object arrays: keep allow_pickle off for untrusted files.' });
+          ctx.report({ node, taint, message: 'numpy.load with allow_pickle=True unpickles object arrays: keep allow_pickle off for untrusted files.' });
         }
       },
     };

@@ -51,7 +51,7 @@ const rule: Rule = {
         const data = sem.args(node).positional[0];
         if (data && sem.isConstant(data)) return;
         const t = data ? sem.taint(data) : undefined;
-        ctx.report({ node, source: t?.source, severity: t ? 'high' : undefined });
+        ctx.report({ node, taint: t, severity: t ? 'high' : undefined });
       },
     };
   },
