@@ -1,0 +1,48 @@
+import * as assert from 'node:assert/strict';
+import type { InvalidTestCase, Rule, RuleTestCase } from '../src/core/rule';
+import { runRuleCases } from '../src/core/rule-tester';
+import { allRules } from '../src/rules';
+
+/** Cases for the JS/TS rules issue 15 extended; they live here so that the rule files' own blocks stay as they were. */
+function withCases(id: string, valid: (string | RuleTestCase)[], invalid: InvalidTestCase[]): Rule {
+  const rule = allRules.find((r) => r.meta.id === id);
+  assert.ok(rule, `${id} is registered`);
+  // The rule's own message-asserting cases come along: the tester asks every run for one.
+  return { ...rule, tests: { valid, invalid: [...invalid, ...rule.tests.invalid.filter((c) => c.messages)] } };
+}
+
+async function assertCases(rule: Rule): Promise<void> {
+  const failures = await runRuleCases(rule);
+  assert.deepEqual(failures.map((f) => `[${f.kind} #${f.index}] ${f.problem}\n${f.code}`), []);
+}
+
+const JWT_MSG = 'The JWT secret is written in the code: anyone with the code can forge signatures. Use process.env.';
+const ENC_MSG = 'The encryption key is written in the code: anyone with the code can decrypt the data. Use process.env or a key store.';
+
+describe('issue 15 JS/TS rules: extended rules', () => {
+  it('js-hardcoded-secret: jose, passport-jwt, session keys, createCipheriv, names bound once, env fallbacks', async () => {
+    await assertCases(withCases('js-hardcoded-secret', [
+      "import { SignJWT } from 'jose';\nconst t = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(process.env.JWT_SECRET));",
+      "import { jwtVerify } from 'jose';\nconst { payload } = await jwtVerify(token, key);",
+      "import { importJWK } from 'jose';\nconst k = await importJWK(JSON.parse(process.env.JWK));",
+      "const { Strategy } = require('passport-jwt');\npassport.use(new Strategy({ secretOrKey: process.env.JWT_SECRET, jwtFromRequest }, verify));",
+      "const session = require('cookie-session');\napp.use(session({ keys: [process.env.K1, process.env.K2] }));",
+      "const crypto = require('crypto');\nconst c = crypto.createCipheriv('aes-256-gcm', Buffer.from(process.env.KEY, 'hex'), iv);",
+      "const jwt = require('jsonwebtoken');\nconst PUB = '-----BEGIN PUBLIC KEY-----\\nMIIB...';\njwt.verify(t, PUB, { algorithms: ['RS256'] });",
+      "const jwt = require('jsonwebtoken');\nlet key = 'a'; key = process.env.K;\njwt.sign(p, key);",
+      { code: "import { SignJWT } from 'jose';\nawait new SignJWT(c).sign(new TextEncoder().encode('test-secret-value'));", filename: 'test/auth.test.ts' },
+    ], [
+      { code: "import { SignJWT } from 'jose';\nconst t = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('super-secret-signing'));", errors: [2], messages: [JWT_MSG] },
+      { code: "import * as jose from 'jose';\nconst secret = new TextEncoder().encode('cc7e0d44fd473002f1c42167459001140ec6389b');\nawait jose.jwtVerify(token, secret);", errors: [3], messages: [JWT_MSG] },
+      { code: "import { importJWK } from 'jose';\nconst key = await importJWK({ kty: 'oct', k: 'GawgguFyGrWKav7AX4VKUg' });", errors: [2], messages: ['The secret key is written in the code: anyone with the code can use it. Use process.env or a key store.'] },
+      { code: "const crypto = require('crypto');\nconst key = crypto.createSecretKey(Buffer.from('0123456789abcdef0123456789abcdef'));", errors: [2] },
+      { code: "const { Strategy: JwtStrategy } = require('passport-jwt');\npassport.use(new JwtStrategy({ jwtFromRequest, secretOrKey: 'shhhhh-its-a-secret' }, verify));", errors: [2], messages: [JWT_MSG] },
+      { code: "const cookieSession = require('cookie-session');\napp.use(cookieSession({ name: 'sess', keys: ['key1-abc', 'key2-def'] }));", errors: [2], messages: ['The session secret is written in the code: anyone with the code can forge session cookies. Use process.env.'] },
+      { code: "const crypto = require('crypto');\nconst KEY = 'f3a9c1e7b5d20486f3a9c1e7b5d20486';\nconst c = crypto.createCipheriv('aes-256-cbc', KEY, iv);", errors: [3], messages: [ENC_MSG] },
+      { code: "const crypto = require('crypto');\nconst sig = crypto.createHmac('sha256', Buffer.from('webhook-signing-key')).update(body).digest('hex');", errors: [2] },
+      { code: "const jwt = require('jsonwebtoken');\nconst t = jwt.sign(claims, process.env.JWT_SECRET || 'dev');", errors: [2], messages: ['The JWT secret falls back to a literal when the environment variable is unset: fail at start-up instead of running with a key everyone can read.'] },
+      { code: "const session = require('express-session');\napp.use(session({ secret: process.env.SESSION_SECRET || 'keyboard cat', resave: false }));", errors: [2], messages: ['The session secret falls back to a literal when the environment variable is unset: fail at start-up instead of running with a key everyone can read.'] },
+      { code: "const config = { secret: process.env.SESSION_SECRET ?? 'not-so-secret' };", errors: [1], messages: ['The secret falls back to a literal when the environment variable is unset: fail at start-up instead of running with a key everyone can read.'] },
+    ]));
+  });
+});
