@@ -46,3 +46,21 @@ describe('issue 15 JS/TS rules: extended rules', () => {
     ]));
   });
 });
+
+describe('issue 15 JS/TS rules: weak hashes through npm packages', () => {
+  it('js-weak-crypto: md5 / sha1 / crypto-js for passwords and tokens, not for fingerprints', async () => {
+    await assertCases(withCases('js-weak-crypto', [
+      "const md5 = require('md5');\nconst avatar = 'https://www.gravatar.com/avatar/' + md5(email.trim().toLowerCase());",
+      "const md5 = require('md5');\nconst etag = md5(body);",
+      "import sha1 from 'sha1';\nconst id = sha1(fileContents);",
+      "const CryptoJS = require('crypto-js');\nconst h = CryptoJS.SHA256(password).toString();",
+      "// md5(password) is weak\nconst s = 'md5(password)';",
+    ], [
+      { code: "const md5 = require('md5');\nuser.password = md5(req.body.password);", errors: [2], messages: ['MD5 (md5) is far too fast and broken for passwords or tokens: use scrypt, argon2 or bcrypt.'] },
+      { code: "import sha1 from 'sha1';\nconst hashedToken = sha1(resetToken + salt);", errors: [2], messages: ['SHA-1 (sha1) is far too fast and broken for passwords or tokens: use scrypt, argon2 or bcrypt.'] },
+      { code: "const CryptoJS = require('crypto-js');\nconst digest = CryptoJS.MD5(password).toString();", errors: [2], messages: ['MD5 (crypto-js.MD5) is far too fast and broken for passwords or tokens: use scrypt, argon2 or bcrypt.'] },
+      { code: "import SHA1 from 'crypto-js/sha1';\nif (SHA1(input.pwd).toString() === stored) ok();", errors: [2] },
+      { code: "const hash = require('crypto-js/md5');\nconst passwordHash = hash(plain).toString();", errors: [2] },
+    ]));
+  });
+});
