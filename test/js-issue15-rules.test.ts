@@ -92,3 +92,29 @@ describe('issue 15 JS/TS rules: session cookies and raw Set-Cookie headers', () 
     ]));
   });
 });
+
+describe('issue 15 JS/TS rules: CORS in NestJS, origin callbacks and unanchored origin patterns', () => {
+  it('js-cors-credentials: enableCors, NestFactory cors option, accept-all callbacks, regexes without anchors', async () => {
+    await assertCases(withCases('js-cors-credentials', [
+      "const app = await NestFactory.create(AppModule);\napp.enableCors({ origin: ['https://app.example.com'], credentials: true });",
+      "const app = await NestFactory.create(AppModule);\napp.enableCors();",
+      "const app = await NestFactory.create(AppModule, { cors: true });",
+      "const cors = require('cors');\napp.use(cors({ origin: /^https:\\/\\/(www\\.)?example\\.com$/, credentials: true }));",
+      "const cors = require('cors');\napp.use(cors({ origin: [/\\.example\\.com$/, 'https://example.com'] }));",
+      "const cors = require('cors');\napp.use(cors({ origin: (origin, cb) => cb(null, ALLOWED.includes(origin)), credentials: true }));",
+      "const cors = require('cors');\napp.use(cors({ origin(origin, callback) { if (allow(origin)) callback(null, true); else callback(new Error('no')); }, credentials: true }));",
+      "const cors = require('cors');\napp.use(cors({ origin: new RegExp('^https://app\\\\.example\\\\.com$') }));",
+      "// app.enableCors({ origin: true, credentials: true })\nconst s = 1;",
+      "const cors = require('cors');\napp.use(cors({ origin: /^https:\\/\\/a\\.example\\.com$|^https:\\/\\/b\\.example\\.com$/ }));",
+    ], [
+      { code: "const cors = require('cors');\napp.use(cors({ origin: /^https:\\/\\/a\\.example\\.com$|b\\.example\\.com/ }));", errors: [2] },
+      { code: "const app = await NestFactory.create(AppModule);\napp.enableCors({ origin: true, credentials: true });", errors: [2], messages: [{ messageId: 'default' }] },
+      { code: "import { NestFactory } from '@nestjs/core';\nconst app = await NestFactory.create(AppModule, { cors: { origin: '*', credentials: true } });", errors: [2], messages: [{ messageId: 'default' }] },
+      { code: "const cors = require('cors');\napp.use(cors({ origin: (o, done) => done(null, true), credentials: true }));", errors: [2], messages: [{ messageId: 'default' }] },
+      { code: "const cors = require('cors');\napp.use(cors({ origin: function (origin, callback) { callback(null, origin); }, credentials: true }));", errors: [2] },
+      { code: "const cors = require('cors');\napp.use(cors({ origin: /example\\.com/, credentials: true }));", errors: [2], messages: ['The allowed-origin pattern is not anchored at the end ($): example.com.attacker.net matches it, and credentials are allowed: anchor it (/^https:\\/\\/app\\.example\\.com$/).'] },
+      { code: "const cors = require('cors');\napp.use(cors({ origin: new RegExp('example.com') }));", errors: [2], messages: ['The allowed-origin pattern is not anchored at the end ($): example.com.attacker.net matches it: anchor it (/^https:\\/\\/app\\.example\\.com$/).'] },
+      { code: "const app = await NestFactory.create(AppModule);\nconst corsOptions = { origin: ['https://a.example.com', /example\\.com$/], credentials: true };\napp.enableCors(corsOptions);", errors: [2], messages: ['The allowed-origin pattern is not anchored at the start (^): attacker-example.com matches it, and credentials are allowed: anchor it (/^https:\\/\\/app\\.example\\.com$/).'] },
+    ]));
+  });
+});
