@@ -118,3 +118,21 @@ describe('issue 15 JS/TS rules: CORS in NestJS, origin callbacks and unanchored 
     ]));
   });
 });
+
+describe('issue 15 JS/TS rules: framework HTML sinks', () => {
+  it('js-dom-xss: Angular bypassSecurityTrust*, Vue render functions with innerHTML', async () => {
+    await assertCases(withCases('js-dom-xss', [
+      "class A { constructor(private s: DomSanitizer) {}\n  icon = this.s.bypassSecurityTrustHtml('<svg><path d=\"M0 0\"/></svg>'); }",
+      "class A { constructor(private s: DomSanitizer) {}\n  f(x: string) { return this.s.bypassSecurityTrustHtml(DOMPurify.sanitize(x)); } }",
+      "import { h } from 'vue';\nconst v = h('div', { innerHTML: '<b>static</b>' });",
+      "import { h } from 'vue';\nconst v = h('div', { innerText: props.text });",
+      "const cfg = { innerHTML: props.html };",
+      "// this.s.bypassSecurityTrustHtml(x)\nconst s = 1;",
+    ], [
+      { code: "class A { constructor(private s: DomSanitizer) {}\n  f(x: string) { return this.s.bypassSecurityTrustHtml(x); } }", errors: [2], messages: ["bypassSecurityTrustHtml turns Angular's sanitiser off for non-constant content: bind the value and let Angular sanitise it, or sanitise it first (DOMPurify)."] },
+      { code: "class P { constructor(private sanitizer: DomSanitizer, private route: ActivatedRoute) {}\n  url = this.sanitizer.bypassSecurityTrustResourceUrl('https://www.youtube.com/embed/' + this.route.snapshot.params.id); }", errors: [2] },
+      { code: "import { h } from 'vue';\nexport default { setup(props) { return () => h('div', { innerHTML: props.content.body }); } };", errors: [2], messages: ['innerHTML in a Vue render function with non-constant content: render text, or sanitise it with DOMPurify.'] },
+      { code: "export default { render(createElement) {\n  return createElement('div', { domProps: { innerHTML: this.message.html } });\n} };", errors: [2] },
+    ]));
+  });
+});
