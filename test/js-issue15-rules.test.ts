@@ -136,3 +136,23 @@ describe('issue 15 JS/TS rules: framework HTML sinks', () => {
     ]));
   });
 });
+
+describe('issue 15: unescaped output in Vue and Svelte components, EJS and Handlebars layouts', () => {
+  it('tpl-unescaped-output: v-html, {@html}, and not <%- body %> / layout slots / {{{body}}}', async () => {
+    await assertCases(withCases('tpl-unescaped-output', [
+      { code: '<template>\n  <p>{{ comment.text }}</p>\n</template>', filename: 'src/components/Comment.vue' },
+      { code: '<template>\n  <!-- <div v-html="comment.text"></div> -->\n  <p v-text="comment.text"></p>\n</template>', filename: 'src/components/Comment.vue' },
+      { code: '<template><span v-html="\'&nbsp;\'"></span></template>', filename: 'src/components/Space.vue' },
+      { code: '<p>{comment.text}</p>\n<!-- {@html comment.text} -->', filename: 'src/routes/Comment.svelte' },
+      { code: '<!DOCTYPE html>\n<html><body>\n<%- body %>\n<%- script %>\n<%- defineContent(\'sidebar\') %>\n<%- block(\'footer\').toString() %>\n</body></html>', filename: 'views/layout.ejs' },
+      { code: '<html><body>{{{body}}}</body></html>', filename: 'views/layouts/main.hbs' },
+      { code: '<div v-html="comment.text"></div>', filename: 'docs/notes.md' },
+    ], [
+      { code: '<template>\n  <div class="c" v-html="comment.text"></div>\n</template>', filename: 'src/components/Comment.vue', errors: [2], messages: ['v-html="comment.text" inserts raw HTML: render it with {{ }} (escaped), or sanitise it first (DOMPurify).'] },
+      { code: "<template><div v-html='post.body'></div></template>", filename: 'Post.vue', errors: [1] },
+      { code: '<article>\n  {@html post.content}\n</article>', filename: 'src/routes/Post.svelte', errors: [2], messages: ['{@html post.content} inserts raw HTML: use {post.content} (escaped), or sanitise it first (DOMPurify).'] },
+      { code: '<main>\n<%- body %>\n<p><%- user.bio %></p>\n</main>', filename: 'views/profile.ejs', errors: [3], messages: ['<%- user.bio %> outputs raw HTML: use <%= %> unless the value is trusted markup.'] },
+      { code: '{{{body}}}\n<p>{{{ comment }}}</p>', filename: 'views/layouts/main.hbs', errors: [2] },
+    ]));
+  });
+});
