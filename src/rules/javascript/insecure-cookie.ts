@@ -67,7 +67,7 @@ const rule: Rule = {
     owasp: [OWASP.A05, OWASP.A07],
     message: 'This cookie can leak: set secure: true, httpOnly: true and sameSite.',
     docs: {
-      whatItDoes: 'Finds `res.cookie` calls that turn `secure` or `httpOnly` off, or set a session- or token-like cookie without them; express-session / cookie-session configured with `secure: false`, `httpOnly: false` or `sameSite: \'none\'` without `secure`, express-session without `cookie.secure` or with the default cookie name `connect.sid`; and raw `Set-Cookie` headers (`res.setHeader`, `res.append`, `res.header`, `res.set`, `res.writeHead`) of a session- or token-like cookie without `Secure`, `HttpOnly` or `SameSite`.',
+      whatItDoes: 'Finds `res.cookie` calls that turn `secure` or `httpOnly` off, or set a session- or token-like cookie without them; express-session / cookie-session configured with `secure: false` or `httpOnly: false`; express-session without `cookie.secure` (also with `sameSite: \'none\'`) or with the default cookie name `connect.sid` (cookie-session sets Secure itself on HTTPS requests); and raw `Set-Cookie` headers (`res.setHeader`, `res.append`, `res.header`, `res.set`, `res.writeHead`) of a session- or token-like cookie without `Secure`, `HttpOnly` or `SameSite`.',
       whyBad: 'Without Secure the cookie crosses plain HTTP where it can be read; without HttpOnly any XSS reads it from document.cookie. A stolen session cookie is a logged-in account.',
       example: "res.cookie('session', id);",
       useInstead: "res.cookie('session', id, { secure: true, httpOnly: true, sameSite: 'lax' });",
@@ -147,10 +147,10 @@ const rule: Rule = {
           }
           if (target && target.type !== 'object') return; // cookie options built elsewhere
           const sameSiteNone = /^['"`]none['"`]$/i.test(valueOf(target, 'sameSite') ?? '');
-          // express-session's cookie is not Secure unless asked; cookie-session's is Secure over HTTPS by default.
-          if (flag(target, 'secure') === 'missing' && (name === 'express-session' || sameSiteNone)) {
-            const fix = name === 'express-session' ? secureFix(opts, cookie ?? undefined) : undefined;
-            ctx.report({ node, message: sameSiteNone ? `${name} cookie has sameSite: 'none' without secure: true (browsers reject it, and it would cross plain HTTP).` : 'express-session cookie has no secure: true: the session id also crosses plain HTTP.', fix });
+          // express-session's cookie is not Secure unless asked. cookie-session's is: it sets Secure
+          // by itself on HTTPS requests, so only an explicit secure: false is a finding there.
+          if (flag(target, 'secure') === 'missing' && name === 'express-session') {
+            ctx.report({ node, message: sameSiteNone ? "express-session cookie has sameSite: 'none' without secure: true: it is sent cross-site and over plain HTTP (and modern browsers drop it)." : 'express-session cookie has no secure: true: the session id also crosses plain HTTP.', fix: secureFix(opts, cookie ?? undefined) });
           }
           if (name === 'express-session' && valueOf(opts, 'name') === undefined) {
             ctx.report({ node, severity: 'low', confidence: 'high', message: 'express-session uses the default cookie name connect.sid, which tells everyone the stack: set name.' });
