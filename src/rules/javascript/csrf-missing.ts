@@ -89,7 +89,9 @@ const rule: Rule = {
       'program:exit'() {
         const cookieSessions = sessions ?? (cookieParser && authCookieRead ? 'cookie-parser' : undefined);
         if (!cookieSessions || !firstRoute || protectedHere) return;
-        ctx.report({ node: firstRoute, message: `Sessions ride in cookies (${cookieSessions}) and this route changes state, but nothing checks a CSRF token: add CSRF middleware (csrf-csrf, csrf-sync, lusca.csrf) or set the session cookie sameSite: 'strict'.` });
+        // The route's first line only (`app.post('/transfer'`), not its whole handler.
+        const callee = firstRoute.childForFieldName('function') ?? firstRoute;
+        ctx.report({ node: callee, endNode: sem.arg(firstRoute, 0) ?? callee, message: `Sessions ride in cookies (${cookieSessions}) and this route changes state, but nothing checks a CSRF token: add CSRF middleware (csrf-csrf, csrf-sync, lusca.csrf) or set the session cookie sameSite: 'strict'.` });
       },
     };
   },
