@@ -81,7 +81,10 @@ describe('issue 15 JS/TS rules: session cookies and raw Set-Cookie headers', () 
       "res.setHeader('Set-Cookie', 'token=deleted; Expires=Thu, 01 Jan 1970 00:00:00 GMT');",
       "res.setHeader('Set-Cookie', cookie.serialize('sid', id, opts));",
       "res.setHeader('Content-Type', 'text/html; sid=1');",
+      // `key` is the older name of `name`; cookie options built by a function are not judged (NodeBB)
+      "const session = require('express-session');\napp.use(session({ store, secret: nconf.get('secret'), key: nconf.get('sessionKey'), cookie: setupCookie() }));",
     ], [
+      { code: "const session = require('express-session');\napp.use(session({ secret: nconf.get('secret'), cookie: setupCookie() }));", errors: [2], messages: ['express-session uses the default cookie name connect.sid, which tells everyone the stack: set name.'] },
       { code: "const session = require('express-session');\napp.use(session({ name: 'app.sid', secret: process.env.S }));", errors: [2], messages: ['express-session cookie has no secure: true: the session id also crosses plain HTTP.'], output: "const session = require('express-session');\napp.use(session({ cookie: { secure: true, httpOnly: true, sameSite: 'lax' }, name: 'app.sid', secret: process.env.S }));" },
       { code: "const session = require('express-session');\napp.use(session({ name: 'app.sid', secret: process.env.S, cookie: { maxAge: 3600000 } }));", errors: [2], output: "const session = require('express-session');\napp.use(session({ name: 'app.sid', secret: process.env.S, cookie: { secure: true, maxAge: 3600000 } }));" },
       { code: "const session = require('express-session');\napp.use(session({ secret: process.env.S, cookie: { secure: true } }));", errors: [2], messages: ['express-session uses the default cookie name connect.sid, which tells everyone the stack: set name.'] },

@@ -145,15 +145,16 @@ const rule: Rule = {
             ctx.report({ node, message: `${name} cookie has secure or httpOnly turned off.` });
             return;
           }
+          // `key` is express-session's older name for `name`
+          if (name === 'express-session' && valueOf(opts, 'name') === undefined && valueOf(opts, 'key') === undefined) {
+            ctx.report({ node, severity: 'low', confidence: 'high', message: 'express-session uses the default cookie name connect.sid, which tells everyone the stack: set name.' });
+          }
           if (target && target.type !== 'object') return; // cookie options built elsewhere
           const sameSiteNone = /^['"`]none['"`]$/i.test(valueOf(target, 'sameSite') ?? '');
           // express-session's cookie is not Secure unless asked. cookie-session's is: it sets Secure
           // by itself on HTTPS requests, so only an explicit secure: false is a finding there.
           if (flag(target, 'secure') === 'missing' && name === 'express-session') {
             ctx.report({ node, message: sameSiteNone ? "express-session cookie has sameSite: 'none' without secure: true: it is sent cross-site and over plain HTTP (and modern browsers drop it)." : 'express-session cookie has no secure: true: the session id also crosses plain HTTP.', fix: secureFix(opts, cookie ?? undefined) });
-          }
-          if (name === 'express-session' && valueOf(opts, 'name') === undefined) {
-            ctx.report({ node, severity: 'low', confidence: 'high', message: 'express-session uses the default cookie name connect.sid, which tells everyone the stack: set name.' });
           }
           return;
         }
