@@ -3,6 +3,10 @@ import { OWASP, type Rule } from '../../core/rule';
 
 const HTML_PROPS = new Set(['innerHTML', 'outerHTML']);
 const SANITIZED = /DOMPurify\.sanitize|sanitizeHtml|sanitize\(|xss\(|escapeHtml|escape\(/;
+/** Angular's DomSanitizer methods that mark a value trusted, so Angular no longer sanitises it. */
+const ANGULAR_BYPASS = /^bypassSecurityTrust(Html|Script|Style|Url|ResourceUrl)$/;
+/** Vue render functions: h(tag, { innerHTML }) (Vue 3), createElement(tag, { domProps: { innerHTML } }) (Vue 2). */
+const VUE_RENDER = /^(vue\.)?(h|createElement|createVNode)$/;
 
 const rule: Rule = {
   meta: {
@@ -17,7 +21,7 @@ const rule: Rule = {
     owasp: [OWASP.A03],
     message: 'Non-constant HTML is written into the page: use textContent, or sanitise with DOMPurify.',
     docs: {
-      whatItDoes: 'Finds assignments to `innerHTML`/`outerHTML`, `insertAdjacentHTML`, `document.write`/`writeln`, jQuery `.html()` with request or URL data, and React `dangerouslySetInnerHTML`, when the HTML is not a constant and is not passed through a sanitiser.',
+      whatItDoes: 'Finds assignments to `innerHTML`/`outerHTML`, `insertAdjacentHTML`, `document.write`/`writeln`, jQuery `.html()` with request or URL data, React `dangerouslySetInnerHTML`, Vue render functions setting `innerHTML` (`h(tag, { innerHTML })`, `domProps: { innerHTML }`) and Angular `DomSanitizer.bypassSecurityTrustHtml/Script/Style/Url/ResourceUrl`, when the HTML is not a constant and is not passed through a sanitiser. Vue `v-html` and Svelte `{@html}` in `.vue` / `.svelte` files are `tpl-unescaped-output`\'s.',
       whyBad: 'HTML assigned this way is parsed and its event handlers run: `<img src=x onerror=...>` in a name or a URL fragment executes script in the user\'s session (DOM-based XSS).',
       example: "el.innerHTML = '<b>' + location.hash.slice(1) + '</b>';",
       useInstead: "el.textContent = location.hash.slice(1);\n// when HTML is really needed: el.innerHTML = DOMPurify.sanitize(html);",
@@ -82,6 +86,13 @@ const rule: Rule = {
       },
       call_expression(node: Node) {
         const m = sem.methodName(node);
+        if (m && ANGULAR_BYPASS.test(m)) {
+          const arg = sem.arg(node, 0);
+          if (!arg || !risky(arg)) return;
+          const kind = m.slice('bypassSecurityTrust'.length);
+          ctx.report({ node, source: sem.taint(arg)?.source, severity: kind === 'Style' || kind === 'Url' ? 'medium' : undefined, message: `${m} turns Angular's sanitiser off for non-constant content: bind the value and let Angular sanitise it, or sanitise it first (DOMPurify).` });
+          return;
+        }
         // Sink methods first: the argument is read only for calls that can write HTML.
         if (m !== 'write' && m !== 'writeln' && m !== 'insertAdjacentHTML' && m !== 'html' && m !== 'append' && m !== 'prepend' && m !== 'after' && m !== 'before') return;
         const name = sem.calleeName(node) ?? '';
@@ -95,6 +106,21 @@ const rule: Rule = {
           const t = sem.taint(arg);
           if (t && risky(arg)) ctx.report({ node, taint: t, message: 'URL or request data is inserted as HTML with jQuery: use .text() or sanitise it.' });
         }
+      },
+      pair(node: Node) {
+        if (node.childForFieldName('key')?.text.replace(/['"]/g, '') !== 'innerHTML') return;
+        const obj = node.parent;
+        const holder = obj?.parent;
+        const vue2 = holder?.type === 'pair' && holder.childForFieldName('key')?.text.replace(/['"]/g, '') === 'domProps';
+        const call = holder?.type === 'arguments' ? holder.parent : undefined;
+        const vue3 = call?.type === 'call_expression' && VUE_RENDER.test(sem.calleeName(call) ?? '');
+        const value = node.childForFieldName('value');
+        if ((!vue2 && !vue3) || !value || !risky(value)) return;
+        const t = sem.taint(value);
+        const plainValue = sem.dialect.unwrap(value);
+        // As for assignments: a name of unknown origin is reported only when the HTML is built here.
+        if (!t && !sem.isBuiltStringDeep(value) && plainValue.type !== 'member_expression' && plainValue.type !== 'call_expression') return;
+        ctx.report({ node, source: t?.source, message: 'innerHTML in a Vue render function with non-constant content: render text, or sanitise it with DOMPurify.' });
       },
       jsx_attribute(node: Node) {
         if (node.namedChildren[0]?.text !== 'dangerouslySetInnerHTML') return;

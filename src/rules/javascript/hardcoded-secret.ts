@@ -1,10 +1,39 @@
 import type { Node } from 'web-tree-sitter';
 import { lookup } from '../../core/lookup';
 import { OWASP, type Rule } from '../../core/rule';
+import { keyLiteral, type KeyLiteral } from '../shared/js-key-literal';
 import { isLocaleFile, isSecretName, isSigningSecretName, knownFormat, looksLikeSecretValue, signingSecretLiteral, urlCredential } from '../shared/secrets';
 
-/** Calls whose argument is a signing or session secret. */
-const SECRET_ARG: Record<string, number> = { 'jsonwebtoken.sign': 1, 'jsonwebtoken.verify': 1, 'cookie-parser': 0, 'crypto.createHmac': 1 };
+type KeyKind = 'JWT' | 'cookie-signing' | 'HMAC' | 'encryption' | 'session' | 'secret-key';
+
+/** Calls whose argument is a signing, encryption or session secret: the argument and what it keys. */
+const SECRET_ARG: Record<string, [number, KeyKind]> = {
+  'jsonwebtoken.sign': [1, 'JWT'], 'jsonwebtoken.verify': [1, 'JWT'], 'cookie-parser': [0, 'cookie-signing'], 'crypto.createHmac': [1, 'HMAC'],
+  'crypto.createCipheriv': [1, 'encryption'], 'crypto.createDecipheriv': [1, 'encryption'], 'crypto.createSecretKey': [0, 'secret-key'],
+  'jose.jwtVerify': [1, 'JWT'], 'jose.compactVerify': [1, 'JWT'], 'jose.flattenedVerify': [1, 'JWT'], 'jose.jwtDecrypt': [1, 'encryption'], 'jose.compactDecrypt': [1, 'encryption'],
+};
+/** jose's builders: `new SignJWT(claims)...sign(key)`, `new EncryptJWT(claims)...encrypt(key)`. */
+const JOSE_BUILDER = /^jose\.(SignJWT|CompactSign|FlattenedSign|EncryptJWT|CompactEncrypt|FlattenedEncrypt)\(\)(\.\w+\(\))*\.(sign|encrypt)$/;
+/** Session middleware options that hold the signing secret(s). */
+const SESSION_SECRET_OPTIONS = ['secret', 'keys'];
+/** Public keys and certificates are meant to be published. */
+const PUBLIC_MATERIAL = /-----BEGIN (PUBLIC KEY|RSA PUBLIC KEY|CERTIFICATE)-----/;
+
+const KEY_MESSAGE: Record<KeyKind, string> = {
+  JWT: 'The JWT secret is written in the code: anyone with the code can forge signatures. Use process.env.',
+  'cookie-signing': 'The cookie-signing secret is written in the code: anyone with the code can forge signatures. Use process.env.',
+  HMAC: 'The HMAC secret is written in the code: anyone with the code can forge signatures. Use process.env.',
+  encryption: 'The encryption key is written in the code: anyone with the code can decrypt the data. Use process.env or a key store.',
+  session: 'The session secret is written in the code: anyone with the code can forge session cookies. Use process.env.',
+  'secret-key': 'The secret key is written in the code: anyone with the code can use it. Use process.env or a key store.',
+};
+const KIND_LABEL: Record<KeyKind, string> = { JWT: 'JWT secret', 'cookie-signing': 'cookie-signing secret', HMAC: 'HMAC secret', encryption: 'encryption key', session: 'session secret', 'secret-key': 'secret key' };
+
+function optionValue(obj: Node | undefined, key: string): Node | undefined {
+  if (obj?.type !== 'object') return undefined;
+  const pair = obj.namedChildren.find((p) => p?.type === 'pair' && p.childForFieldName('key')?.text.replace(/['"]/g, '') === key);
+  return pair?.childForFieldName('value') ?? undefined;
+}
 
 const rule: Rule = {
   meta: {
@@ -20,7 +49,7 @@ const rule: Rule = {
     skipInTests: true,
     message: 'A secret is written in the code: read it from process.env or a secret store.',
     docs: {
-      whatItDoes: 'Finds JWT signing secrets, `express-session` / `cookie-parser` secrets, passwords, tokens and API keys given as string literals, and strings in well-known credential formats (AWS, GitHub, Slack, Stripe, Google keys, private keys). Values are judged by their shape: placeholders, env-var names, URLs and low-entropy short tokens are left alone.',
+      whatItDoes: 'Finds keys written as literals (or names bound once to one, `Buffer.from(\'...\')`, `new TextEncoder().encode(\'...\')`) where a library takes a key: jsonwebtoken `sign`/`verify`, jose (`new SignJWT().sign(k)`, `jwtVerify`, `importJWK` of a literal `k`, `createSecretKey`), passport-jwt `secretOrKey`, express-session / cookie-session `secret` and `keys`, `cookie-parser`, `crypto.createHmac` and `createCipheriv` keys; `process.env.X || \'dev\'` fallbacks at medium severity. Also JWT signing secrets, tokens and API keys given as string literals, and strings in well-known credential formats (AWS, GitHub, Slack, Stripe, Google keys, private keys). Values are judged by their shape: placeholders, env-var names, URLs and low-entropy short tokens are left alone.',
       whyBad: 'Everyone who can read the repository, its history or the bundle shipped to browsers can read the secret. A known JWT or session secret lets anyone mint tokens and sessions for any user.',
       example: "app.use(session({ secret: 'keyboard cat' }));\nconst token = jwt.sign(payload, 'my-jwt-secret');",
       useInstead: "app.use(session({ secret: process.env.SESSION_SECRET }));\nconst token = jwt.sign(payload, process.env.JWT_SECRET, { algorithm: 'HS256', expiresIn: '15m' });",
@@ -60,13 +89,37 @@ const rule: Rule = {
     const judge = (name: string | undefined, value: Node | null | undefined, at: Node) => {
       if (locale) return;
       const text = literal(value);
-      if (!name || text === undefined || reported.has(value!.id)) return;
+      if (!name || !value) return;
       const key = name.replace(/^['"]|['"]$/g, '');
       if (!isSecretName(key)) return;
+      if (text === undefined) {
+        // `secret: process.env.SESSION_SECRET || 'keyboard cat'`: the literal is what runs when the variable is unset.
+        const v = sem.dialect.unwrap(value);
+        const fb = v.type === 'binary_expression' ? keyLiteral(sem, v) : undefined;
+        if (fb?.fallback && /process\.env\b/.test(v.childForFieldName('left')?.text ?? '')) reportFallback(fb, key);
+        return;
+      }
+      if (reported.has(value.id)) return;
       // Session, cookie and token secrets (`secret`, `jwtSecret`): any literal, a dictionary one included.
       if (!looksLikeSecretValue(text, key) && !(isSigningSecretName(key) && signingSecretLiteral(text, key))) return;
-      reported.add(value!.id);
+      reported.add(value.id);
       ctx.report({ node: at, message: `${key} is given a literal value: read it from process.env or a secret store.` });
+    };
+    // A fallback only runs where the variable is unset, often on a developer's machine, and it is
+    // what a deployment that forgot the variable silently runs with: medium, not high.
+    const reportFallback = (k: KeyLiteral, what: string, at: Node = k.node) => {
+      if (reported.has(k.node.id) || k.text.length < 3 || PUBLIC_MATERIAL.test(k.text)) return;
+      reported.add(k.node.id);
+      ctx.report({ node: at, severity: 'medium', message: `The ${what} falls back to a literal when the environment variable is unset: fail at start-up instead of running with a key everyone can read.` });
+    };
+    // Reported where the key is used (`at`), once per literal however many calls use it.
+    const reportKey = (at: Node | undefined, kind: KeyKind) => {
+      const k = keyLiteral(sem, at);
+      if (!k || !at) return;
+      if (k.fallback) return reportFallback(k, KIND_LABEL[kind], at);
+      if (k.text.length < 4 || reported.has(k.node.id) || PUBLIC_MATERIAL.test(k.text)) return;
+      reported.add(k.node.id);
+      ctx.report({ node: at, message: KEY_MESSAGE[kind] });
     };
     return {
       variable_declarator(node: Node) {
@@ -82,14 +135,26 @@ const rule: Rule = {
         judge(node.childForFieldName('key')?.text, node.childForFieldName('value'), node);
       },
       call_expression(node: Node) {
-        const name = sem.calleeName(node);
-        const idx = lookup(SECRET_ARG, name);
-        if (idx === undefined) return;
-        const arg = sem.arg(node, idx);
-        const text = literal(arg);
-        if (!arg || text === undefined || text.length < 4 || reported.has(arg.id)) return;
-        reported.add(arg.id);
-        ctx.report({ node: arg, message: `The ${name === 'cookie-parser' ? 'cookie-signing' : name === 'crypto.createHmac' ? 'HMAC' : 'JWT'} secret is written in the code: anyone with the code can forge signatures. Use process.env.` });
+        const name = sem.calleeName(node) ?? '';
+        const entry = lookup(SECRET_ARG, name);
+        if (entry) return reportKey(sem.arg(node, entry[0]), entry[1]);
+        if (JOSE_BUILDER.test(name)) return reportKey(sem.arg(node, 0), /encrypt$/.test(name) ? 'encryption' : 'JWT');
+        if (name === 'jose.importJWK') {
+          // A symmetric JWK written out: its `k` is the key.
+          const jwk = sem.arg(node, 0);
+          return reportKey(optionValue(jwk ? sem.literalOf(jwk) : undefined, 'k'), 'secret-key');
+        }
+        if (name === 'express-session' || name === 'cookie-session') {
+          const opt = sem.arg(node, 0);
+          const opts = opt ? sem.literalOf(opt) : undefined;
+          for (const key of SESSION_SECRET_OPTIONS) reportKey(optionValue(opts, key), 'session');
+        }
+      },
+      new_expression(node: Node) {
+        // passport-jwt: new JwtStrategy({ secretOrKey: '...', ... }, verify)
+        if (sem.calleeName(node) !== 'passport-jwt.Strategy') return;
+        const opt = sem.arg(node, 0);
+        reportKey(optionValue(opt ? sem.literalOf(opt) : undefined, 'secretOrKey'), 'JWT');
       },
       string(node: Node) {
         if (reported.has(node.id)) return;

@@ -22,9 +22,13 @@ import tlsVerifyDisabled from './tls-verify-disabled';
 import weakCrypto from './weak-crypto';
 
 import cleartextHttp from './cleartext-http';
+import csrfMissing from './csrf-missing';
+import xxe from './xxe';
+import templateAutoescapeOff from './template-autoescape-off';
 
 export const javascriptRules: Rule[] = [
   sqlInjection, nosqlInjection, commandInjection, codeInjection, domXss, reflectedXss, weakCrypto, insecureRandom, hardcodedSecret,
   tlsVerifyDisabled, jwtMisuse, insecureCookie, openRedirect, fingerprintStub, pathTraversal, ssrf, prototypePollution,
   expressSecurityHeaders, corsCredentials, redos, tabnabbing, cleartextHttp,
+  csrfMissing, xxe, templateAutoescapeOff,
 ];

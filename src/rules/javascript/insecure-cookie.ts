@@ -20,6 +20,40 @@ function clearsCookie(value: Node | undefined, opts: Node | undefined, sem: { st
   return false;
 }
 
+/** Cookie attributes a raw `Set-Cookie` value must carry, with how they are written in one. */
+const ATTRIBUTES: [string, RegExp][] = [['Secure', /;\s*secure\s*(;|$)/i], ['HttpOnly', /;\s*httponly\s*(;|$)/i], ['SameSite', /;\s*samesite\s*=/i]];
+/** Stands for a part of a cookie string computed at run time. */
+const HOLE = '\u0000';
+
+/**
+ * The text of a cookie string with every run-time part replaced by HOLE: a literal, a template
+ * or a `+` concatenation. Undefined when no part of it is written here (a value built elsewhere).
+ */
+function cookieText(n: Node, sem: { stringValue(n: Node | null | undefined): string | undefined; literalOf(n: Node): Node }, depth = 0): string | undefined {
+  if (depth > 6) return undefined;
+  const v = sem.stringValue(n);
+  if (v !== undefined) return v;
+  if (n.type === 'template_string') return n.namedChildren.map((c) => (c?.type === 'string_fragment' ? c.text : c?.type === 'template_substitution' ? HOLE : '')).join('');
+  if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '+') {
+    const l = n.childForFieldName('left');
+    const r = n.childForFieldName('right');
+    const a = l ? cookieText(l, sem, depth + 1) ?? HOLE : HOLE;
+    const b = r ? cookieText(r, sem, depth + 1) ?? HOLE : HOLE;
+    return a === HOLE && b === HOLE ? undefined : a + b;
+  }
+  if (n.type === 'parenthesized_expression' && n.namedChildren[0]) return cookieText(n.namedChildren[0], sem, depth + 1);
+  if (n.type === 'identifier') {
+    const lit = sem.literalOf(n);
+    return lit !== n ? cookieText(lit, sem, depth + 1) : undefined;
+  }
+  return undefined;
+}
+
+/** A `Set-Cookie` value that deletes the cookie: empty, expired or aged 0. */
+function deletesCookie(text: string): boolean {
+  return /^[^=;]*=\s*(;|$)/.test(text) || /;\s*max-age\s*=\s*(0|-\d+)\s*(;|$)/i.test(text) || /;\s*expires\s*=\s*[^;]*\b1970\b/i.test(text);
+}
+
 const rule: Rule = {
   meta: {
     id: 'js-insecure-cookie',
@@ -33,7 +67,7 @@ const rule: Rule = {
     owasp: [OWASP.A05, OWASP.A07],
     message: 'This cookie can leak: set secure: true, httpOnly: true and sameSite.',
     docs: {
-      whatItDoes: 'Finds `res.cookie` calls that turn `secure` or `httpOnly` off, or set a session- or token-like cookie without them, and express-session / cookie-session configured with `secure: false` or `httpOnly: false`.',
+      whatItDoes: 'Finds `res.cookie` calls that turn `secure` or `httpOnly` off, or set a session- or token-like cookie without them; express-session / cookie-session configured with `secure: false` or `httpOnly: false`; express-session without `cookie.secure` (also with `sameSite: \'none\'`) or with the default cookie name `connect.sid` (cookie-session sets Secure itself on HTTPS requests); and raw `Set-Cookie` headers (`res.setHeader`, `res.append`, `res.header`, `res.set`, `res.writeHead`) of a session- or token-like cookie without `Secure`, `HttpOnly` or `SameSite`.',
       whyBad: 'Without Secure the cookie crosses plain HTTP where it can be read; without HttpOnly any XSS reads it from document.cookie. A stolen session cookie is a logged-in account.',
       example: "res.cookie('session', id);",
       useInstead: "res.cookie('session', id, { secure: true, httpOnly: true, sameSite: 'lax' });",
@@ -48,6 +82,37 @@ const rule: Rule = {
       if (!pair) return 'missing';
       const v = pair.childForFieldName('value')?.text;
       return v === 'true' ? 'true' : v === 'false' ? 'false' : 'other';
+    };
+    const valueOf = (obj: Node | undefined, key: string): string | undefined => {
+      if (!obj || obj.type !== 'object') return undefined;
+      return obj.namedChildren.find((p) => p?.type === 'pair' && p.childForFieldName('key')?.text.replace(/['"]/g, '') === key)?.childForFieldName('value')?.text;
+    };
+    /** `secure: true` into the cookie options, or cookie options into the session options. */
+    const secureFix = (opts: Node, cookie: Node | undefined) => {
+      if (cookie && cookie.type === 'object') {
+        const open = cookie.child(0)!;
+        return { title: 'Set cookie.secure: true (needs HTTPS; behind a proxy also app.set(\'trust proxy\', 1))', safe: false, edits: [ctx.insertAt(open.endIndex, cookie.namedChildCount ? ' secure: true,' : ' secure: true ')] };
+      }
+      if (cookie) return undefined;
+      const open = opts.child(0)!;
+      return { title: 'Set cookie: { secure: true, httpOnly: true, sameSite: \'lax\' } (needs HTTPS)', safe: false, edits: [ctx.insertAt(open.endIndex, ` cookie: { secure: true, httpOnly: true, sameSite: 'lax' }${opts.namedChildCount ? ',' : ' '}`)] };
+    };
+    const checkSetCookie = (value: Node | undefined) => {
+      if (!value) return;
+      const v = sem.literalOf(value);
+      for (const item of v.type === 'array' ? v.namedChildren : [v]) {
+        if (!item) continue;
+        const text = cookieText(item, sem);
+        if (text === undefined || deletesCookie(text)) continue;
+        const cookieName = text.slice(0, Math.max(0, text.indexOf('='))).trim();
+        // As for res.cookie: a preference cookie need not be hidden from scripts; a session or token cookie must.
+        if (!cookieName || cookieName.includes(HOLE) || !SENSITIVE.test(cookieName)) continue;
+        const missing = ATTRIBUTES.filter(([, re]) => !re.test(text)).map(([a]) => a);
+        if (!missing.length) continue;
+        const closing = item.type === 'string' || item.type === 'template_string' ? item.endIndex - 1 : undefined;
+        const fix = closing !== undefined ? { title: `Add ${missing.join(', ')}`, safe: false, edits: [ctx.insertAt(closing, missing.map((a) => (a === 'SameSite' ? '; SameSite=Lax' : `; ${a}`)).join(''))] } : undefined;
+        ctx.report({ node: item, message: `Set-Cookie header for ${cookieName} lacks ${missing.join(', ')}.`, fix });
+      }
     };
     return {
       call_expression(node: Node) {
@@ -70,11 +135,42 @@ const rule: Rule = {
           return;
         }
         if (name === 'express-session' || name === 'cookie-session') {
-          const opts = sem.arg(node, 0);
-          if (!opts || opts.type !== 'object') return;
+          const arg = sem.arg(node, 0);
+          // `session(sessionOptions)` with `const sessionOptions = { ... }` reads as if written here.
+          const opts = arg ? sem.literalOf(arg) : undefined;
+          if (!opts || opts.type !== 'object' || opts.namedChildren.some((c) => c?.type === 'spread_element')) return;
           const cookie = opts.namedChildren.find((p) => p?.type === 'pair' && p.childForFieldName('key')?.text.replace(/['"]/g, '') === 'cookie')?.childForFieldName('value');
           const target = name === 'cookie-session' ? opts : cookie ?? undefined;
-          if (flag(target, 'secure') === 'false' || flag(target, 'httpOnly') === 'false') ctx.report({ node, message: `${name} cookie has secure or httpOnly turned off.` });
+          if (flag(target, 'secure') === 'false' || flag(target, 'httpOnly') === 'false') {
+            ctx.report({ node, message: `${name} cookie has secure or httpOnly turned off.` });
+            return;
+          }
+          // `key` is express-session's older name for `name`
+          if (name === 'express-session' && valueOf(opts, 'name') === undefined && valueOf(opts, 'key') === undefined) {
+            ctx.report({ node, severity: 'low', confidence: 'high', message: 'express-session uses the default cookie name connect.sid, which tells everyone the stack: set name.' });
+          }
+          if (target && target.type !== 'object') return; // cookie options built elsewhere
+          const sameSiteNone = /^['"`]none['"`]$/i.test(valueOf(target, 'sameSite') ?? '');
+          // express-session's cookie is not Secure unless asked. cookie-session's is: it sets Secure
+          // by itself on HTTPS requests, so only an explicit secure: false is a finding there.
+          if (flag(target, 'secure') === 'missing' && name === 'express-session') {
+            ctx.report({ node, message: sameSiteNone ? "express-session cookie has sameSite: 'none' without secure: true: it is sent cross-site and over plain HTTP (and modern browsers drop it)." : 'express-session cookie has no secure: true: the session id also crosses plain HTTP.', fix: secureFix(opts, cookie ?? undefined) });
+          }
+          return;
+        }
+        if (m === 'setHeader' || m === 'append' || m === 'header' || m === 'set') {
+          if (!/^set-cookie$/i.test(sem.stringValue(sem.arg(node, 0)) ?? '')) return;
+          checkSetCookie(sem.arg(node, 1));
+          return;
+        }
+        if (m === 'writeHead') {
+          for (const a of sem.args(node).positional.slice(1)) {
+            const headers = sem.literalOf(a);
+            if (headers.type !== 'object') continue;
+            for (const p of headers.namedChildren) {
+              if (p?.type === 'pair' && /^set-cookie$/i.test(sem.stringValue(p.childForFieldName('key')) ?? p.childForFieldName('key')?.text ?? '')) checkSetCookie(p.childForFieldName('value') ?? undefined);
+            }
+          }
         }
       },
     };

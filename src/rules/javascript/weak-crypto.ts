@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { ChecklistItemId } from '../../core/checklist-ids';
+import { lookup } from '../../core/lookup';
 import { OWASP, type Rule } from '../../core/rule';
 import { HASHES_A_SECRET } from '../shared/secrets';
 
@@ -9,6 +10,18 @@ const WEAK_CIPHER = /^(des|des-.*|des3|3des|rc2.*|rc4.*|bf|bf-.*|blowfish.*|cast
 const NON_SECURITY = /etag|cache|checksum|fingerprint|dedup|gravatar|avatar|filename|content[-_]?hash|integrity|asset/i;
 /** Cipher findings (as Python's py-weak-cipher): the data they protect is not safely encrypted. */
 const CIPHER_ITEMS: ChecklistItemId[] = ['encryption', 'crypto-library'];
+/** npm packages (and crypto-js functions) that compute a weak digest: the callee and the algorithm. */
+const WEAK_HASH_PACKAGES: Record<string, string> = {
+  md5: 'MD5', 'js-md5': 'MD5', 'blueimp-md5': 'MD5', 'crypto-js/md5': 'MD5', 'crypto-js.MD5': 'MD5',
+  sha1: 'SHA-1', 'js-sha1': 'SHA-1', 'crypto-js/sha1': 'SHA-1', 'crypto-js.SHA1': 'SHA-1',
+};
+
+/** The names a value is stored under around a call (`const hashed = …`, `user.password = …`), a few levels up. */
+function storedUnder(node: Node): string {
+  let context = '';
+  for (let p: Node | null = node.parent, i = 0; p && i < 6; p = p.parent, i++) context += ' ' + (p.type === 'variable_declarator' || p.type === 'assignment_expression' || p.type === 'pair' ? p.child(0)?.text ?? '' : '');
+  return context;
+}
 
 const rule: Rule = {
   meta: {
@@ -23,7 +36,7 @@ const rule: Rule = {
     owasp: [OWASP.A02],
     message: 'This algorithm is broken for security use: use SHA-256 (passwords: scrypt/argon2/bcrypt) or AES-256-GCM.',
     docs: {
-      whatItDoes: 'Finds `crypto.createHash`/`createHmac` with MD5 or SHA-1 (except for ETags, cache keys and checksums), `createCipher`/`createDecipher` (no IV, MD5 key derivation), `createCipheriv` with DES, RC4, Blowfish or an ECB mode, a constant IV, and `pseudoRandomBytes`.',
+      whatItDoes: 'Finds `crypto.createHash`/`createHmac` with MD5 or SHA-1 (except for ETags, cache keys and checksums), `createCipher`/`createDecipher` (no IV, MD5 key derivation), `createCipheriv` with DES, RC4, Blowfish or an ECB mode, a constant IV, and `pseudoRandomBytes`; passwords and tokens hashed with the `md5`, `sha1`, `js-md5`, `blueimp-md5` packages or crypto-js `MD5`/`SHA1`.',
       whyBad: 'MD5 and SHA-1 collide cheaply and are far too fast for passwords; DES and RC4 are broken; ECB leaks patterns; `createCipher` derives the key with one MD5 round and reuses the IV; a constant IV repeats keystreams.',
       example: "const hash = crypto.createHash('md5').update(password).digest('hex');",
       useInstead: "const hash = await argon2.hash(password);           // passwords\nconst digest = crypto.createHash('sha256').update(data).digest('hex');\n// encryption: run \"SiteWarden: Add Encryption Helper\" (AES-256-GCM)",
@@ -35,6 +48,18 @@ const rule: Rule = {
     return {
       call_expression(node: Node) {
         const name = sem.calleeName(node);
+        const pkgAlgo = lookup(WEAK_HASH_PACKAGES, name);
+        if (pkgAlgo) {
+          // These packages are mostly used for fingerprints (Gravatar, cache keys); only a password
+          // or token hashed with them is a finding.
+          const context = storedUnder(node);
+          const fnName = sem.enclosingFunction(node)?.childForFieldName('name')?.text ?? '';
+          if (NON_SECURITY.test(context + ' ' + fnName)) return;
+          const args = sem.args(node).positional.map((a) => a.text).join(' ');
+          if (!HASHES_A_SECRET.test(args + ' ' + context)) return;
+          ctx.report({ node, severity: 'high', message: `${pkgAlgo} (${name}) is far too fast and broken for passwords or tokens: use scrypt, argon2 or bcrypt.`, checklist: ['crypto-library', 'authentication'] });
+          return;
+        }
         if (!name || !/^crypto\./.test(name)) return;
         const fn = name.slice('crypto.'.length);
         if (fn === 'createHash' || fn === 'createHmac') {

@@ -7,7 +7,13 @@ const JINJA_DIR = /(^|\/)templates?\//i;
 interface Pattern {
   re: RegExp;
   message: (m: RegExpExecArray) => string;
+  /** The printed expression, when it is not the first group. */
+  value?: (m: RegExpExecArray) => string | undefined;
+  /** Expressions that are not data: a layout's slot for the page (`<%- body %>`), a partial. */
+  skip?: RegExp;
 }
+
+type Kind = 'jinja' | 'ejs' | 'pug' | 'hbs' | 'vue' | 'svelte';
 
 /**
  * Blanks (keeps offsets) every span from an opener to the next closer. Openers and closers are
@@ -32,30 +38,45 @@ function blankSpans(s: string, open: RegExp, close: RegExp): string {
 }
 
 /** Template text with comments blanked out (keeps offsets), so commented code is not flagged. */
-function stripComments(text: string, kind: 'jinja' | 'ejs' | 'pug' | 'hbs'): string {
+function stripComments(text: string, kind: Kind): string {
   if (kind === 'jinja') return blankSpans(blankSpans(text, /\{#/, /#\}/), /\{%-?[ \t]*comment[ \t]*-?%\}/, /\{%-?[ \t]*endcomment[ \t]*-?%\}/);
   if (kind === 'ejs') return blankSpans(text, /<%#/, /%>/);
   if (kind === 'hbs') return blankSpans(blankSpans(text, /\{\{!--/, /--\}\}/), /\{\{!/, /\}\}/);
+  if (kind === 'vue' || kind === 'svelte') return blankSpans(text, /<!--/, /-->/);
   return text.replace(/^([ \t]*)\/\/.*$/gm, (m) => m.replace(/[^\n]/g, ' '));
 }
 
 // Every repeated part is bounded or stops at the delimiters that start another match, so each
 // pattern runs in linear time on any input (the fuzz suite probes them with repeated openers).
-const PATTERNS: Record<'jinja' | 'ejs' | 'pug' | 'hbs', Pattern[]> = {
+const PATTERNS: Record<Kind, Pattern[]> = {
   jinja: [
     { re: /\{\{-?([^{}|]{0,500})\|[ \t]*(safe|safeseq)\b[^{}]{0,200}\}\}/g, message: (m) => `{{ ${m[1].trim()} | ${m[2]} }} turns escaping off for this value: drop | ${m[2]} unless the HTML is built safely in code.` },
     { re: /\{%-?[ \t]*autoescape[ \t]+(false|off)[ \t]*-?%\}/gi, message: () => 'autoescape is switched off for this block: every variable in it is inserted as raw HTML.' },
   ],
-  ejs: [{ re: /<%-(?![ \t]*include\b)((?:[^%<]|%(?!>)|<(?!%)){0,2000})%>/g, message: (m) => `<%- ${m[1].trim().replace(/-$/, '').trim().slice(0, 40)} %> outputs raw HTML: use <%= %> unless the value is trusted markup.` }],
+  ejs: [{
+    re: /<%-(?![ \t]*include\b)((?:[^%<]|%(?!>)|<(?!%)){0,2000})%>/g,
+    message: (m) => `<%- ${m[1].trim().replace(/-$/, '').trim().slice(0, 40)} %> outputs raw HTML: use <%= %> unless the value is trusted markup.`,
+    // express-ejs-layouts and ejs-mate: the rendered page and the sections views define
+    skip: /^\s*(body|script|style|meta|(defineContent|contentFor|block|partial|include)\s*\([^()]*\)(\.toString\(\))?)\s*;?\s*-?\s*$/,
+  }],
   pug: [
     { re: /!\{([^{}\n]{1,500})\}/g, message: (m) => `!{${m[1]}} inserts raw HTML: use #{} to escape.` },
     { re: /^[ \t]*[\w.#-]{0,200}(\([^()\n]{0,500}\))?!=[ \t]*(\S.*)$/gm, message: () => '!= outputs unescaped code: use = to escape.' },
   ],
-  hbs: [{ re: /\{\{\{([^{}]{1,500})\}\}\}/g, message: (m) => `{{{ ${m[1].trim()} }}} outputs raw HTML: use {{ }} to escape.` }],
+  // {{{body}}}: the layout's slot for the page the view rendered (express-handlebars, Ghost themes)
+  hbs: [{ re: /\{\{\{([^{}]{1,500})\}\}\}/g, message: (m) => `{{{ ${m[1].trim()} }}} outputs raw HTML: use {{ }} to escape.`, skip: /^\s*body\s*$/ }],
+  vue: [{
+    re: /\bv-html[ \t]*=[ \t]*(?:"([^"]{0,500})"|'([^']{0,500})')/g,
+    value: (m) => m[1] ?? m[2],
+    message: (m) => `v-html="${(m[1] ?? m[2] ?? '').trim().slice(0, 40)}" inserts raw HTML: render it with {{ }} (escaped), or sanitise it first (DOMPurify).`,
+  }],
+  svelte: [{ re: /\{@html[ \t]+([^{}\n]{1,500})\}/g, message: (m) => `{@html ${m[1].trim().slice(0, 40)}} inserts raw HTML: use {${m[1].trim().slice(0, 40)}} (escaped), or sanitise it first (DOMPurify).` }],
 };
 
-function kindOf(relPath: string): 'jinja' | 'ejs' | 'pug' | 'hbs' | undefined {
+function kindOf(relPath: string): Kind | undefined {
   if (/\.ejs$/i.test(relPath)) return 'ejs';
+  if (/\.vue$/i.test(relPath)) return 'vue';
+  if (/\.svelte$/i.test(relPath)) return 'svelte';
   if (/\.(pug|jade)$/i.test(relPath)) return 'pug';
   if (/\.(hbs|handlebars|mustache)$/i.test(relPath)) return 'hbs';
   if (/\.(jinja2?|j2|djhtml|jinja)$/i.test(relPath) || (JINJA_FILE.test(relPath) && JINJA_DIR.test(relPath))) return 'jinja';
@@ -75,7 +96,7 @@ const rule: Rule = {
     owasp: [OWASP.A03],
     message: 'This template prints a value without HTML escaping.',
     docs: {
-      whatItDoes: 'Reads templates: Jinja2 / Django `|safe`, `|safeseq` and `{% autoescape off %}`, EJS `<%- %>` (except `include`), Pug `!{}` and `!=`, Handlebars / Mustache `{{{ }}}`. Comments in the template are ignored.',
+      whatItDoes: 'Reads templates: Jinja2 / Django `|safe`, `|safeseq` and `{% autoescape off %}`, EJS `<%- %>` (except `include` and the layout slots of express-ejs-layouts / ejs-mate: `body`, `script`, `style`, `defineContent()`, `block()`, `partial()`), Pug `!{}` and `!=`, Handlebars / Mustache `{{{ }}}` (except a layout\'s `{{{body}}}`), Vue `v-html` in `.vue` files and Svelte `{@html}` in `.svelte` files. Comments in the template are ignored; a quoted literal is not reported.',
       whyBad: 'Template engines escape output so that user data cannot become markup. Each of these constructs turns that off: any user-controlled value printed there is stored or reflected XSS.',
       exampleFile: 'templates/profile.html',
       example: '<div class="bio">{{ user.bio | safe }}</div>\n{% autoescape false %}{{ comment.text }}{% endautoescape %}',
@@ -94,7 +115,9 @@ const rule: Rule = {
       p.re.lastIndex = 0;
       for (let m = p.re.exec(text); m; m = p.re.exec(text)) {
         if (m[0].length === 0) p.re.lastIndex++;
-        if (m[1] && /^(['"])[^'"]*\1$/.test(m[1].trim())) continue; // a literal marked safe is not user data
+        const value = p.value ? p.value(m) : m[1];
+        if (value && /^(['"`])[^'"`]*\1$/.test(value.trim())) continue; // a literal marked safe is not user data
+        if (value !== undefined && p.skip?.test(value)) continue;
         if (kind === 'jinja' && p === PATTERNS.jinja[0] && !/[A-Za-z_]/.test(m[1])) continue; // `{{ 1|safe }}`: no value
         const start = at(m.index + (m[0].length - m[0].trimStart().length));
         ctx.report({ line: start.line, column: start.column, endColumn: start.column + m[0].trim().split('\n')[0].length, message: p.message(m) });

@@ -32,7 +32,7 @@ app.get('/customers/:id', (req, res) => {
   conn.query('SELECT * FROM customers WHERE id = ' + req.params.id, (err, rows) => res.json(rows)); // VULN: injection
 });
 
-app.post('/backup', (req, res) => {
+app.post('/backup', (req, res) => { // VULN: auth
   exec('tar czf /backups/' + req.body.name + '.tgz /data', (err) => res.json({ ok: !err })); // VULN: injection
 });
 
