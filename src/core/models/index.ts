@@ -7,6 +7,7 @@ import python from './python';
 import sqlJs from './sql-js';
 import { djangoSqlModels, mysqlConnectorModels, pandasModels, psycopg2Models, pymysqlModels, sqlalchemyModels, sqlite3Models } from './sql-py';
 import { redirectPyModels } from './redirect-py';
+import { djangoResponseModels, expressResponseModels, flaskResponseModels } from './responses';
 import { asyncioModels, commandsModels, osModels, subprocessModels } from './subprocess';
 import type { ModelKind, ModelLanguage, ModelRow, VulnClass } from './types';
 import vm from './vm';
@@ -19,6 +20,7 @@ export const MODELS: readonly ModelRow[] = Object.freeze([
   ...flask, ...django, ...python, ...subprocessModels, ...osModels, ...asyncioModels, ...commandsModels,
   ...sqlite3Models, ...psycopg2Models, ...pymysqlModels, ...mysqlConnectorModels, ...sqlalchemyModels, ...djangoSqlModels, ...pandasModels,
   ...redirectPyModels,
+  ...expressResponseModels, ...djangoResponseModels, ...flaskResponseModels,
 ]);
 
 export function modelRows(language: ModelLanguage, kind: ModelKind, vulnClass?: VulnClass, library?: string): ModelRow[] {
@@ -41,7 +43,13 @@ export function sourceProperties(language: ModelLanguage, libraries?: readonly s
 }
 
 /** Qualified names of modelled sanitisers, both languages (names do not collide). */
-export const SANITISER_CALLEES: ReadonlySet<string> = new Set(MODELS.filter((r) => r.kind === 'sanitiser' && r.callee).map((r) => r.callee!));
+export const SANITISER_CALLEES: ReadonlySet<string> = new Set(MODELS.filter((r) => r.kind === 'sanitiser' && r.callee && !r.context).map((r) => r.callee!));
+
+/** Calls whose result is a safe response body (`response-body` sanitisers): qualified callees, and methods. */
+export function responseBodySanitisers(language: ModelLanguage): { callees: ReadonlySet<string>; methods: ReadonlySet<string> } {
+  const rows = modelRows(language, 'sanitiser', 'reflected-xss').filter((r) => r.context === 'response-body');
+  return { callees: new Set(rows.filter((r) => r.callee).map((r) => r.callee!)), methods: new Set(rows.filter((r) => r.method).map((r) => r.method!)) };
+}
 
 /** Methods of modelled propagators per language: a result built only of constants stays constant. */
 export function propagatorMethods(language: ModelLanguage): ReadonlySet<string> {

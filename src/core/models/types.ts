@@ -16,6 +16,17 @@ export type VulnClass = 'sql-injection' | 'command-injection' | 'code-injection'
  */
 export type ShellMode = 'always' | 'option' | 'never';
 
+/**
+ * The context a row needs. `text-body` (reflected-XSS sinks): the response is HTML only when its
+ * body is text — Express `res.send` sends objects, arrays, numbers and database documents as JSON,
+ * so only strings, template literals and concatenations count; a non-HTML `Content-Type` set on
+ * the same response (`res.type`, `set`, `setHeader`, `writeHead`) makes any body inert.
+ * `response-body` (sanitisers): the call's result is safe as a response body (an autoescaped
+ * template render, a JSON encoder) but still carries request data to every other sink, so it does
+ * not clear taint in general — only the XSS rules read these rows.
+ */
+export type ModelContext = 'text-body' | 'response-body';
+
 export interface ModelRow {
   kind: ModelKind;
   library: string;
@@ -33,6 +44,11 @@ export interface ModelRow {
   /** The vulnerability class of the sink; for other kinds, the class of the rule that runs the example. */
   vulnClass: VulnClass;
   shell?: ShellMode;
+  /**
+   * Where the row holds, when not everywhere (see ModelContext). Sinks: `text-body` — only a body
+   * that is text counts. Sanitisers: `response-body` — safe as the body of a response only.
+   */
+  context?: ModelContext;
   /** Code the rule must flag; the finding is on the LAST line. Required except for sanitisers. */
   vulnerable?: string;
   /** Code the rule must not flag (required for sanitisers: the same flow, sanitised). */

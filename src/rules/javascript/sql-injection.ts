@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { OWASP, type Rule, type RuleContext } from '../../core/rule';
 import type { Fix } from '../../core/types';
+import { isLiteralAssembly } from '../shared/literal-assembly';
 import { modelRows, sinkMethods } from '../../core/models';
 
 /** SQL sinks from the models (src/core/models/sql-js.ts): methods, and the libraries whose handles count. */
@@ -73,6 +74,8 @@ const rule: Rule = {
         const built = sem.isBuiltStringDeep(q);
         const taint = sem.taint(q);
         if (!built && !(taint && !sem.isConstant(q))) return;
+        // Placeholders joined by count, queries picked from literals: the values go as parameters.
+        if (isLiteralAssembly(sem, q)) return;
         // Only database handles, or text that is plainly SQL, count: `cache.get(key + id)` is not a query.
         const value = sem.deref(q);
         const looksSql = SQL_START.test(value.text.slice(0, 200).replace(/^`/, ''));

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { OWASP, type Rule, type RuleContext } from '../../core/rule';
 import type { Fix } from '../../core/types';
+import { isLiteralAssembly } from '../shared/literal-assembly';
 import { modelRows, sinksByCallee, type ModelRow } from '../../core/models';
 
 /** SQL sinks from the models (src/core/models/sql-py.ts): functions by name, methods on any receiver but `raw`. */
@@ -97,6 +98,8 @@ const rule: Rule = {
         if (!q) return;
         const taint = sem.taint(q);
         if (!sem.isBuiltStringDeep(q) && !(taint && !sem.isConstant(q))) return;
+        // Placeholders joined by count, queries picked from literals: the values go as parameters.
+        if (isLiteralAssembly(sem, q)) return;
         const recvName = sem.qualifiedName(sem.receiver(node)) ?? '';
         const placeholder = recvName.startsWith('sqlite3.') ? '?' : '%s';
         ctx.report({
