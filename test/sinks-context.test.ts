@@ -79,3 +79,29 @@ describe('SQL assembled from literals only, with values passed as parameters, is
     assert.deepEqual(flagged('js-sql-injection', "app.get('/u', (req, res) => pool.query('SELECT * FROM u WHERE id IN (' + req.query.ids.join(',') + ')'));"), [1]);
   });
 });
+
+describe('framework sources as model rows', () => {
+  it('NestJS decorated parameters in a TypeScript controller are request data; undecorated ones are not', () => {
+    const code = "import { Body, Controller, Param, Post } from '@nestjs/common';\nimport * as fs from 'fs';\n@Controller('files')\nexport class FilesController {\n  @Post(':name')\n  save(@Param('name') name: string, @Body() body: { text: string }, owner: string) {\n    fs.writeFileSync('/srv/' + name, body.text);\n    fs.writeFileSync('/srv/' + owner, '');\n  }\n}";
+    assert.deepEqual(flagged('js-path-traversal', code, 'files.controller.ts'), [7]);
+  });
+  it('koa ctx.request.body, fastify request.query and GraphQL resolver args (arrow and method forms)', () => {
+    assert.deepEqual(flagged('js-path-traversal', "const fs = require('fs');\nrouter.post('/f', async (ctx) => {\n  ctx.body = fs.readFileSync('/srv/' + ctx.request.body.name);\n});"), [3]);
+    assert.deepEqual(flagged('js-path-traversal', "const fs = require('fs');\nfastify.get('/f', async (request, reply) => fs.readFileSync('/srv/' + request.query.name));"), [2]);
+    assert.deepEqual(flagged('js-path-traversal', "const fs = require('fs');\nconst resolvers = {\n  Mutation: {\n    read(parent, { name }) { return fs.readFileSync('/srv/' + name); },\n  },\n};"), [4]);
+    // Only the args: the parent object and the context are not client input.
+    assert.deepEqual(flagged('js-path-traversal', "const fs = require('fs');\nconst resolvers = { Query: { me: (parent, args, ctx) => fs.readFileSync('/srv/' + ctx.user.dir) } };"), []);
+  });
+  it('FastAPI route parameters are request data, except dependencies and the Request object', () => {
+    const base = 'from fastapi import FastAPI, Depends, Request\napp = FastAPI()\ndef cfg():\n    return "x"\n';
+    assert.deepEqual(flagged('py-path-traversal', `${base}@app.get("/f/{name}")\ndef f(name: str):\n    return open("/srv/" + name).read()`, 'main.py'), [7]);
+    assert.deepEqual(flagged('py-path-traversal', `${base}@app.get("/f")\ndef f(request: Request, name: str = Depends(cfg)):\n    return open("/srv/" + name).read()`, 'main.py'), []);
+    // A plain function with the same signature is not a route.
+    assert.deepEqual(flagged('py-path-traversal', 'def f(name: str):\n    return open("/srv/" + name).read()', 'main.py'), []);
+  });
+  it('aiohttp awaited readers, DRF request.data, http.server self.path only in a request handler', () => {
+    assert.deepEqual(flagged('py-path-traversal', 'from aiohttp import web\nasync def h(request):\n    data = await request.post()\n    return web.FileResponse(open("/srv/" + data["name"]))', 'app.py'), [4]);
+    assert.deepEqual(flagged('py-path-traversal', 'from http.server import BaseHTTPRequestHandler\nclass H(BaseHTTPRequestHandler):\n    def do_GET(self):\n        open("/srv" + self.path)', 'srv.py'), [4]);
+    assert.deepEqual(flagged('py-path-traversal', 'class Config:\n    def load(self):\n        open("/srv" + self.path)', 'cfg.py'), []);
+  });
+});

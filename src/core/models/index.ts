@@ -3,6 +3,9 @@ import django from './django';
 import ecmascript from './ecmascript';
 import express from './express';
 import flask from './flask';
+import { aiohttpModels, drfModels, fastapiModels, httpServerModels } from './py-frameworks';
+import { deserialiserModels, evaluatorModels, expressFileModels, fsModels, headlessModels, nosqlModels, pgPromiseModels, typeormBuilderModels } from './js-sinks';
+import { fastifyModels, fileUploadModels, graphqlModels, koaModels, nestModels } from './js-frameworks';
 import python from './python';
 import sqlJs from './sql-js';
 import { djangoSqlModels, mysqlConnectorModels, pandasModels, psycopg2Models, pymysqlModels, sqlalchemyModels, sqlite3Models } from './sql-py';
@@ -20,6 +23,9 @@ export const MODELS: readonly ModelRow[] = Object.freeze([
   ...flask, ...django, ...python, ...subprocessModels, ...osModels, ...asyncioModels, ...commandsModels,
   ...sqlite3Models, ...psycopg2Models, ...pymysqlModels, ...mysqlConnectorModels, ...sqlalchemyModels, ...djangoSqlModels, ...pandasModels,
   ...redirectPyModels,
+  ...fsModels, ...expressFileModels, ...pgPromiseModels, ...typeormBuilderModels, ...evaluatorModels, ...deserialiserModels, ...headlessModels, ...nosqlModels,
+  ...koaModels, ...fastifyModels, ...nestModels, ...graphqlModels, ...fileUploadModels,
+  ...aiohttpModels, ...drfModels, ...fastapiModels, ...httpServerModels,
   ...expressResponseModels, ...djangoResponseModels, ...flaskResponseModels,
 ]);
 
@@ -38,8 +44,13 @@ export function sinkMethods(language: ModelLanguage, vulnClass: VulnClass): Read
 }
 
 /** Source properties of the given frameworks' request objects. */
-export function sourceProperties(language: ModelLanguage, libraries?: readonly string[]): ReadonlySet<string> {
-  return new Set(modelRows(language, 'source').filter((r) => !libraries || libraries.includes(r.library)).map((r) => r.property!));
+export function sourceProperties(language: ModelLanguage, libraries?: readonly string[], object?: ModelRow['object']): ReadonlySet<string> {
+  return new Set(modelRows(language, 'source').filter((r) => r.property && r.object === object && (!libraries || libraries.includes(r.library))).map((r) => r.property!));
+}
+
+/** Decorators that mark a handler parameter as request data (NestJS `@Body()`, `@Query()`, …). */
+export function sourceDecorators(language: ModelLanguage): ReadonlySet<string> {
+  return new Set(modelRows(language, 'source').filter((r) => r.decorator).map((r) => r.decorator!));
 }
 
 /** Qualified names of modelled sanitisers, both languages (names do not collide). */

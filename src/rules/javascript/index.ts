@@ -22,9 +22,11 @@ import tlsVerifyDisabled from './tls-verify-disabled';
 import weakCrypto from './weak-crypto';
 
 import cleartextHttp from './cleartext-http';
+import unsafeDeserialization from './unsafe-deserialization';
 
 export const javascriptRules: Rule[] = [
   sqlInjection, nosqlInjection, commandInjection, codeInjection, domXss, reflectedXss, weakCrypto, insecureRandom, hardcodedSecret,
   tlsVerifyDisabled, jwtMisuse, insecureCookie, openRedirect, fingerprintStub, pathTraversal, ssrf, prototypePollution,
   expressSecurityHeaders, corsCredentials, redos, tabnabbing, cleartextHttp,
+  unsafeDeserialization,
 ];

@@ -5,6 +5,8 @@ import type { Semantics } from '../../core/semantics';
 
 /** The response methods that send a body (src/core/models/responses.ts: `text-body` sinks). */
 const SINKS = new Set(modelRows('javascript', 'sink', 'reflected-xss', 'express').filter((r) => r.context === 'text-body').map((r) => r.method!));
+/** Headless-browser methods that load HTML into a page on the server (puppeteer/playwright `setContent`). */
+const PAGE_METHODS = new Set(modelRows('javascript', 'sink', 'reflected-xss').filter((r) => r.method && !r.context).map((r) => r.method!));
 /** Request properties that are parsed objects, never text: sending one sends JSON. */
 const OBJECT_SOURCES = /^(req|request)\.(body|query|params|cookies|signedCookies|headers|files)$/;
 /** Calls whose result is not text: parsers, numbers, containers. */
@@ -123,6 +125,13 @@ const rule: Rule = {
     return {
       call_expression(node: Node) {
         const m = sem.methodName(node);
+        if (m && PAGE_METHODS.has(m) && /page$/i.test(sem.receiver(node)?.text ?? '')) {
+          const html = sem.arg(node, 0);
+          const t = html && sem.taint(html);
+          // The page renders with the server's network access and files: script in it is server-side XSS.
+          if (t && html && sem.reachingValues(html).some((v) => isText(sem, v) && sem.isTainted(v))) ctx.report({ node: html, source: t.source, message: 'Request data is loaded as HTML into the headless browser unescaped: escape it, or render it with a template that escapes.' });
+          return;
+        }
         if (!m || !SINKS.has(m)) return;
         const recv = sem.receiver(node);
         if (!recv || !/^(res|response|reply|ctx\.res)$/.test(recv.text) && !/^res\.status\(/.test(recv.text)) return;
