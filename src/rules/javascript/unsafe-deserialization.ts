@@ -4,6 +4,8 @@ import { OWASP, type Rule } from '../../core/rule';
 
 /** Deserialisers that rebuild functions (src/core/models/js-sinks.ts: node-serialize, funcster, serialize-to-js). */
 const SINKS = sinksByCallee('javascript', 'unsafe-deserialization');
+/** Encoders whose result is constant when their input is: `JSON.stringify({ ... })` of literals is no attacker's text. */
+const PURE_ENCODERS = new Set(['JSON.stringify', 'String', 'Buffer.from', 'encodeURIComponent']);
 const EVALUATORS = new Set(['eval', 'window.eval', 'Function', 'vm.runInNewContext', 'vm.runInThisContext', 'vm.runInContext']);
 
 const rule: Rule = {
@@ -37,6 +39,13 @@ const rule: Rule = {
       }
       return undefined;
     };
+    const constantData = (n: Node, depth = 0): boolean => {
+      if (sem.isConstant(n)) return true;
+      const v = sem.literalOf(n);
+      if (depth > 4 || v.type !== 'call_expression' || !PURE_ENCODERS.has(sem.calleeName(v) ?? '')) return false;
+      const a = sem.args(v);
+      return !a.hasSplat && a.positional.every((x) => constantData(x, depth + 1));
+    };
     return {
       call_expression(node: Node) {
         const name = sem.calleeName(node);
@@ -44,7 +53,7 @@ const rule: Rule = {
         const row = SINKS.get(name);
         if (row) {
           const data = sem.arg(node, row.args?.[0] ?? 0);
-          if (!data || sem.isConstant(data)) return;
+          if (!data || constantData(data)) return;
           ctx.report({ node, source: sem.taint(data)?.source });
           return;
         }
@@ -61,6 +70,7 @@ const rule: Rule = {
       "const data = JSON.parse(req.cookies.profile);",
       "const serialize = require('serialize-javascript');\nconst copy = eval('(' + serialize(state) + ')');",
       "const unserialize = (s) => s.split(',');\nunserialize(req.query.list);",
+      "const { unserialize } = require('node-serialize');\nconst demo = unserialize(JSON.stringify({ name: 'example' }));",
     ],
     invalid: [
       { code: "const serialize = require('node-serialize');\napp.get('/', (req, res) => {\n  const obj = serialize.unserialize(req.cookies.session);\n});", errors: [3], messages: [{ messageId: 'default' }] },

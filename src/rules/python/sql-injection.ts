@@ -25,6 +25,8 @@ export function sqlArgument(ctx: RuleContext, call: Node): Node | undefined {
   if (!m || !sem.receiver(call)) return undefined;
   // Manager.raw: `raw` is a common name, so the receiver must look like a manager or a model.
   if (method === 'raw' && !/objects|manager|\bModel\b/i.test(sem.receiver(call)?.text ?? '')) return undefined;
+  // GraphQL schemas `execute` a GraphQL document, not SQL (graphene, graphql-core, strawberry).
+  if (/^(graphene|graphql|strawberry|ariadne)\b/.test(sem.qualifiedName(sem.receiver(call)) ?? '')) return undefined;
   return modelArgument(ctx, call, m);
 }
 
@@ -119,6 +121,7 @@ const rule: Rule = {
       'def run(sql):\n    cursor.execute(sql)',
       'from sqlalchemy import text\nsession.execute(text("SELECT * FROM t WHERE id = :id"), {"id": uid})',
       'executor.submit(job)',
+      'import graphene\nfrom flask import request\nschema = graphene.Schema(query=Query)\n@app.route("/graphql")\ndef gql():\n    data = request.get_json()\n    return schema.execute(data["query"], variables=data.get("variables"))',
     ],
     invalid: [
       {
