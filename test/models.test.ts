@@ -30,7 +30,7 @@ describe('taint models (one case per row, run through the row\'s rule)', () => {
       if (r.kind === 'sanitiser') assert.ok(r.safe && r.vulnerable, `${key}: a sanitiser row shows the flow with and without it`);
       else assert.ok(r.vulnerable, `${key}: needs a vulnerable example`);
       if (r.kind === 'sink') assert.ok(r.args?.length, `${key}: a sink names its arguments`);
-      if (r.kind === 'source') assert.ok(r.property, `${key}: a source names the request property`);
+      if (r.kind === 'source') assert.ok(r.property || r.decorator || r.parameter, `${key}: a source names the request property or parameter`);
     }
   });
   for (const row of MODELS) {

@@ -14,6 +14,7 @@ export function formatModels(format: 'text' | 'markdown'): string {
     if (r.args?.length) parts.push(`arg ${r.args.map((a) => (a < 0 ? 'last' : String(a))).join(',')}`);
     if (r.keywords?.length) parts.push(`${r.keywords.join('/')}=`);
     if (r.shell) parts.push(`shell: ${r.shell}`);
+    if (r.context) parts.push(`context: ${r.context}`);
     return parts.join(' ');
   };
   const out: string[] = [];

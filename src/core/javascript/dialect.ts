@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { fieldChildren, plusOperands, sharedDialectMembers, type Dialect } from '../dialect';
-import { propagatorMethods, sourceProperties } from '../models';
+import { propagatorMethods, sourceDecorators, sourceProperties } from '../models';
 import type { Binding, CallArgs, Semantics } from '../semantics';
 
 const FUNCTIONS = new Set([
@@ -19,8 +19,14 @@ const COMPOSITES = new Set([
 ]);
 const TAINT_FLOW = new Set([...COMPOSITES, 'template_string', 'template_substitution', 'subscript_expression', 'augmented_assignment_expression', 'assignment_expression']);
 
-/** Properties of an Express request that carry what the client sent. */
-const REQ_DATA = sourceProperties('javascript', ['express']);
+/** Properties of a request (Express, fastify, koa's context shortcuts) that carry what the client sent. */
+const REQ_DATA = sourceProperties('javascript');
+/** Properties of koa's `ctx.request`. */
+const CTX_REQUEST_DATA = sourceProperties('javascript', undefined, 'context.request');
+/** Decorators of handler parameters that bind request data (NestJS). */
+const PARAM_DECORATORS = sourceDecorators('javascript');
+/** Keys of a GraphQL resolver map whose functions receive the client's arguments. */
+const RESOLVER_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
 /** Browser-side sources of attacker-influenced text. */
 const DOM_SOURCES = new Set([
   'location.hash', 'location.search', 'location.href', 'location.pathname', 'window.location.hash',
@@ -255,11 +261,22 @@ export const javascriptDialect: Dialect = {
     return bindings.some((b) => b.value?.type === 'augmented_assignment_expression' && b.value.childForFieldName('operator')?.text === '+=');
   },
   isTaintSource(n, sem) {
+    // The request's methods are called: `req.get('Referer')`, `req.param('id')`.
+    if (n.type === 'call_expression') {
+      const f = n.childForFieldName('function');
+      return f?.type === 'member_expression' && javascriptDialect.isTaintSource(f, sem);
+    }
     if (n.type !== 'member_expression') return false;
     const prop = n.childForFieldName('property')?.text;
     const obj = n.childForFieldName('object');
     if (!prop || !obj) return false;
     const o = javascriptDialect.unwrap(obj);
+    // koa: `ctx.request.body` where `ctx` is a handler's context parameter.
+    if (CTX_REQUEST_DATA.has(prop) && o.type === 'member_expression' && o.childForFieldName('property')?.text === 'request') {
+      const c = o.childForFieldName('object');
+      const b = c?.type === 'identifier' ? sem.resolve(c) : undefined;
+      if (b?.kind === 'param' && !b.member && b.fn && (c!.text === 'ctx' || c!.text === 'context' || isExpressHandler(b.fn, sem) && paramPatterns(b.fn)[0]?.id === b.at.id)) return true;
+    }
     if (REQ_DATA.has(prop) && o.type === 'identifier') {
       const b = sem.resolve(o);
       if (b?.kind === 'param' && !b.member) {
@@ -272,6 +289,7 @@ export const javascriptDialect: Dialect = {
     return isBrowserSource(n, sem);
   },
   isTaintedParam(b, sem) {
+    if (b.fn && (hasSourceDecorator(b) || isResolverArgs(b))) return true;
     // `({ body }, res) => …` in an Express handler, or `function (req) { const {id} = ... }`.
     if (b.member && b.fn && isExpressHandler(b.fn, sem)) {
       const root = b.member.split('.')[0];
@@ -288,6 +306,41 @@ export const javascriptDialect: Dialect = {
     return s ? moduleName(s) : undefined;
   },
 };
+
+/** NestJS `@Body() dto`, `@Query('q') q`: the parameter's decorator says it is request data. */
+function hasSourceDecorator(b: Binding): boolean {
+  let p: Node | null = b.at;
+  while (p && p.type !== 'required_parameter' && p.type !== 'optional_parameter' && p.type !== 'formal_parameters') p = p.parent;
+  if (!p || p.type === 'formal_parameters') return false;
+  return p.namedChildren.some((d) => {
+    if (d?.type !== 'decorator') return false;
+    const e = d.namedChildren[0];
+    const name = e?.type === 'call_expression' ? e.childForFieldName('function')?.text : e?.text;
+    return !!name && PARAM_DECORATORS.has(name);
+  });
+}
+
+/**
+ * The second parameter (`args`) of a GraphQL resolver: a function under `Query`/`Mutation`/
+ * `Subscription` in a resolver map, or the `resolve` of a field definition.
+ */
+function isResolverArgs(b: Binding): boolean {
+  const fn = b.fn!;
+  if (paramPatterns(fn)[1]?.startIndex !== findPatternStart(b)) return false;
+  if (fn.type === 'method_definition') return ownerKey(fn.parent) !== undefined && RESOLVER_TYPES.has(ownerKey(fn.parent)!);
+  const pair = fn.parent;
+  if (pair?.type !== 'pair' || pair.childForFieldName('value')?.id !== fn.id) return false;
+  if (pair.childForFieldName('key')?.text === 'resolve') return true;
+  const owner = ownerKey(pair.parent);
+  return owner !== undefined && RESOLVER_TYPES.has(owner);
+}
+
+/** The key under which an object literal sits (`Query` of `{ Query: { … } }`). */
+function ownerKey(obj: Node | null): string | undefined {
+  if (obj?.type !== 'object') return undefined;
+  const pair = obj.parent;
+  return pair?.type === 'pair' ? pair.childForFieldName('key')?.text.replace(/['"]/g, '') : undefined;
+}
 
 function findPatternStart(b: Binding): number {
   let n: Node | null = b.at;

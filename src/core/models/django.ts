@@ -6,6 +6,6 @@ const ATTRIBUTES = ['GET', 'POST', 'body', 'COOKIES', 'META', 'FILES', 'query_pa
 export default modelTable('django', 'python', ATTRIBUTES.map((a) => ({
   kind: 'source' as const,
   property: a.replace('()', ''),
-  vulnClass: 'command-injection' as const,
-  vulnerable: `import os\ndef view(request):\n    os.system("echo " + str(request.${a}))`,
+  vulnClass: 'path-traversal' as const,
+  vulnerable: `def view(request):\n    return open("/srv/files/" + str(request.${a}))`,
 })));

@@ -8,13 +8,13 @@ export default modelTable('express', 'javascript', [
   ...PROPERTIES.map((p) => ({
     kind: 'source' as const,
     property: p,
-    vulnClass: 'command-injection' as const,
-    vulnerable: `const { exec } = require('child_process');\napp.post('/x', (req, res) => exec('cat ' + req.${p}));`,
+    vulnClass: 'path-traversal' as const,
+    vulnerable: `const fs = require('fs');\napp.post('/x', (req, res) => fs.readFileSync('/srv/' + req.${p}));`,
   })),
   ...METHODS.map((p) => ({
     kind: 'source' as const,
     property: p,
-    vulnClass: 'command-injection' as const,
-    vulnerable: `const { exec } = require('child_process');\napp.post('/x', (req, res) => exec('cat ' + req.${p}('name')));`,
+    vulnClass: 'path-traversal' as const,
+    vulnerable: `const fs = require('fs');\napp.post('/x', (req, res) => fs.readFileSync('/srv/' + req.${p}('name')));`,
   })),
 ]);

@@ -11,8 +11,8 @@ export default modelTable('flask', 'python', [
   ...ATTRIBUTES.map((a) => ({
     kind: 'source' as const,
     property: a.replace('()', ''),
-    vulnClass: 'command-injection' as const,
-    vulnerable: `import os\nfrom flask import request\nos.system("echo " + str(request.${a}))`,
+    vulnClass: 'path-traversal' as const,
+    vulnerable: `from flask import request\nopen("/srv/files/" + str(request.${a}))`,
   })),
   {
     kind: 'sanitiser', callee: 'werkzeug.utils.secure_filename', vulnClass: 'path-traversal',

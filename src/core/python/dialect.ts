@@ -18,8 +18,13 @@ const TAINT_FLOW = new Set([
   'named_expression', 'for_in_clause',
 ]);
 
-/** Attributes of a Flask or Django request that carry what the client sent. */
-const REQUEST_DATA = sourceProperties('python', ['flask', 'django']);
+/** Attributes of a request (Flask, Django, DRF, aiohttp) that carry what the client sent. */
+const REQUEST_DATA = sourceProperties('python');
+/** Attributes of an `http.server` request handler (`self.path`). */
+const HANDLER_SELF_DATA = sourceProperties('python', undefined, 'handler-self');
+/** Annotations and defaults of FastAPI route parameters that are not request data. */
+const FASTAPI_NOT_REQUEST = /^(Request|Response|WebSocket|BackgroundTasks|Session|AsyncSession|HTTPConnection|SecurityScopes)\b|\.(Request|Response|WebSocket|BackgroundTasks)\b/;
+const FASTAPI_DEPENDENCY = /^(fastapi\.)?(Depends|Security)\(/;
 
 const CONSTANT_GLOBALS = new Set(['True', 'False', 'None', '__name__', '__file__']);
 
@@ -63,6 +68,32 @@ function paramIdentifier(p: Node): Node | undefined {
 }
 
 /** Decorators of a function definition, as text, e.g. `app.route("/x/<id>")`. */
+/** `self.path` inside a method of a `BaseHTTPRequestHandler` (or other `*RequestHandler`) subclass. */
+function inRequestHandlerClass(n: Node): boolean {
+  for (let p: Node | null = n.parent; p; p = p.parent) {
+    if (p.type !== 'class_definition') continue;
+    return /RequestHandler\b/.test(p.childForFieldName('superclasses')?.text ?? '');
+  }
+  return false;
+}
+
+/** `@app.get("/x")` / `@router.post(...)` where the object is a FastAPI app or APIRouter. */
+function isFastapiRoute(d: Node, sem: Semantics): boolean {
+  const call = d.namedChildren.find((c) => c?.type === 'call');
+  const fn = call?.childForFieldName('function');
+  if (fn?.type !== 'attribute' || !/^(get|post|put|patch|delete|head|options|api_route|websocket)$/.test(fn.childForFieldName('attribute')?.text ?? '')) return false;
+  return /^fastapi\.(FastAPI|APIRouter|routing\.APIRouter)\(\)$/.test(sem.qualifiedName(fn.childForFieldName('object')) ?? '');
+}
+
+/** A FastAPI route parameter is request data unless it is a dependency or the request/response object. */
+function isFastapiRequestParam(b: Binding): boolean {
+  const p = b.at.parent;
+  if (!p || b.name === 'self') return false;
+  const type = p.childForFieldName('type')?.text ?? '';
+  const dflt = p.childForFieldName('value')?.text ?? '';
+  return !FASTAPI_NOT_REQUEST.test(type) && !FASTAPI_DEPENDENCY.test(dflt) && !/^Annotated\[.*\b(Depends|Security)\(/s.test(type);
+}
+
 export function decoratorsOf(fn: Node): Node[] {
   const parent = fn.parent;
   if (parent?.type !== 'decorated_definition') return [];
@@ -230,9 +261,15 @@ export const pythonDialect: Dialect = {
     return bindings.some((b) => b.value?.type === 'augmented_assignment' && b.value.childForFieldName('operator')?.text === '+=' && b.at.parent?.id === b.value.id) && ident.type === 'identifier';
   },
   isTaintSource(n, sem) {
+    // The request's readers are called: `request.get_json()`, `await request.post()` (aiohttp).
+    if (n.type === 'call') {
+      const f = n.childForFieldName('function');
+      return f?.type === 'attribute' && pythonDialect.isTaintSource(f, sem);
+    }
     if (n.type === 'attribute') {
       const attr = n.childForFieldName('attribute')?.text;
       const obj = n.childForFieldName('object');
+      if (attr && obj?.type === 'identifier' && obj.text === 'self' && HANDLER_SELF_DATA.has(attr) && inRequestHandlerClass(n)) return true;
       if (!attr || !obj || !REQUEST_DATA.has(attr)) return false;
       const o = pythonDialect.unwrap(obj);
       const q = sem.qualifiedName(o);
@@ -245,11 +282,12 @@ export const pythonDialect: Dialect = {
     }
     return false;
   },
-  isTaintedParam(b) {
+  isTaintedParam(b, sem) {
     // URL variables of Flask routes and of Django views (parameters after `request`) come from the client.
     const fn = b.fn;
     if (!fn || fn.type !== 'function_definition') return false;
     const decorators = decoratorsOf(fn);
+    if (decorators.some((d) => isFastapiRoute(d, sem))) return isFastapiRequestParam(b);
     if (decorators.some((d) => /\.(route|get|post|put|patch|delete)\s*\(/.test(d.text) && d.text.includes('<'))) {
       return true;
     }

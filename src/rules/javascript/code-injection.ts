@@ -1,9 +1,11 @@
 import type { Node } from 'web-tree-sitter';
-import { sinksByCallee } from '../../core/models';
+import { modelRows, sinksByCallee } from '../../core/models';
 import { OWASP, type Rule } from '../../core/rule';
 
 /** Evaluators from the models (src/core/models/vm.ts, ecmascript.ts). */
 const SINKS = sinksByCallee('javascript', 'code-injection');
+/** Headless-browser methods that run a string as page script (puppeteer/playwright `page.evaluate`). */
+const PAGE_METHODS = new Set(modelRows('javascript', 'sink', 'code-injection').filter((r) => r.method).map((r) => r.method!));
 
 const rule: Rule = {
   meta: {
@@ -18,7 +20,7 @@ const rule: Rule = {
     owasp: [OWASP.A03],
     message: 'This runs text as JavaScript: parse data (JSON.parse) or look functions up in a fixed map instead.',
     docs: {
-      whatItDoes: 'Finds `eval`, `new Function` / `Function()`, `vm.runIn*Context` / `vm.Script`, and `setTimeout`/`setInterval` given a string, when the code is not a constant.',
+      whatItDoes: 'Finds `eval`, `new Function` / `Function()`, `vm.runIn*Context` / `vm.Script`, vm2 `VM`/`NodeVM` `run`, mathjs `evaluate`/`compile`, `safe-eval`, `static-eval`, puppeteer/playwright `page.evaluate` of a string built from request data, and `setTimeout`/`setInterval` given a string, when the code is not a constant.',
       whyBad: 'Evaluated text runs with the full rights of the page or the server process. Request data reaching it is remote code execution on the server, or XSS in the browser.',
       example: "const result = eval(req.query.expr);",
       useInstead: "const data = JSON.parse(text);\n// for formulas, use a small parser or an expression library with no access to globals",
@@ -28,6 +30,14 @@ const rule: Rule = {
   create(ctx) {
     const { sem } = ctx;
     const check = (node: Node) => {
+      const m = sem.methodName(node);
+      if (m && PAGE_METHODS.has(m) && /page$/i.test(sem.receiver(node)?.text ?? '')) {
+        // A function is serialised as code the page author wrote; only a string is built at run time.
+        const script = sem.arg(node, 0);
+        const t = script && !sem.dialect.isFunction(sem.dialect.unwrap(script)) ? sem.taint(script) : undefined;
+        if (t) ctx.report({ node, taint: t, message: 'Request data runs as script in the headless browser: pass a function and give the data as its argument.' });
+        return;
+      }
       const name = sem.calleeName(node);
       if (!name) return;
       const row = SINKS.get(name);

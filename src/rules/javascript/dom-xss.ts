@@ -90,7 +90,7 @@ const rule: Rule = {
           const arg = sem.arg(node, 0);
           if (!arg || !risky(arg)) return;
           const kind = m.slice('bypassSecurityTrust'.length);
-          ctx.report({ node, source: sem.taint(arg)?.source, severity: kind === 'Style' || kind === 'Url' ? 'medium' : undefined, message: `${m} turns Angular's sanitiser off for non-constant content: bind the value and let Angular sanitise it, or sanitise it first (DOMPurify).` });
+          ctx.report({ node, taint: sem.taint(arg), severity: kind === 'Style' || kind === 'Url' ? 'medium' : undefined, message: `${m} turns Angular's sanitiser off for non-constant content: bind the value and let Angular sanitise it, or sanitise it first (DOMPurify).` });
           return;
         }
         // Sink methods first: the argument is read only for calls that can write HTML.
@@ -120,7 +120,7 @@ const rule: Rule = {
         const plainValue = sem.dialect.unwrap(value);
         // As for assignments: a name of unknown origin is reported only when the HTML is built here.
         if (!t && !sem.isBuiltStringDeep(value) && plainValue.type !== 'member_expression' && plainValue.type !== 'call_expression') return;
-        ctx.report({ node, source: t?.source, message: 'innerHTML in a Vue render function with non-constant content: render text, or sanitise it with DOMPurify.' });
+        ctx.report({ node, taint: t, message: 'innerHTML in a Vue render function with non-constant content: render text, or sanitise it with DOMPurify.' });
       },
       jsx_attribute(node: Node) {
         if (node.namedChildren[0]?.text !== 'dangerouslySetInnerHTML') return;

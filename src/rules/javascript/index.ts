@@ -25,10 +25,12 @@ import cleartextHttp from './cleartext-http';
 import csrfMissing from './csrf-missing';
 import xxe from './xxe';
 import templateAutoescapeOff from './template-autoescape-off';
+import unsafeDeserialization from './unsafe-deserialization';
 
 export const javascriptRules: Rule[] = [
   sqlInjection, nosqlInjection, commandInjection, codeInjection, domXss, reflectedXss, weakCrypto, insecureRandom, hardcodedSecret,
   tlsVerifyDisabled, jwtMisuse, insecureCookie, openRedirect, fingerprintStub, pathTraversal, ssrf, prototypePollution,
   expressSecurityHeaders, corsCredentials, redos, tabnabbing, cleartextHttp,
   csrfMissing, xxe, templateAutoescapeOff,
+  unsafeDeserialization,
 ];

@@ -1,7 +1,10 @@
 import type { Node } from 'web-tree-sitter';
+import { modelRows } from '../../core/models';
 import { OWASP, type Rule } from '../../core/rule';
 
-const QUERY_METHODS = new Set(['find', 'findOne', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndRemove', 'updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'countDocuments', 'count', 'where', 'aggregate', 'distinct', 'exists', 'replaceOne']);
+/** MongoDB / Mongoose query methods from the models (src/core/models/js-sinks.ts), and `aggregate`. */
+const QUERY_ROWS = new Map(modelRows('javascript', 'sink', 'nosql-injection').map((r) => [r.method!, r]));
+const QUERY_METHODS = new Set([...QUERY_ROWS.keys(), 'aggregate']);
 /** Values of a filter that cannot carry operators. */
 const SAFE_WRAP = /^(String|Number|parseInt|parseFloat|Boolean|ObjectId|mongoose\.Types\.ObjectId|new ObjectId|sanitize|mongoSanitize)/;
 
@@ -32,7 +35,7 @@ const rule: Rule = {
         const m = sem.methodName(node);
         if (!m || !QUERY_METHODS.has(m) || !sem.receiver(node)) return;
         if (/^(Array|Object|_|lodash|\[)/.test(sem.receiver(node)!.text) || /\.(filter|map)\(/.test(sem.receiver(node)!.text)) return;
-        const filter = sem.arg(node, 0);
+        const filter = sem.arg(node, QUERY_ROWS.get(m)?.args?.[0] ?? 0);
         if (!filter) return;
         const f = sem.dialect.unwrap(filter);
         if (f.type === 'object') {

@@ -1,7 +1,13 @@
 import type { Node } from 'web-tree-sitter';
+import { modelRows, sinksByCallee } from '../../core/models';
 import { OWASP, type Rule } from '../../core/rule';
 
-const FS_FUNCS = /^(fs|fs\/promises|fs\.promises|fs-extra)\.(readFile|readFileSync|createReadStream|writeFile|writeFileSync|appendFile|appendFileSync|createWriteStream|unlink|unlinkSync|rm|rmSync|readdir|readdirSync|stat|statSync|access|open|openSync|copyFile|rename)$/;
+/** fs sinks from the models (src/core/models/js-sinks.ts), under any of the names fs goes by. */
+const FS_SINKS = sinksByCallee('javascript', 'path-traversal');
+const fsName = (q: string) => q.replace(/^(fs\/promises|fs\.promises|fs-extra|node:fs)\./, 'fs.');
+/** Response methods that send a file (`res.sendFile`), and upload objects' `mv` (express-fileupload). */
+const RESPONSE_SINKS = new Set(modelRows('javascript', 'sink', 'path-traversal', 'express').filter((r) => r.method).map((r) => r.method!));
+const UPLOAD_SINKS = new Set(modelRows('javascript', 'sink', 'path-traversal', 'express-fileupload').filter((r) => r.method).map((r) => r.method!));
 const CHECKS = /path\.basename|\.startsWith\(|path\.relative|realpath|sanitize-filename|sanitizeFilename|\.includes\(\s*['"]\.\.['"]\s*\)|allowed|whitelist|allowlist/;
 
 const rule: Rule = {
@@ -30,8 +36,9 @@ const rule: Rule = {
       call_expression(node: Node) {
         const name = sem.calleeName(node) ?? '';
         const m = sem.methodName(node);
-        const isRes = (m === 'sendFile' || m === 'download') && /^(res|response)$/.test(sem.receiver(node)?.text ?? '');
-        if (!isRes && !FS_FUNCS.test(name)) return;
+        const isRes = !!m && RESPONSE_SINKS.has(m) && /^(res|response)$/.test(sem.receiver(node)?.text ?? '');
+        const isUpload = !!m && UPLOAD_SINKS.has(m) && /\bfiles\b|file$/.test(sem.receiver(node)?.text ?? '');
+        if (!isRes && !isUpload && !FS_SINKS.has(fsName(name))) return;
         const p = sem.arg(node, 0);
         const t = p && sem.taint(p);
         if (!t || !p) return;

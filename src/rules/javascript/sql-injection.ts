@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { OWASP, type Rule, type RuleContext } from '../../core/rule';
 import type { Fix } from '../../core/types';
+import { isLiteralAssembly } from '../shared/literal-assembly';
 import { modelRows, sinkMethods } from '../../core/models';
 import { plusOperands } from '../../core/dialect';
 import { holesAreNames } from '../shared/sql-holes';
@@ -9,6 +10,10 @@ import { holesAreNames } from '../shared/sql-holes';
 const QUERY_METHODS = sinkMethods('javascript', 'sql-injection');
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const SQL_LIBRARY = new RegExp(`^(${[...new Set(modelRows('javascript', 'sink', 'sql-injection').map((r) => r.library))].map(escapeRe).join('|')})\\b`);
+/** Methods with everyday names (`get`, `map`, `one`): the receiver must be named like a database handle, or the text be SQL. */
+const COMMON_NAMES = new Set(['get', 'all', 'run', 'each', 'exec', 'execute', 'one', 'many', 'any', 'none', 'map', 'result', 'multi']);
+/** TypeORM query-builder methods (src/core/models/js-sinks.ts). */
+const BUILDER_METHODS = new Set(modelRows('javascript', 'sink', 'sql-injection', 'typeorm').filter((r) => r.method && r.method !== 'query').map((r) => r.method!));
 const SQL_START = /^\s*(?:[(`'"]\s*)?(select|insert|update|delete|with|replace|create|drop|alter|truncate|merge|call|exec)\b/i;
 
 /** Whether the receiver looks like a database handle (pool, client, connection, db, knex, sequelize…). */
@@ -131,7 +136,7 @@ const rule: Rule = {
     owasp: [OWASP.A03],
     message: 'SQL built with string concatenation or a template literal reaches the database: use placeholders and a values array.',
     docs: {
-      whatItDoes: 'Finds SQL text built with template literals or `+` that reaches `query`/`execute` of mysql, mysql2, pg, sqlite3, better-sqlite3 and mssql handles, `sequelize.query`, knex `raw`/`whereRaw`/…, TypeORM `query` and Prisma `$queryRawUnsafe`.',
+      whatItDoes: 'Finds SQL text built with template literals or `+` that reaches `query`/`execute` of mysql, mysql2, pg, sqlite3, better-sqlite3 and mssql handles, `sequelize.query`, knex `raw`/`whereRaw`/…, TypeORM `query` and query-builder conditions (`createQueryBuilder().where(...)`, `andWhere`, `orderBy`, …), pg-promise `one`/`many`/`any`/`none`/`oneOrNone`/`manyOrNone`/`result`/`query`, and Prisma `$queryRawUnsafe`/`$executeRawUnsafe`. SQL assembled from literals only (placeholder lists joined by count, a query picked from literals) is not flagged.',
       whyBad: 'Any part of the query that comes from the client can close the string and add SQL of its own: dump tables, bypass logins, delete data.',
       example: 'const rows = await pool.query(`SELECT * FROM users WHERE id = ${req.params.id}`);',
       useInstead: "const rows = await pool.query('SELECT * FROM users WHERE id = $1', [req.params.id]);   // pg\n// mysql2: connection.execute('SELECT * FROM users WHERE id = ?', [id])\n// knex: knex('users').where({ id })",
@@ -149,12 +154,20 @@ const rule: Rule = {
         const built = sem.isBuiltStringDeep(q);
         const taint = sem.taint(q);
         if (!built && !(taint && !sem.isConstant(q))) return;
+        // Placeholders joined by count, queries picked from literals: the values go as parameters.
+        if (isLiteralAssembly(sem, q)) return;
         // Only database handles, or text that is plainly SQL, count: `cache.get(key + id)` is not a query.
         const value = sem.deref(q);
         const looksSql = SQL_START.test(value.text.slice(0, 200).replace(/^`/, ''));
-        if (!dbReceiver(ctx, node) && !looksSql) return;
-        if (!taint && onlyNamesOrBuilderSql(ctx, q)) return;
-        if (!looksSql && ['get', 'all', 'run', 'each', 'exec', 'execute'].includes(method) && !/db|sqlite|database|conn|stmt/i.test(sem.receiver(node)?.text ?? '')) return;
+        const recvText = sem.receiver(node)?.text ?? '';
+        if (BUILDER_METHODS.has(method)) {
+          // Query-builder conditions (TypeORM `where`): only on a query builder, whatever the text.
+          if (!/createQueryBuilder\(|QueryBuilder\b|\bqb$/i.test(recvText)) return;
+        } else {
+          if (!dbReceiver(ctx, node) && !looksSql) return;
+          if (!taint && onlyNamesOrBuilderSql(ctx, q)) return;
+          if (!looksSql && COMMON_NAMES.has(method) && !/db|sqlite|database|conn|stmt|^(t|tx|task)$/i.test(recvText)) return;
+        }
         ctx.report({ node: q, taint, fix: parameterise(ctx, node, sem.dialect.unwrap(q)), message: taint ? 'Request data is built into this SQL query: use placeholders and a values array.' : undefined });
       },
     };

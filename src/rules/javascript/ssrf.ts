@@ -1,6 +1,10 @@
 import type { Node } from 'web-tree-sitter';
 import { isBrowserSource } from '../../core/javascript/dialect';
+import { modelRows } from '../../core/models';
 import { OWASP, type Rule } from '../../core/rule';
+
+/** Headless-browser navigation (puppeteer/playwright `page.goto`, src/core/models/js-sinks.ts). */
+const PAGE_METHODS = new Set(modelRows('javascript', 'sink', 'ssrf').filter((r) => r.method).map((r) => r.method!));
 
 const FETCHERS = /^(axios|axios\.(get|post|put|patch|delete|head|request)|node-fetch|fetch|got|got\.(get|post|put|patch|delete)|needle|needle\.(get|post|request)|request|request\.(get|post)|superagent\.(get|post)|undici\.(request|fetch)|http\.(get|request)|https\.(get|request))$/;
 const CHECKS = /new URL\(|url\.parse\(|\.hostname\s*(===|!==|==|!=)|\.has\([^)]*hostname|allowed|whitelist|allowlist|isPrivate|ipaddr/i;
@@ -18,7 +22,7 @@ const rule: Rule = {
     owasp: [OWASP.A10],
     message: 'The server fetches a URL chosen by the client: restrict the scheme and host to an allow-list.',
     docs: {
-      whatItDoes: 'Finds `fetch`, axios, got, needle, request, superagent, undici and `http(s).get/request` calls whose URL comes from request data, in handlers that do not parse and check the host.',
+      whatItDoes: 'Finds `fetch`, axios, got, needle, request, superagent, undici `http(s).get/request` calls and puppeteer/playwright `page.goto` whose URL comes from request data, in handlers that do not parse and check the host.',
       whyBad: 'The server can reach what the client cannot: cloud metadata endpoints with credentials, services on localhost, the internal network.',
       example: "const r = await axios.get(req.query.url);",
       useInstead: "const u = new URL(req.query.url);\nif (u.protocol !== 'https:' || !ALLOWED_HOSTS.has(u.hostname)) return res.sendStatus(400);\nconst r = await axios.get(u.href, { maxRedirects: 0 });",
@@ -30,7 +34,9 @@ const rule: Rule = {
     return {
       call_expression(node: Node) {
         const name = sem.calleeName(node);
-        if (!name || !FETCHERS.test(name)) return;
+        const m = sem.methodName(node);
+        const page = !!m && PAGE_METHODS.has(m) && /page$/i.test(sem.receiver(node)?.text ?? '');
+        if (!page && (!name || !FETCHERS.test(name))) return;
         const url = sem.arg(node, 0);
         const t = url && sem.taint(url);
         if (!t || !url) return;

@@ -96,7 +96,7 @@ const rule: Rule = {
       for (const m of template.matchAll(TRIPLE_STASH)) {
         const expr = (m[1] ?? m[2] ?? '').trim();
         if (LAYOUT_SLOT.test(expr)) continue;
-        ctx.report({ node, source: t.source, message: `The template prints ${m[0]} unescaped, with request data: use {{ ${expr} }}.` });
+        ctx.report({ node, taint: t, message: `The template prints ${m[0]} unescaped, with request data: use {{ ${expr} }}.` });
         return;
       }
     };

@@ -1,5 +1,9 @@
 import type { Node } from 'web-tree-sitter';
 import { OWASP, type Rule } from '../../core/rule';
+import { responseBodySanitisers } from '../../core/models';
+
+/** Autoescaped renders and JSON encoders: safe as a body (src/core/models/responses.ts). */
+const SAFE_BODIES = responseBodySanitisers('python');
 
 const RESPONSES = new Set(['flask.make_response', 'flask.Response', 'django.http.HttpResponse', 'django.http.response.HttpResponse', 'werkzeug.wrappers.Response', 'starlette.responses.HTMLResponse', 'fastapi.responses.HTMLResponse']);
 
@@ -17,7 +21,7 @@ const rule: Rule = {
     owasp: [OWASP.A03],
     message: 'Request data is written into the HTML response unescaped: render a template or escape it.',
     docs: {
-      whatItDoes: 'Finds Flask views that return, and `make_response` / `Response` / Django `HttpResponse` bodies that contain, text built from request data without escaping.',
+      whatItDoes: 'Finds Flask views that return, and `make_response` / `Response` / Django `HttpResponse` bodies that contain, text built from request data without escaping. Bodies that are autoescaped template renders (`render_to_string`, a Django template\'s `render`) or JSON (`jsonify`, `json.dumps`, `JsonResponse`) are not flagged.',
       whyBad: 'The browser runs any `<script>` in the response. A link carrying a script in a parameter then runs in the victim\'s session: reflected cross-site scripting.',
       example: '@app.route("/hello")\ndef hello():\n    return "<h1>Hello " + request.args["name"] + "</h1>"',
       useInstead: 'from markupsafe import escape\nreturn f"<h1>Hello {escape(request.args[\'name\'])}</h1>"\n# or render_template("hello.html", name=...)',
@@ -40,6 +44,8 @@ const rule: Rule = {
       const b = sem.dialect.unwrap(body);
       // Flask turns dicts and lists into JSON; jsonify/render_template escape; only text bodies count.
       if (b.type === 'dictionary' || b.type === 'list' || b.type === 'call' && /jsonify|render_template$|json\.dumps|escape/.test(sem.calleeName(b) ?? '')) return;
+      // On every path the body is an autoescaped render or JSON: nothing unescaped reaches the page.
+      if (sem.reachingValues(body).every((v) => v.type === 'call' && SAFE_BODIES.callees.has(sem.calleeName(v) ?? ''))) return;
       ctx.report({ node: body, taint: t });
     };
     return {
@@ -66,6 +72,7 @@ const rule: Rule = {
       'from flask import Flask, request\nfrom markupsafe import escape\napp = Flask(__name__)\n@app.route("/b")\ndef b():\n    return "<p>" + escape(request.args["q"]) + "</p>"',
       'from django.http import HttpResponse\ndef v(request):\n    return HttpResponse("ok")',
       'from django.http import HttpResponse\ndef v(request):\n    return HttpResponse(request.GET["q"], content_type="text/plain")',
+      'from django.http import HttpResponse\nfrom django.template.loader import render_to_string\ndef v(request):\n    html = render_to_string("s.html", {"q": request.GET["q"]})\n    return HttpResponse(html)',
     ],
     invalid: [
       { code: 'from flask import Flask, request\napp = Flask(__name__)\n@app.route("/hello")\ndef hello():\n    return "<h1>Hello " + request.args["name"] + "</h1>"', errors: [5], messages: [{ messageId: 'default' }] },

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { OWASP, type Rule, type RuleContext } from '../../core/rule';
 import type { Fix } from '../../core/types';
+import { isLiteralAssembly } from '../shared/literal-assembly';
 import { modelRows, sinksByCallee, type ModelRow } from '../../core/models';
 
 /** SQL sinks from the models (src/core/models/sql-py.ts): functions by name, methods on any receiver but `raw`. */
@@ -24,6 +25,8 @@ export function sqlArgument(ctx: RuleContext, call: Node): Node | undefined {
   if (!m || !sem.receiver(call)) return undefined;
   // Manager.raw: `raw` is a common name, so the receiver must look like a manager or a model.
   if (method === 'raw' && !/objects|manager|\bModel\b/i.test(sem.receiver(call)?.text ?? '')) return undefined;
+  // GraphQL schemas `execute` a GraphQL document, not SQL (graphene, graphql-core, strawberry).
+  if (/^(graphene|graphql|strawberry|ariadne)\b/.test(sem.qualifiedName(sem.receiver(call)) ?? '')) return undefined;
   return modelArgument(ctx, call, m);
 }
 
@@ -97,6 +100,8 @@ const rule: Rule = {
         if (!q) return;
         const taint = sem.taint(q);
         if (!sem.isBuiltStringDeep(q) && !(taint && !sem.isConstant(q))) return;
+        // Placeholders joined by count, queries picked from literals: the values go as parameters.
+        if (isLiteralAssembly(sem, q)) return;
         const recvName = sem.qualifiedName(sem.receiver(node)) ?? '';
         const placeholder = recvName.startsWith('sqlite3.') ? '?' : '%s';
         ctx.report({
@@ -116,6 +121,7 @@ const rule: Rule = {
       'def run(sql):\n    cursor.execute(sql)',
       'from sqlalchemy import text\nsession.execute(text("SELECT * FROM t WHERE id = :id"), {"id": uid})',
       'executor.submit(job)',
+      'import graphene\nfrom flask import request\nschema = graphene.Schema(query=Query)\n@app.route("/graphql")\ndef gql():\n    data = request.get_json()\n    return schema.execute(data["query"], variables=data.get("variables"))',
     ],
     invalid: [
       {
