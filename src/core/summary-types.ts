@@ -1,6 +1,6 @@
 /**
  * Per-function taint summaries, in a form that can be written to JSON and read back (no syntax
- * nodes: positions are 1-based line / 0-based column, as in findings). One `ModuleSummary` per
+ * nodes: positions are zero-based line and column, as `Position` in types.ts and findings). One `ModuleSummary` per
  * file lists, for every function, method, arrow or closure defined in it: which parameters reach
  * its return value (`returns`), whether the return value carries request data from a source inside
  * the function (`returnsSource`), and which parameters reach a sink inside it (`sinks`, with the
@@ -12,7 +12,7 @@
  * end to end: caller's argument → parameter → … → return or sink.
  */
 
-/** A place in a file: line 1-based, column 0-based (the convention of `Finding`). */
+/** A place in a file: zero-based line and column (UTF-16 units), the convention of `Position` / `Finding.range`. */
 export interface SummaryPosition {
   line: number;
   column: number;
