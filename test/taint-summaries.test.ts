@@ -1,10 +1,13 @@
 import * as assert from 'node:assert/strict';
 import type { Node } from 'web-tree-sitter';
+import { Analyzer } from '../src/core/engine';
 import { javascriptDialect } from '../src/core/javascript/dialect';
+import { LiveDocument } from '../src/core/live-document';
 import { ensureLanguages, parseSync } from '../src/core/parser';
 import { pythonDialect } from '../src/core/python/dialect';
 import { captureNodes } from '../src/core/query';
 import { Semantics } from '../src/core/semantics';
+import { allRules } from '../src/rules';
 
 before(() => ensureLanguages(['python', 'javascript']));
 
@@ -132,5 +135,58 @@ describe('taint summaries: the serialisable module summary', () => {
     assert.equal(byName.get('get_name')!.returnsSource!.source.line, 5);
     const run = byName.get('run')!;
     assert.deepEqual(run.sinks.map((x) => [x.param, x.ruleId, x.sink.line]), [[0, 'py-sql-injection', 7]]);
+  });
+});
+
+describe('a check guards only the path it is on (open redirect, path traversal, SSRF)', () => {
+  const analyzer = new Analyzer(allRules);
+  const lines = (file: string, lang: Lang, code: string, rule: string) => {
+    const a = analyzer.analyzeSync(file, code, lang);
+    a.tree.delete();
+    return a.findings.filter((f) => f.ruleId === rule).map((f) => f.range.start.line + 1);
+  };
+
+  it('inside `if is_safe_url(u):` is safe; after the if, the same redirect is not', () => {
+    const code = 'from flask import redirect, request\nfrom django.utils.http import url_has_allowed_host_and_scheme\n@app.route("/n")\ndef n():\n    u = request.args["next"]\n    if url_has_allowed_host_and_scheme(u, allowed_hosts=None):\n        return redirect(u)\n    return redirect(u)';
+    assert.deepEqual(lines('a.py', 'python', code, 'py-open-redirect'), [8]);
+    const js = "app.get('/n', (req, res) => {\n  const u = req.query.next;\n  if (isSafeRedirect(u)) {\n    return res.redirect(u);\n  }\n  res.redirect(u);\n});";
+    assert.deepEqual(lines('a.js', 'javascript', js, 'js-open-redirect'), [6]);
+  });
+
+  it('a check after the sink, or in another branch, does not make it safe', () => {
+    const code = 'import os\nfrom flask import request, send_file\n@app.route("/f")\ndef f():\n    name = request.args["f"]\n    data = send_file(os.path.join("/srv", name))\n    if name.startswith("/"):\n        app.logger.info("absolute")\n    return data';
+    assert.deepEqual(lines('a.py', 'python', code, 'py-path-traversal'), [6]);
+  });
+
+  it('a check that rebinds or stops the path before the sink, through a name or inside a helper, is a guard', () => {
+    for (const code of [
+      'from flask import redirect, request\nfrom django.utils.http import url_has_allowed_host_and_scheme\ndef n():\n    u = request.args["next"]\n    ok = url_has_allowed_host_and_scheme(u, allowed_hosts=None)\n    if not ok:\n        u = "/"\n    return redirect(u)',
+      'from flask import redirect, request\nfrom django.utils.http import url_has_allowed_host_and_scheme\ndef target():\n    u = request.args["next"]\n    url_is_safe = url_has_allowed_host_and_scheme(u, allowed_hosts=None)\n    return u if url_is_safe else "/"\ndef n():\n    return redirect(target())',
+      'from flask import redirect, request\nfrom django.utils.http import url_has_allowed_host_and_scheme\ndef target():\n    u = "/"\n    if request.args.get("next"):\n        u = request.args["next"]\n        if not url_has_allowed_host_and_scheme(u, allowed_hosts=None):\n            u = "/"\n    return u\ndef n():\n    return redirect(target())',
+    ]) {
+      assert.deepEqual(lines('a.py', 'python', code, 'py-open-redirect'), [], code);
+    }
+    const unchecked = 'from flask import redirect, request\ndef target():\n    return request.args["next"]\ndef n():\n    return redirect(target())';
+    assert.deepEqual(lines('a.py', 'python', unchecked, 'py-open-redirect'), [5]);
+  });
+});
+
+describe('live documents follow flows through local functions', () => {
+  it('editing a call site re-checks the helper it calls, as a full analysis does', () => {
+    const analyzer = new Analyzer(allRules);
+    const helper = 'import os\nfrom flask import request, send_file\n\ndef serve(name):\n    return send_file(os.path.join("/srv", name))\n\n';
+    const live = new LiveDocument(analyzer, 'app.py', 'python');
+    try {
+      const calm = helper + '@app.route("/a")\ndef a():\n    return serve("logo.png")\n';
+      assert.deepEqual(live.update(calm).findings.map((f) => f.ruleId), []);
+      const hot = helper + '@app.route("/a")\ndef a():\n    return serve(request.args["f"])\n';
+      const r = live.update(hot);
+      const fresh = analyzer.analyzeSync('app.py', hot, 'python');
+      fresh.tree.delete();
+      assert.deepEqual(r.findings.map((f) => [f.ruleId, f.range.start.line]), [['py-path-traversal', 4]]);
+      assert.deepEqual(r.findings.map((f) => [f.ruleId, f.range.start.line]), fresh.findings.map((f) => [f.ruleId, f.range.start.line]));
+    } finally {
+      live.dispose();
+    }
   });
 });

@@ -2,6 +2,8 @@ import type { Node } from 'web-tree-sitter';
 import { captureNodes } from './query';
 import type { Semantics, TaintInfo } from './semantics';
 
+const CALL_TYPES = ['call', 'call_expression'];
+
 /** Statements that end or redirect the guarded path when the check fails. */
 const EXITS = [
   'return_statement', 'raise_statement', 'throw_statement', 'continue_statement', 'break_statement',
@@ -23,10 +25,13 @@ const EXITS = [
  * A check elsewhere in the function (after the sink, in another branch) no longer counts.
  */
 export function isGuarded(sem: Semantics, sink: Node, checks: RegExp, taint?: TaintInfo, target?: Node): boolean {
-  if (target && checks.test(target.text)) return true;
+  if (target && mentionsCheck(sem, target, checks)) return true;
   const steps = taint?.steps ?? [];
-  for (const s of steps) if (checks.test(boundValue(s).text)) return true;
-  for (const at of [sink, ...steps]) if (guardedAt(sem, at, checks)) return true;
+  // `return u if url_is_safe else ''` in a helper: the check is in a hop's own expression.
+  for (const s of steps) if (mentionsCheck(sem, boundValue(s), checks)) return true;
+  const points = [...steps, sink];
+  const sinkCallee = sem.dialect.isCall(sink) ? sem.dialect.callee(sink)?.text : undefined;
+  for (let i = 0; i < points.length; i++) if (guardedAt(sem, points[i], checks, sinkCallee, points[i + 1])) return true;
   return false;
 }
 
@@ -38,16 +43,26 @@ function boundValue(step: Node): Node {
   return v && v.id !== step.id && (p.childForFieldName('left')?.id === step.id || p.childForFieldName('name')?.id === step.id) ? v : step;
 }
 
-function guardedAt(sem: Semantics, at: Node, checks: RegExp): boolean {
+/**
+ * A guard around `at`, or before it in an enclosing block; with `next` (the following hop, in the
+ * same function), also a guard statement after `at` and before `next`: `u = request.GET["next"]`,
+ * then `if not url_is_safe: u = "/"`, then `return u`.
+ */
+function guardedAt(sem: Semantics, at: Node, checks: RegExp, sinkCallee: string | undefined, next?: Node): boolean {
   const d = sem.dialect;
+  const fn = sem.enclosingFunction(at);
+  const until = next && sem.enclosingFunction(next)?.id === fn?.id && next.startIndex > at.endIndex ? next.startIndex : -1;
   let child = at;
   for (let n: Node | null = at.parent; n; child = n, n = n.parent) {
     const cond = conditionOf(n, child);
     if (cond && !(cond.startIndex <= at.startIndex && at.endIndex <= cond.endIndex) && mentionsCheck(sem, cond, checks)) return true;
     if (d.isBlock(n)) {
       for (const st of n.namedChildren) {
-        if (!st || st.startIndex >= child.startIndex) break;
-        if (guardStatement(sem, st, checks)) return true;
+        if (!st || st.id === child.id) continue;
+        const before = st.startIndex < child.startIndex;
+        const between = st.startIndex >= child.endIndex && st.startIndex < until;
+        if (!before && !between) continue;
+        if (guardStatement(sem, st, checks, sinkCallee)) return true;
       }
     }
     if (d.isFunction(n)) break;
@@ -87,13 +102,18 @@ function mentionsCheck(sem: Semantics, cond: Node, checks: RegExp): boolean {
   return false;
 }
 
-/** A statement that, before the sink, stops or rebinds the path when a check fails. */
-function guardStatement(sem: Semantics, st: Node, checks: RegExp): boolean {
+/**
+ * A statement that, before the sink, stops or rebinds the path when a check fails. An `if` whose
+ * branch makes the same call as the sink is the other form, `if is_safe(u): return redirect(u)`:
+ * it guards its branch (see `conditionOf`), not what follows it.
+ */
+function guardStatement(sem: Semantics, st: Node, checks: RegExp, sinkCallee?: string): boolean {
   switch (st.type) {
     case 'if_statement': {
       const cond = st.childForFieldName('condition');
       if (!cond || !mentionsCheck(sem, cond, checks)) return false;
       const branches = st.namedChildren.filter((c): c is Node => !!c && c.id !== cond.id);
+      if (sinkCallee && branches.some((b) => captureNodes(b, CALL_TYPES).some((c) => sem.dialect.callee(c)?.text === sinkCallee))) return false;
       return branches.some((b) => /\babort\s*\(/.test(b.text) || captureNodes(b, EXITS).length > 0);
     }
     case 'assert_statement':
@@ -104,7 +124,7 @@ function guardStatement(sem: Semantics, st: Node, checks: RegExp): boolean {
     }
     case 'try_statement': {
       const body = st.childForFieldName('body') ?? st.namedChildren.find((c) => c && sem.dialect.isBlock(c));
-      return !!body && body.namedChildren.some((c) => !!c && guardStatement(sem, c, checks));
+      return !!body && body.namedChildren.some((c) => !!c && guardStatement(sem, c, checks, sinkCallee));
     }
     default:
       return false;
