@@ -209,7 +209,14 @@ export class LiveDocument {
     // depends on its callers' arguments, a caller's on the helper's body. An edit on either side
     // of such a call re-checks the file.
     const editedCalls = new Set<string>();
-    for (const t of [text.slice(lo, hi), ...dirtyOld.map((c) => this.text.slice(c.start, c.end))]) for (const m of t.matchAll(/([A-Za-z_$][\w$]*)\s*\(/g)) editedCalls.add(m[1]);
+    for (const t of [text.slice(lo, hi), ...dirtyOld.map((c) => this.text.slice(c.start, c.end))]) {
+      // A word, then a parenthesis after blanks: looked at by hand (`\w*\s*\(` backtracks on long words).
+      for (const m of t.matchAll(/[A-Za-z_$][\w$]*/g)) {
+        let k = m.index + m[0].length;
+        while (k < t.length && /\s/.test(t[k])) k++;
+        if (t[k] === '(') editedCalls.add(m[0]);
+      }
+    }
     const callsClean = (c: Chunk) => c.bindings.some((b) => b.callable && editedCalls.has(b.name));
     if (old.slice(0, before).some(callsClean) || old.slice(old.length - after).some(callsClean)) return 'the edit touches a call of a function defined elsewhere in the file';
     const clean: { kid: Node; chunk: Chunk }[] = [];
