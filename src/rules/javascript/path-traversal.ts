@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { modelRows, sinksByCallee } from '../../core/models';
 import { OWASP, type Rule } from '../../core/rule';
+import { isGuarded } from '../../core/guards';
 
 /** fs sinks from the models (src/core/models/js-sinks.ts), under any of the names fs goes by. */
 const FS_SINKS = sinksByCallee('javascript', 'path-traversal');
@@ -43,7 +44,7 @@ const rule: Rule = {
         const t = p && sem.taint(p);
         if (!t || !p) return;
         if (isRes && sem.args(node).positional.some((a) => /\broot\s*:/.test(a.text)) && sem.dialect.unwrap(p).type !== 'binary_expression') return;
-        if (CHECKS.test((sem.enclosingFunction(node) ?? ctx.tree.rootNode).text)) return;
+        if (isGuarded(sem, node, CHECKS, t, p)) return;
         ctx.report({ node: p, taint: t });
       },
     };

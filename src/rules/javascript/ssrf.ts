@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { isBrowserSource } from '../../core/javascript/dialect';
 import { modelRows } from '../../core/models';
 import { OWASP, type Rule } from '../../core/rule';
+import { isGuarded } from '../../core/guards';
 
 /** Headless-browser navigation (puppeteer/playwright `page.goto`, src/core/models/js-sinks.ts). */
 const PAGE_METHODS = new Set(modelRows('javascript', 'sink', 'ssrf').filter((r) => r.method).map((r) => r.method!));
@@ -45,7 +46,7 @@ const rule: Rule = {
         // On every path the URL starts with a fixed host.
         const head = (v: Node) => (v.type === 'template_string' ? v.text.slice(1) : v.type === 'binary_expression' ? v.childForFieldName('left')?.text.slice(1) ?? '' : '');
         if (sem.reachingValues(url).every((v) => /^https?:\/\/[^/$'"`]+\//i.test(head(v)))) return;
-        if (CHECKS.test((sem.enclosingFunction(node) ?? ctx.tree.rootNode).text)) return;
+        if (isGuarded(sem, node, CHECKS, t, url)) return;
         ctx.report({ node: url, taint: t });
       },
     };
