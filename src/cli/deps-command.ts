@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { checkDependencies, type DependencyReport, type Notice, type WorkspaceConfigMode } from '../deps/check';
 import { printable, relativeTo } from '../core/report/text';
+import { coverageLine } from '../deps/tree-coverage';
 
 /** `--trust-workspace-config` gives the workspace .npmrc npm's full meaning; otherwise it is data. */
 export function workspaceConfigMode(trust: boolean | undefined): WorkspaceConfigMode {
@@ -27,6 +28,7 @@ export function depsTable(r: DependencyReport, base: string): string {
   for (const n of r.notices) lines.push(`${n.stale ? 'note' : 'INCOMPLETE'}: ${printable(n.message)}`);
   for (const p of r.problems) lines.push(`problem: ${printable(relativeTo(base, p.file))}: ${printable(p.message)}`);
   const vulnerable = r.packages.filter((p) => p.status === 'vulnerable').length;
+  if (r.coverage) for (const l of coverageLine(r.coverage, (f) => relativeTo(base, f))) lines.push(printable(l));
   lines.push(`${r.packages.length} dependencies, ${vulnerable} vulnerable, ${r.packages.filter((p) => p.status === 'outdated').length} outdated${r.incomplete ? ', check INCOMPLETE' : ''}`);
   return lines.join('\n') + '\n';
 }
