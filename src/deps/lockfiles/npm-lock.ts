@@ -58,7 +58,10 @@ function parentLocation(loc: string): string {
 }
 
 function fromPackages(pk: Record<string, Entry>, format: LockFormat): LockGraph {
-  const own = (k: string): Entry | undefined => (Object.prototype.hasOwnProperty.call(pk, k) && isObject(pk[k]) ? pk[k] : undefined);
+  // A Map: looking up built keys in a 40,000-key object cost more than parsing the file.
+  const table = new Map<string, Entry>();
+  for (const [k, e] of Object.entries(pk)) if (isObject(e)) table.set(k, e);
+  const own = (k: string): Entry | undefined => table.get(k);
   // npm's lookup: from the requiring package's folder up through each node_modules level.
   const resolve = (name: string, from: string): string | undefined => {
     for (let base = from, level = 0; level <= MAX_LEVELS; base = parentLocation(base), level++) {
@@ -70,9 +73,8 @@ function fromPackages(pk: Record<string, Entry>, format: LockFormat): LockGraph 
     return undefined;
   };
   const nodes = new Map<string, LockNode>();
-  for (const key of Object.keys(pk)) {
-    const e = own(key);
-    if (!e || key === '' || e.link || key.length > MAX_KEY) continue;
+  for (const [key, e] of table) {
+    if (key === '' || e.link || key.length > MAX_KEY) continue;
     const installed = key.startsWith('node_modules/') || key.includes('/node_modules/');
     const last = key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length);
     const [name, version] = unalias(installed ? (typeof e.name === 'string' ? e.name : last) : (typeof e.name === 'string' ? e.name : key), typeof e.version === 'string' ? e.version : '');
