@@ -32,6 +32,13 @@ function shop(version: 'v1' | 'v2' | 'v3'): string {
   return workspace({ 'package.json': fs.readFileSync(path.join(SHOP, 'package.json'), 'utf8'), 'package-lock.json': fs.readFileSync(path.join(SHOP, `package-lock.${version}.json`), 'utf8') });
 }
 
+/** The monorepo fixture: two workspace members (one with an `npm:` alias), one root package-lock v3. */
+function mono(): string {
+  const dir = tmp('sw-mono-');
+  fs.cpSync(path.join(SHOP, '..', 'mono'), dir, { recursive: true });
+  return dir;
+}
+
 const vulnerableNames = (r: DependencyReport) => [...new Set(r.packages.filter((p) => p.status === 'vulnerable').map((p) => p.name))].sort();
 
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
@@ -77,14 +84,14 @@ describe('dependency tree: every locked package checked (127.0.0.1 registry)', f
     });
   }
 
-  it('side by side with npm audit --package-lock-only: the same vulnerable packages for v1, v2 and v3 lockfiles', async function () {
+  it('side by side with npm audit --package-lock-only: the same vulnerable packages for v1, v2 and v3 lockfiles and an npm workspace', async function () {
     const npm = spawnSync('npm', ['--version'], { encoding: 'utf8' });
     if (npm.status !== 0) {
       console.log('      (skipped: npm is not installed, so there is nothing to compare with)');
       return this.skip();
     }
-    for (const v of ['v1', 'v2', 'v3'] as const) {
-      const dir = shop(v);
+    for (const v of ['v1', 'v2', 'v3', 'mono'] as const) {
+      const dir = v === 'mono' ? mono() : shop(v);
       const home = tmp('sw-npm-home-');
       // npm's own cache and config in a fresh HOME: nothing from this machine takes part.
       const env = { ...process.env, HOME: home, npm_config_cache: path.join(home, 'cache'), npm_config_update_notifier: 'false', npm_config_userconfig: path.join(home, '.npmrc') };

@@ -11,6 +11,16 @@ import { lockedTree, type DirectRef } from './tree';
  */
 export function attachLockfile(result: ManifestResult, manifest: string, kind: ManifestKind, root: string | undefined, work = { edges: 0 }): void {
   result.lockable = true;
+  try {
+    attach(result, manifest, kind, root, work);
+  } catch (e) {
+    // A lockfile shape no reader foresaw costs its tree, never the check.
+    result.problems.push({ file: manifest, message: `lockfile not used (${(e as Error).message}); transitive packages not checked` });
+    delete result.transitive;
+  }
+}
+
+function attach(result: ManifestResult, manifest: string, kind: ManifestKind, root: string | undefined, work: { edges: number }): void {
   const found = findLockfile(manifest, kind, root, result.problems);
   if (!found) return;
   const { graph, importer, file } = found;
