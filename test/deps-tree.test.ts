@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { checkDependencies, type DependencyReport } from '../src/deps/check';
-import { depsTable } from '../src/cli/deps-command';
+import { depsTable, relativeReport } from '../src/cli/deps-command';
 import { startFixtureRegistry } from './fixture-registry';
 import { shopData } from './shop-registry';
 
@@ -112,6 +112,7 @@ describe('dependency tree: every locked package checked (127.0.0.1 registry)', f
     assert.deepEqual(r.coverage?.unlocked.map((f) => path.basename(f)), ['package.json']);
     assert.match(depsTable(r, dir), /^package\.json: no lockfile, transitive packages were not checked$/m);
     assert.match(depsTable(r, dir), /^4 direct, 0 transitive checked$/m);
+    assert.deepEqual(relativeReport(r, dir).coverage?.unlocked, ['package.json'], 'JSON output: paths relative like the rest');
   });
 
   it('a workspace member uses the root lockfile (npm workspaces, v3)', async () => {

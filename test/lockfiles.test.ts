@@ -380,11 +380,18 @@ describe('lockfiles: every format, checked against a 127.0.0.1 registry', functi
       assert.equal(r.incomplete, false, JSON.stringify(r.notices));
       assert.deepEqual(r.problems, []);
       assert.deepEqual(vulnerable(r), expected);
+      assert.deepEqual(r.coverage?.unlocked, [], 'a lockfile (or a fully pinned requirements file) was read');
       // lodash ^4.17.21 resolves to its own block / entry: 4.17.21, not the transitive 4.17.15.
       const lodash = r.packages.find((p) => p.name === 'lodash' && p.declared);
       if (lodash) assert.deepEqual([lodash.installed, lodash.status], ['4.17.21', 'ok']);
     });
   }
+
+  it('a requirements file with unpinned lines: said that transitive packages were not checked', async () => {
+    const dir = workspace({ 'requirements.txt': 'flask>=2.0\n' });
+    const r = await checkDependencies([dir], opts());
+    assert.deepEqual(r.coverage?.unlocked.map((f) => path.basename(f)), ['requirements.txt']);
+  });
 });
 
 describe('lockfiles: what the readers attach', () => {

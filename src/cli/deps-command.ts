@@ -40,6 +40,7 @@ export function relativeReport(r: DependencyReport, base: string): DependencyRep
     findings: r.findings.map((f) => ({ ...f, file: relativeTo(base, f.file) })),
     packages: r.packages.map((p) => ({ ...p, file: relativeTo(base, p.file) })),
     problems: r.problems.map((p) => ({ ...p, file: relativeTo(base, p.file) })),
+    ...(r.coverage ? { coverage: { ...r.coverage, lockfiles: r.coverage.lockfiles.map((l) => ({ ...l, file: relativeTo(base, l.file) })), unlocked: r.coverage.unlocked.map((f) => relativeTo(base, f)) } } : {}),
   };
 }
 

@@ -28,10 +28,13 @@ type Token = { kind: 'str' | 'var' | 'op' | '(' | ')' | 'and' | 'or'; text: stri
 
 function tokens(marker: string): Token[] | undefined {
   const out: Token[] = [];
-  const re = /\s*(?:("[^"]*"|'[^']*')|(===|==|!=|~=|<=|>=|<|>|not\s+in\b|in\b)|(\()|(\))|(and\b|or\b)|([A-Za-z_][A-Za-z0-9_.]*))/y;
+  // Sticky, and whitespace is skipped by hand: a leading `\s*` would be retried over a long run
+  // of spaces at every position.
+  const re = /(?:("[^"]*"|'[^']*')|(===|==|!=|~=|<=|>=|<|>|not[ \t]+in\b|in\b)|(\()|(\))|(and\b|or\b)|([A-Za-z_][A-Za-z0-9_.]*))/y;
   let i = 0;
-  while (i < marker.length) {
-    if (!marker.slice(i).trim()) break;
+  for (;;) {
+    while (i < marker.length && /\s/.test(marker[i])) i++;
+    if (i >= marker.length) break;
     re.lastIndex = i;
     const m = re.exec(marker);
     if (!m) return undefined;

@@ -86,7 +86,7 @@ export function readRequirements(file: string, seen = new Set<string>(), result:
     const editable = /^(-e|--editable)\s*=?\s*(\S+)/.exec(trimmed);
     if (editable) {
       const target = editable[2];
-      const name = /#egg=([A-Za-z0-9._-]+)/.exec(target)?.[1] ?? (path.basename(target.replace(/[#?].*$/, '').replace(/\.git$/, '').replace(/\/+$/, '')) || target);
+      const name = /#egg=([A-Za-z0-9._-]+)/.exec(target)?.[1] ?? (editableName(target) || target);
       result.dependencies.push({ ecosystem: 'pypi', name, spec: '', file, ...pos, specStart: lineStart, specEnd: lineStart, unchecked: `an editable requirement (-e ${target})` });
       continue;
     }
@@ -112,6 +112,20 @@ export function readRequirements(file: string, seen = new Set<string>(), result:
   }
   applyConstraints(result);
   return result;
+}
+
+/**
+ * `./libs/shared/`, `git+https://host/acme/tool.git?x#y` → `shared`, `tool`. Cut with indexOf, not
+ * an end-anchored pattern: `/[#?].*$/` and `/\/+$/` retry from every position of a long line.
+ */
+function editableName(target: string): string {
+  const cut = [target.indexOf('#'), target.indexOf('?')].filter((i) => i >= 0);
+  let t = cut.length ? target.slice(0, Math.min(...cut)) : target;
+  let end = t.length;
+  while (end > 0 && t.charCodeAt(end - 1) === 0x2f /* / */) end--;
+  t = t.slice(0, end);
+  if (t.endsWith('.git')) t = t.slice(0, -4);
+  return path.basename(t);
 }
 
 /** Pins from `-c` files, by PEP 503 name: they constrain requirements and add none. */

@@ -8,7 +8,7 @@ export interface TreeCoverage {
   transitive: number;
   /** Lockfiles read, with their format. */
   lockfiles: { file: string; format: string }[];
-  /** Manifests that have lockfiles in their ecosystem but none was found: transitive packages not checked. */
+  /** Manifests without a lockfile (a requirements file: with lines that pin nothing): transitive packages not checked. */
   unlocked: string[];
 }
 
@@ -20,7 +20,8 @@ export function treeCoverage(manifests: ManifestResult[]): TreeCoverage {
   for (const m of manifests) {
     direct += m.dependencies.filter((d) => !d.unchecked).length;
     if (m.lock) lockfiles.set(m.lock.file, m.lock.format);
-    else if (m.lockable && m.dependencies.length) unlocked.push(m.dependencies[0].file);
+    // A requirements file pinning every line (pip-compile's output) is its own lockfile.
+    else if (m.dependencies.length && (m.lockable || m.dependencies.some((d) => !d.unchecked && !d.installed))) unlocked.push(m.dependencies[0].file);
     for (const t of m.transitive ?? []) if (!t.unchecked) transitive.add(`${t.lockfile}\0${t.name}\0${t.version}`);
   }
   return { direct, transitive: transitive.size, lockfiles: [...lockfiles].map(([file, format]) => ({ file, format })), unlocked };

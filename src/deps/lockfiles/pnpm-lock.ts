@@ -16,7 +16,10 @@ export function pnpmKeyParts(key: string): [string, string] {
   if (at > 0) return [base.slice(0, at), base.slice(at + 1)];
   // lockfile v5: `/a/1.0.0` or `/@s/a/1.0.0_peer@1`
   const slash = base.lastIndexOf('/');
-  return slash > 0 ? [base.slice(0, slash), base.slice(slash + 1).replace(/_.*$/, '')] : [base, ''];
+  if (slash <= 0) return [base, ''];
+  const version = base.slice(slash + 1);
+  const peers = version.indexOf('_');
+  return [base.slice(0, slash), peers >= 0 ? version.slice(0, peers) : version];
 }
 
 /**
