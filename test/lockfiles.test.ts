@@ -129,6 +129,45 @@ __metadata:
   linkType: hard
 `;
 
+const PNPM_V54 = `lockfileVersion: 5.4
+
+specifiers:
+  express: ^4.16.0
+  lodash: ^4.17.21
+
+dependencies:
+  express: 4.16.0_react@18.2.0
+  lodash: 4.17.21
+
+packages:
+
+  /express/4.16.0_react@18.2.0:
+    resolution: {integrity: sha512-fake}
+    peerDependencies:
+      react: '*'
+    dependencies:
+      lodash: 4.17.15
+      qs: 6.5.1
+      react: 18.2.0
+    dev: false
+
+  /lodash/4.17.15:
+    resolution: {integrity: sha512-fake}
+    dev: false
+
+  /lodash/4.17.21:
+    resolution: {integrity: sha512-fake}
+    dev: false
+
+  /qs/6.5.1:
+    resolution: {integrity: sha512-fake}
+    dev: false
+
+  /react/18.2.0:
+    resolution: {integrity: sha512-fake}
+    dev: false
+`;
+
 const PNPM_V6 = `lockfileVersion: '6.0'
 
 settings:
@@ -355,6 +394,7 @@ werkzeug==2.0.1 \\
 const FORMATS: [string, Record<string, string>, string[]][] = [
   ['yarn v1 (the block of each range, not the first of the name)', { 'package.json': PACKAGE_JSON, 'yarn.lock': YARN_V1 }, ['package.json:4 via express › lodash 4.17.15: lodash@4.17.15', 'package.json:4 via express › qs 6.5.1: qs@6.5.1']],
   ['yarn berry', { 'package.json': PACKAGE_JSON, 'yarn.lock': BERRY }, ['package.json:4 via express › lodash 4.17.15: lodash@4.17.15', 'package.json:4 via express › qs 6.5.1: qs@6.5.1']],
+  ['pnpm v5.4 (`/a/1.0.0` keys, peers after `_`)', { 'package.json': PACKAGE_JSON, 'pnpm-lock.yaml': PNPM_V54 }, ['package.json:4 via express › lodash 4.17.15: lodash@4.17.15', 'package.json:4 via express › qs 6.5.1: qs@6.5.1']],
   ['pnpm v6', { 'package.json': PACKAGE_JSON, 'pnpm-lock.yaml': PNPM_V6 }, ['package.json:4 via express › lodash 4.17.15: lodash@4.17.15', 'package.json:4 via express › qs 6.5.1: qs@6.5.1']],
   ['pnpm v9 (snapshots, peer suffixes, an alias)', { 'package.json': PACKAGE_JSON, 'pnpm-lock.yaml': PNPM_V9 }, ['package.json:4 via express › lodash 4.17.15: lodash@4.17.15', 'package.json:4 via express › qs 6.5.1: qs@6.5.1']],
   ['poetry.lock', { 'pyproject.toml': PYPROJECT, 'poetry.lock': POETRY_LOCK }, ['pyproject.toml:5 flask 2.0.1', 'pyproject.toml:5 via flask › werkzeug 2.0.1: werkzeug 2.0.1']],

@@ -8,12 +8,12 @@ const isObject = (x: unknown): x is Record<string, unknown> => !!x && typeof x =
 const own = (o: Record<string, unknown>, k: string): unknown => (Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined);
 
 /** `/@s/a@1.0.0(react@18.2.0)` or `@s/a@1.0.0(react@18.2.0)` → [`@s/a`, `1.0.0`]. */
-export function pnpmKeyParts(key: string): [string, string] {
+export function pnpmKeyParts(key: string, v5 = false): [string, string] {
   const bare = key.replace(/^\//, '');
   const paren = bare.indexOf('(');
   const base = paren >= 0 ? bare.slice(0, paren) : bare;
   const at = base.lastIndexOf('@');
-  if (at > 0) return [base.slice(0, at), base.slice(at + 1)];
+  if (at > 0 && !v5) return [base.slice(0, at), base.slice(at + 1)];
   // lockfile v5: `/a/1.0.0` or `/@s/a/1.0.0_peer@1`
   const slash = base.lastIndexOf('/');
   if (slash <= 0) return [base, ''];
@@ -23,7 +23,7 @@ export function pnpmKeyParts(key: string): [string, string] {
 }
 
 /**
- * pnpm-lock.yaml v5.4 to v9: importers (or, before workspaces, the top-level dependency lists),
+ * pnpm-lock.yaml v5.x to v9: importers (or, before workspaces, the top-level dependency lists),
  * `packages` keyed `/a@1.0.0` (v6) or `a@1.0.0` with the graph in `snapshots` (v9).
  */
 export function parsePnpmLock(text: string): LockGraph {
@@ -35,9 +35,11 @@ export function parsePnpmLock(text: string): LockGraph {
   }
   if (!isObject(data)) throw new LockfileError('not a lockfile object');
   const graph = isObject(data.snapshots) ? data.snapshots : isObject(data.packages) ? data.packages : {};
+  // v5.x keys are `/a/1.0.0` (peers after `_`, which may hold an `@`); v6 on `/a@1.0.0`.
+  const v5 = Number.parseFloat(String(data.lockfileVersion)) < 6;
   const nodes = new Map<string, LockNode>();
   for (const [key, e] of Object.entries(graph)) {
-    const [name, version] = pnpmKeyParts(key);
+    const [name, version] = pnpmKeyParts(key, v5);
     const node: LockNode = { id: key, name, version, edges: [], ...(isObject(e) && e.dev === true ? { dev: true } : {}) };
     if (!/^\d/.test(version)) node.unchecked = 'not a registry package';
     nodes.set(key, node);
