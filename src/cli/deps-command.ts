@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { checkDependencies, type DependencyReport, type Notice, type WorkspaceConfigMode } from '../deps/check';
 import { printable, relativeTo } from '../core/report/text';
+import { coverageLine } from '../deps/tree-coverage';
 
 /** `--trust-workspace-config` gives the workspace .npmrc npm's full meaning; otherwise it is data. */
 export function workspaceConfigMode(trust: boolean | undefined): WorkspaceConfigMode {
@@ -27,6 +28,7 @@ export function depsTable(r: DependencyReport, base: string): string {
   for (const n of r.notices) lines.push(`${n.stale ? 'note' : 'INCOMPLETE'}: ${printable(n.message)}`);
   for (const p of r.problems) lines.push(`problem: ${printable(relativeTo(base, p.file))}: ${printable(p.message)}`);
   const vulnerable = r.packages.filter((p) => p.status === 'vulnerable').length;
+  if (r.coverage) for (const l of coverageLine(r.coverage, (f) => relativeTo(base, f))) lines.push(printable(l));
   lines.push(`${r.packages.length} dependencies, ${vulnerable} vulnerable, ${r.packages.filter((p) => p.status === 'outdated').length} outdated${r.incomplete ? ', check INCOMPLETE' : ''}`);
   return lines.join('\n') + '\n';
 }
@@ -38,6 +40,7 @@ export function relativeReport(r: DependencyReport, base: string): DependencyRep
     findings: r.findings.map((f) => ({ ...f, file: relativeTo(base, f.file) })),
     packages: r.packages.map((p) => ({ ...p, file: relativeTo(base, p.file) })),
     problems: r.problems.map((p) => ({ ...p, file: relativeTo(base, p.file) })),
+    ...(r.coverage ? { coverage: { ...r.coverage, lockfiles: r.coverage.lockfiles.map((l) => ({ ...l, file: relativeTo(base, l.file) })), unlocked: r.coverage.unlocked.map((f) => relativeTo(base, f)) } } : {}),
   };
 }
 

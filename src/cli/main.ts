@@ -19,6 +19,7 @@ import { formatModels } from './models-command';
 import { generateCommand } from './generate-command';
 import { contactedLine, contactedNotice, depsCommand, workspaceConfigMode } from './deps-command';
 import { checkDependencies } from '../deps/check';
+import { coverageLine } from '../deps/tree-coverage';
 import { DEPENDENCY_RULES } from '../deps/rules';
 
 declare const SITEWARDEN_VERSION: string | undefined;
@@ -201,6 +202,7 @@ async function scan(argv: string[]): Promise<number> {
     result.findings.push(...deps.findings);
     depNotices = [...deps.notices, ...contactedNotice(deps)];
     process.stderr.write(contactedLine(deps));
+    if (deps.coverage) for (const l of coverageLine(deps.coverage, (f) => relativeTo(cwd, f))) process.stderr.write(`sitewarden: dependencies: ${printable(l)}\n`);
     incomplete = deps.incomplete;
     for (const n of deps.notices) process.stderr.write(`sitewarden: ${n.stale ? 'note' : 'incomplete'}: ${printable(n.message)}\n`);
     // Manifests that could not be read (malformed JSON/TOML, include cycles) were dropped without a

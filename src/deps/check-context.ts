@@ -2,6 +2,7 @@ import type { Finding } from '../core/types';
 import { redactText } from '../core/redact';
 import type { ByteBudget } from './http-client';
 import type { WorkspaceConfigMode } from './npmrc';
+import type { TreeCoverage } from './tree-coverage';
 import type { Dependency } from './types';
 
 export interface CheckOptions {
@@ -68,6 +69,8 @@ export interface DependencyReport {
   incomplete: boolean;
   /** Origins (scheme://host:port, credentials removed) that the check sent requests to, sorted. */
   hostsContacted: string[];
+  /** How much of the dependency tree was checked: direct and transitive counts, lockfiles read. */
+  coverage?: TreeCoverage;
 }
 
 /** What the npm and PyPI parts share while they run: the options, the byte budget, the record. */

@@ -10,8 +10,10 @@ import { readPackageJson } from './npm-manifests';
 import { checkNpm } from './npm-check';
 import { checkPypi } from './pypi-check';
 import { readPipfile, readPyproject, readRequirements } from './python-manifests';
+import { treeCoverage } from './tree-coverage';
 import type { ManifestResult } from './types';
 
+export type { TreeCoverage } from './tree-coverage';
 export type { CheckOptions, DependencyFinding, DependencyReport, Notice, PackageRow, PackageStatus } from './check-context';
 export type { WorkspaceConfigMode } from './npmrc';
 export { bumpSpec } from './evaluate';
@@ -63,8 +65,10 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
       }
     },
   };
-  await checkNpm(deps.filter((x) => x.ecosystem === 'npm'), ctx);
-  await checkPypi(deps.filter((x) => x.ecosystem === 'pypi'), ctx);
+  const transitive = manifests.flatMap((m) => m.transitive ?? []);
+  await checkNpm(deps.filter((x) => x.ecosystem === 'npm'), ctx, transitive.filter((t) => t.anchor.ecosystem === 'npm'));
+  await checkPypi(deps.filter((x) => x.ecosystem === 'pypi'), ctx, transitive.filter((t) => t.anchor.ecosystem === 'pypi'));
+  report.coverage = treeCoverage(manifests);
 
   for (const [host, f] of record.failuresByHost) report.notices.push({ host, stale: false, message: `could not check ${f.count} package(s) at ${host}: ${f.reason}` });
   for (const [host, f] of record.staleByHost) report.notices.push({ host, stale: true, message: `${f.count} check(s) at ${host} used out-of-date cached data (${f.reason})` });

@@ -22,7 +22,7 @@ export function lensTitle(row: PackageRow): string {
     case 'ok':
       return `$(check) ${row.name} ${version} is current, no known advisories${stale}`;
     case 'unchecked':
-      return `${row.name}: not checked (${row.note ?? 'not from a registry'})`;
+      return `${row.name}: not checked (${row.note?.replace(/^not checked: /, '') ?? 'not from a registry'})`;
     default:
       return `$(question) ${row.name}: could not be checked${row.note ? ` (${row.note})` : ''}`;
   }

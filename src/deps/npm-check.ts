@@ -1,13 +1,15 @@
 import * as path from 'node:path';
 import * as semver from 'semver';
 import type { Severity } from '../core/types';
+import { lookup } from '../core/lookup';
 import { redactUrl } from '../core/redact';
 import { hostOf, pool, tooManyVersions, type CheckOptions, type EcosystemContext } from './check-context';
 import { evaluatePackage, type AdvisoryFact, type PackageFacts, type VersionScheme } from './evaluate';
 import { fetchJson, type FetchOptions } from './http-cache';
 import { ByteBudget, HttpClient } from './http-client';
 import { readNpmSettings, registryFor } from './npmrc';
-import type { Dependency } from './types';
+import { recordTransitive, transitiveDependency } from './transitive';
+import type { Dependency, TransitivePackage } from './types';
 
 export const NPM_VERSIONS: VersionScheme = {
   ecosystem: 'npm',
@@ -106,9 +108,16 @@ class NpmRegistry {
   }
 }
 
-/** The version an npm dependency is checked at: the lockfile's, else the highest the spec admits. */
+/**
+ * The version an npm dependency is checked at: the lockfile's, else the highest the spec admits
+ * (`latest`: the dist-tag). Never throws: a spec semver cannot read gives undefined.
+ */
 function checkedVersion(d: Dependency, p: Packument | undefined): string | undefined {
-  return d.installed ?? (p?.versions && semver.validRange(d.spec) ? semver.maxSatisfying(Object.keys(p.versions), d.spec) ?? semver.minVersion(d.spec)?.version : semver.minVersion(d.spec)?.version ?? undefined) ?? undefined;
+  if (d.installed) return d.installed;
+  if (d.spec.trim() === 'latest') return p?.['dist-tags']?.latest;
+  const range = semver.validRange(d.spec.trim() || '*');
+  if (!range) return undefined;
+  return (p?.versions ? semver.maxSatisfying(Object.keys(p.versions), range) : null) ?? semver.minVersion(range)?.version ?? undefined;
 }
 
 /** An npm bulk advisory as the shared evaluation reads it. */
@@ -128,23 +137,31 @@ export function npmFacts(d: Dependency, version: string | undefined, packument: 
     latest: packument['dist-tags']?.latest,
     versions: Object.keys(packument.versions ?? {}).filter((x) => semver.valid(x) && !semver.prerelease(x)).sort(semver.compare),
     // Without a vulnerable range an advisory says nothing about the version in use.
-    advisories: advisories ? (advisories[d.name] ?? []).filter((a) => a.vulnerable_versions).map(advisoryFact) : undefined,
+    advisories: advisories ? (lookup(advisories, d.name) ?? []).filter((a) => a?.vulnerable_versions).map(advisoryFact) : undefined,
     deprecated,
     stale,
   };
 }
 
 /** npm: one packument per package, one bulk advisory call per project directory. */
-export async function checkNpm(deps: Dependency[], ctx: EcosystemContext): Promise<void> {
+export async function checkNpm(deps: Dependency[], ctx: EcosystemContext, transitive: TransitivePackage[] = []): Promise<void> {
   const { record, options: opts } = ctx;
   const byDir = new Map<string, Dependency[]>();
   for (const d of deps) {
     if (d.unchecked) {
-      record.row(d, 'unchecked');
+      record.row(d, 'unchecked', { note: `not checked: ${d.unchecked}` });
       continue;
     }
     const dir = path.dirname(d.file);
     byDir.set(dir, [...(byDir.get(dir) ?? []), d]);
+  }
+  // Transitive packages are asked about with their direct dependency's project (its registry).
+  const pulled = new Map<string, TransitivePackage[]>();
+  for (const t of transitive) {
+    if (t.unchecked) continue;
+    const dir = path.dirname(t.anchor.file);
+    pulled.set(dir, [...(pulled.get(dir) ?? []), t]);
+    if (!byDir.has(dir)) byDir.set(dir, []);
   }
   for (const [dir, list] of byDir) {
     const npm = new NpmRegistry(dir, opts, ctx.contact, ctx.budget);
@@ -159,7 +176,10 @@ export async function checkNpm(deps: Dependency[], ctx: EcosystemContext): Promi
       current.set(d, v);
       if (v) bulk[d.name] = [...new Set([...(bulk[d.name] ?? []), v])];
     }
+    // npm audit's request: every locked name with every locked version.
+    for (const t of pulled.get(dir) ?? []) bulk[t.name] = [...new Set([...(bulk[t.name] ?? []), t.version])];
     const adv = await npm.advisories(bulk);
+    await checkNpmTransitive(pulled.get(dir) ?? [], adv, npm, ctx);
     await npm.close();
     const auditHost = npm.registryHost('x');
     for (const d of list) {
@@ -177,7 +197,31 @@ export async function checkNpm(deps: Dependency[], ctx: EcosystemContext): Promi
       if (!adv.data) record.fail(auditHost, `advisories: ${adv.failed}`);
       if (p.stale) record.fail(host, `packument: ${p.stale}`, true);
       if (adv.stale) record.fail(auditHost, `advisories: ${adv.failed ?? 'offline'}`, true);
-      record.evaluated(evaluatePackage(npmFacts(d, current.get(d), p.data, adv.data, !!p.stale || !!adv.stale), NPM_VERSIONS));
+      try {
+        record.evaluated(evaluatePackage(npmFacts(d, current.get(d), p.data, adv.data, !!p.stale || !!adv.stale), NPM_VERSIONS));
+      } catch (e) {
+        // One package the versions library cannot read must not stop the check (nor `scan`).
+        record.row(d, 'unchecked', { note: `not checked: ${(e as Error).message}` });
+      }
     }
+  }
+}
+
+/**
+ * Transitive packages: the advisories of the bulk answer; the packument (for the fixed version)
+ * only of the vulnerable ones, as npm audit does.
+ */
+async function checkNpmTransitive(list: TransitivePackage[], adv: AdvisoryAnswer, npm: NpmRegistry, ctx: EcosystemContext): Promise<void> {
+  if (!list.length || !adv.data) return; // the failure is counted with the direct dependencies
+  const hit = (t: TransitivePackage) => semver.valid(t.version) && (lookup(adv.data!, t.name) ?? []).some((a) => a?.vulnerable_versions && semver.satisfies(t.version, a.vulnerable_versions));
+  const vulnerable = list.filter(hit);
+  const packuments = new Map<string, PackumentAnswer>();
+  await pool([...new Set(vulnerable.map((t) => t.name))], ctx.options.concurrency!, async (name) => {
+    packuments.set(name, await npm.packument(name));
+  });
+  for (const t of vulnerable) {
+    const p = packuments.get(t.name)?.data ?? {};
+    const facts = npmFacts(transitiveDependency(t), t.version, p, adv.data, !!adv.stale);
+    recordTransitive(ctx.record, t, { ...facts, latest: undefined }, NPM_VERSIONS);
   }
 }

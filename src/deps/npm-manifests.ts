@@ -1,41 +1,26 @@
 import * as path from 'node:path';
 import { findNodeAtLocation, parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { lineLocator } from '../core/line-locator';
+import * as semver from 'semver';
+import { attachLockfile } from './lockfiles/attach';
+import { findLockfile } from './lockfiles/find';
+import { lockedTree } from './lockfiles/tree';
+import { npmSpecForm } from './npm-spec';
 import type { Dependency, ManifestResult } from './types';
 import { readManifestText } from './read-manifest';
 
 const SECTIONS: [string, boolean][] = [['dependencies', false], ['devDependencies', true], ['optionalDependencies', false], ['peerDependencies', false]];
 
-/** Installed versions from package-lock.json / npm-shrinkwrap.json (v2/v3 "packages", v1 "dependencies"). */
+/**
+ * Top-level locked versions by name from the lockfile in `dir` (package-lock, shrinkwrap, pnpm,
+ * yarn). Kept for callers that only want versions; the check reads the whole tree through
+ * attachLockfile (src/deps/lockfiles/).
+ */
 export function readNpmLock(dir: string, root?: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const name of ['npm-shrinkwrap.json', 'package-lock.json']) {
-    let data: { packages?: Record<string, { version?: string }>; dependencies?: Record<string, { version?: string }> };
-    try {
-      data = JSON.parse(readManifestText(path.join(dir, name), root));
-    } catch {
-      continue;
-    }
-    if (data.packages) {
-      for (const [key, v] of Object.entries(data.packages)) {
-        const m = /^node_modules\/((?:@[^/]+\/)?[^/]+)$/.exec(key);
-        if (m && v?.version) out.set(m[1], v.version);
-      }
-    } else if (data.dependencies) {
-      for (const [n, v] of Object.entries(data.dependencies)) if (v?.version) out.set(n, v.version);
-    }
-    return out;
-  }
-  // yarn.lock v1: `name@range:` blocks followed by `  version "x.y.z"`.
-  // A block line is `[ \t][^\n]*\n`, matched one way only: with `\s+[^\n]*\n` each indented line
-  // could split its indent in several ways, so a block of ~20 indented lines without a version
-  // line backtracked exponentially (a hang); `\s+` also ran on past the blank line that ends a block.
-  try {
-    const y = readManifestText(path.join(dir, 'yarn.lock'), root);
-    for (const m of y.matchAll(/^"?((?:@[^@/\s"]+\/)?[^@\s"]+)@[^\n]*:\n(?:[ \t][^\n]*\n)*?[ \t]+version:? "?([^"\s]+)"?/gm)) if (!out.has(m[1])) out.set(m[1], m[2]);
-  } catch {
-    /* no yarn.lock */
-  }
+  const found = findLockfile(path.join(dir, 'package.json'), 'package.json', root, []);
+  if (!found) return out;
+  for (const d of lockedTree(found.graph, [...found.graph.nodes.keys()].map((id) => ({ id })))) if (d.path.length === 1 && !out.has(d.name)) out.set(d.name, d.version);
   return out;
 }
 
@@ -84,7 +69,6 @@ export function readPackageJson(file: string, root?: string): ManifestResult {
     result.problems.push({ file, message: `package.json is not valid JSON (at offset ${errors[0]?.offset ?? 0})` });
     if (!tree) return result;
   }
-  const lock = readNpmLock(path.dirname(file), root);
   const positionAt = lineLocator(text);
   for (const [section, dev] of SECTIONS) {
     const node = findNodeAtLocation(tree, [section]);
@@ -98,11 +82,33 @@ export function readPackageJson(file: string, root?: string): ManifestResult {
       const end = valueNode.offset + valueNode.length - 1;
       const pos = positionAt(start);
       const dep: Dependency = { ecosystem: 'npm', name: k.value, spec, file, line: pos.line, column: pos.column, specStart: start, specEnd: end, dev };
-      if (/^(file:|link:|workspace:|git(\+\w+)?:|https?:|github:|[\w-]+\/[\w.-]+(#.*)?$)/.test(spec)) dep.unchecked = `not a registry version (${spec})`;
-      const installed = lock.get(k.value);
-      if (installed) dep.installed = installed;
       result.dependencies.push(dep);
     }
   }
+  // The lockfile is looked up with the specs as written (yarn keys a block by `name@spec`).
+  attachLockfile(result, file, 'package.json', root);
+  for (const d of result.dependencies) classifySpec(d);
   return result;
+}
+
+/** Dist-tags, aliases, catalogs, git, paths and URLs: checked where they can be, else a reason, never an exception. */
+function classifySpec(d: Dependency): void {
+  const form = npmSpecForm(d.spec);
+  if (form.local) {
+    d.unchecked = form.local;
+    delete d.installed;
+    return;
+  }
+  if (form.registryName) {
+    // `"foo": "npm:bar@^1.2"` installs bar: bar is checked, and a fix edits only `^1.2`.
+    d.alias = d.name;
+    d.name = form.registryName;
+    d.specStart = Math.min(d.specEnd, d.specStart + form.rangeOffset);
+    d.spec = form.range;
+  }
+  if (d.installed && !semver.valid(d.installed)) {
+    d.unchecked ??= `the locked version "${d.installed}" is not a semver version`;
+    delete d.installed;
+  }
+  if (form.needsLock && !d.installed) d.unchecked ??= form.needsLock;
 }

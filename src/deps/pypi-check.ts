@@ -5,7 +5,16 @@ import { evaluatePackage, type PackageFacts, type VersionScheme } from './evalua
 import { fetchJson, RegistryError, type FetchOptions } from './http-cache';
 import { connectionFromEnv, HttpClient } from './http-client';
 import { normalizeName } from './python-manifests';
-import type { Dependency } from './types';
+import { recordTransitive, transitiveDependency } from './transitive';
+import type { Dependency, TransitivePackage } from './types';
+
+/**
+ * The index knows `2.1.0`, not the local build `2.1.0+cpu` (PEP 440 local versions are never
+ * uploaded): the public part is what is looked up.
+ */
+export function publicVersion(v: string): string {
+  return v.replace(/\+.*$/, '');
+}
 
 const majorOf = (v: string) => pep440.explain(v)?.release[0];
 
@@ -68,7 +77,7 @@ export function pypiFacts(d: Dependency, v: string, releases: string[], project:
  * PyPI: the project document (latest, releases) and the version document (vulnerabilities, yanked).
  * Returns when every dependency is recorded and the client is closed.
  */
-export async function checkPypi(deps: Dependency[], ctx: EcosystemContext): Promise<void> {
+export async function checkPypi(deps: Dependency[], ctx: EcosystemContext, transitive: TransitivePackage[] = []): Promise<void> {
   const { record, options: opts } = ctx;
   // An empty PIP_INDEX_URL (common in CI templates) means "not set", as pip reads it.
   const pypiBase = (opts.pypiIndex || opts.env?.PIP_INDEX_URL?.replace(/\/simple\/?$/, '/pypi') || 'https://pypi.org/pypi').replace(/\/$/, '');
@@ -85,7 +94,7 @@ export async function checkPypi(deps: Dependency[], ctx: EcosystemContext): Prom
     client: new HttpClient([], connectionFromEnv(opts.env ?? process.env), ctx.contact, ctx.budget),
   };
   await pool(deps, opts.concurrency!, async (d) => {
-    if (d.unchecked) return void record.row(d, 'unchecked');
+    if (d.unchecked) return void record.row(d, 'unchecked', { note: `not checked: ${d.unchecked}` });
     const name = normalizeName(d.name);
     let project;
     try {
@@ -102,7 +111,7 @@ export async function checkPypi(deps: Dependency[], ctx: EcosystemContext): Prom
     if (!v) return void record.row(d, 'unknown', { latest });
     let version;
     try {
-      version = await fetchJson<PypiProject>(pypiRequest(`${pypiBase}/${name}/${v}/json`), fetchOpts);
+      version = await fetchJson<PypiProject>(pypiRequest(`${pypiBase}/${name}/${publicVersion(v)}/json`), fetchOpts);
     } catch (e) {
       record.fail(e instanceof RegistryError ? e.host : pypiHost, (e as Error).message);
       return void record.row(d, 'unknown', { latest });
@@ -112,7 +121,29 @@ export async function checkPypi(deps: Dependency[], ctx: EcosystemContext): Prom
     if (!version) return void record.notFound(d, pypiHost, `${d.name} ${v}`);
     // Either document from a stale cache makes the result stale (only the project's was looked at).
     for (const doc of [project, version]) if (doc.stale) record.fail(pypiHost, doc.error ?? 'offline', true);
-    record.evaluated(evaluatePackage(pypiFacts(d, v, releases, project.data, version.data, !!(project.stale || version.stale)), PYPI_VERSIONS));
+    try {
+      record.evaluated(evaluatePackage(pypiFacts(d, v, releases, project.data, version.data, !!(project.stale || version.stale)), PYPI_VERSIONS));
+    } catch (e) {
+      record.row(d, 'unchecked', { note: `not checked: ${(e as Error).message}` });
+    }
+  });
+  // Transitive packages from the lockfile: the version document alone (its advisories and their
+  // fixed-in releases), one per locked name and version.
+  const seen = new Set<string>();
+  await pool(transitive.filter((t) => !t.unchecked && pep440.valid(t.version)), opts.concurrency!, async (t) => {
+    const key = `${t.anchor.file}\0${normalizeName(t.name)}\0${t.version}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    let version;
+    try {
+      version = await fetchJson<PypiProject>(pypiRequest(`${pypiBase}/${normalizeName(t.name)}/${publicVersion(t.version)}/json`), fetchOpts);
+    } catch (e) {
+      return void record.fail(e instanceof RegistryError ? e.host : pypiHost, (e as Error).message);
+    }
+    if (!version) return; // not on this index (a private or local build): nothing to say about it
+    if (version.stale) record.fail(pypiHost, version.error ?? 'offline', true);
+    const facts = pypiFacts(transitiveDependency(t), t.version, [], {}, version.data, !!version.stale);
+    recordTransitive(record, t, { ...facts, latest: undefined }, PYPI_VERSIONS);
   });
   await fetchOpts.client!.close();
 }

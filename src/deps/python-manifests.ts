@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { lineLocator } from '../core/line-locator';
+import { attachLockfile } from './lockfiles/attach';
+import { DEFAULT_MARKER_ENV_NAME, evaluateMarker } from './markers';
 import type { Dependency, ManifestResult } from './types';
 import { readManifestText } from './read-manifest';
 
@@ -54,20 +56,26 @@ export function readRequirements(file: string, seen = new Set<string>(), result:
     result.problems.push({ file, message: `cannot read: ${(e as Error).message}` });
     return result;
   }
+  // Continuation lines (`\` at the end) join the next line, as pip reads them. Each `\` and line
+  // break becomes spaces of the same length, so an offset in the joined text is one in the file.
+  const joined = text.replace(/\\\r?\n/g, (m) => ' '.repeat(m.length));
+  const positionAt = lineLocator(text);
   let offset = 0;
-  // Positions come from the line being read (no offset-to-line lookups needed).
-  let lineNo = -1;
-  for (const raw of text.split('\n')) {
-    lineNo++;
+  for (const raw of joined.split('\n')) {
     const lineStart = offset;
     offset += raw.length + 1;
-    const line = raw.replace(/\r$/, '');
+    // Per-requirement options (hash-pinned files: `--hash=sha256:…` after each pin) are not part of
+    // the requirement; blanked to keep offsets.
+    const line = raw.replace(/\r$/, '').replace(/(\s)(--hash[=\s]\s*\S+|--global-option[=\s]\s*\S+|--config-settings[=\s]\s*\S+)/g, (m) => ' '.repeat(m.length));
     const trimmed = line.trim();
     if (!trimmed || trimmed.startsWith('#')) continue;
+    const pos = positionAt(lineStart + line.length - line.trimStart().length);
     const inc = /^(-r|--requirement|-c|--constraint)\s*=?\s*(\S+)/.exec(trimmed);
     if (inc) {
       // resolve, not join: pip reads an absolute include path as absolute.
-      readRequirements(path.resolve(path.dirname(file), inc[2]), seen, result, root);
+      const target = path.resolve(path.dirname(file), inc[2]);
+      if (inc[1] === '-c' || inc[1] === '--constraint') readConstraints(target, seen, result, root);
+      else readRequirements(target, seen, result, root);
       continue;
     }
     const idx = /^(-i|--index-url|--extra-index-url)\s*=?\s*(\S+)/.exec(trimmed);
@@ -75,8 +83,14 @@ export function readRequirements(file: string, seen = new Set<string>(), result:
       result.indexUrls.push(idx[2]);
       continue;
     }
+    const editable = /^(-e|--editable)\s*=?\s*(\S+)/.exec(trimmed);
+    if (editable) {
+      const target = editable[2];
+      const name = /#egg=([A-Za-z0-9._-]+)/.exec(target)?.[1] ?? (editableName(target) || target);
+      result.dependencies.push({ ecosystem: 'pypi', name, spec: '', file, ...pos, specStart: lineStart, specEnd: lineStart, unchecked: `an editable requirement (-e ${target})` });
+      continue;
+    }
     if (trimmed.startsWith('-')) continue; // other pip options
-    const pos = { line: lineNo, column: line.length - line.trimStart().length };
     if (/^(git\+|hg\+|svn\+|bzr\+|https?:|file:|\.|\/)/.test(trimmed) || /\s@\s/.test(trimmed)) {
       const name = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*@/.exec(trimmed)?.[1] ?? /#egg=([A-Za-z0-9._-]+)/.exec(trimmed)?.[1] ?? trimmed;
       result.dependencies.push({ ecosystem: 'pypi', name, spec: '', file, ...pos, specStart: lineStart, specEnd: lineStart, unchecked: 'VCS, URL or local requirement' });
@@ -89,13 +103,56 @@ export function readRequirements(file: string, seen = new Set<string>(), result:
     }
     const spec = (m[4] ?? '').replace(/\s+/g, '');
     const specIndex = m[4] ? line.indexOf(m[4]) : line.indexOf(m[1]) + m[1].length + (m[2]?.length ?? 0);
-    const at = { line: lineNo, column: specIndex };
+    const at = positionAt(lineStart + specIndex);
     const dep: Dependency = { ecosystem: 'pypi', name: m[1], spec, file, line: at.line, column: at.column, specStart: lineStart + specIndex, specEnd: lineStart + specIndex + (m[4]?.length ?? 0) };
     const pin = /^===?([^,]+)$/.exec(spec);
     if (pin) dep.installed = pin[1];
+    markerVerdict(dep, m[5]);
     result.dependencies.push(dep);
   }
+  applyConstraints(result);
   return result;
+}
+
+/**
+ * `./libs/shared/`, `git+https://host/acme/tool.git?x#y` → `shared`, `tool`. Cut with indexOf, not
+ * an end-anchored pattern: `/[#?].*$/` and `/\/+$/` retry from every position of a long line.
+ */
+function editableName(target: string): string {
+  const cut = [target.indexOf('#'), target.indexOf('?')].filter((i) => i >= 0);
+  let t = cut.length ? target.slice(0, Math.min(...cut)) : target;
+  let end = t.length;
+  while (end > 0 && t.charCodeAt(end - 1) === 0x2f /* / */) end--;
+  t = t.slice(0, end);
+  if (t.endsWith('.git')) t = t.slice(0, -4);
+  return path.basename(t);
+}
+
+/** Pins from `-c` files, by PEP 503 name: they constrain requirements and add none. */
+const constraintPins = new WeakMap<ManifestResult, Map<string, string>>();
+
+function readConstraints(file: string, seen: Set<string>, result: ManifestResult, root?: string): void {
+  const c = readRequirements(file, seen, { dependencies: [], indexUrls: [], problems: [] }, root);
+  result.problems.push(...c.problems);
+  const pins = constraintPins.get(result) ?? new Map<string, string>();
+  for (const d of c.dependencies) if (d.installed && !d.unchecked) pins.set(normalizeName(d.name), d.installed);
+  constraintPins.set(result, pins);
+}
+
+/** A requirement without a pin of its own is checked at the version a constraint pins it to. */
+function applyConstraints(result: ManifestResult): void {
+  const pins = constraintPins.get(result);
+  if (!pins) return;
+  for (const d of result.dependencies) {
+    const pin = pins.get(normalizeName(d.name));
+    if (pin && !d.installed && !d.unchecked) d.installed = pin;
+  }
+}
+
+/** A requirement whose marker is false on the default environment is not checked, and says why. */
+function markerVerdict(dep: Dependency, marker: string | undefined): void {
+  const m = marker?.replace(/^;/, '').trim();
+  if (m && evaluateMarker(m) === false) dep.unchecked = `its marker (${m}) is false on ${DEFAULT_MARKER_ENV_NAME}`;
 }
 
 /**
@@ -148,8 +205,10 @@ export function readPyproject(file: string, root?: string): ManifestResult {
   const project = data.project as { dependencies?: string[]; 'optional-dependencies'?: Record<string, string[]> } | undefined;
   const projectStart = Math.max(0, text.search(/^\[project\]/m));
   for (const req of project?.dependencies ?? []) {
-    const m = REQ.exec(req);
-    if (m) add(m[1], (m[4] ?? '').replace(/\s+/g, ''), projectStart);
+    const m = typeof req === 'string' ? REQ.exec(req) : null;
+    if (!m) continue;
+    add(m[1], (m[4] ?? '').replace(/\s+/g, ''), projectStart);
+    markerVerdict(result.dependencies[result.dependencies.length - 1], m[5]);
   }
   const poetry = (data.tool as { poetry?: { dependencies?: Record<string, unknown>; group?: Record<string, { dependencies?: Record<string, unknown> }> } } | undefined)?.poetry;
   const poetryStart = Math.max(0, text.search(/^\[tool\.poetry\.dependencies\]/m));
@@ -170,6 +229,7 @@ export function readPyproject(file: string, root?: string): ManifestResult {
     last.specEnd = written.end;
   }
   for (const src of ((data.tool as { poetry?: { source?: { url?: string }[] } })?.poetry?.source ?? [])) if (src.url) result.indexUrls.push(src.url);
+  attachLockfile(result, file, 'pyproject.toml', root);
   return result;
 }
 
@@ -201,13 +261,6 @@ export function readPipfile(file: string, root?: string): ManifestResult {
     result.problems.push({ file, message: `Pipfile: ${(e as Error).message.split('\n')[0]}` });
     return result;
   }
-  let lock: Record<string, { version?: string }> = {};
-  try {
-    const l = JSON.parse(readManifestText(path.join(path.dirname(file), 'Pipfile.lock'), root)) as { default?: Record<string, { version?: string }>; develop?: Record<string, { version?: string }> };
-    lock = { ...(l.develop ?? {}), ...(l.default ?? {}) };
-  } catch {
-    /* no lock */
-  }
   const positionAt = lineLocator(text);
   for (const [section, dev] of [['packages', false], ['dev-packages', true]] as const) {
     const from = Math.max(0, text.search(new RegExp(`^\\[${section}\\]`, 'm')));
@@ -217,13 +270,13 @@ export function readPipfile(file: string, root?: string): ManifestResult {
       const loc = locate(text, name, spec, from, cursor);
       cursor = loc.end;
       const dep: Dependency = { ecosystem: 'pypi', name, spec: spec === '*' ? '' : spec, file, ...positionAt(loc.start), specStart: loc.start, specEnd: loc.end, dev };
-      const locked = lock[name.toLowerCase()]?.version ?? lock[name]?.version;
-      if (locked) dep.installed = locked.replace(/^==/, '');
-      else if (/^==([^,]+)$/.test(dep.spec)) dep.installed = dep.spec.slice(2);
+      if (/^==([^,]+)$/.test(dep.spec)) dep.installed = dep.spec.slice(2);
       if (!spec && typeof v === 'object') dep.unchecked = 'git, path or URL dependency';
       result.dependencies.push(dep);
     }
   }
   for (const s of data.source ?? []) if (s.url) result.indexUrls.push(s.url);
+  // Pipfile.lock, its names matched per PEP 503 (`Flask_Login` locks as `flask-login`).
+  attachLockfile(result, file, 'Pipfile', root);
   return result;
 }

@@ -1,3 +1,5 @@
+import type { LockedPackage } from './lockfiles/types';
+
 /** A dependency as declared in a manifest, with where its version spec sits. */
 export interface Dependency {
   ecosystem: 'npm' | 'pypi';
@@ -16,6 +18,15 @@ export interface Dependency {
   dev?: boolean;
   /** Why it cannot be checked (VCS or URL requirement, local path, workspace link). */
   unchecked?: string;
+  /** The manifest's key when it differs from the package checked (`"foo": "npm:bar@^1"`: foo). */
+  alias?: string;
+}
+
+/** A package only the lockfile names, and the manifest line its findings go on. */
+export interface TransitivePackage extends LockedPackage {
+  /** The direct dependency that pulls it in (for a flat lockfile: its own lockfile entry). */
+  anchor: Dependency;
+  lockfile: string;
 }
 
 export interface ManifestResult {
@@ -24,4 +35,10 @@ export interface ManifestResult {
   indexUrls: string[];
   /** Problems reading a manifest: reported, never fatal. */
   problems: { file: string; message: string }[];
+  /** The lockfile read for the manifest, if any (package.json, pyproject.toml and Pipfile have one). */
+  lock?: { file: string; format: string };
+  /** Whether the manifest kind has lockfiles at all (requirements files pin lines themselves). */
+  lockable?: boolean;
+  /** Locked packages that are not direct dependencies, each with the line it is reported on. */
+  transitive?: TransitivePackage[];
 }
