@@ -7,6 +7,13 @@ export function workspaceConfigMode(trust: boolean | undefined): WorkspaceConfig
   return trust ? 'trusted' : 'data';
 }
 
+/** `--omit dev` (npm's spelling); other kinds are refused rather than silently checked. */
+export function omitKinds(values: string[] | undefined, usage: (msg: string) => Error): 'dev'[] | undefined {
+  if (!values?.length) return undefined;
+  for (const v of values) if (v !== 'dev') throw usage(`--omit takes dev (got "${v}")`);
+  return ['dev'];
+}
+
 /** The stderr line that tells the user where the check sent requests (empty when nowhere). */
 export function contactedLine(r: DependencyReport): string {
   return r.hostsContacted.length ? `sitewarden: dependency check contacted ${printable(r.hostsContacted.join(', '))}\n` : '';
@@ -14,17 +21,17 @@ export function contactedLine(r: DependencyReport): string {
 
 /** The same as a SARIF notification (a note, not a failure). */
 export function contactedNotice(r: DependencyReport): Notice[] {
-  return r.hostsContacted.length ? [{ host: '', stale: true, message: `dependency check contacted ${r.hostsContacted.join(', ')}` }] : [];
+  return r.hostsContacted.length ? [{ host: '', stale: false, note: true, message: `dependency check contacted ${r.hostsContacted.join(', ')}` }] : [];
 }
 
 export function depsTable(r: DependencyReport, base: string): string {
   // Every cell comes from the workspace or a registry: escaped like every other terminal line.
-  const rows = r.packages.map((p) => [p.name, p.declared || '*', p.installed ?? '', p.latest ?? '', p.status, p.advisories.join(' '), `${relativeTo(base, p.file)}:${p.line}`].map(printable));
+  const rows = r.packages.map((p) => [p.name, p.declared || '*', p.installed ?? '', p.latest ?? '', p.accepted ? `${p.status} (accepted)` : p.status, p.advisories.join(' '), `${relativeTo(base, p.file)}:${p.line}`].map(printable));
   const head = ['package', 'declared', 'installed', 'latest', 'status', 'advisories', 'where'];
   const widths = head.map((h, i) => Math.min(48, Math.max(h.length, ...rows.map((r) => r[i].length))));
   const fmt = (cells: string[]) => cells.map((c, i) => c.slice(0, widths[i]).padEnd(widths[i])).join('  ').trimEnd();
   const lines = [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)];
-  for (const n of r.notices) lines.push(`${n.stale ? 'note' : 'INCOMPLETE'}: ${printable(n.message)}`);
+  for (const n of r.notices) lines.push(`${n.note ? 'note' : 'INCOMPLETE'}: ${printable(n.message)}`);
   for (const p of r.problems) lines.push(`problem: ${printable(relativeTo(base, p.file))}: ${printable(p.message)}`);
   const vulnerable = r.packages.filter((p) => p.status === 'vulnerable').length;
   lines.push(`${r.packages.length} dependencies, ${vulnerable} vulnerable, ${r.packages.filter((p) => p.status === 'outdated').length} outdated${r.incomplete ? ', check INCOMPLETE' : ''}`);
@@ -52,14 +59,16 @@ export async function depsCommand(argv: string[], usage: (msg: string) => Error)
       'pypi-index': { type: 'string' },
       offline: { type: 'boolean', default: false },
       'trust-workspace-config': { type: 'boolean', default: false },
+      omit: { type: 'string', multiple: true },
     },
   });
   if (!['text', 'json'].includes(values.format!)) throw usage('--format must be text or json');
   const roots = positionals.length ? positionals : ['.'];
-  const r = await checkDependencies(roots, { npmRegistry: values['npm-registry'], pypiIndex: values['pypi-index'], offline: values.offline, env: process.env, workspaceConfig: workspaceConfigMode(values['trust-workspace-config']) });
+  const r = await checkDependencies(roots, { npmRegistry: values['npm-registry'], pypiIndex: values['pypi-index'], offline: values.offline, env: process.env, workspaceConfig: workspaceConfigMode(values['trust-workspace-config']), omit: omitKinds(values.omit, usage) });
   process.stderr.write(contactedLine(r));
   const base = process.cwd();
   process.stdout.write(values.format === 'json' ? JSON.stringify(relativeReport(r, base), null, 2) + '\n' : depsTable(r, base));
-  if (r.packages.some((p) => p.status === 'vulnerable')) return 1;
+  // An accepted risk (ignore list, line comment) is reported but does not fail the run.
+  if (r.packages.some((p) => p.status === 'vulnerable' && !p.accepted)) return 1;
   return r.incomplete ? 3 : 0;
 }

@@ -222,7 +222,8 @@ export async function fetchJson<T>(req: JsonRequest<T>, o: FetchOptions): Promis
     writeEntry(o.cacheDir, { url: key, etag: useFresh ? (res.headers.get('etag') ?? undefined) : undefined, fetchedAt: Date.now(), body: data }, o.maxCacheBytes ?? DEFAULT_MAX_CACHE_BYTES);
     return { data, stale: false };
   }
-  if (cached) return { data: cached.body as T, stale: true, error: lastError };
+  // The fallback is stale only when it is older than the TTL: a younger copy is as good as an answer.
+  if (cached) return { data: cached.body as T, stale: old(cached), error: lastError };
   throw new RegistryError(lastError, host);
 }
 

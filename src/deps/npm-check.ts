@@ -18,6 +18,7 @@ export const NPM_VERSIONS: VersionScheme = {
   compare: (a, b) => semver.compare(a, b),
   satisfies: (v, range) => semver.satisfies(v, range),
   sameMajor: (a, b) => semver.major(a) === semver.major(b),
+  sameBranch: (v, fix) => semver.major(v) === semver.major(fix) && semver.minor(v) === semver.minor(fix),
   level: (from, to) => semver.diff(from, to) ?? 'newer',
   label: (name, version) => `${name}@${version}`,
   noFix: '. No fixed version is published.',
@@ -47,8 +48,8 @@ type AdvisoryAnswer = { data?: Record<string, NpmAdvisory[]>; failed?: string; s
 class NpmRegistry {
   private readonly config: Record<string, string>;
   private readonly fetch: FetchOptions;
-  constructor(dir: string, o: CheckOptions, contact: (origin: string) => void, budget: ByteBudget) {
-    const settings = readNpmSettings(dir, { env: o.env, home: o.home, mode: o.workspaceConfig ?? 'data', registryOverride: o.npmRegistry });
+  constructor(dir: string, o: CheckOptions, contact: (origin: string) => void, budget: ByteBudget, root?: string) {
+    const settings = readNpmSettings(dir, { env: o.env, home: o.home, mode: o.workspaceConfig ?? 'data', registryOverride: o.npmRegistry, root });
     this.config = settings.config;
     this.fetch = {
       cacheDir: path.join(o.cacheDir!, 'npm'),
@@ -111,6 +112,50 @@ function checkedVersion(d: Dependency, p: Packument | undefined): string | undef
   return d.installed ?? (p?.versions && semver.validRange(d.spec) ? semver.maxSatisfying(Object.keys(p.versions), d.spec) ?? semver.minVersion(d.spec)?.version : semver.minVersion(d.spec)?.version ?? undefined) ?? undefined;
 }
 
+/** How many releases above the checked one are asked about, to pick a fix that no advisory covers. */
+const FIX_CANDIDATES = 50;
+
+/**
+ * The bulk endpoint answers with the advisories that affect the versions asked about: asking only
+ * for the checked version could propose a fix that another advisory covers. Asking for the
+ * releases above it too (not deprecated, stable) returns those advisories as well; the
+ * evaluation reports only the ones whose range covers the checked version.
+ */
+function newerReleases(v: string, p: Packument | undefined): string[] {
+  if (!p?.versions || !semver.valid(v)) return [];
+  return Object.entries(p.versions)
+    .filter(([x, m]) => semver.valid(x) && !semver.prerelease(x) && !m?.deprecated && semver.gt(x, v))
+    .map(([x]) => x)
+    .sort(semver.compare)
+    .slice(0, FIX_CANDIDATES);
+}
+
+/**
+ * For the vulnerable packages only, a second bulk request about the releases above the checked
+ * version: its answer adds the advisories that cover a would-be fix, so that the fix proposed
+ * fixes every advisory of the package (merged into the first answer; the evaluation reports only
+ * the advisories whose range covers the checked version). When it fails, the fix is chosen from
+ * the first answer alone.
+ */
+async function withFixAdvisories(npm: NpmRegistry, adv: AdvisoryAnswer, list: Dependency[], current: Map<Dependency, string | undefined>, packuments: Map<string, PackumentAnswer>): Promise<void> {
+  if (!adv.data) return;
+  const ask: Record<string, string[]> = {};
+  for (const d of list) {
+    const v = current.get(d);
+    const found = adv.data[d.name];
+    if (!v || !Array.isArray(found) || !found.some((a) => a.vulnerable_versions && semver.satisfies(v, a.vulnerable_versions))) continue;
+    const newer = newerReleases(v, packuments.get(d.name)?.data);
+    if (newer.length) ask[d.name] = [...new Set([...(ask[d.name] ?? []), ...newer])];
+  }
+  if (!Object.keys(ask).length) return;
+  const more = await npm.advisories(ask);
+  if (!more.data) return;
+  for (const [name, list2] of Object.entries(more.data)) {
+    const have = adv.data[name] ?? [];
+    adv.data[name] = [...have, ...list2.filter((a) => !have.some((h) => h.id === a.id))];
+  }
+}
+
 /** An npm bulk advisory as the shared evaluation reads it. */
 function advisoryFact(a: NpmAdvisory): AdvisoryFact {
   const id = /GHSA-[\w-]+/.exec(a.url ?? '')?.[0] ?? `npm-${a.id}`;
@@ -147,7 +192,7 @@ export async function checkNpm(deps: Dependency[], ctx: EcosystemContext): Promi
     byDir.set(dir, [...(byDir.get(dir) ?? []), d]);
   }
   for (const [dir, list] of byDir) {
-    const npm = new NpmRegistry(dir, opts, ctx.contact, ctx.budget);
+    const npm = new NpmRegistry(dir, opts, ctx.contact, ctx.budget, ctx.rootOf?.(list[0].file));
     const packuments = new Map<string, PackumentAnswer>();
     await pool([...new Set(list.map((d) => d.name))], opts.concurrency!, async (name) => {
       packuments.set(name, await npm.packument(name));
@@ -160,6 +205,7 @@ export async function checkNpm(deps: Dependency[], ctx: EcosystemContext): Promi
       if (v) bulk[d.name] = [...new Set([...(bulk[d.name] ?? []), v])];
     }
     const adv = await npm.advisories(bulk);
+    await withFixAdvisories(npm, adv, list, current, packuments);
     await npm.close();
     const auditHost = npm.registryHost('x');
     for (const d of list) {
@@ -177,7 +223,7 @@ export async function checkNpm(deps: Dependency[], ctx: EcosystemContext): Promi
       if (!adv.data) record.fail(auditHost, `advisories: ${adv.failed}`);
       if (p.stale) record.fail(host, `packument: ${p.stale}`, true);
       if (adv.stale) record.fail(auditHost, `advisories: ${adv.failed ?? 'offline'}`, true);
-      record.evaluated(evaluatePackage(npmFacts(d, current.get(d), p.data, adv.data, !!p.stale || !!adv.stale), NPM_VERSIONS));
+      record.evaluated(evaluatePackage({ ...npmFacts(d, current.get(d), p.data, adv.data, !!p.stale || !!adv.stale), ...ctx.project?.(d) }, NPM_VERSIONS));
     }
   }
 }
