@@ -63,6 +63,10 @@ export interface PackageRow {
   note?: string;
   /** Every advisory of a vulnerable package is an accepted risk (ignore list or line comment). */
   accepted?: boolean;
+  /** The smallest release that fixes every advisory (vulnerable packages). */
+  fixedIn?: string;
+  /** What to run after the bump so the lockfile agrees with the manifest (`npm install`). */
+  refresh?: string;
 }
 
 /** A finding made from cached data after the registry failed carries `stale` (and says so in its message). */

@@ -94,10 +94,14 @@ export function evaluatePackage(facts: PackageFacts, scheme: VersionScheme): Eva
   const findings: DependencyFinding[] = [];
   const status: PackageStatus[] = [];
   let accepted: string[] = [];
+  let fixedIn: string | undefined;
   const advisories = v ? (facts.advisories ?? []).filter((a) => a.range === undefined || scheme.satisfies(v, a.range)) : [];
   if (advisories.length && v) {
-    const fix = chooseFix(facts, advisories, scheme);
+    // Every advisory known for the package decides the fix, not only those of the checked version:
+    // a release that one of the others covers is no fix.
+    const fix = chooseFix(facts, facts.advisories ?? [], scheme);
     const safe = fix?.version ?? partialFix(facts, advisories, scheme);
+    fixedIn = safe;
     const risks = advisories.map((a) => facts.accepted?.(a));
     // Accepted advisories stay in the message (with why); the finding is suppressed only when all are.
     const open = advisories.filter((_, i) => !risks[i]);
@@ -135,7 +139,7 @@ export function evaluatePackage(facts: PackageFacts, scheme: VersionScheme): Eva
   const shown = facts.advisories ? status[0] ?? 'ok' : 'unknown';
   return {
     findings,
-    row: rowOf(d, shown, { installed: v, latest, advisories: advisories.map((a) => a.id), ...(facts.stale ? { stale: true } : {}), ...(accepted.length ? { accepted: true, note: `accepted risk: ${findings[0].suppression!.justification}` } : {}) }),
+    row: rowOf(d, shown, { installed: v, latest, advisories: advisories.map((a) => a.id), ...(facts.stale ? { stale: true } : {}), ...(fixedIn ? { fixedIn, ...(facts.lockfileRefresh ? { refresh: `${facts.lockfileRefresh.command} (refreshes ${facts.lockfileRefresh.lockfile})` } : {}) } : {}), ...(accepted.length ? { accepted: true, note: `accepted risk: ${findings[0].suppression!.justification}` } : {}) }),
   };
 }
 
