@@ -14,6 +14,14 @@ export function omitKinds(values: string[] | undefined, usage: (msg: string) => 
   return ['dev'];
 }
 
+/** `--cache-ttl SECONDS`: how long cached registry answers are used without asking (default 3600). */
+export function cacheTtlMs(value: string | undefined, usage: (msg: string) => Error): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw usage(`--cache-ttl takes a number of seconds (got "${value}")`);
+  return n * 1000;
+}
+
 /** The stderr line that tells the user where the check sent requests (empty when nowhere). */
 export function contactedLine(r: DependencyReport): string {
   return r.hostsContacted.length ? `sitewarden: dependency check contacted ${printable(r.hostsContacted.join(', '))}\n` : '';
@@ -62,11 +70,12 @@ export async function depsCommand(argv: string[], usage: (msg: string) => Error)
       offline: { type: 'boolean', default: false },
       'trust-workspace-config': { type: 'boolean', default: false },
       omit: { type: 'string', multiple: true },
+      'cache-ttl': { type: 'string' },
     },
   });
   if (!['text', 'json'].includes(values.format!)) throw usage('--format must be text or json');
   const roots = positionals.length ? positionals : ['.'];
-  const r = await checkDependencies(roots, { npmRegistry: values['npm-registry'], pypiIndex: values['pypi-index'], offline: values.offline, env: process.env, workspaceConfig: workspaceConfigMode(values['trust-workspace-config']), omit: omitKinds(values.omit, usage) });
+  const r = await checkDependencies(roots, { npmRegistry: values['npm-registry'], pypiIndex: values['pypi-index'], offline: values.offline, env: process.env, workspaceConfig: workspaceConfigMode(values['trust-workspace-config']), omit: omitKinds(values.omit, usage), ttlMs: cacheTtlMs(values['cache-ttl'], usage) });
   process.stderr.write(contactedLine(r));
   const base = process.cwd();
   process.stdout.write(values.format === 'json' ? JSON.stringify(relativeReport(r, base), null, 2) + '\n' : depsTable(r, base));

@@ -19,7 +19,7 @@ import { formatModels } from './models-command';
 import { generateCommand } from './generate-command';
 import { contactedLine, contactedNotice, depsCommand, workspaceConfigMode } from './deps-command';
 import { checkDependencies } from '../deps/check';
-import { omitKinds } from './deps-command';
+import { cacheTtlMs, omitKinds } from './deps-command';
 import { DEPENDENCY_RULES } from '../deps/rules';
 
 declare const SITEWARDEN_VERSION: string | undefined;
@@ -61,7 +61,7 @@ const HELP = `SiteWarden ${VERSION}: security checks for Flask, Django and Expre
 Usage:
   sitewarden scan [PATH...] [options]    scan files and folders (default: .)
   sitewarden deps [PATH] [--npm-registry URL] [--pypi-index URL] [--offline] [--format text|json]
-                  [--trust-workspace-config] [--omit dev]
+                  [--trust-workspace-config] [--omit dev] [--cache-ttl SECONDS]
                                          outdated, deprecated, yanked and vulnerable packages
   sitewarden rules                       list the rules
   sitewarden models [--format text|markdown]
@@ -96,6 +96,9 @@ Options for scan:
   --trust-workspace-config     let the workspace .npmrc set credentials, proxies and TLS keys
                                (default: it may only name registries)
   --omit dev                   leave dev dependencies out of the dependency check
+  --cache-ttl SECONDS          registry answers younger than this are used from the cache
+                               (default 3600); older ones are asked again, and used only when
+                               the registry cannot be reached: marked stale, exit 3
   --baseline FILE              a previous SARIF or JSON report of scan: only findings not in
                                it are shown and count for the exit code; SARIF keeps them all
                                with baselineState new|unchanged|updated, plus the fixed ones
@@ -139,6 +142,7 @@ async function scan(argv: string[]): Promise<number> {
       'no-deps': { type: 'boolean', default: false },
       'trust-workspace-config': { type: 'boolean', default: false },
       omit: { type: 'string', multiple: true },
+      'cache-ttl': { type: 'string' },
       'no-progress': { type: 'boolean', default: false },
       strict: { type: 'boolean', default: false },
       'npm-registry': { type: 'string' },
@@ -200,7 +204,7 @@ async function scan(argv: string[]): Promise<number> {
   let depProblems: { file: string; message: string }[] = [];
   let incomplete = false;
   if (!values.offline && !values['no-deps']) {
-    const deps = await checkDependencies(paths, { npmRegistry: values['npm-registry'], pypiIndex: values['pypi-index'], env: process.env, workspaceConfig: workspaceConfigMode(values['trust-workspace-config']), omit: omitKinds(values.omit, (m) => new UsageError(m)) });
+    const deps = await checkDependencies(paths, { npmRegistry: values['npm-registry'], pypiIndex: values['pypi-index'], env: process.env, workspaceConfig: workspaceConfigMode(values['trust-workspace-config']), omit: omitKinds(values.omit, (m) => new UsageError(m)), ttlMs: cacheTtlMs(values['cache-ttl'], (m) => new UsageError(m)) });
     result.findings.push(...deps.findings);
     depNotices = [...deps.notices, ...contactedNotice(deps)];
     process.stderr.write(contactedLine(deps));
