@@ -90,14 +90,16 @@ class NpmRegistry {
 
   async advisories(versions: Record<string, string[]>): Promise<AdvisoryAnswer> {
     if (Object.keys(versions).length === 0) return { data: {} };
-    // A POST: always asked when online; the last good answer for exactly this request is the
-    // fallback (marked stale) when the registry fails, and the answer offline.
+    // The answer for exactly this request (the packages and versions asked about) is kept like a
+    // packument: younger than the TTL it answers without asking (as PyPI's vulnerability data in
+    // its JSON documents does), older it is the fallback when the registry fails (marked stale).
+    // A warm re-check then costs no round trip; a changed version is a new request.
     const url = `${registryFor('x', this.config)}-/npm/v1/security/advisories/bulk`;
     const key = `POST ${redactUrl(url)} ${JSON.stringify(Object.keys(versions).sort().map((k) => [k, [...versions[k]].sort()]))}`;
     // Each value must be a list: `.filter` on anything else crashed the check.
     const validate = (data: object) => (Object.values(data).every(Array.isArray) ? undefined : 'the advisory endpoint answered with something other than an object of lists');
     try {
-      const r = await fetchJson<Record<string, NpmAdvisory[]>>({ url, method: 'POST', body: versions, key, what: 'the advisory answer', useFresh: false, validate }, { ...this.fetch, cacheDir: path.join(path.dirname(this.fetch.cacheDir), 'npm-advisories') });
+      const r = await fetchJson<Record<string, NpmAdvisory[]>>({ url, method: 'POST', body: versions, key, what: 'the advisory answer', useFresh: true, validate }, { ...this.fetch, cacheDir: path.join(path.dirname(this.fetch.cacheDir), 'npm-advisories') });
       if (!r) return { failed: 'no answer' };
       // Offline, cached data younger than the TTL is as good as fresh.
       return r.stale ? { data: r.data, stale: true, failed: r.error } : { data: r.data };
@@ -189,7 +191,9 @@ export async function checkNpm(deps: Dependency[], ctx: EcosystemContext): Promi
       continue;
     }
     const dir = path.dirname(d.file);
-    byDir.set(dir, [...(byDir.get(dir) ?? []), d]);
+    const same = byDir.get(dir);
+    if (same) same.push(d);
+    else byDir.set(dir, [d]);
   }
   for (const [dir, list] of byDir) {
     const npm = new NpmRegistry(dir, opts, ctx.contact, ctx.budget, ctx.rootOf?.(list[0].file));

@@ -16,14 +16,27 @@ import type { Dependency } from './types';
  */
 export function projectFacts(deps: Dependency[], roots: string[], o: CheckOptions): { facts: (d: Dependency) => Partial<PackageFacts>; finish: (r: DependencyReport) => void } {
   const today = (o.now ?? new Date()).toISOString().slice(0, 10);
-  const rootOfDep = (d: Dependency) => {
-    const abs = path.resolve(d.file);
-    return roots.map((r) => path.resolve(r)).filter((r) => abs === r || abs.startsWith(r + path.sep)).sort((a, b) => b.length - a.length)[0];
+  // Per manifest file, not per dependency: a 300-dependency package.json is one file.
+  const perFile = <T>(f: (file: string) => T) => {
+    const memo = new Map<string, T>();
+    return (file: string): T => {
+      if (!memo.has(file)) memo.set(file, f(file));
+      return memo.get(file)!;
+    };
   };
+  const resolvedRoots = roots.map((r) => path.resolve(r)).sort((a, b) => b.length - a.length);
+  const rootOfFile = perFile((file) => {
+    const abs = path.resolve(file);
+    return resolvedRoots.find((r) => abs === r || abs.startsWith(r + path.sep));
+  });
+  const rootOfDep = (d: Dependency) => rootOfFile(d.file);
+  const refreshOf = perFile((file) => lockfileRefreshFor(file, rootOfFile(file)));
   const lists = new Map<string, IgnoreList>();
   const risks = new Map<string, AcceptedRisks>();
   const risksOf = (d: Dependency): AcceptedRisks => {
     const root = rootOfDep(d) ?? path.dirname(path.resolve(d.file));
+    const known = risks.get(root);
+    if (known) return known;
     let r = risks.get(root);
     if (!r) {
       const list = readIgnoreList(root);
@@ -32,7 +45,8 @@ export function projectFacts(deps: Dependency[], roots: string[], o: CheckOption
     }
     return r;
   };
-  const key = (d: Dependency) => `${d.ecosystem}\0${path.dirname(path.resolve(d.file))}\0${d.ecosystem === 'pypi' ? normalizeName(d.name) : d.name}`;
+  const dirOf = perFile((file) => path.dirname(path.resolve(file)));
+  const key = (d: Dependency) => `${d.ecosystem}\0${dirOf(d.file)}\0${d.ecosystem === 'pypi' ? normalizeName(d.name) : d.name}`;
   const specs = new Map<string, Dependency[]>();
   for (const d of deps) specs.set(key(d), [...(specs.get(key(d)) ?? []), d]);
   const valid = (d: Dependency) => (d.ecosystem === 'npm' ? !!semver.validRange(d.spec) : !!pep440.validRange(d.spec));
@@ -40,7 +54,7 @@ export function projectFacts(deps: Dependency[], roots: string[], o: CheckOption
     facts: (d) => {
       const r = risksOf(d);
       const constraints = (specs.get(key(d)) ?? []).filter((x) => x !== d && x.spec && !x.unchecked && valid(x) && x.spec !== d.spec).map((x) => x.spec);
-      const refresh = lockfileRefreshFor(d.file, rootOfDep(d));
+      const refresh = refreshOf(d.file);
       return {
         accepted: (a) => r.accept(d, a),
         ...(constraints.length ? { constraints: [...new Set(constraints)] } : {}),
