@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkDependencies, type CheckOptions, type DependencyReport } from '../src/deps/check';
+import { lensTitle } from '../src/deps/lens';
 import { asDiagnostics } from '../src/extension/publish-policy';
 import { pypiProject, runCli, startFixtureRegistry, tmpDir, workspaceOf, type FixtureRegistry } from './registry-fixture';
 
@@ -38,6 +39,7 @@ describe('deps: accepting a risk (issue 16)', function () {
     assert.deepEqual(f.suppression, { kind: 'sitewarden-ignore', justification: 'only the CLI uses flask, no sessions (comment on requirements.txt line 1)' });
     assert.equal(r.packages[0].accepted, true);
     assert.equal(asDiagnostics(r.findings).length, 0, 'the editor shows no problem for it');
+    assert.equal(lensTitle(r.packages[0]), 'flask 2.3.0: 1 known vulnerability, accepted risk · latest 2.3.2', 'and its lens no warning');
   });
 
   it('the comment also works alone on the line above, in pyproject.toml and Pipfile; another rule id does not suppress', async () => {
