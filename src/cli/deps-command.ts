@@ -8,6 +8,21 @@ export function workspaceConfigMode(trust: boolean | undefined): WorkspaceConfig
   return trust ? 'trusted' : 'data';
 }
 
+/** `--omit dev` (npm's spelling); other kinds are refused rather than silently checked. */
+export function omitKinds(values: string[] | undefined, usage: (msg: string) => Error): 'dev'[] | undefined {
+  if (!values?.length) return undefined;
+  for (const v of values) if (v !== 'dev') throw usage(`--omit takes dev (got "${v}")`);
+  return ['dev'];
+}
+
+/** `--cache-ttl SECONDS`: how long cached registry answers are used without asking (default 3600). */
+export function cacheTtlMs(value: string | undefined, usage: (msg: string) => Error): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw usage(`--cache-ttl takes a number of seconds (got "${value}")`);
+  return n * 1000;
+}
+
 /** The stderr line that tells the user where the check sent requests (empty when nowhere). */
 export function contactedLine(r: DependencyReport): string {
   return r.hostsContacted.length ? `sitewarden: dependency check contacted ${printable(r.hostsContacted.join(', '))}\n` : '';
@@ -15,17 +30,19 @@ export function contactedLine(r: DependencyReport): string {
 
 /** The same as a SARIF notification (a note, not a failure). */
 export function contactedNotice(r: DependencyReport): Notice[] {
-  return r.hostsContacted.length ? [{ host: '', stale: true, message: `dependency check contacted ${r.hostsContacted.join(', ')}` }] : [];
+  return r.hostsContacted.length ? [{ host: '', stale: false, note: true, message: `dependency check contacted ${r.hostsContacted.join(', ')}` }] : [];
 }
 
 export function depsTable(r: DependencyReport, base: string): string {
   // Every cell comes from the workspace or a registry: escaped like every other terminal line.
-  const rows = r.packages.map((p) => [p.name, p.declared || '*', p.installed ?? '', p.latest ?? '', p.status, p.advisories.join(' '), `${relativeTo(base, p.file)}:${p.line}`].map(printable));
+  const rows = r.packages.map((p) => [p.name, p.declared || '*', p.installed ?? '', p.latest ?? '', p.accepted ? `${p.status} (accepted)` : p.status, p.advisories.join(' '), `${relativeTo(base, p.file)}:${p.line}`].map(printable));
   const head = ['package', 'declared', 'installed', 'latest', 'status', 'advisories', 'where'];
   const widths = head.map((h, i) => Math.min(48, Math.max(h.length, ...rows.map((r) => r[i].length))));
   const fmt = (cells: string[]) => cells.map((c, i) => c.slice(0, widths[i]).padEnd(widths[i])).join('  ').trimEnd();
   const lines = [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)];
-  for (const n of r.notices) lines.push(`${n.stale ? 'note' : 'INCOMPLETE'}: ${printable(n.message)}`);
+  // The table says what is wrong; these say what to do, and that a bump alone leaves the lockfile behind.
+  for (const p of r.packages) if (p.fixedIn && !p.accepted) lines.push(printable(`fix: ${p.name} ${p.installed ?? p.declared} -> ${p.fixedIn}${p.refresh ? `, then run ${p.refresh}` : ''}`));
+  for (const n of r.notices) lines.push(`${n.note ? 'note' : 'INCOMPLETE'}: ${printable(n.message)}`);
   for (const p of r.problems) lines.push(`problem: ${printable(relativeTo(base, p.file))}: ${printable(p.message)}`);
   const vulnerable = r.packages.filter((p) => p.status === 'vulnerable').length;
   if (r.coverage) for (const l of coverageLine(r.coverage, (f) => relativeTo(base, f))) lines.push(printable(l));
@@ -55,14 +72,17 @@ export async function depsCommand(argv: string[], usage: (msg: string) => Error)
       'pypi-index': { type: 'string' },
       offline: { type: 'boolean', default: false },
       'trust-workspace-config': { type: 'boolean', default: false },
+      omit: { type: 'string', multiple: true },
+      'cache-ttl': { type: 'string' },
     },
   });
   if (!['text', 'json'].includes(values.format!)) throw usage('--format must be text or json');
   const roots = positionals.length ? positionals : ['.'];
-  const r = await checkDependencies(roots, { npmRegistry: values['npm-registry'], pypiIndex: values['pypi-index'], offline: values.offline, env: process.env, workspaceConfig: workspaceConfigMode(values['trust-workspace-config']) });
+  const r = await checkDependencies(roots, { npmRegistry: values['npm-registry'], pypiIndex: values['pypi-index'], offline: values.offline, env: process.env, workspaceConfig: workspaceConfigMode(values['trust-workspace-config']), omit: omitKinds(values.omit, usage), ttlMs: cacheTtlMs(values['cache-ttl'], usage) });
   process.stderr.write(contactedLine(r));
   const base = process.cwd();
   process.stdout.write(values.format === 'json' ? JSON.stringify(relativeReport(r, base), null, 2) + '\n' : depsTable(r, base));
-  if (r.packages.some((p) => p.status === 'vulnerable')) return 1;
+  // An accepted risk (ignore list, line comment) is reported but does not fail the run.
+  if (r.packages.some((p) => p.status === 'vulnerable' && !p.accepted)) return 1;
   return r.incomplete ? 3 : 0;
 }

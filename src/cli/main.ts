@@ -20,6 +20,7 @@ import { generateCommand } from './generate-command';
 import { contactedLine, contactedNotice, depsCommand, workspaceConfigMode } from './deps-command';
 import { checkDependencies } from '../deps/check';
 import { coverageLine } from '../deps/tree-coverage';
+import { cacheTtlMs, omitKinds } from './deps-command';
 import { DEPENDENCY_RULES } from '../deps/rules';
 
 declare const SITEWARDEN_VERSION: string | undefined;
@@ -61,7 +62,7 @@ const HELP = `SiteWarden ${VERSION}: security checks for Flask, Django and Expre
 Usage:
   sitewarden scan [PATH...] [options]    scan files and folders (default: .)
   sitewarden deps [PATH] [--npm-registry URL] [--pypi-index URL] [--offline] [--format text|json]
-                  [--trust-workspace-config]
+                  [--trust-workspace-config] [--omit dev] [--cache-ttl SECONDS]
                                          outdated, deprecated, yanked and vulnerable packages
   sitewarden rules                       list the rules
   sitewarden models [--format text|markdown]
@@ -95,6 +96,10 @@ Options for scan:
   --pypi-index URL             base of the PyPI JSON API (default: https://pypi.org/pypi)
   --trust-workspace-config     let the workspace .npmrc set credentials, proxies and TLS keys
                                (default: it may only name registries)
+  --omit dev                   leave dev dependencies out of the dependency check
+  --cache-ttl SECONDS          registry answers younger than this are used from the cache
+                               (default 3600); older ones are asked again, and used only when
+                               the registry cannot be reached: marked stale, exit 3
   --baseline FILE              a previous SARIF or JSON report of scan: only findings not in
                                it are shown and count for the exit code; SARIF keeps them all
                                with baselineState new|unchanged|updated, plus the fixed ones
@@ -137,6 +142,8 @@ async function scan(argv: string[]): Promise<number> {
       offline: { type: 'boolean', default: false },
       'no-deps': { type: 'boolean', default: false },
       'trust-workspace-config': { type: 'boolean', default: false },
+      omit: { type: 'string', multiple: true },
+      'cache-ttl': { type: 'string' },
       'no-progress': { type: 'boolean', default: false },
       strict: { type: 'boolean', default: false },
       'npm-registry': { type: 'string' },
@@ -194,17 +201,17 @@ async function scan(argv: string[]): Promise<number> {
   });
 
   // Dependencies: checked unless --offline or --no-deps; an outage makes the run incomplete (exit 3).
-  let depNotices: { host: string; message: string; stale: boolean }[] = [];
+  let depNotices: { host: string; message: string; stale: boolean; note?: boolean }[] = [];
   let depProblems: { file: string; message: string }[] = [];
   let incomplete = false;
   if (!values.offline && !values['no-deps']) {
-    const deps = await checkDependencies(paths, { npmRegistry: values['npm-registry'], pypiIndex: values['pypi-index'], env: process.env, workspaceConfig: workspaceConfigMode(values['trust-workspace-config']) });
+    const deps = await checkDependencies(paths, { npmRegistry: values['npm-registry'], pypiIndex: values['pypi-index'], env: process.env, workspaceConfig: workspaceConfigMode(values['trust-workspace-config']), omit: omitKinds(values.omit, (m) => new UsageError(m)), ttlMs: cacheTtlMs(values['cache-ttl'], (m) => new UsageError(m)) });
     result.findings.push(...deps.findings);
     depNotices = [...deps.notices, ...contactedNotice(deps)];
     process.stderr.write(contactedLine(deps));
     if (deps.coverage) for (const l of coverageLine(deps.coverage, (f) => relativeTo(cwd, f))) process.stderr.write(`sitewarden: dependencies: ${printable(l)}\n`);
     incomplete = deps.incomplete;
-    for (const n of deps.notices) process.stderr.write(`sitewarden: ${n.stale ? 'note' : 'incomplete'}: ${printable(n.message)}\n`);
+    for (const n of deps.notices) process.stderr.write(`sitewarden: ${n.note ? 'note' : 'incomplete'}: ${printable(n.message)}\n`);
     // Manifests that could not be read (malformed JSON/TOML, include cycles) were dropped without a
     // word, so a broken package.json looked like a project without dependencies: say so.
     depProblems = deps.problems;
@@ -259,7 +266,7 @@ async function scan(argv: string[]): Promise<number> {
       properties: { reason: s.reason, kind },
     });
     const notifications = [
-      ...depNotices.map((n) => ({ level: n.stale ? ('note' as const) : ('error' as const), message: n.message })),
+      ...depNotices.map((n) => ({ level: n.note ? ('note' as const) : n.stale ? ('warning' as const) : ('error' as const), message: n.message })),
       ...depProblems.map((p) => ({ level: 'warning' as const, message: `dependency check: ${p.message}`, uri: relativeTo(cwd, p.file) })),
       ...result.errors.map((e) => ({ level: 'error' as const, message: `could not analyse: ${e.message}`, uri: relativeTo(cwd, e.path), properties: { reason: e.reason, kind: 'incomplete' } })),
       ...notAnalysed.map(skipNote('incomplete')),

@@ -4,6 +4,7 @@ import type { ByteBudget } from './http-client';
 import type { WorkspaceConfigMode } from './npmrc';
 import type { TreeCoverage } from './tree-coverage';
 import type { Dependency } from './types';
+import type { PackageFacts } from './evaluate';
 
 export interface CheckOptions {
   /** Overrides the registry from .npmrc. */
@@ -30,13 +31,19 @@ export interface CheckOptions {
   maxTotalBytes?: number;
   /** Cap on each cache folder's total size (default 512 MB; the oldest entries go first). */
   maxCacheBytes?: number;
+  /** Dependency kinds left out of the check (`--omit dev`: devDependencies, dev-packages, dev groups). */
+  omit?: 'dev'[];
+  /** Today, for the expiry dates of accepted risks (default: now). */
+  now?: Date;
 }
 
 export interface Notice {
   host: string;
   message: string;
-  /** Cached data older than the TTL was used instead. */
+  /** Cached data older than the TTL was used instead (the check is then incomplete). */
   stale: boolean;
+  /** Information only (what was left out on purpose, an expired acceptance): not a failure. */
+  note?: boolean;
 }
 
 export type PackageStatus = 'ok' | 'outdated' | 'vulnerable' | 'deprecated' | 'yanked' | 'unchecked' | 'unknown';
@@ -55,6 +62,12 @@ export interface PackageRow {
   stale?: boolean;
   /** Why the status is what it is, when the table alone does not say (e.g. not found on the registry). */
   note?: string;
+  /** Every advisory of a vulnerable package is an accepted risk (ignore list or line comment). */
+  accepted?: boolean;
+  /** The smallest release that fixes every advisory (vulnerable packages). */
+  fixedIn?: string;
+  /** What to run after the bump so the lockfile agrees with the manifest (`npm install`). */
+  refresh?: string;
 }
 
 /** A finding made from cached data after the registry failed carries `stale` (and says so in its message). */
@@ -80,7 +93,16 @@ export interface EcosystemContext {
   contact: (url: string) => void;
   budget: ByteBudget;
   record: CheckRecord;
+  /** What the project around a dependency adds to its facts: constraints, lockfile, accepted risks. */
+  project?: (d: Dependency) => Partial<PackageFacts>;
+  /** The package indexes a PyPI dependency is looked up on, in order, or why it is not looked up. */
+  pypiRoute?: (d: Dependency) => PypiRoute;
+  /** The scanned folder that holds a file (a monorepo member reads the root's .npmrc too). */
+  rootOf?: (file: string) => string;
 }
+
+/** JSON API bases to ask in turn (the next only after "not here"), or why the package is not asked anywhere. */
+export type PypiRoute = { indexes: string[] } | { unchecked: string };
 
 /**
  * Everything the npm and PyPI parts learn goes through here, so that both count failures,
@@ -98,7 +120,9 @@ export class CheckRecord {
     const f = byHost.get(host) ?? { count: 0, reason };
     f.count++;
     byHost.set(host, f);
-    if (!stale) this.report.incomplete = true;
+    // Data older than the TTL is not an answer about today: the result is marked and the run
+    // is incomplete (exit 3), as when the registry gave nothing at all.
+    this.report.incomplete = true;
   }
 
   row(d: Dependency, status: PackageStatus, extra: Partial<PackageRow> = {}): void {

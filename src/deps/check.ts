@@ -9,8 +9,10 @@ import { ByteBudget } from './http-client';
 import { readPackageJson } from './npm-manifests';
 import { checkNpm } from './npm-check';
 import { checkPypi } from './pypi-check';
+import { projectFacts } from './project-facts';
 import { readPipfile, readPyproject, readRequirements } from './python-manifests';
 import { treeCoverage } from './tree-coverage';
+import { pythonRoutes } from './python-sources';
 import type { ManifestResult } from './types';
 
 export type { TreeCoverage } from './tree-coverage';
@@ -51,7 +53,11 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
     manifests.push(m);
     report.problems.push(...m.problems);
   }
-  const deps = manifests.flatMap((m) => m.dependencies);
+  const declared = manifests.flatMap((m) => m.dependencies);
+  const omitDev = opts.omit?.includes('dev') ?? false;
+  const deps = omitDev ? declared.filter((d) => !d.dev) : declared;
+  if (omitDev && deps.length < declared.length) report.notices.push({ host: '', stale: false, note: true, message: `${declared.length - deps.length} dev dependencies not checked (--omit dev)` });
+  const around = projectFacts(deps, roots, opts);
   const contacted = new Set<string>();
   const ctx: EcosystemContext = {
     options: opts,
@@ -64,14 +70,18 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
         // not a URL: the request fails before it leaves, nothing was contacted
       }
     },
+    project: around.facts,
+    pypiRoute: pythonRoutes(deps.filter((x) => x.ecosystem === 'pypi'), opts, (f) => rootOf(f, roots)),
+    rootOf: (f) => rootOf(f, roots),
   };
   const transitive = manifests.flatMap((m) => m.transitive ?? []);
   await checkNpm(deps.filter((x) => x.ecosystem === 'npm'), ctx, transitive.filter((t) => t.anchor.ecosystem === 'npm'));
   await checkPypi(deps.filter((x) => x.ecosystem === 'pypi'), ctx, transitive.filter((t) => t.anchor.ecosystem === 'pypi'));
   report.coverage = treeCoverage(manifests);
 
+  around.finish(report);
   for (const [host, f] of record.failuresByHost) report.notices.push({ host, stale: false, message: `could not check ${f.count} package(s) at ${host}: ${f.reason}` });
-  for (const [host, f] of record.staleByHost) report.notices.push({ host, stale: true, message: `${f.count} check(s) at ${host} used out-of-date cached data (${f.reason})` });
+  for (const [host, f] of record.staleByHost) report.notices.push({ host, stale: true, message: `${f.count} check(s) at ${host} used cached data older than the cache TTL because the registry could not be reached (${f.reason})` });
   report.hostsContacted = [...contacted].sort();
   // Error texts can quote a URL (a refused redirect, a setting that is not a URL): no userinfo leaves.
   for (const n of report.notices) n.message = redactText(n.message);

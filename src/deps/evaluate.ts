@@ -2,6 +2,7 @@ import * as pep440 from '@renovatebot/pep440';
 import type { Finding, Severity } from '../core/types';
 import { buildFinding } from '../core/finding';
 import { rowOf, type DependencyFinding, type PackageRow, type PackageStatus } from './check-context';
+import { chooseFix, type FixChoice } from './fix-version';
 import { DEPENDENCY_RULES } from './rules';
 import type { Dependency } from './types';
 
@@ -19,6 +20,8 @@ export interface VersionScheme {
   /** `v` is inside the vulnerable range `range`. */
   satisfies(v: string, range: string): boolean;
   sameMajor(a: string, b: string): boolean;
+  /** `v` is on the release branch that `fix` closes (its release without the last part: 2.3 for 2.3.2). */
+  sameBranch(v: string, fix: string): boolean;
   /** How far `to` is ahead of `from`: major, minor, patch (npm: also premajor, … ). */
   level(from: string, to: string): string;
   /** The package at a version as its messages name it (`lodash@4.17.1`, `flask 2.0.1`). */
@@ -39,6 +42,8 @@ export interface AdvisoryFact {
   range?: string;
   /** The releases that fix it (PyPI). */
   fixedIn?: string[];
+  /** Other names of the advisory (CVE, GHSA): an ignore entry may use any of them. */
+  aliases?: string[];
 }
 
 /** What the registries say about one declared dependency. */
@@ -57,6 +62,23 @@ export interface PackageFacts {
   yanked?: { reason?: string };
   /** Some of the facts come from out-of-date cached registry data. */
   stale?: boolean;
+  /** Releases withdrawn from the index (PyPI yanked): never proposed as a fix. */
+  yankedVersions?: ReadonlySet<string>;
+  /** Other specs for the same package in the same project (another line, a constraints file). */
+  constraints?: string[];
+  /** The fix the registry confirmed (its document for that release lists no advisory). */
+  fixVersion?: string;
+  /** The command that brings the lockfile in line after a version bump (`npm install`, `poetry lock`). */
+  lockfileRefresh?: { command: string; lockfile: string };
+  /** Advisories the project accepted (ignore list, comment on the line): id → why. */
+  accepted?: (a: AdvisoryFact) => AcceptedRisk | undefined;
+}
+
+/** An accepted risk: the finding is kept, marked suppressed with the reason (SARIF `suppressions`). */
+export interface AcceptedRisk {
+  reason: string;
+  /** Where the acceptance is written: `.sitewarden/config` or the manifest line's comment. */
+  where: string;
 }
 
 export interface Evaluation {
@@ -71,24 +93,40 @@ export function evaluatePackage(facts: PackageFacts, scheme: VersionScheme): Eva
   const { dep: d, version: v, latest } = facts;
   const findings: DependencyFinding[] = [];
   const status: PackageStatus[] = [];
+  let accepted: string[] = [];
+  let fixedIn: string | undefined;
   const advisories = v ? (facts.advisories ?? []).filter((a) => a.range === undefined || scheme.satisfies(v, a.range)) : [];
   if (advisories.length && v) {
-    const safe = smallestSafeVersion(facts, advisories, scheme);
-    const worst = WORST_FIRST.find((s) => advisories.some((a) => a.severity === s))!;
-    findings.push(finding(d, 'dep-vulnerable', worst, `${scheme.label(d.name, v)} has ${advisories.length} known vulnerabilit${advisories.length === 1 ? 'y' : 'ies'}: ${advisories.map((a) => a.summary).join('; ')}${safe ? `. Fixed in ${safe}.` : scheme.noFix}`, safe));
+    // Every advisory known for the package decides the fix, not only those of the checked version:
+    // a release that one of the others covers is no fix.
+    const fix = chooseFix(facts, facts.advisories ?? [], scheme);
+    const safe = fix?.version ?? partialFix(facts, advisories, scheme);
+    fixedIn = safe;
+    const risks = advisories.map((a) => facts.accepted?.(a));
+    // Accepted advisories stay in the message (with why); the finding is suppressed only when all are.
+    const open = advisories.filter((_, i) => !risks[i]);
+    const counted = open.length ? open : advisories;
+    const worst = WORST_FIRST.find((s) => counted.some((a) => a.severity === s))!;
+    const named = advisories.map((a, i) => (risks[i] ? `${a.summary} [accepted: ${risks[i]!.reason}]` : a.summary));
+    const f = finding(d, 'dep-vulnerable', worst, `${scheme.label(d.name, v)} has ${advisories.length} known vulnerabilit${advisories.length === 1 ? 'y' : 'ies'}: ${named.join('; ')}${safe ? `. Fixed in ${safe}${fixNote(fix)}.` : scheme.noFix}${safe && facts.lockfileRefresh ? ` After the update, run \`${facts.lockfileRefresh.command}\` to refresh ${facts.lockfileRefresh.lockfile}.` : ''}`, safe, facts.lockfileRefresh);
+    if (!open.length) {
+      f.suppression = { kind: 'sitewarden-ignore', justification: [...new Set(risks.map((r) => `${r!.reason} (${r!.where})`))].join('; ') };
+      accepted = advisories.map((a) => a.id);
+    }
+    findings.push(f);
     status.push('vulnerable');
   }
   const deprecated = v ? facts.deprecated?.get(v) : undefined;
   if (deprecated) {
-    findings.push(finding(d, 'dep-deprecated', 'medium', `${scheme.label(d.name, v!)} is deprecated: ${deprecated}`, latest && !facts.deprecated?.get(latest) ? latest : undefined));
+    findings.push(finding(d, 'dep-deprecated', 'medium', `${scheme.label(d.name, v!)} is deprecated: ${deprecated}`, latest && !facts.deprecated?.get(latest) ? latest : undefined, facts.lockfileRefresh));
     status.push('deprecated');
   }
   if (v && facts.yanked) {
-    findings.push(finding(d, 'dep-yanked', 'medium', `${scheme.label(d.name, v)} was yanked from ${scheme.registry}${facts.yanked.reason ? `: ${facts.yanked.reason}` : ''}.`, latest));
+    findings.push(finding(d, 'dep-yanked', 'medium', `${scheme.label(d.name, v)} was yanked from ${scheme.registry}${facts.yanked.reason ? `: ${facts.yanked.reason}` : ''}.`, latest, facts.lockfileRefresh));
     status.push('yanked');
   }
   if (v && latest && scheme.valid(latest) && scheme.lt(v, latest) && !status.includes('vulnerable')) {
-    findings.push(finding(d, 'dep-outdated', 'low', `${d.name} ${v} is behind the latest ${latest} (${scheme.level(v, latest)}).`, latest));
+    findings.push(finding(d, 'dep-outdated', 'low', `${d.name} ${v} is behind the latest ${latest} (${scheme.level(v, latest)}).`, latest, facts.lockfileRefresh));
     status.push('outdated');
   }
   if (facts.stale) {
@@ -99,20 +137,32 @@ export function evaluatePackage(facts: PackageFacts, scheme: VersionScheme): Eva
   }
   // Without advisory data, 'ok' or 'outdated' would read as "no known vulnerabilities".
   const shown = facts.advisories ? status[0] ?? 'ok' : 'unknown';
-  return { findings, row: rowOf(d, shown, { installed: v, latest, advisories: advisories.map((a) => a.id), ...(facts.stale ? { stale: true } : {}) }) };
+  return {
+    findings,
+    row: rowOf(d, shown, { installed: v, latest, advisories: advisories.map((a) => a.id), ...(facts.stale ? { stale: true } : {}), ...(fixedIn ? { fixedIn, ...(facts.lockfileRefresh ? { refresh: `${facts.lockfileRefresh.command} (refreshes ${facts.lockfileRefresh.lockfile})` } : {}) } : {}), ...(accepted.length ? { accepted: true, note: `accepted risk: ${findings[0].suppression!.justification}` } : {}) }),
+  };
+}
+
+/** ` (a major update: …)`, ` (…; it conflicts with <3 elsewhere in the project)`: what a reader must know before taking the fix. */
+function fixNote(fix: FixChoice | undefined): string {
+  if (!fix) return ' (it fixes only some of the advisories: no release fixes all of them)';
+  const notes: string[] = [];
+  if (fix.major) notes.push('a major update: check the release notes for breaking changes');
+  if (fix.conflicts.length) notes.push(`it does not satisfy ${fix.conflicts.join(', ')} elsewhere in the project`);
+  return notes.length ? ` (${notes.join('; ')})` : '';
 }
 
 /**
- * The smallest published version above the checked one that no advisory covers and that is not
- * deprecated; failing that, the highest fixed-in release named (it may fix only some of them).
+ * The smallest published version above the checked one that fixes every advisory and is neither
+ * yanked nor deprecated; failing that, the highest fixed-in release named (it may fix only some).
  */
 export function smallestSafeVersion(facts: PackageFacts, advisories: AdvisoryFact[], scheme: VersionScheme): string | undefined {
+  return chooseFix(facts, advisories, scheme)?.version ?? partialFix(facts, advisories, scheme);
+}
+
+function partialFix(facts: PackageFacts, advisories: readonly AdvisoryFact[], scheme: VersionScheme): string | undefined {
   const v = facts.version!;
-  const covers = (x: string, a: AdvisoryFact) =>
-    a.range !== undefined ? scheme.satisfies(x, a.range) : !(a.fixedIn ?? []).some((f) => scheme.valid(f) && scheme.gte(x, f) && scheme.sameMajor(x, f));
-  const safe = facts.versions.find((x) => scheme.gt(x, v) && advisories.every((a) => !covers(x, a)) && !facts.deprecated?.get(x));
-  if (safe) return safe;
-  return advisories.flatMap((a) => a.fixedIn ?? []).filter((x) => scheme.valid(x) && scheme.gt(x, v)).sort(scheme.compare).at(-1);
+  return advisories.flatMap((a) => a.fixedIn ?? []).filter((x) => scheme.valid(x) && scheme.gt(x, v) && !facts.yankedVersions?.has(x)).sort(scheme.compare).at(-1);
 }
 
 /** Keeps the operator style of the declared spec: `^1.2.3` → `^1.4.0`, `==2.0` → `==2.1`. */
@@ -133,7 +183,7 @@ export function bumpSpec(spec: string, to: string, ecosystem: 'npm' | 'pypi'): s
   return [`${first[1] === '>' ? '>=' : first[1]}${to}`, ...rest].join(',');
 }
 
-function finding(dep: Dependency, ruleId: string, severity: Severity, message: string, fixTo?: string): Finding {
+function finding(dep: Dependency, ruleId: string, severity: Severity, message: string, fixTo?: string, refresh?: { command: string }): Finding {
   const rule = DEPENDENCY_RULES.find((r) => r.meta.id === ruleId)!;
   const f = buildFinding({
     meta: rule.meta,
@@ -145,7 +195,8 @@ function finding(dep: Dependency, ruleId: string, severity: Severity, message: s
     confidence: 'high',
   });
   if (fixTo && dep.specEnd > dep.specStart) {
-    f.fix = { title: `Update ${dep.name} to ${fixTo}`, safe: false, edits: [{ start: dep.specStart, end: dep.specEnd, newText: bumpSpec(dep.spec, fixTo, dep.ecosystem) }] };
+    // The edit changes the manifest only: the title says what brings the lockfile along.
+    f.fix = { title: `Update ${dep.name} to ${fixTo}${refresh ? `, then run \`${refresh.command}\`` : ''}`, safe: false, edits: [{ start: dep.specStart, end: dep.specEnd, newText: bumpSpec(dep.spec, fixTo, dep.ecosystem) }] };
   }
   return f;
 }

@@ -54,8 +54,9 @@ export interface JsonRequest<T> {
   /** Names the request in messages (default: the URL without credentials). */
   what?: string;
   /**
-   * GET: a cache entry younger than the TTL answers without asking, and an ETag revalidates.
-   * Off (POST): the network is always asked; the cache is only a fallback when it fails.
+   * On (default for GET): a cache entry younger than the TTL answers without asking; a GET's
+   * ETag revalidates an older one. Off: the network is always asked; the cache is only a
+   * fallback when it fails.
    */
   useFresh?: boolean;
   /** A 404 is an answer (`undefined`: not there) instead of a failure. */
@@ -155,6 +156,8 @@ export async function fetchJson<T>(req: JsonRequest<T>, o: FetchOptions): Promis
   const what = req.what ?? redactUrl(req.url);
   const ttl = o.ttlMs ?? 3_600_000;
   const useFresh = req.useFresh ?? (req.method ?? 'GET') === 'GET';
+  // ETags revalidate documents (GET); an answer to a POST is keyed by its request body instead.
+  const revalidate = useFresh && (req.method ?? 'GET') === 'GET';
   const maxBytes = o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const client = o.client ?? (plainClient ??= new HttpClient());
   const cached = readEntry(o.cacheDir, key);
@@ -167,7 +170,7 @@ export async function fetchJson<T>(req: JsonRequest<T>, o: FetchOptions): Promis
     'user-agent': 'sitewarden',
     ...(o.headers ?? {}),
     ...(body ? { 'content-type': 'application/json', 'content-encoding': 'gzip' } : {}),
-    ...(useFresh && cached?.etag ? { 'if-none-match': cached.etag } : {}),
+    ...(revalidate && cached?.etag ? { 'if-none-match': cached.etag } : {}),
   };
   const retries = o.retries ?? 2;
   const timeoutMs = o.timeoutMs ?? 5000;
@@ -183,7 +186,7 @@ export async function fetchJson<T>(req: JsonRequest<T>, o: FetchOptions): Promis
       if (attempt < retries) await sleep(200 * 2 ** attempt);
       continue;
     }
-    if (res.status === 304 && cached && useFresh) {
+    if (res.status === 304 && cached && revalidate) {
       writeEntry(o.cacheDir, { ...cached, fetchedAt: Date.now() }, o.maxCacheBytes ?? DEFAULT_MAX_CACHE_BYTES);
       return { data: cached.body as T, stale: false };
     }
@@ -219,10 +222,11 @@ export async function fetchJson<T>(req: JsonRequest<T>, o: FetchOptions): Promis
       break;
     }
     const data = req.pick ? req.pick(parsed) : (parsed as T);
-    writeEntry(o.cacheDir, { url: key, etag: useFresh ? (res.headers.get('etag') ?? undefined) : undefined, fetchedAt: Date.now(), body: data }, o.maxCacheBytes ?? DEFAULT_MAX_CACHE_BYTES);
+    writeEntry(o.cacheDir, { url: key, etag: revalidate ? (res.headers.get('etag') ?? undefined) : undefined, fetchedAt: Date.now(), body: data }, o.maxCacheBytes ?? DEFAULT_MAX_CACHE_BYTES);
     return { data, stale: false };
   }
-  if (cached) return { data: cached.body as T, stale: true, error: lastError };
+  // The fallback is stale only when it is older than the TTL: a younger copy is as good as an answer.
+  if (cached) return { data: cached.body as T, stale: old(cached), error: lastError };
   throw new RegistryError(lastError, host);
 }
 

@@ -10,6 +10,8 @@ export function lensTitle(row: PackageRow): string {
   const latest = row.latest && row.latest !== row.installed ? ` · latest ${row.latest}` : '';
   switch (row.status) {
     case 'vulnerable': {
+      // The project accepted every advisory (ignore list, line comment): say so rather than warn.
+      if (row.accepted) return `${row.name} ${version}: ${row.advisories.length} known vulnerabilit${row.advisories.length === 1 ? 'y' : 'ies'}, accepted risk${latest}${stale}`;
       const ids = row.advisories.slice(0, 2).join(', ') + (row.advisories.length > 2 ? ` +${row.advisories.length - 2}` : '');
       return `$(warning) ${row.name} ${version} is vulnerable: ${ids}${latest}${stale}`;
     }

@@ -20,6 +20,7 @@ export const NPM_VERSIONS: VersionScheme = {
   compare: (a, b) => semver.compare(a, b),
   satisfies: (v, range) => semver.satisfies(v, range),
   sameMajor: (a, b) => semver.major(a) === semver.major(b),
+  sameBranch: (v, fix) => semver.major(v) === semver.major(fix) && semver.minor(v) === semver.minor(fix),
   level: (from, to) => semver.diff(from, to) ?? 'newer',
   label: (name, version) => `${name}@${version}`,
   noFix: '. No fixed version is published.',
@@ -49,8 +50,8 @@ type AdvisoryAnswer = { data?: Record<string, NpmAdvisory[]>; failed?: string; s
 class NpmRegistry {
   private readonly config: Record<string, string>;
   private readonly fetch: FetchOptions;
-  constructor(dir: string, o: CheckOptions, contact: (origin: string) => void, budget: ByteBudget) {
-    const settings = readNpmSettings(dir, { env: o.env, home: o.home, mode: o.workspaceConfig ?? 'data', registryOverride: o.npmRegistry });
+  constructor(dir: string, o: CheckOptions, contact: (origin: string) => void, budget: ByteBudget, root?: string) {
+    const settings = readNpmSettings(dir, { env: o.env, home: o.home, mode: o.workspaceConfig ?? 'data', registryOverride: o.npmRegistry, root });
     this.config = settings.config;
     this.fetch = {
       cacheDir: path.join(o.cacheDir!, 'npm'),
@@ -91,14 +92,16 @@ class NpmRegistry {
 
   async advisories(versions: Record<string, string[]>): Promise<AdvisoryAnswer> {
     if (Object.keys(versions).length === 0) return { data: {} };
-    // A POST: always asked when online; the last good answer for exactly this request is the
-    // fallback (marked stale) when the registry fails, and the answer offline.
+    // The answer for exactly this request (the packages and versions asked about) is kept like a
+    // packument: younger than the TTL it answers without asking (as PyPI's vulnerability data in
+    // its JSON documents does), older it is the fallback when the registry fails (marked stale).
+    // A warm re-check then costs no round trip; a changed version is a new request.
     const url = `${registryFor('x', this.config)}-/npm/v1/security/advisories/bulk`;
     const key = `POST ${redactUrl(url)} ${JSON.stringify(Object.keys(versions).sort().map((k) => [k, [...versions[k]].sort()]))}`;
     // Each value must be a list: `.filter` on anything else crashed the check.
     const validate = (data: object) => (Object.values(data).every(Array.isArray) ? undefined : 'the advisory endpoint answered with something other than an object of lists');
     try {
-      const r = await fetchJson<Record<string, NpmAdvisory[]>>({ url, method: 'POST', body: versions, key, what: 'the advisory answer', useFresh: false, validate }, { ...this.fetch, cacheDir: path.join(path.dirname(this.fetch.cacheDir), 'npm-advisories') });
+      const r = await fetchJson<Record<string, NpmAdvisory[]>>({ url, method: 'POST', body: versions, key, what: 'the advisory answer', useFresh: true, validate }, { ...this.fetch, cacheDir: path.join(path.dirname(this.fetch.cacheDir), 'npm-advisories') });
       if (!r) return { failed: 'no answer' };
       // Offline, cached data younger than the TTL is as good as fresh.
       return r.stale ? { data: r.data, stale: true, failed: r.error } : { data: r.data };
@@ -118,6 +121,50 @@ function checkedVersion(d: Dependency, p: Packument | undefined): string | undef
   const range = semver.validRange(d.spec.trim() || '*');
   if (!range) return undefined;
   return (p?.versions ? semver.maxSatisfying(Object.keys(p.versions), range) : null) ?? semver.minVersion(range)?.version ?? undefined;
+}
+
+/** How many releases above the checked one are asked about, to pick a fix that no advisory covers. */
+const FIX_CANDIDATES = 50;
+
+/**
+ * The bulk endpoint answers with the advisories that affect the versions asked about: asking only
+ * for the checked version could propose a fix that another advisory covers. Asking for the
+ * releases above it too (not deprecated, stable) returns those advisories as well; the
+ * evaluation reports only the ones whose range covers the checked version.
+ */
+function newerReleases(v: string, p: Packument | undefined): string[] {
+  if (!p?.versions || !semver.valid(v)) return [];
+  return Object.entries(p.versions)
+    .filter(([x, m]) => semver.valid(x) && !semver.prerelease(x) && !m?.deprecated && semver.gt(x, v))
+    .map(([x]) => x)
+    .sort(semver.compare)
+    .slice(0, FIX_CANDIDATES);
+}
+
+/**
+ * For the vulnerable packages only, a second bulk request about the releases above the checked
+ * version: its answer adds the advisories that cover a would-be fix, so that the fix proposed
+ * fixes every advisory of the package (merged into the first answer; the evaluation reports only
+ * the advisories whose range covers the checked version). When it fails, the fix is chosen from
+ * the first answer alone.
+ */
+async function withFixAdvisories(npm: NpmRegistry, adv: AdvisoryAnswer, list: Dependency[], current: Map<Dependency, string | undefined>, packuments: Map<string, PackumentAnswer>): Promise<void> {
+  if (!adv.data) return;
+  const ask: Record<string, string[]> = {};
+  for (const d of list) {
+    const v = current.get(d);
+    const found = adv.data[d.name];
+    if (!v || !Array.isArray(found) || !found.some((a) => a.vulnerable_versions && semver.satisfies(v, a.vulnerable_versions))) continue;
+    const newer = newerReleases(v, packuments.get(d.name)?.data);
+    if (newer.length) ask[d.name] = [...new Set([...(ask[d.name] ?? []), ...newer])];
+  }
+  if (!Object.keys(ask).length) return;
+  const more = await npm.advisories(ask);
+  if (!more.data) return;
+  for (const [name, list2] of Object.entries(more.data)) {
+    const have = adv.data[name] ?? [];
+    adv.data[name] = [...have, ...list2.filter((a) => !have.some((h) => h.id === a.id))];
+  }
 }
 
 /** An npm bulk advisory as the shared evaluation reads it. */
@@ -153,7 +200,9 @@ export async function checkNpm(deps: Dependency[], ctx: EcosystemContext, transi
       continue;
     }
     const dir = path.dirname(d.file);
-    byDir.set(dir, [...(byDir.get(dir) ?? []), d]);
+    const same = byDir.get(dir);
+    if (same) same.push(d);
+    else byDir.set(dir, [d]);
   }
   // Transitive packages are asked about with their direct dependency's project (its registry).
   const pulled = new Map<string, TransitivePackage[]>();
@@ -164,7 +213,7 @@ export async function checkNpm(deps: Dependency[], ctx: EcosystemContext, transi
     if (!byDir.has(dir)) byDir.set(dir, []);
   }
   for (const [dir, list] of byDir) {
-    const npm = new NpmRegistry(dir, opts, ctx.contact, ctx.budget);
+    const npm = new NpmRegistry(dir, opts, ctx.contact, ctx.budget, ctx.rootOf?.(list[0].file));
     const packuments = new Map<string, PackumentAnswer>();
     await pool([...new Set(list.map((d) => d.name))], opts.concurrency!, async (name) => {
       packuments.set(name, await npm.packument(name));
@@ -180,6 +229,7 @@ export async function checkNpm(deps: Dependency[], ctx: EcosystemContext, transi
     for (const t of pulled.get(dir) ?? []) bulk[t.name] = [...new Set([...(bulk[t.name] ?? []), t.version])];
     const adv = await npm.advisories(bulk);
     await checkNpmTransitive(pulled.get(dir) ?? [], adv, npm, ctx);
+    await withFixAdvisories(npm, adv, list, current, packuments);
     await npm.close();
     const auditHost = npm.registryHost('x');
     for (const d of list) {
@@ -198,7 +248,7 @@ export async function checkNpm(deps: Dependency[], ctx: EcosystemContext, transi
       if (p.stale) record.fail(host, `packument: ${p.stale}`, true);
       if (adv.stale) record.fail(auditHost, `advisories: ${adv.failed ?? 'offline'}`, true);
       try {
-        record.evaluated(evaluatePackage(npmFacts(d, current.get(d), p.data, adv.data, !!p.stale || !!adv.stale), NPM_VERSIONS));
+        record.evaluated(evaluatePackage({ ...npmFacts(d, current.get(d), p.data, adv.data, !!p.stale || !!adv.stale), ...ctx.project?.(d) }, NPM_VERSIONS));
       } catch (e) {
         // One package the versions library cannot read must not stop the check (nor `scan`).
         record.row(d, 'unchecked', { note: `not checked: ${(e as Error).message}` });

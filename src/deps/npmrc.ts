@@ -54,25 +54,33 @@ function source(raw: Record<string, unknown> | undefined, expand: ((v: string) =
 }
 
 /**
- * Which npm configuration counts, under `mode`: the user's ~/.npmrc with npm's full meaning
- * (`${ENV}` expanded), plus the workspace .npmrc as data (registries only, taken literally),
- * trusted (npm's full meaning, project wins) or ignored. `registryOverride` (--npm-registry,
- * the editor setting) is the user's own choice.
+ * Which npm configuration counts, under `mode`, in npm's order of precedence (later wins):
+ * the global npmrc (`$PREFIX/etc/npmrc`) and the user's ~/.npmrc with npm's full meaning
+ * (`${ENV}` expanded); the workspace's .npmrc files — the scanned root's, then each folder's down
+ * to the project's, so a monorepo member reads the root's as well as its own — as data
+ * (registries only, taken literally), trusted (npm's full meaning) or ignored; then
+ * `npm_config_registry` / `npm_config_@scope:registry` from the user's environment.
+ * `registryOverride` (--npm-registry, the editor setting) is the user's own choice and wins.
  */
-export function readNpmSettings(projectDir: string, o: { env?: NodeJS.ProcessEnv; home?: string; mode?: WorkspaceConfigMode; registryOverride?: string } = {}): NpmSettings {
+export function readNpmSettings(projectDir: string, o: { env?: NodeJS.ProcessEnv; home?: string; mode?: WorkspaceConfigMode; registryOverride?: string; root?: string } = {}): NpmSettings {
   const env = o.env ?? process.env;
   const mode = o.mode ?? 'data';
   const expand = (v: string) => v.replace(/\$\{([^{}$]{1,200})\}/g, (_m, name: string) => env[name] ?? '');
+  const global = source(readIni(globalNpmrc(env), false), expand);
   const user = source(readIni(path.join(o.home ?? os.homedir(), '.npmrc'), false), expand);
-  const work = mode === 'ignored' ? source(undefined, undefined) : source(readIni(path.join(projectDir, '.npmrc'), true), mode === 'trusted' ? expand : undefined);
-  const config: Record<string, string> = { ...user.values };
-  for (const [k, v] of Object.entries(work.values)) {
-    if (mode === 'trusted') config[k] = v;
-    else if (isRoutingKey(k)) config[k] = stripUserinfo(v);
+  const works = mode === 'ignored' ? [] : workspaceNpmrcs(projectDir, o.root).map((f) => source(readIni(f, true), mode === 'trusted' ? expand : undefined));
+  const config: Record<string, string> = { ...global.values, ...user.values };
+  for (const work of works) {
+    for (const [k, v] of Object.entries(work.values)) {
+      if (mode === 'trusted') config[k] = v;
+      else if (isRoutingKey(k)) config[k] = stripUserinfo(v);
+    }
   }
+  const fromEnv = routingFromEnv(env);
+  Object.assign(config, fromEnv.values);
   if (o.registryOverride) config.registry = o.registryOverride;
-  // Sources with authority: the user's file, and the workspace's only when trusted.
-  const authorities = mode === 'trusted' ? [user, work] : [user];
+  // Sources with authority: the user's files and environment, and the workspace's only when trusted.
+  const authorities = mode === 'trusted' ? [global, user, ...works, fromEnv] : [global, user, fromEnv];
   // Plain-http origins a credential may go to: only registries the user (or a trusted
   // workspace) named with http themselves, so that a workspace cannot downgrade the scheme.
   const plain = new Set<string>();
@@ -82,6 +90,38 @@ export function readNpmSettings(projectDir: string, o: { env?: NodeJS.ProcessEnv
   for (const s of authorities) credentials.push(...credentialsOf(s, plain));
   const connection = connectionOf(authorities, env);
   return { config, credentials, connection };
+}
+
+/** npm's global config file: `npm_config_globalconfig`, else `$PREFIX/etc/npmrc` (prefix: `npm_config_prefix`, else the one of this Node). */
+export function globalNpmrc(env: NodeJS.ProcessEnv): string {
+  if (env.npm_config_globalconfig) return env.npm_config_globalconfig;
+  const prefix = env.npm_config_prefix || env.PREFIX || (process.platform === 'win32' ? path.dirname(process.execPath) : path.dirname(path.dirname(process.execPath)));
+  return path.join(prefix, 'etc', 'npmrc');
+}
+
+/** `.npmrc` of the scanned root and of each folder below it down to `projectDir`, root first. */
+function workspaceNpmrcs(projectDir: string, root: string | undefined): string[] {
+  const dirs = [path.resolve(projectDir)];
+  if (root) {
+    const r = path.resolve(root);
+    for (let d = dirs[0]; d !== r && d.startsWith(r + path.sep); ) {
+      d = path.dirname(d);
+      dirs.unshift(d);
+    }
+  }
+  return dirs.map((d) => path.join(d, '.npmrc'));
+}
+
+/** Registry routing from `npm_config_registry` / `npm_config_@scope:registry` (npm reads the prefix in any case). */
+function routingFromEnv(env: NodeJS.ProcessEnv): Source {
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    const m = /^npm_config_(.+)$/i.exec(k);
+    if (!m || !v) continue;
+    const key = m[1].toLowerCase();
+    if (isRoutingKey(key)) values[key] = v;
+  }
+  return { values, raw: values };
 }
 
 /** Flat configuration only (kept for callers that need no credentials). */

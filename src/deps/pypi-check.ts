@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import * as pep440 from '@renovatebot/pep440';
 import { hostOf, pool, tooManyVersions, type EcosystemContext } from './check-context';
-import { evaluatePackage, type PackageFacts, type VersionScheme } from './evaluate';
+import { evaluatePackage, type AdvisoryFact, type PackageFacts, type VersionScheme } from './evaluate';
+import { fixCandidates } from './fix-version';
 import { fetchJson, RegistryError, type FetchOptions } from './http-cache';
 import { connectionFromEnv, HttpClient } from './http-client';
 import { normalizeName } from './python-manifests';
@@ -27,6 +28,12 @@ export const PYPI_VERSIONS: VersionScheme = {
   compare: (a, b) => pep440.compare(a, b),
   satisfies: (v, range) => pep440.satisfies(v, range),
   sameMajor: (a, b) => majorOf(a) === majorOf(b),
+  sameBranch: (v, fix) => {
+    const f = pep440.explain(fix)?.release ?? [];
+    const r = pep440.explain(v)?.release ?? [];
+    for (let i = 0; i < f.length - 1; i++) if ((r[i] ?? 0) !== f[i]) return false;
+    return true;
+  },
   level: (from, to) => {
     const a = pep440.explain(from)?.release ?? [];
     const b = pep440.explain(to)?.release ?? [];
@@ -58,6 +65,28 @@ function stableReleases(project: PypiProject): string[] {
   return Object.keys(project.releases ?? {}).filter((v) => pep440.valid(v) && !pep440.explain(v)?.is_prerelease).sort(pep440.compare);
 }
 
+/** Releases every file of which is yanked: pip skips them unless pinned with `==`/`===` (PEP 592). */
+export function yankedReleases(project: PypiProject): Set<string> {
+  return new Set(Object.entries(project.releases ?? {}).filter(([, files]) => files.length > 0 && files.every((f) => f.yanked)).map(([v]) => v));
+}
+
+/**
+ * The version pip would install for a spec: the highest release it admits that is not yanked; a
+ * yanked one only for an exact pin (or when nothing else matches: pip then refuses to install,
+ * and the yanked release is what the spec names). Taking the highest match regardless hid the
+ * vulnerability of the version pip actually installs behind a yanked release.
+ */
+export function resolvePypiVersion(spec: string, releases: string[], yanked: ReadonlySet<string>): string | undefined {
+  const pinned = /^===?[^,]+$/.test(spec);
+  return pep440.maxSatisfying(releases.filter((r) => pinned || !yanked.has(r)), spec) ?? pep440.maxSatisfying(releases, spec) ?? undefined;
+}
+
+type PypiVuln = NonNullable<PypiProject['vulnerabilities']>[number];
+
+function advisoriesOf(version: PypiProject): AdvisoryFact[] {
+  return (version.vulnerabilities ?? []).filter((x: PypiVuln) => !x.withdrawn).map((x) => ({ id: x.id, severity: 'high' as const, summary: [x.id, ...(x.aliases ?? [])].join(' / '), fixedIn: x.fixed_in ?? [], ...(x.aliases?.length ? { aliases: x.aliases } : {}) }));
+}
+
 /** The facts of one PyPI dependency at version `v` (`releases`: the project's stable ones, ascending). */
 export function pypiFacts(d: Dependency, v: string, releases: string[], project: PypiProject, version: PypiProject, stale: boolean): PackageFacts {
   const yanked = version.info?.yanked || (project.releases?.[v]?.length ? project.releases[v].every((f) => f.yanked) : false);
@@ -67,21 +96,45 @@ export function pypiFacts(d: Dependency, v: string, releases: string[], project:
     latest: project.info?.version,
     versions: releases,
     // The version document lists the advisories of that version: no range to test.
-    advisories: (version.vulnerabilities ?? []).filter((x) => !x.withdrawn).map((x) => ({ id: x.id, severity: 'high', summary: [x.id, ...(x.aliases ?? [])].join(' / '), fixedIn: x.fixed_in ?? [] })),
+    advisories: advisoriesOf(version),
     yanked: yanked ? { reason: version.info?.yanked_reason } : undefined,
+    yankedVersions: yankedReleases(project),
     stale,
   };
 }
 
+/** How many release documents are read to confirm a fix (each one is a request). */
+const FIX_CONFIRMATIONS = 4;
+
 /**
- * PyPI: the project document (latest, releases) and the version document (vulnerabilities, yanked).
+ * A fix chosen from `fixed_in` alone is a guess (the lists name one release per branch, and a
+ * later release may carry advisories of its own): the candidate's own document says whether it
+ * is affected. Advisories found there join the set and the next candidate is tried.
+ */
+async function confirmFix(facts: PackageFacts, fetchRelease: (v: string) => Promise<PypiProject | undefined>): Promise<string | undefined> {
+  const known = [...(facts.advisories ?? [])];
+  for (let i = 0; i < FIX_CONFIRMATIONS; i++) {
+    const candidate = fixCandidates(facts, known, PYPI_VERSIONS)[0];
+    if (!candidate) return undefined;
+    const doc = await fetchRelease(candidate);
+    if (!doc) return undefined; // not confirmed: the evaluation's own choice stands
+    const more = advisoriesOf(doc);
+    if (!more.length) return candidate;
+    // Still affected at the candidate: nothing at or below it is a fix.
+    for (const a of more) known.push({ ...a, fixedIn: (a.fixedIn ?? []).filter((f) => pep440.valid(f) && pep440.gt(f, candidate)) });
+  }
+  return undefined;
+}
+
+/**
+ * PyPI: the project document (latest, releases) and the version document (vulnerabilities, yanked),
+ * from the index that routes the package (see python-sources.ts): each index of its route in
+ * turn, the next only when one says "not here" — a failing private index never sends the name on.
  * Returns when every dependency is recorded and the client is closed.
  */
 export async function checkPypi(deps: Dependency[], ctx: EcosystemContext, transitive: TransitivePackage[] = []): Promise<void> {
   const { record, options: opts } = ctx;
-  // An empty PIP_INDEX_URL (common in CI templates) means "not set", as pip reads it.
-  const pypiBase = (opts.pypiIndex || opts.env?.PIP_INDEX_URL?.replace(/\/simple\/?$/, '/pypi') || 'https://pypi.org/pypi').replace(/\/$/, '');
-  const pypiHost = hostOf(pypiBase);
+  const publicBase = defaultPypiBase(opts);
   // Credentials for PyPI only ever come from the user's index URL (its userinfo becomes a Basic
   // header for that origin, in the client); proxies from the user's environment.
   const fetchOpts: FetchOptions = {
@@ -95,23 +148,30 @@ export async function checkPypi(deps: Dependency[], ctx: EcosystemContext, trans
   };
   await pool(deps, opts.concurrency!, async (d) => {
     if (d.unchecked) return void record.row(d, 'unchecked', { note: `not checked: ${d.unchecked}` });
+    const route = ctx.pypiRoute?.(d) ?? { indexes: [publicBase] };
+    if ('unchecked' in route) return void record.row(d, 'unchecked', { note: route.unchecked });
     const name = normalizeName(d.name);
     let project;
+    let base = route.indexes[0];
     try {
-      project = await fetchJson<PypiProject>(pypiRequest(`${pypiBase}/${name}/json`), fetchOpts);
+      for (base of route.indexes) {
+        project = await fetchJson<PypiProject>(pypiRequest(`${base}/${name}/json`), fetchOpts);
+        if (project) break;
+      }
     } catch (e) {
-      record.fail(e instanceof RegistryError ? e.host : pypiHost, (e as Error).message);
+      record.fail(e instanceof RegistryError ? e.host : hostOf(base), (e as Error).message);
       return void record.row(d, 'unknown');
     }
+    const pypiHost = hostOf(base);
     // 404 used to give a bare 'unknown' row with nothing saying why.
-    if (!project) return void record.notFound(d, pypiHost, d.name);
+    if (!project) return void record.notFound(d, route.indexes.map(hostOf).join(', '), d.name);
     const releases = stableReleases(project.data);
     const latest = project.data.info?.version;
-    const v = d.installed ?? (d.spec ? pep440.maxSatisfying(releases, d.spec) ?? undefined : latest);
+    const v = d.installed ?? (d.spec ? resolvePypiVersion(d.spec, releases, yankedReleases(project.data)) : latest);
     if (!v) return void record.row(d, 'unknown', { latest });
     let version;
     try {
-      version = await fetchJson<PypiProject>(pypiRequest(`${pypiBase}/${name}/${publicVersion(v)}/json`), fetchOpts);
+      version = await fetchJson<PypiProject>(pypiRequest(`${base}/${name}/${publicVersion(v)}/json`), fetchOpts);
     } catch (e) {
       record.fail(e instanceof RegistryError ? e.host : pypiHost, (e as Error).message);
       return void record.row(d, 'unknown', { latest });
@@ -121,29 +181,58 @@ export async function checkPypi(deps: Dependency[], ctx: EcosystemContext, trans
     if (!version) return void record.notFound(d, pypiHost, `${d.name} ${v}`);
     // Either document from a stale cache makes the result stale (only the project's was looked at).
     for (const doc of [project, version]) if (doc.stale) record.fail(pypiHost, doc.error ?? 'offline', true);
+    const facts: PackageFacts = { ...pypiFacts(d, v, releases, project.data, version.data, !!(project.stale || version.stale)), ...ctx.project?.(d) };
+    if (facts.advisories?.length) {
+      facts.fixVersion = await confirmFix(facts, async (x) => {
+        try {
+          return (await fetchJson<PypiProject>(pypiRequest(`${base}/${name}/${x}/json`), fetchOpts))?.data;
+        } catch {
+          return undefined;
+        }
+      });
+    }
     try {
-      record.evaluated(evaluatePackage(pypiFacts(d, v, releases, project.data, version.data, !!(project.stale || version.stale)), PYPI_VERSIONS));
+      record.evaluated(evaluatePackage(facts, PYPI_VERSIONS));
     } catch (e) {
+      // One package the versions library cannot read must not stop the check (nor `scan`).
       record.row(d, 'unchecked', { note: `not checked: ${(e as Error).message}` });
     }
   });
   // Transitive packages from the lockfile: the version document alone (its advisories and their
-  // fixed-in releases), one per locked name and version.
+  // fixed-in releases), one per locked name and version, asked of the indexes that route the
+  // direct dependency pulling it in (a private package's dependencies are not sent elsewhere first).
   const seen = new Set<string>();
   await pool(transitive.filter((t) => !t.unchecked && pep440.valid(t.version)), opts.concurrency!, async (t) => {
     const key = `${t.anchor.file}\0${normalizeName(t.name)}\0${t.version}`;
     if (seen.has(key)) return;
     seen.add(key);
+    const route = ctx.pypiRoute?.(t.anchor) ?? { indexes: [publicBase] };
+    if ('unchecked' in route) return;
     let version;
+    let base = route.indexes[0];
     try {
-      version = await fetchJson<PypiProject>(pypiRequest(`${pypiBase}/${normalizeName(t.name)}/${publicVersion(t.version)}/json`), fetchOpts);
+      for (base of route.indexes) {
+        version = await fetchJson<PypiProject>(pypiRequest(`${base}/${normalizeName(t.name)}/${publicVersion(t.version)}/json`), fetchOpts);
+        if (version) break;
+      }
     } catch (e) {
-      return void record.fail(e instanceof RegistryError ? e.host : pypiHost, (e as Error).message);
+      return void record.fail(e instanceof RegistryError ? e.host : hostOf(base), (e as Error).message);
     }
-    if (!version) return; // not on this index (a private or local build): nothing to say about it
-    if (version.stale) record.fail(pypiHost, version.error ?? 'offline', true);
+    if (!version) return; // not on these indexes (a local build): nothing to say about it
+    if (version.stale) record.fail(hostOf(base), version.error ?? 'offline', true);
     const facts = pypiFacts(transitiveDependency(t), t.version, [], {}, version.data, !!version.stale);
     recordTransitive(record, t, { ...facts, latest: undefined }, PYPI_VERSIONS);
   });
   await fetchOpts.client!.close();
+}
+
+/** The user's own index for packages nothing else routes: --pypi-index, PIP_INDEX_URL, else pypi.org. */
+export function defaultPypiBase(opts: { pypiIndex?: string; env?: NodeJS.ProcessEnv }): string {
+  // An empty PIP_INDEX_URL (common in CI templates) means "not set", as pip reads it.
+  return (opts.pypiIndex || jsonApiBase(opts.env?.PIP_INDEX_URL || '') || 'https://pypi.org/pypi').replace(/\/$/, '');
+}
+
+/** The JSON API base of a simple-index URL (`…/simple/` → `…/pypi`), as PyPI and its mirrors lay it out. */
+export function jsonApiBase(indexUrl: string): string {
+  return indexUrl.trim().replace(/\/simple\/?$/, '/pypi').replace(/\/$/, '');
 }

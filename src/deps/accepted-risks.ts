@@ -1,0 +1,145 @@
+import * as path from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { readGuardedTextIfExists } from '../core/safe-fs';
+import { parseSuppression, type SuppressionComment } from '../core/suppressions';
+import type { AcceptedRisk, AdvisoryFact } from './evaluate';
+import { normalizeName } from './python-manifests';
+import { readManifestText } from './read-manifest';
+import type { Dependency } from './types';
+
+/** Where the project lists the advisories it accepts: `[[dependencies.ignore]]` entries. */
+export const CONFIG_FILE = path.join('.sitewarden', 'config');
+
+/**
+ * One accepted advisory. `expires` (YYYY-MM-DD) is the last day it is accepted; after it the
+ * advisory counts again and the finding says the acceptance expired, so an "ignore for now" does
+ * not become "ignore forever" by being forgotten.
+ */
+export interface IgnoreEntry {
+  advisory: string;
+  /** Limits the entry to one package (npm name, or PyPI name in any spelling). */
+  package?: string;
+  reason: string;
+  expires?: string;
+}
+
+export interface IgnoreList {
+  entries: IgnoreEntry[];
+  problems: { file: string; message: string }[];
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** `.sitewarden/config` of a scanned folder (TOML), read guarded: it is the repository's input. */
+export function readIgnoreList(root: string): IgnoreList {
+  const file = path.join(root, CONFIG_FILE);
+  const out: IgnoreList = { entries: [], problems: [] };
+  let text: string | undefined;
+  try {
+    text = readGuardedTextIfExists(file, { maxBytes: 256 * 1024, root });
+  } catch (e) {
+    out.problems.push({ file, message: `cannot read: ${(e as Error).message}` });
+    return out;
+  }
+  if (text === undefined) return out;
+  let data: { dependencies?: { ignore?: unknown } };
+  try {
+    data = parseToml(text) as typeof data;
+  } catch (e) {
+    out.problems.push({ file, message: `not valid TOML: ${(e as Error).message.split('\n')[0]}` });
+    return out;
+  }
+  const list = data.dependencies?.ignore;
+  if (list === undefined) return out;
+  if (!Array.isArray(list)) {
+    out.problems.push({ file, message: '[dependencies] ignore must be a list of tables ([[dependencies.ignore]])' });
+    return out;
+  }
+  list.forEach((raw: Record<string, unknown>, i) => {
+    const at = `[[dependencies.ignore]] entry ${i + 1}`;
+    const advisory = typeof raw?.advisory === 'string' ? raw.advisory.trim() : '';
+    const reason = typeof raw?.reason === 'string' ? raw.reason.trim() : '';
+    // TOML dates parse to Date objects; a quoted date stays a string.
+    const expires = raw?.expires instanceof Date ? raw.expires.toISOString().slice(0, 10) : typeof raw?.expires === 'string' ? raw.expires.trim() : undefined;
+    if (!advisory) return void out.problems.push({ file, message: `${at}: no advisory id; not honoured` });
+    if (!reason) return void out.problems.push({ file, message: `${at} (${advisory}): no reason; not honoured (say why the risk is accepted)` });
+    if (expires !== undefined && (!DAY.test(expires) || Number.isNaN(Date.parse(expires)))) return void out.problems.push({ file, message: `${at} (${advisory}): expires must be a date (YYYY-MM-DD); not honoured` });
+    out.entries.push({ advisory, reason, ...(typeof raw.package === 'string' ? { package: raw.package } : {}), ...(expires ? { expires } : {}) });
+  });
+  return out;
+}
+
+const idsOf = (a: AdvisoryFact) => [a.id, ...(a.aliases ?? [])].map((x) => x.toUpperCase());
+
+/** Whether `d` is the entry's package (PyPI names compared normalised). */
+function samePackage(e: IgnoreEntry, d: Dependency): boolean {
+  if (!e.package) return true;
+  return d.ecosystem === 'pypi' ? normalizeName(e.package) === normalizeName(d.name) : e.package === d.name;
+}
+
+/**
+ * The accepted risks of one scanned folder: its ignore list and the `sitewarden-ignore[...]`
+ * comments on manifest lines (requirements, pyproject.toml, Pipfile: JSON has no comments, so
+ * package.json uses the list). `today` is YYYY-MM-DD.
+ */
+export class AcceptedRisks {
+  /** Expired entries that matched an advisory: the finding says so, and the report notes it. */
+  readonly expired: { entry: IgnoreEntry; dep: Dependency }[] = [];
+  private readonly lines = new Map<string, string[] | null>();
+
+  constructor(
+    private readonly list: IgnoreList,
+    private readonly today: string,
+    private readonly root?: string,
+  ) {}
+
+  /** The acceptance of advisory `a` on dependency `d`, if any (an expired entry is none). */
+  accept(d: Dependency, a: AdvisoryFact): AcceptedRisk | undefined {
+    const comment = this.comment(d);
+    const ids = idsOf(a);
+    if (comment && (comment.ids.length === 0 || comment.ids.some((x) => x === 'dep-vulnerable' || ids.includes(x.toUpperCase())))) {
+      return { reason: comment.justification || 'no reason given', where: `comment on ${path.basename(d.file)} line ${d.line + 1}` };
+    }
+    for (const e of this.list.entries) {
+      if (!ids.includes(e.advisory.toUpperCase()) || !samePackage(e, d)) continue;
+      if (e.expires && e.expires < this.today) {
+        if (!this.expired.some((x) => x.entry === e && x.dep === d)) this.expired.push({ entry: e, dep: d });
+        continue;
+      }
+      return { reason: e.reason, where: `${CONFIG_FILE}${e.expires ? `, until ${e.expires}` : ''}` };
+    }
+    return undefined;
+  }
+
+  /** A `sitewarden-ignore` comment on the dependency's line, or alone on the line above it. */
+  comment(d: Dependency): SuppressionComment | undefined {
+    const lines = this.fileLines(d.file);
+    if (!lines) return undefined;
+    const own = commentOn(lines[d.line] ?? '', d.line, false);
+    if (own) return own;
+    const above = d.line > 0 ? lines[d.line - 1] ?? '' : '';
+    return /^\s*#/.test(above) ? commentOn(above, d.line - 1, true) : undefined;
+  }
+
+  private fileLines(file: string): string[] | null {
+    let l = this.lines.get(file);
+    if (l === undefined) {
+      try {
+        // package.json has no comments: `//` there is part of a URL or a string.
+        l = path.basename(file) === 'package.json' ? null : readManifestText(file, this.root).split('\n');
+      } catch {
+        l = null;
+      }
+      this.lines.set(file, l);
+    }
+    return l;
+  }
+}
+
+/** The `# sitewarden-ignore[...]: reason` comment of a manifest line (a `#` that starts a comment). */
+function commentOn(line: string, lineNo: number, standalone: boolean): SuppressionComment | undefined {
+  const m = /(?:^|\s)(#\s*sitewarden-ignore\b.*)$/.exec(line.replace(/\r$/, ''));
+  if (!m) return undefined;
+  const s = parseSuppression(m[1], lineNo, standalone, { line: '#' });
+  return s?.kind === 'sitewarden-ignore' ? s : undefined;
+}
