@@ -48,6 +48,8 @@ export interface RelatedLocation {
 export interface Suppression {
   kind: 'sitewarden-ignore' | 'nosec';
   justification: string;
+  /** The last day the suppression holds (`until=YYYY-MM-DD`). */
+  until?: string;
 }
 
 export interface Finding {
