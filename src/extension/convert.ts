@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../core/types';
+import { ruleDocsUri } from './rule-docs';
 
 const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   critical: vscode.DiagnosticSeverity.Error,
@@ -16,7 +17,8 @@ export function toRange(f: Finding): vscode.Range {
 export function toDiagnostic(f: Finding, uri: vscode.Uri): vscode.Diagnostic {
   const d = new vscode.Diagnostic(toRange(f), f.message, SEVERITY[f.severity]);
   d.source = 'SiteWarden';
-  d.code = { value: f.ruleId, target: vscode.Uri.parse(f.docsUrl) };
+  const target = ruleDocsUri(f.ruleId);
+  d.code = target ? { value: f.ruleId, target } : f.ruleId;
   if (f.related?.length) {
     d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, new vscode.Range(r.range.start.line, r.range.start.column, r.range.end.line, r.range.end.column)), r.message));
   }

@@ -6,7 +6,10 @@ import type { DependencyLens } from './dependency-lens';
 import type { Prompter } from './prompter';
 import type { FindingPublisher } from './publisher';
 import { isRestricted } from './restricted-mode';
+import { dependencySummary } from './summary';
 import type { DependenciesView } from './views';
+
+const SHOW_DEPENDENCIES = 'Show Dependencies';
 
 /** Check Dependencies: the manifests' packages against the registries, shown on their lines. */
 export class DependencyCheck {
@@ -33,6 +36,7 @@ export class DependencyCheck {
       // On a worker, away from VS Code's proxy patches of Node's networking in the extension host
       // (they broke every npm request there).
       // The environment is the user's own (it expands ${VAR} in ~/.npmrc, PIP_INDEX_URL).
+      const started = performance.now();
       const r = await checkDependenciesOffThread(this.roots(), { npmRegistry: s.npmRegistry, pypiIndex: s.pypiIndex, env: { ...process.env }, workspaceConfig });
       this.last = { workspaceConfig, hostsContacted: r.hostsContacted, packages: r.packages.length };
       this.log(`dependency check (${workspaceConfig === 'ignored' ? 'workspace registry settings ignored' : 'workspace .npmrc routes look-ups only'}): contacted ${r.hostsContacted.join(', ') || 'no host'}`);
@@ -41,6 +45,8 @@ export class DependencyCheck {
       this.lens.set(r.packages);
       for (const n of r.notices) this.log(n.message);
       if (r.incomplete) vscode.window.showWarningMessage(`SiteWarden: the dependency check is incomplete: ${r.notices.map((n) => n.message).join('; ')}`);
+      const summary = dependencySummary({ findings: this.publisher.dependencyFindings().length, packages: r.packages.length, durationMs: performance.now() - started, incomplete: r.incomplete });
+      void Promise.resolve(vscode.window.showInformationMessage(summary, SHOW_DEPENDENCIES)).then((pick) => pick === SHOW_DEPENDENCIES && vscode.commands.executeCommand('sitewarden.dependencies.focus'));
     });
   }
 }

@@ -1,5 +1,5 @@
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { docsUrl } from '../core/finding';
 import { ensureLanguages } from '../core/parser';
 import { DEPENDENCY_RULES } from '../deps/rules';
 import { planEncryptionHelper } from '../fixes/encryption';
@@ -7,6 +7,7 @@ import { planFingerprintCheck } from '../fixes/fingerprint';
 import { planIncidentResponse } from '../fixes/incident-response';
 import { allRules } from '../rules';
 import { WorkspaceAudit } from './audit';
+import { restoreAudit, saveAudit } from './audit-store';
 import { ChecklistCommands } from './checklist-commands';
 import { SiteWardenCodeActions } from './code-actions';
 import { settings } from './config';
@@ -16,10 +17,13 @@ import { DocumentTracker } from './document-tracker';
 import { GeneratorRunner, type HeadersCommandOptions } from './generator-runner';
 import { vscodePrompter, type Prompter } from './prompter';
 import { familyIndex } from './publish-policy';
+import { FindingHover } from './hover';
 import { FindingPublisher } from './publisher';
 import { ReportExporter } from './report-exporter';
 import { followTrust, isRestricted, RESTRICTED_TEXT } from './restricted-mode';
+import { setDocsRoot, showRuleDocs } from './rule-docs';
 import { FindingsStatus } from './status';
+import { suppressFinding } from './suppress-command';
 import { ChecklistView, DependenciesView, FindingsView, type FindingsGrouping } from './views';
 import type { WorkspaceConfigMode } from '../deps/check';
 
@@ -44,6 +48,9 @@ export interface SiteWardenApi {
   setPrompter(p?: Prompter): void;
 }
 
+/** How long after the last change the kept audit is written to the workspace state. */
+const AUDIT_SAVE_AFTER_MS = 1000;
+
 /** Every rule a finding in the editor may come from (code, text and dependency rules). */
 const EDITOR_RULES = [...allRules, ...DEPENDENCY_RULES];
 
@@ -60,9 +67,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
   const depLens = new DependencyLens();
   const checklistView = new ChecklistView(vscode.Uri.joinPath(context.extensionUri, 'media'));
   const status = new FindingsStatus();
-  const publisher = new FindingPublisher(familyIndex(EDITOR_RULES), (all) => {
+  setDocsRoot(context.extensionUri);
+  // The last audit is kept in the workspace's state, so a reload does not empty the views.
+  let saveTimer: NodeJS.Timeout | undefined;
+  const saveNow = () => {
+    if (saveTimer) clearTimeout(saveTimer);
+    saveTimer = undefined;
+    void Promise.resolve(saveAudit(context.workspaceState, publisher.auditFindings())).catch((e) => log(`could not keep the audit: ${(e as Error)?.message ?? e}`));
+  };
+  const keepAudit = () => {
+    if (!publisher.hasAudit) return;
+    if (saveTimer) clearTimeout(saveTimer);
+    saveTimer = setTimeout(saveNow, AUDIT_SAVE_AFTER_MS);
+  };
+  const publisher: FindingPublisher = new FindingPublisher(familyIndex(EDITOR_RULES), (all) => {
     findingsView.set(all);
-    status.update(all);
+    status.update({ checked: publisher.checked, code: all, dependencies: publisher.dependencyFindings() });
+    keepAudit();
   });
   const tracker = new DocumentTracker(allRules, publisher, log);
   const audit = new WorkspaceAudit(allRules, publisher, roots, log);
@@ -86,6 +107,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
     vscode.window.registerTreeDataProvider('sitewarden.findings', findingsView),
     vscode.languages.registerCodeLensProvider(MANIFEST_SELECTOR, depLens),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new SiteWardenCodeActions(publisher), { providedCodeActionKinds: SiteWardenCodeActions.kinds }),
+    vscode.languages.registerHoverProvider({ scheme: 'file' }, new FindingHover(publisher, EDITOR_RULES)),
+    // A change not yet written (the window closes or reloads) is written now.
+    { dispose: () => saveTimer && saveNow() },
     command('auditWorkspace', () => audit.run()),
     command('checkDependencies', () => deps.run()),
     command('showChecklist', () => checklist.show()),
@@ -94,7 +118,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
     command('exportReport', () => reports.run()),
     command('showOutput', () => output.show()),
     command('groupFindings', (by?: FindingsGrouping) => findingsView.chooseGrouping(by)),
-    command('showRuleDocs', (id: string) => vscode.env.openExternal(vscode.Uri.parse(docsUrl(id)))),
+    command('showRuleDocs', (id: unknown) => showRuleDocs(id)),
+    command('suppressFinding', (uri: vscode.Uri, line: number, ruleId: string) => suppressFinding((id) => (prompter.suppressionReason ?? vscodePrompter.suppressionReason!)(id), uri, line, ruleId)),
     command('addSecurityHeaders', (opts?: HeadersCommandOptions) => generators.addSecurityHeaders(opts)),
     command('addEncryptionHelper', () => generators.run((root) => planEncryptionHelper(root))),
     command('addFingerprintCheck', () => generators.run((root) => planFingerprintCheck(root))),
@@ -115,6 +140,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
       status.update();
     }),
   );
+  const kept = restoreAudit(context.workspaceState, (file) => fs.existsSync(file));
+  if (kept) {
+    publisher.publishAudit(kept, settings());
+    log(`restored the last audit: ${kept.length} findings`);
+  }
   // Grammars load in the background: activation stays fast and open documents follow.
   void ensureLanguages(['python']).then(async () => {
     for (const d of vscode.workspace.textDocuments) await tracker.check(d);

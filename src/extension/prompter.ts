@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { HeaderProfile } from '../fixes/headers';
 import type { GeneratorPlan } from '../fixes/plan';
 import { confirmRestrictedDependencyCheck } from './restricted-mode';
+import { parseReasonInput } from './suppress-input';
 
 /**
  * The questions SiteWarden's commands ask the person at the screen. The commands get it from
@@ -15,6 +16,11 @@ export interface Prompter {
   headersProfile(): Promise<HeaderProfile | undefined>;
   /** Restricted Mode: check the dependencies against the user's own registries? */
   confirmRestrictedDependencyCheck(): Promise<boolean>;
+  /**
+   * Why a finding is suppressed (required), optionally ending in `until=YYYY-MM-DD`; undefined
+   * when cancelled, and then nothing is written. Optional: VS Code's input box answers otherwise.
+   */
+  suppressionReason?(ruleId: string): Promise<string | undefined>;
 }
 
 export const vscodePrompter: Prompter = {
@@ -27,4 +33,16 @@ export const vscodePrompter: Prompter = {
     return pick === 'production' || pick === 'development' ? pick : undefined;
   },
   confirmRestrictedDependencyCheck,
+  async suppressionReason(ruleId) {
+    return vscode.window.showInputBox({
+      title: `Suppress ${ruleId}`,
+      prompt: 'Why is this finding acceptable here? Optionally end with until=YYYY-MM-DD: the finding comes back after that day.',
+      placeHolder: 'e.g. input is a constant from our config until=2027-01-31',
+      ignoreFocusOut: true,
+      validateInput: (text) => {
+        const r = parseReasonInput(text);
+        return r.ok ? undefined : r.problem;
+      },
+    });
+  },
 };

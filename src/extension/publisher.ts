@@ -21,7 +21,10 @@ export class FindingPublisher implements vscode.Disposable {
   private auditFound = new Map<string, readonly Finding[]>();
   private audited = new Map<string, Finding[]>();
   private auditRan = false;
+  /** Anything checked yet (a document, an audit, a dependency check): the status bar says "not checked yet" until then. */
+  private checkedAny = false;
   private depsFound: readonly Finding[] = [];
+  private depsKept: readonly Finding[] = [];
   private viewsTimer?: NodeJS.Timeout;
 
   constructor(
@@ -34,6 +37,15 @@ export class FindingPublisher implements vscode.Disposable {
   publishDocument(uri: vscode.Uri, found: readonly Finding[], s: PublishSettings): void {
     const kept = publishable(found, s, this.familyOf);
     this.open.set(uri.toString(), kept);
+    this.checkedAny = true;
+    // The audit follows the edits: what the file shows now is what the audit keeps for it (and
+    // what the next session restores), not the text audited before the edit.
+    if (this.auditRan && uri.scheme === 'file') {
+      if (found.length) this.auditFound.set(uri.fsPath, found);
+      else this.auditFound.delete(uri.fsPath);
+      if (kept.length) this.audited.set(uri.fsPath, kept);
+      else this.audited.delete(uri.fsPath);
+    }
     this.setDiagnostics(uri, kept);
     // Rebuilding the sidebar and status bar on every keystroke would cost more than the re-check.
     this.viewsTimer ??= setTimeout(() => {
@@ -55,6 +67,7 @@ export class FindingPublisher implements vscode.Disposable {
     this.auditFound = new Map();
     this.audited = new Map();
     this.auditRan = true;
+    this.checkedAny = true;
     for (const f of found) this.auditFound.set(f.file, [...(this.auditFound.get(f.file) ?? []), f]);
     for (const f of publishable(found, s, this.familyOf)) this.audited.set(f.file, [...(this.audited.get(f.file) ?? []), f]);
     for (const [file, kept] of this.audited) {
@@ -81,13 +94,31 @@ export class FindingPublisher implements vscode.Disposable {
   /** The dependency check's findings, on the manifest lines (their own collection: a re-check replaces them all). */
   publishDependencies(found: readonly Finding[], s: PublishSettings): void {
     this.depsFound = found;
+    this.depsKept = publishable(found, s, this.familyOf);
+    this.checkedAny = true;
     this.deps.clear();
     const byFile = new Map<string, Finding[]>();
-    for (const f of asDiagnostics(publishable(found, s, this.familyOf))) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+    for (const f of asDiagnostics(this.depsKept)) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
     for (const [file, list] of byFile) {
       const uri = vscode.Uri.file(file);
       this.deps.set(uri, list.map((f) => toDiagnostic(f, uri)));
     }
+    this.changed();
+  }
+
+  /** The dependency findings the editor shows (after the settings): the status bar counts them. */
+  dependencyFindings(): readonly Finding[] {
+    return this.depsKept;
+  }
+
+  /** Whether anything was checked yet. */
+  get checked(): boolean {
+    return this.checkedAny;
+  }
+
+  /** The audit as found (before the settings), kept current per file: what the workspace state keeps. */
+  auditFindings(): Finding[] {
+    return [...this.auditFound.values()].flat();
   }
 
   /**
@@ -95,7 +126,7 @@ export class FindingPublisher implements vscode.Disposable {
    * (open documents are re-checked by the tracker, which publishes them anew).
    */
   republish(s: PublishSettings): void {
-    if (this.auditRan) this.publishAudit([...this.auditFound.values()].flat(), s);
+    if (this.auditRan) this.publishAudit(this.auditFindings(), s);
     if (this.depsFound.length) this.publishDependencies(this.depsFound, s);
   }
 
