@@ -24,7 +24,10 @@ import { followTrust, isRestricted, RESTRICTED_TEXT } from './restricted-mode';
 import { setDocsRoot, showRuleDocs } from './rule-docs';
 import { FindingsStatus } from './status';
 import { suppressFinding } from './suppress-command';
-import { ChecklistView, DependenciesView, FindingsView, type FindingsGrouping } from './views';
+import { ChecklistView, DependenciesView, FindingsView, SuppressionsView, type FindingsGrouping } from './views';
+import { baselineFilter, baselinePath } from './baseline-filter';
+import { BaselineError, readBaseline } from '../core/report/baseline';
+import type { FindingsFilter } from './view-model';
 import type { WorkspaceConfigMode } from '../deps/check';
 
 export type { Prompter } from './prompter';
@@ -34,6 +37,7 @@ export interface SiteWardenApi {
   tracker: DocumentTracker;
   findingsView: FindingsView;
   checklistView: ChecklistView;
+  suppressionsView: SuppressionsView;
   readonly lastAudit?: { files: number; findings: number; cancelled: boolean };
   /** The last dependency check: how much of the workspace's configuration it read, where it went. */
   readonly lastDependencyCheck?: { workspaceConfig: WorkspaceConfigMode; hostsContacted: string[]; packages: number };
@@ -51,6 +55,9 @@ export interface SiteWardenApi {
 /** How long after the last change the kept audit is written to the workspace state. */
 const AUDIT_SAVE_AFTER_MS = 1000;
 
+/** Whether the Findings view shows only findings new since the baseline (the toggle's state). */
+const ONLY_NEW_KEY = 'sitewarden.onlyNew';
+
 /** Every rule a finding in the editor may come from (code, text and dependency rules). */
 const EDITOR_RULES = [...allRules, ...DEPENDENCY_RULES];
 
@@ -63,6 +70,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
   const ask = () => prompter;
 
   const findingsView = new FindingsView();
+  const suppressionsView = new SuppressionsView(context.workspaceState);
   const depsView = new DependenciesView();
   const depLens = new DependencyLens();
   const checklistView = new ChecklistView(vscode.Uri.joinPath(context.extensionUri, 'media'));
@@ -82,6 +90,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
   };
   const publisher: FindingPublisher = new FindingPublisher(familyIndex(EDITOR_RULES), (all) => {
     findingsView.set(all);
+    suppressionsView.set(all);
     status.update({ checked: publisher.checked, code: all, dependencies: publisher.dependencyFindings() });
     keepAudit();
   });
@@ -93,6 +102,53 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
   const reports = new ReportExporter(publisher, EDITOR_RULES, roots, context.extensionUri, String(context.extension.packageJSON.version));
   const depsTree = vscode.window.createTreeView('sitewarden.dependencies', { treeDataProvider: depsView });
   const checklistTree = vscode.window.createTreeView('sitewarden.checklist', { treeDataProvider: checklistView });
+  const findingsTree = vscode.window.createTreeView('sitewarden.findings', { treeDataProvider: findingsView });
+  const suppressionsTree = vscode.window.createTreeView('sitewarden.suppressions', { treeDataProvider: suppressionsView });
+
+  // "Only findings new since the baseline" (issue 17): sitewarden.baseline names a SARIF or JSON
+  // report of `sitewarden scan` inside the folder; the Findings view's toggle turns it on and off.
+  let onlyNew = context.workspaceState.get<boolean>(ONLY_NEW_KEY) ?? true;
+  let baselineNote: string | undefined;
+  let filterNote: string | undefined;
+  const describeFindings = () => {
+    findingsTree.description = [baselineNote, filterNote].filter(Boolean).join(' · ') || undefined;
+  };
+  findingsView.onFilter = (d) => {
+    filterNote = d;
+    describeFindings();
+  };
+  const loadBaseline = () => {
+    publisher.newOnly = undefined;
+    baselineNote = undefined;
+    const setting = vscode.workspace.getConfiguration('sitewarden').get<string>('baseline', '');
+    const root = roots()[0];
+    if (setting && root) {
+      const file = baselinePath(setting, root);
+      if (!file) {
+        log(`sitewarden.baseline: ${setting} is outside the workspace folder: not read`);
+        void vscode.window.showWarningMessage('SiteWarden: sitewarden.baseline must name a file inside the workspace folder.');
+      } else {
+        try {
+          const entries = readBaseline(file);
+          const rootOf = (f: string) => vscode.workspace.getWorkspaceFolder(vscode.Uri.file(f))?.uri.fsPath ?? root;
+          if (onlyNew) publisher.newOnly = baselineFilter(entries, rootOf);
+          baselineNote = onlyNew ? `only new since the baseline (${entries.length} in it)` : 'baseline off: showing all';
+        } catch (e) {
+          const why = e instanceof BaselineError ? e.message.replace(/^--baseline: /, '') : String((e as Error)?.message ?? e);
+          log(`sitewarden.baseline: ${why}`);
+          void vscode.window.showWarningMessage(`SiteWarden: the baseline was not read: ${why}`);
+        }
+      }
+    }
+    void vscode.commands.executeCommand('setContext', 'sitewarden.baselineSet', !!setting);
+    void vscode.commands.executeCommand('setContext', 'sitewarden.onlyNew', onlyNew);
+    describeFindings();
+  };
+  const refilter = () => {
+    publisher.republish(settings());
+    for (const d of vscode.workspace.textDocuments) void tracker.check(d);
+  };
+  loadBaseline();
   const command = (name: string, run: (...args: never[]) => unknown) => vscode.commands.registerCommand(`sitewarden.${name}`, run);
 
   context.subscriptions.push(
@@ -104,7 +160,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
     depLens,
     depsTree,
     checklistTree,
-    vscode.window.registerTreeDataProvider('sitewarden.findings', findingsView),
+    findingsTree,
+    suppressionsTree,
     vscode.languages.registerCodeLensProvider(MANIFEST_SELECTOR, depLens),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new SiteWardenCodeActions(publisher), { providedCodeActionKinds: SiteWardenCodeActions.kinds }),
     vscode.languages.registerHoverProvider({ scheme: 'file' }, new FindingHover(publisher, EDITOR_RULES)),
@@ -118,6 +175,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
     command('exportReport', () => reports.run()),
     command('showOutput', () => output.show()),
     command('groupFindings', (by?: FindingsGrouping) => findingsView.chooseGrouping(by)),
+    command('filterFindings', (f?: Partial<FindingsFilter>) => findingsView.chooseFilter(f)),
+    command('toggleOnlyNew', async () => {
+      onlyNew = !onlyNew;
+      await context.workspaceState.update(ONLY_NEW_KEY, onlyNew);
+      loadBaseline();
+      refilter();
+    }),
     command('showRuleDocs', (id: unknown) => showRuleDocs(id)),
     command('suppressFinding', (uri: vscode.Uri, line: number, ruleId: string) => suppressFinding((id) => (prompter.suppressionReason ?? vscodePrompter.suppressionReason!)(id), uri, line, ruleId)),
     command('addSecurityHeaders', (opts?: HeadersCommandOptions) => generators.addSecurityHeaders(opts)),
@@ -127,8 +191,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
     audit.watchDisk(),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('sitewarden')) return;
-      publisher.republish(settings());
-      for (const d of vscode.workspace.textDocuments) void tracker.check(d);
+      if (e.affectsConfiguration('sitewarden.baseline')) loadBaseline();
+      refilter();
     }),
     // The status bar and the views say when SiteWarden runs in Restricted Mode, and switch back
     // when trust is granted (no reload needed: every command asks at the time it runs).
@@ -155,6 +219,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
     tracker,
     findingsView,
     checklistView,
+    suppressionsView,
     get lastAudit() {
       return audit.last;
     },

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../core/types';
+import type { NewOnly } from './baseline-filter';
 import { toDiagnostic } from './convert';
 import { asDiagnostics, publishable, type FamilyOf, type PublishSettings } from './publish-policy';
 
@@ -35,7 +36,7 @@ export class FindingPublisher implements vscode.Disposable {
 
   /** An open document's findings (every re-check); the views follow within a moment. */
   publishDocument(uri: vscode.Uri, found: readonly Finding[], s: PublishSettings): void {
-    const kept = publishable(found, s, this.familyOf);
+    const kept = this.keep(found, s);
     this.open.set(uri.toString(), kept);
     this.checkedAny = true;
     // The audit follows the edits: what the file shows now is what the audit keeps for it (and
@@ -69,7 +70,7 @@ export class FindingPublisher implements vscode.Disposable {
     this.auditRan = true;
     this.checkedAny = true;
     for (const f of found) this.auditFound.set(f.file, [...(this.auditFound.get(f.file) ?? []), f]);
-    for (const f of publishable(found, s, this.familyOf)) this.audited.set(f.file, [...(this.audited.get(f.file) ?? []), f]);
+    for (const f of this.keep(found, s)) this.audited.set(f.file, [...(this.audited.get(f.file) ?? []), f]);
     for (const [file, kept] of this.audited) {
       const uri = vscode.Uri.file(file);
       if (!this.isOpen(uri)) this.setDiagnostics(uri, kept);
@@ -81,7 +82,7 @@ export class FindingPublisher implements vscode.Disposable {
   publishAuditFile(uri: vscode.Uri, found: readonly Finding[] | undefined, s: PublishSettings): void {
     if (found?.length) this.auditFound.set(uri.fsPath, found);
     else this.auditFound.delete(uri.fsPath);
-    const kept = found ? publishable(found, s, this.familyOf) : [];
+    const kept = found ? this.keep(found, s) : [];
     if (kept.length) this.audited.set(uri.fsPath, kept);
     else this.audited.delete(uri.fsPath);
     if (!this.isOpen(uri)) {
@@ -94,7 +95,7 @@ export class FindingPublisher implements vscode.Disposable {
   /** The dependency check's findings, on the manifest lines (their own collection: a re-check replaces them all). */
   publishDependencies(found: readonly Finding[], s: PublishSettings): void {
     this.depsFound = found;
-    this.depsKept = publishable(found, s, this.familyOf);
+    this.depsKept = this.keep(found, s);
     this.checkedAny = true;
     this.deps.clear();
     const byFile = new Map<string, Finding[]>();
@@ -148,6 +149,17 @@ export class FindingPublisher implements vscode.Disposable {
   all(): Finding[] {
     const audited = [...this.audited].filter(([file]) => !this.isOpen(vscode.Uri.file(file))).flatMap(([, list]) => list);
     return [...audited, ...[...this.open.values()].flat()];
+  }
+
+  /**
+   * "Only new since the baseline" (issue 17): a filter the extension sets from `sitewarden.baseline`
+   * and the view toggle; `undefined` shows everything. Call `republish` after changing it.
+   */
+  newOnly?: NewOnly;
+
+  /** The settings filter, after the baseline filter when one is on: every producer goes through it. */
+  private keep(found: readonly Finding[], s: PublishSettings): Finding[] {
+    return publishable(this.newOnly ? this.newOnly(found) : found, s, this.familyOf);
   }
 
   private setDiagnostics(uri: vscode.Uri, kept: readonly Finding[]): void {
