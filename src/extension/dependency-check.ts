@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { Finding } from '../core/types';
 import type { WorkspaceConfigMode } from '../deps/check';
 import { checkDependenciesOffThread } from '../workers/run-deps';
 import { settings } from './config';
@@ -15,6 +16,8 @@ const SHOW_DEPENDENCIES = 'Show Dependencies';
 export class DependencyCheck {
   /** The last check: how much of the workspace's configuration it read, where it went. */
   last?: { workspaceConfig: WorkspaceConfigMode; hostsContacted: string[]; packages: number };
+  /** The last check's outcome, for the checklist's "dependencies are current" item. */
+  outcome?: { incomplete: boolean; findings: Finding[] };
 
   constructor(
     private readonly publisher: FindingPublisher,
@@ -40,6 +43,7 @@ export class DependencyCheck {
       const r = await checkDependenciesOffThread(this.roots(), { npmRegistry: s.npmRegistry, pypiIndex: s.pypiIndex, env: { ...process.env }, workspaceConfig });
       this.last = { workspaceConfig, hostsContacted: r.hostsContacted, packages: r.packages.length };
       this.log(`dependency check (${workspaceConfig === 'ignored' ? 'workspace registry settings ignored' : 'workspace .npmrc routes look-ups only'}): contacted ${r.hostsContacted.join(', ') || 'no host'}`);
+      this.outcome = { incomplete: r.incomplete, findings: r.findings };
       this.publisher.publishDependencies(r.findings, s);
       this.view.set(r.packages, r.notices.map((n) => n.message), r.hostsContacted);
       this.lens.set(r.packages);

@@ -97,7 +97,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
   const tracker = new DocumentTracker(allRules, publisher, log);
   const audit = new WorkspaceAudit(allRules, publisher, roots, log);
   const deps = new DependencyCheck(publisher, depsView, depLens, roots, ask, log);
-  const checklist = new ChecklistCommands(allRules, checklistView, roots);
+  const checklist = new ChecklistCommands(allRules, checklistView, roots, ask);
   const generators = new GeneratorRunner(roots, ask);
   const reports = new ReportExporter(publisher, EDITOR_RULES, roots, context.extensionUri, String(context.extension.packageJSON.version));
   const depsTree = vscode.window.createTreeView('sitewarden.dependencies', { treeDataProvider: depsView });
@@ -168,9 +168,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
     // A change not yet written (the window closes or reloads) is written now.
     { dispose: () => saveTimer && saveNow() },
     command('auditWorkspace', () => audit.run()),
-    command('checkDependencies', () => deps.run()),
+    command('checkDependencies', async () => {
+      await deps.run();
+      // The checklist reads the check the editor just made, not the CLI's "not checked".
+      if (deps.outcome) {
+        checklist.deps = { checked: true, ...deps.outcome };
+        if (checklistView.result) await checklist.refresh();
+      }
+    }),
     command('showChecklist', () => checklist.show()),
     command('markItemDone', (node?: Parameters<ChecklistCommands['markDone']>[0]) => checklist.markDone(node)),
+    command('markItemNotApplicable', (node?: Parameters<ChecklistCommands['markNotApplicable']>[0]) => checklist.markNotApplicable(node)),
+    command('clearItem', (node?: Parameters<ChecklistCommands['clear']>[0]) => checklist.clear(node)),
     command('runItemAction', (node?: Parameters<ChecklistCommands['runAction']>[0]) => checklist.runAction(node)),
     command('exportReport', () => reports.run()),
     command('showOutput', () => output.show()),
@@ -212,6 +221,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
   // Grammars load in the background: activation stays fast and open documents follow.
   void ensureLanguages(['python']).then(async () => {
     for (const d of vscode.workspace.textDocuments) await tracker.check(d);
+    // The checklist is filled on activation, not only after its command (it was empty until then).
+    await checklist.refresh({ quiet: true }).catch((e) => log(`checklist: ${(e as Error)?.message ?? e}`));
   });
   const activationMs = performance.now() - started;
   log(`activated in ${activationMs.toFixed(1)} ms`);

@@ -21,6 +21,10 @@ export interface Prompter {
    * when cancelled, and then nothing is written. Optional: VS Code's input box answers otherwise.
    */
   suppressionReason?(ruleId: string): Promise<string | undefined>;
+  /** Checklist: who confirms (done / not applicable); VS Code's input box when absent. */
+  checklistPerson?(): Promise<string | undefined>;
+  /** Checklist: why an item does not apply (required); VS Code's input box when absent. */
+  notApplicableReason?(itemTitle: string): Promise<string | undefined>;
 }
 
 export const vscodePrompter: Prompter = {

@@ -169,7 +169,15 @@ export class DependenciesView implements vscode.TreeDataProvider<PackageRow | st
   }
 }
 
-type CheckNode = { kind: 'area'; index: number } | { kind: 'item'; item: ItemResult };
+type CheckNode = { kind: 'area'; index: number } | { kind: 'item'; item: ItemResult } | { kind: 'evidence'; label: string; file: string; line: number; failing: boolean };
+
+/** An item's evidence and failing findings that name a file: each one a row that opens it at its line. */
+function evidenceRows(i: ItemResult): CheckNode[] {
+  const rows: CheckNode[] = [];
+  for (const f of i.failing) rows.push({ kind: 'evidence', label: f.title, file: f.file, line: f.range.start.line, failing: true });
+  for (const e of i.evidence) if (e.file) rows.push({ kind: 'evidence', label: e.message, file: e.file, line: e.range?.start.line ?? 0, failing: false });
+  return rows.slice(0, 50);
+}
 const STATE_ICON: Record<string, string> = { pass: 'pass-filled', fail: 'error', unknown: 'question', manual: 'circle-large-outline', 'not-applicable': 'circle-slash' };
 
 export class ChecklistView implements vscode.TreeDataProvider<CheckNode> {
@@ -194,7 +202,8 @@ export class ChecklistView implements vscode.TreeDataProvider<CheckNode> {
   getChildren(node?: CheckNode): CheckNode[] {
     if (!this.result) return [];
     if (!node) return this.result.areas.map((_a, index) => ({ kind: 'area' as const, index }));
-    return node.kind === 'area' ? this.result.areas[node.index].items.map((item) => ({ kind: 'item' as const, item })) : [];
+    if (node.kind === 'area') return this.result.areas[node.index].items.map((item) => ({ kind: 'item' as const, item }));
+    return node.kind === 'item' ? evidenceRows(node.item) : [];
   }
 
   getTreeItem(node: CheckNode): vscode.TreeItem {
@@ -205,15 +214,25 @@ export class ChecklistView implements vscode.TreeDataProvider<CheckNode> {
       t.tooltip = a.area.summary;
       return t;
     }
+    if (node.kind === 'evidence') {
+      const e = new vscode.TreeItem(node.label);
+      e.description = `${path.basename(node.file)}:${node.line + 1}`;
+      e.tooltip = `${node.label}\n${vscode.workspace.asRelativePath(node.file)}:${node.line + 1}`;
+      e.iconPath = new vscode.ThemeIcon(node.failing ? 'error' : 'pass');
+      e.command = { command: 'vscode.open', title: 'Show evidence', arguments: [vscode.Uri.file(node.file), { selection: new vscode.Range(node.line, 0, node.line, 0) }] };
+      return e;
+    }
     const i = node.item;
-    const t = new vscode.TreeItem(i.item.title);
+    const t = new vscode.TreeItem(i.item.title, evidenceRows(i).length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     t.description = i.status;
     t.tooltip = new vscode.MarkdownString(`**${i.item.title}**\n\n${i.reason}\n\n*Why:* ${i.item.why}\n\n*How it is checked:* ${i.item.howEvaluated}`);
     t.iconPath = vscode.Uri.joinPath(this.media, `check-${i.status}.svg`);
     const command = i.item.action?.command;
     const generates = isGeneratorCommand(command);
     // Generator actions have their own context value: package.json hides them in Restricted Mode.
-    t.contextValue = command ? (generates ? 'sitewarden.item.generator' : 'sitewarden.item.fixable') : i.item.kind === 'manual' ? 'sitewarden.item.manual' : 'sitewarden.item';
+    // `.decided` when a person's entry (done / not applicable) exists: the view offers to undo it.
+    t.contextValue = (command ? (generates ? 'sitewarden.item.generator' : 'sitewarden.item.fixable') : i.item.kind === 'manual' ? 'sitewarden.item.manual' : 'sitewarden.item') + (i.manual ? '.decided' : '');
+    if (i.manual) t.description = `${i.status} · ${i.manual.status === 'done' ? 'confirmed' : 'N/A'} by ${i.manual.by}`;
     if (generates && this.restricted) t.description = `${i.status} · fix off in Restricted Mode`;
     const where = i.failing[0] ?? i.evidence.find((e) => e.file);
     if (where && 'file' in where && where.file) {
