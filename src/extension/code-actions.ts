@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../core/types';
+import type { PackageRow } from '../deps/check';
+import { bumpFor } from './dependency-lens';
 import type { FindingPublisher } from './publisher';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('sitewarden');
@@ -25,7 +27,23 @@ export function requested(only: vscode.CodeActionKind | undefined): { quickFixes
 export class SiteWardenCodeActions implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix, FIX_ALL_KIND];
 
-  constructor(private readonly publisher: FindingPublisher) {}
+  constructor(
+    private readonly publisher: FindingPublisher,
+    /** The dependency check's row for a manifest line (0-based), for "Update to …" on its diagnostics. */
+    private readonly depRowAt: (file: string, line: number) => PackageRow | undefined = () => undefined,
+  ) {}
+
+  /** "Update NAME to LATEST" on a dependency diagnostic, when its line has a plain version to rewrite. */
+  private bumpAction(doc: vscode.TextDocument, d: vscode.Diagnostic): vscode.CodeAction | undefined {
+    const row = this.depRowAt(doc.uri.fsPath, d.range.start.line);
+    const text = doc.getText().split(/\r?\n/)[d.range.start.line] ?? '';
+    if (!row || !bumpFor(row, text, doc.uri.fsPath)) return undefined;
+    const a = new vscode.CodeAction(`Update ${row.name} to ${row.latest}`, vscode.CodeActionKind.QuickFix);
+    a.command = { command: 'sitewarden.bumpDependency', title: 'Update', arguments: [doc.uri, d.range.start.line, row.name, row.latest] };
+    a.diagnostics = [d];
+    a.isPreferred = true;
+    return a;
+  }
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const findings = this.publisher.findingsFor(doc.uri);
@@ -35,6 +53,14 @@ export class SiteWardenCodeActions implements vscode.CodeActionProvider {
     for (const d of context.diagnostics) {
       if (d.source !== 'SiteWarden') continue;
       const id = typeof d.code === 'object' ? String(d.code.value) : String(d.code);
+      if (id.startsWith('dep-')) {
+        const bump = this.bumpAction(doc, d);
+        if (bump) actions.push(bump);
+        const docs = new vscode.CodeAction(`Show documentation for ${id}`, vscode.CodeActionKind.QuickFix);
+        docs.command = { command: 'sitewarden.showRuleDocs', title: 'Show documentation', arguments: [id] };
+        actions.push(docs);
+        continue;
+      }
       const f = findings.find((x) => x.ruleId === id && x.range.start.line === d.range.start.line && x.range.start.column === d.range.start.character);
       if (!f) continue;
       const edit = editFor(doc, f);

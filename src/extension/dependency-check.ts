@@ -28,14 +28,15 @@ export class DependencyCheck {
     private readonly log: (msg: string) => void,
   ) {}
 
-  async run(): Promise<void> {
+  /** `quiet`: a re-check after a save, without the summary message. */
+  async run(opts: { quiet?: boolean } = {}): Promise<void> {
     const s = settings();
     if (s.offline) return void vscode.window.showInformationMessage('SiteWarden: offline mode is on; dependencies are not checked.');
     // Restricted Mode: never on its own, and none of the workspace's registry settings are read
     // (a workspace .npmrc `proxy=` would otherwise receive the user's own token).
     const workspaceConfig: WorkspaceConfigMode = isRestricted() ? 'ignored' : 'data';
     if (workspaceConfig === 'ignored' && !(await this.prompter().confirmRestrictedDependencyCheck())) return void this.log('dependency check not confirmed (Restricted Mode): nothing was sent');
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SiteWarden: checking dependencies' }, async () => {
+    await vscode.window.withProgress({ location: opts.quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification, title: 'SiteWarden: checking dependencies' }, async () => {
       // On a worker, away from VS Code's proxy patches of Node's networking in the extension host
       // (they broke every npm request there).
       // The environment is the user's own (it expands ${VAR} in ~/.npmrc, PIP_INDEX_URL).
@@ -50,7 +51,7 @@ export class DependencyCheck {
       for (const n of r.notices) this.log(n.message);
       if (r.incomplete) vscode.window.showWarningMessage(`SiteWarden: the dependency check is incomplete: ${r.notices.map((n) => n.message).join('; ')}`);
       const summary = dependencySummary({ findings: this.publisher.dependencyFindings().length, packages: r.packages.length, durationMs: performance.now() - started, incomplete: r.incomplete });
-      void Promise.resolve(vscode.window.showInformationMessage(summary, SHOW_DEPENDENCIES)).then((pick) => pick === SHOW_DEPENDENCIES && vscode.commands.executeCommand('sitewarden.dependencies.focus'));
+      if (!opts.quiet) void Promise.resolve(vscode.window.showInformationMessage(summary, SHOW_DEPENDENCIES)).then((pick) => pick === SHOW_DEPENDENCIES && vscode.commands.executeCommand('sitewarden.dependencies.focus'));
     });
   }
 }

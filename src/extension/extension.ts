@@ -12,7 +12,7 @@ import { ChecklistCommands } from './checklist-commands';
 import { SiteWardenCodeActions } from './code-actions';
 import { settings } from './config';
 import { DependencyCheck } from './dependency-check';
-import { DependencyLens, MANIFEST_SELECTOR } from './dependency-lens';
+import { bumpDependency, DependencyLens, MANIFEST_SELECTOR } from './dependency-lens';
 import { DocumentTracker } from './document-tracker';
 import { GeneratorRunner, type HeadersCommandOptions } from './generator-runner';
 import { vscodePrompter, type Prompter } from './prompter';
@@ -50,6 +50,11 @@ export interface SiteWardenApi {
    * e2e suite answers them this way.
    */
   setPrompter(p?: Prompter): void;
+}
+
+/** Manifests and lockfiles whose save re-runs the dependency check. */
+function isDependencyFile(file: string): boolean {
+  return /(^|[\\/])(package\.json|package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|requirements[^\\/]*\.txt|pyproject\.toml|poetry\.lock|Pipfile|Pipfile\.lock|uv\.lock)$/.test(file);
 }
 
 /** How long after the last change the kept audit is written to the workspace state. */
@@ -163,7 +168,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
     findingsTree,
     suppressionsTree,
     vscode.languages.registerCodeLensProvider(MANIFEST_SELECTOR, depLens),
-    vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new SiteWardenCodeActions(publisher), { providedCodeActionKinds: SiteWardenCodeActions.kinds }),
+    vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new SiteWardenCodeActions(publisher, (file, line) => depLens.rowAt(file, line)), { providedCodeActionKinds: SiteWardenCodeActions.kinds }),
     vscode.languages.registerHoverProvider({ scheme: 'file' }, new FindingHover(publisher, EDITOR_RULES)),
     // A change not yet written (the window closes or reloads) is written now.
     { dispose: () => saveTimer && saveNow() },
@@ -183,6 +188,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
     command('runItemAction', (node?: Parameters<ChecklistCommands['runAction']>[0]) => checklist.runAction(node)),
     command('exportReport', () => reports.run()),
     command('showOutput', () => output.show()),
+    command('bumpDependency', (uri: vscode.Uri, line: number, name: string, latest: string) => bumpDependency(uri, line, name, latest)),
+    // A saved manifest or lockfile: the lens and the dependency diagnostics follow, once a check
+    // was made in this session (never on its own in Restricted Mode, where a check asks first).
+    vscode.workspace.onDidSaveTextDocument((d) => {
+      if (!deps.outcome || isRestricted() || !isDependencyFile(d.uri.fsPath)) return;
+      void deps.run({ quiet: true }).then(() => {
+        if (deps.outcome) checklist.deps = { checked: true, ...deps.outcome };
+      });
+    }),
     command('groupFindings', (by?: FindingsGrouping) => findingsView.chooseGrouping(by)),
     command('filterFindings', (f?: Partial<FindingsFilter>) => findingsView.chooseFilter(f)),
     command('toggleOnlyNew', async () => {
