@@ -62,3 +62,32 @@ describe('editor dependencies: lens and code action (stand-in vscode)', () => {
     assert.deepEqual(actions.map((a) => a.title), ['Update flask to 3.1.0', 'Show documentation for dep-vulnerable']);
   });
 });
+
+describe('editor generators: one multi-file preview', () => {
+  it('every file of a plan goes into one workspace edit that needs confirmation (the refactor preview)', async () => {
+    resetHost();
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-gen-ed-'));
+    try {
+      fs.copyFileSync(path.resolve(__dirname, '..', '..', 'test', 'fixtures', 'seed-flask', 'app.py'), path.join(ws, 'app.py'));
+      host.folder = ws;
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { GeneratorRunner } = require('../src/extension/generator-runner') as typeof import('../src/extension/generator-runner');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { vscodePrompter } = require('../src/extension/prompter') as typeof import('../src/extension/prompter');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { planIncidentResponse } = require('../src/fixes/incident-response') as typeof import('../src/fixes/incident-response');
+      const runner = new GeneratorRunner(() => [ws], () => vscodePrompter);
+      const plan = await planIncidentResponse(ws);
+      assert.ok(plan.changes.length >= 2, 'a plan of several files');
+      await runner.run(() => plan);
+      assert.equal(host.edits.length, 1, 'one edit, so one preview');
+      const ops = (host.edits[0] as unknown as { operations: { metadata?: { needsConfirmation?: boolean; label?: string } }[] }).operations;
+      assert.equal(ops.length, plan.changes.length);
+      assert.ok(ops.every((o) => o.metadata?.needsConfirmation === true && o.metadata.label === plan.title));
+      assert.ok(!host.commands.has('vscode.diff'));
+      assert.equal(fs.readdirSync(ws).length, 1, 'discarded in the preview: nothing written');
+    } finally {
+      fs.rmSync(ws, { recursive: true, force: true });
+    }
+  });
+});

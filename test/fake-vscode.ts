@@ -78,11 +78,11 @@ class TreeItem {
 }
 class WorkspaceEdit {
   readonly operations: unknown[] = [];
-  createFile(uri: Uri, opts: unknown): void {
-    this.operations.push({ createFile: uri, opts });
+  createFile(uri: Uri, opts: unknown, metadata?: unknown): void {
+    this.operations.push({ createFile: uri, opts, metadata });
   }
-  replace(uri: Uri, range: Range, text: string): void {
-    this.operations.push({ replace: uri, range, text });
+  replace(uri: Uri, range: Range, text: string, metadata?: unknown): void {
+    this.operations.push({ replace: uri, range, text, metadata });
   }
   insert(uri: Uri, pos: Position, text: string): void {
     this.operations.push({ insert: uri, pos, text });

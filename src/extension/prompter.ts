@@ -10,8 +10,11 @@ import { parseReasonInput } from './suppress-input';
  * (`setPrompter`), so nothing in the extension reads a test switch from the environment.
  */
 export interface Prompter {
-  /** Apply a generator's plan, after its diff preview? */
-  confirmPlan(plan: GeneratorPlan): Promise<boolean>;
+  /**
+   * Apply a generator's plan? `'preview'` hands the question to VS Code's refactor preview: every
+   * file of the plan in one panel, applied or discarded there (what people at the screen get).
+   */
+  confirmPlan(plan: GeneratorPlan): Promise<boolean | 'preview'>;
   /** The profile of the security headers; undefined when dismissed. */
   headersProfile(): Promise<HeaderProfile | undefined>;
   /** Restricted Mode: check the dependencies against the user's own registries? */
@@ -28,9 +31,8 @@ export interface Prompter {
 }
 
 export const vscodePrompter: Prompter = {
-  async confirmPlan(plan) {
-    const answer = await vscode.window.showInformationMessage(`${plan.title}: apply ${plan.changes.length} change(s)?`, { modal: true, detail: plan.notes.join('\n') }, 'Apply');
-    return answer === 'Apply';
+  async confirmPlan() {
+    return 'preview';
   },
   async headersProfile() {
     const pick = await vscode.window.showQuickPick(['production', 'development'], { placeHolder: 'Profile: development keeps plain-HTTP localhost working' });
