@@ -106,3 +106,44 @@ describe('editor views: activate, audit, filter, suppressions, baseline (stand-i
     assert.equal(api.findingsView.count, onlyNew + 2);
   });
 });
+
+describe('editor settings: per-rule switch, lens and status bar toggles (stand-in vscode)', () => {
+  let ws: string;
+  let context: ReturnType<typeof fakeContext> | undefined;
+  beforeEach(() => {
+    resetHost();
+    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-settings-'));
+    fs.copyFileSync(FLASK_APP, path.join(ws, 'app.py'));
+    host.folder = ws;
+  });
+  afterEach(() => {
+    for (const d of context?.subscriptions ?? []) d.dispose();
+    fs.rmSync(ws, { recursive: true, force: true });
+  });
+
+  it('sitewarden.disabledRules switches one rule off on the audit path and again when changed', async () => {
+    host.config['sitewarden.disabledRules'] = ['py-flask-debug'];
+    context = fakeContext(REPO);
+    const api = await extension.activate(context as never);
+    await host.commands.get('sitewarden.auditWorkspace')!();
+    const ids = () => (host.diagnostics.get('sitewarden')?.get(Uri.file(path.join(ws, 'app.py')).toString()) ?? []).map((d) => String((d.code as { value: string }).value));
+    assert.deepEqual(ids(), ['py-fingerprint-stub']);
+    host.setConfig('sitewarden.disabledRules', []);
+    assert.deepEqual(ids().sort(), ['py-fingerprint-stub', 'py-flask-debug']);
+    assert.equal(api.findingsView.count, 2);
+  });
+
+  it('sitewarden.statusBar.enabled hides the status bar item; the settings read "SiteWarden"', async () => {
+    host.config['sitewarden.statusBar.enabled'] = false;
+    context = fakeContext(REPO);
+    const api = await extension.activate(context as never);
+    assert.equal(api.ui().statusShown, false);
+    host.setConfig('sitewarden.statusBar.enabled', true);
+    assert.equal(api.ui().statusShown, true);
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+    const props = pkg.contributes.configuration.properties as Record<string, { markdownDescription?: string; description?: string }>;
+    assert.equal(pkg.contributes.configuration.title, 'SiteWarden');
+    for (const [key, p] of Object.entries(props)) assert.ok(p.markdownDescription && !p.description, key);
+    for (const key of ['sitewarden.disabledRules', 'sitewarden.codeLens.enabled', 'sitewarden.statusBar.enabled', 'sitewarden.baseline']) assert.ok(props[key], key);
+  });
+});

@@ -217,7 +217,7 @@ export const fakeVscode = {
   ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
   window: {
     createOutputChannel: () => ({ appendLine: () => undefined, show: () => undefined, dispose: () => undefined }),
-    createStatusBarItem: () => ({ text: '', show: () => undefined, dispose: () => undefined }),
+    createStatusBarItem: () => ({ text: '', visible: false, show(this: { visible: boolean }) { this.visible = true; }, hide(this: { visible: boolean }) { this.visible = false; }, dispose: () => undefined }),
     createTreeView: () => ({ message: undefined, dispose: () => undefined }),
     registerTreeDataProvider: disposable,
     showInformationMessage: message('info'),

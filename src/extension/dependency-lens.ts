@@ -50,7 +50,17 @@ export class DependencyLens implements vscode.CodeLensProvider {
     this.changed.fire();
   }
 
+  /** `sitewarden.codeLens.enabled`. */
+  private on = true;
+
+  setEnabled(on: boolean): void {
+    if (on === this.on) return;
+    this.on = on;
+    this.changed.fire();
+  }
+
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    if (!this.on) return [];
     const rows = this.byFile.get(path.resolve(doc.uri.fsPath)) ?? [];
     // Lines may have moved since the check: a row whose line no longer names the package is left out.
     // Rows count lines from 1, as the CLI prints them.

@@ -42,7 +42,7 @@ export interface SiteWardenApi {
   /** The last dependency check: how much of the workspace's configuration it read, where it went. */
   readonly lastDependencyCheck?: { workspaceConfig: WorkspaceConfigMode; hostsContacted: string[]; packages: number };
   /** What a person sees: the status bar text and the messages on top of the views. */
-  ui: () => { status: string; dependencies?: string; checklist?: string };
+  ui: () => { status: string; statusShown: boolean; dependencies?: string; checklist?: string };
   activationMs: number;
   /**
    * Who answers the commands' questions (apply a generator's plan, the headers profile, the
@@ -215,6 +215,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('sitewarden')) return;
       if (e.affectsConfiguration('sitewarden.baseline')) loadBaseline();
+      applyToggles();
       refilter();
     }),
     // The status bar and the views say when SiteWarden runs in Restricted Mode, and switch back
@@ -227,6 +228,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
       status.update();
     }),
   );
+  const applyToggles = () => {
+    const s = settings();
+    status.enabled = s.statusBar;
+    depLens.setEnabled(s.codeLens);
+    status.update();
+  };
+  applyToggles();
   const kept = restoreAudit(context.workspaceState, (file) => fs.existsSync(file));
   if (kept) {
     publisher.publishAudit(kept, settings());
@@ -251,7 +259,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
     get lastDependencyCheck() {
       return deps.last;
     },
-    ui: () => ({ status: status.item.text, dependencies: depsTree.message, checklist: checklistTree.message }),
+    ui: () => ({ status: status.item.text, statusShown: status.shown, dependencies: depsTree.message, checklist: checklistTree.message }),
     activationMs,
     setPrompter: (p) => void (prompter = p ?? vscodePrompter),
   };

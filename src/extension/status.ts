@@ -12,8 +12,15 @@ export class FindingsStatus implements vscode.Disposable {
     this.item.name = 'SiteWarden';
   }
 
+  /** `sitewarden.statusBar.enabled`. */
+  enabled = true;
+  /** Whether the item is on screen (the API's ui() reports it). */
+  shown = false;
+
   update(input: StatusInput = this.last): void {
     this.last = input;
+    this.shown = this.enabled;
+    if (!this.enabled) return void this.item.hide();
     const restricted = isRestricted();
     const { text, tooltip } = statusText(input);
     this.item.text = `${text}${restricted ? RESTRICTED_TEXT.statusSuffix : ''}`;
