@@ -195,5 +195,11 @@ describe('editor: activate, audit, reload, suppress, docs (stand-in vscode)', ()
     for (const r of allRules) assert.ok(fs.existsSync(path.join(REPO, 'docs', 'rules', `${r.meta.id}.md`)), r.meta.id);
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as Record<string, unknown>;
     assert.equal(JSON.stringify(pkg).includes('github.com/sitewarden/sitewarden'), false, 'no link to a repository that does not exist');
+    // The Extensions view shows the user README; the developer README stays in the repository.
+    assert.match(String((pkg.scripts as Record<string, string>).package), /--readme-path README\.extension\.md/);
+    assert.ok(!ignore.includes('!README.md'), 'the developer README is not packaged');
+    const userReadme = fs.readFileSync(path.join(REPO, 'README.extension.md'), 'utf8');
+    assert.match(userReadme, /## Privacy/);
+    assert.doesNotMatch(userReadme, /\]\((?!https:)[^)]*\)/, 'no relative links: the .vsix has no repository to resolve them against');
   });
 });
