@@ -63,6 +63,7 @@ class EventEmitter<T> {
 class CodeActionKind {
   static readonly QuickFix = new CodeActionKind('quickfix');
   static readonly SourceFixAll = new CodeActionKind('source.fixAll');
+  static readonly Source = new CodeActionKind('source');
   constructor(readonly value: string) {}
   append(part: string): CodeActionKind {
     return new CodeActionKind(`${this.value}.${part}`);
@@ -77,11 +78,11 @@ class TreeItem {
 }
 class WorkspaceEdit {
   readonly operations: unknown[] = [];
-  createFile(uri: Uri, opts: unknown): void {
-    this.operations.push({ createFile: uri, opts });
+  createFile(uri: Uri, opts: unknown, metadata?: unknown): void {
+    this.operations.push({ createFile: uri, opts, metadata });
   }
-  replace(uri: Uri, range: Range, text: string): void {
-    this.operations.push({ replace: uri, range, text });
+  replace(uri: Uri, range: Range, text: string, metadata?: unknown): void {
+    this.operations.push({ replace: uri, range, text, metadata });
   }
   insert(uri: Uri, pos: Position, text: string): void {
     this.operations.push({ insert: uri, pos, text });
@@ -103,6 +104,8 @@ export interface FakeHost {
   commands: Map<string, (...args: unknown[]) => unknown>;
   /** Whether workspace.applyEdit succeeds (false makes the generator runner write to disk itself). */
   applyEdits: boolean;
+  /** Every edit handed to workspace.applyEdit, in order. */
+  edits: WorkspaceEdit[];
   /** Where the save dialog points; undefined cancels it. */
   saveTo?: string;
   /** Changes a setting as the Settings editor does: onDidChangeConfiguration fires. */
@@ -119,6 +122,7 @@ export const host: FakeHost = {
   answer: () => undefined,
   commands: new Map(),
   applyEdits: false,
+  edits: [],
   setConfig(key, value) {
     host.config[key] = value;
     configChanged.fire({ affectsConfiguration: (section) => key === section || key.startsWith(`${section}.`) });
@@ -135,6 +139,7 @@ export function resetHost(): void {
   host.answer = () => undefined;
   host.commands.clear();
   host.applyEdits = false;
+  host.edits.length = 0;
   host.saveTo = undefined;
   configChanged.dispose();
 }
@@ -199,6 +204,9 @@ export const fakeVscode = {
   MarkdownString: class {
     constructor(readonly value: string) {}
   },
+  Hover: class {
+    constructor(readonly contents: unknown) {}
+  },
   CodeLens: class {
     constructor(readonly range: Range, readonly command?: unknown) {}
   },
@@ -209,7 +217,7 @@ export const fakeVscode = {
   ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
   window: {
     createOutputChannel: () => ({ appendLine: () => undefined, show: () => undefined, dispose: () => undefined }),
-    createStatusBarItem: () => ({ text: '', show: () => undefined, dispose: () => undefined }),
+    createStatusBarItem: () => ({ text: '', visible: false, show(this: { visible: boolean }) { this.visible = true; }, hide(this: { visible: boolean }) { this.visible = false; }, dispose: () => undefined }),
     createTreeView: () => ({ message: undefined, dispose: () => undefined }),
     registerTreeDataProvider: disposable,
     showInformationMessage: message('info'),
@@ -225,6 +233,7 @@ export const fakeVscode = {
     createDiagnosticCollection: collection,
     registerCodeLensProvider: disposable,
     registerCodeActionsProvider: disposable,
+    registerHoverProvider: disposable,
   },
   commands: {
     registerCommand: (id: string, f: (...args: unknown[]) => unknown) => {
@@ -257,15 +266,21 @@ export const fakeVscode = {
     onDidChangeConfiguration: configChanged.event,
     onDidGrantWorkspaceTrust: noEvent,
     openTextDocument: async (uri: Uri) => textDocument(uri),
-    applyEdit: async () => host.applyEdits,
+    applyEdit: async (edit: WorkspaceEdit) => (host.edits.push(edit), host.applyEdits),
     saveAll: async () => true,
     fs: { writeFile: async (uri: Uri, data: Uint8Array) => fs.writeFileSync(uri.fsPath, data) },
   },
 };
 
 /** A context as VS Code hands it to `activate`. */
-export function fakeContext(extensionRoot: string) {
-  return { subscriptions: [] as { dispose(): unknown }[], extensionUri: Uri.file(extensionRoot), extension: { packageJSON: { version: '0.0.0-test' } } };
+export function fakeContext(extensionRoot: string, workspaceState: Map<string, unknown> = new Map()) {
+  return {
+    subscriptions: [] as { dispose(): unknown }[],
+    extensionUri: Uri.file(extensionRoot),
+    extension: { packageJSON: { version: '0.0.0-test' } },
+    /** A Memento over the given map: pass the same map to a second activation to model a window reload. */
+    workspaceState: { get: <T>(key: string) => workspaceState.get(key) as T | undefined, update: async (key: string, value: unknown) => void workspaceState.set(key, JSON.parse(JSON.stringify(value))) },
+  };
 }
 
 let installed = false;

@@ -7,7 +7,7 @@ import { Semantics } from './semantics';
 import { flowFromTaint, localNode } from './taint-path';
 import { captureNodes } from './query';
 import { languageEntry, ruleSet, type RuleSet } from './language-registry';
-import { parseSuppression, suppressionMatches, type SuppressionComment } from './suppressions';
+import { expiredNote, parseSuppression, suppressionExpired, suppressionMatches, type SuppressionComment } from './suppressions';
 import type { Finding, LanguageId, Range, TextEdit } from './types';
 
 /** Re-exported for callers that configure the engine; the policy itself lives in languages.ts. */
@@ -336,7 +336,11 @@ export class Analyzer {
         for (const s of suppressions.get(line) ?? []) {
           if (line === from - 1 && !s.standalone) continue;
           if (suppressionMatches(s, m.id, m.bandit)) {
-            finding.suppression = { kind: s.kind, justification: s.justification };
+            if (suppressionExpired(s)) {
+              finding.message += expiredNote(s);
+              continue;
+            }
+            finding.suppression = { kind: s.kind, justification: s.justification, ...(s.until ? { until: s.until } : {}) };
             break;
           }
         }

@@ -9,11 +9,16 @@ import { testPathTreatment, type TestPathTreatment } from './languages';
 import type { RuleMeta } from './rule';
 import type { Confidence, Finding, Fix, FlowLocation, Range, RelatedLocation, Severity } from './types';
 
-export const DOCS_BASE_URL = 'https://github.com/sitewarden/sitewarden/blob/main/docs/rules/';
+/**
+ * Where a rule's page is inside the SiteWarden package (the npm package and the .vsix ship
+ * docs/rules/). There is no public web page: SARIF carries each rule's page as embedded `help`
+ * and gets no `helpUri`, the editor opens the bundled file, reports name the rule without a link.
+ */
+export const DOCS_DIR = 'docs/rules/';
 
-/** The documentation page of a rule: findings, SARIF `helpUri` and the editor's "show docs" link. */
+/** The documentation page of a rule, relative to the SiteWarden package root. */
 export function docsUrl(ruleId: string): string {
-  return `${DOCS_BASE_URL}${ruleId}.md`;
+  return `${DOCS_DIR}${ruleId}.md`;
 }
 
 /** Longest snippet kept: fingerprints hash it, reports show it. */

@@ -141,6 +141,10 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
   const analyzer = new Analyzer(opts.rules);
   await analyzer.prepare(new Set(files.map((f) => f.language)));
   const total = files.length;
+  // The progress counts every file the scan reads, the text files (templates, config) too.
+  const textRules = opts.rules.filter((r) => r.meta.language === 'text');
+  const textFiles = textRules.length ? discovered.otherFiles.filter((f) => textRules.some((r) => !r.appliesTo || r.appliesTo(f.relPath))) : [];
+  const progressTotal = total + textFiles.length;
   /** Reads a listed file again under the guards; a refusal is a skip with its reason. */
   const readListed = (f: { path: string; root?: string }): Buffer | undefined => {
     try {
@@ -187,7 +191,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
       if (hit) {
         done[i] = hit;
         result.filesFromCache++;
-        opts.onProgress?.(++progress, total, files[i].path);
+        opts.onProgress?.(++progress, progressTotal, files[i].path);
         continue;
       }
       todo.push(i);
@@ -206,7 +210,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
           outcome: (o) => {
             const i = todo[o.index];
             outcomes[i] = o;
-            opts.onProgress?.(++progress, total, files[i].path);
+            opts.onProgress?.(++progress, progressTotal, files[i].path);
           },
           isCancelled: opts.isCancelled,
         },
@@ -229,7 +233,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
       result.cancelled = true; // what was analysed before the cancel is still reported
       continue;
     }
-    opts.onProgress?.(++progress, total, files[i].path);
+    opts.onProgress?.(++progress, progressTotal, files[i].path);
     const restarts = runtimeRestarts();
     analyseHere(i);
     // The parser crashed on that file: the files after it get a new instance.
@@ -243,9 +247,12 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
     result.bytesScanned += files[i].size;
     result.linesScanned += d.lines;
   }
-  const textRules = opts.rules.filter((r) => r.meta.language === 'text');
-  for (const f of textRules.length && !result.cancelled ? discovered.otherFiles : []) {
-    if (!textRules.some((r) => !r.appliesTo || r.appliesTo(f.relPath))) continue;
+  for (const f of result.cancelled ? [] : textFiles) {
+    if (opts.isCancelled?.()) {
+      result.cancelled = true;
+      break;
+    }
+    opts.onProgress?.(++progress, progressTotal, f.path);
     let buf: Buffer;
     try {
       buf = readDiscovered(f, maxBytes);
@@ -265,7 +272,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
       result.errors.push(analysisError(f.path, e));
     }
   }
-  opts.onProgress?.(total, total, '');
+  opts.onProgress?.(progressTotal, progressTotal, '');
   result.durationMs = Date.now() - started;
   return result;
 }

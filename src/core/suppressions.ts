@@ -13,6 +13,37 @@ export interface SuppressionComment {
   /** Bandit ids (B602) given to `nosec`: matched against a rule's `bandit` aliases. */
   kind: Suppression['kind'];
   justification: string;
+  /** `until=YYYY-MM-DD` at the end of the reason: the last day the comment holds. */
+  until?: string;
+}
+
+/** `until=2027-01-31` ending a reason: the suppression lapses after that day (UTC). */
+const UNTIL = /(?:^|\s)until=(\d{4}-\d{2}-\d{2})\s*$/;
+
+/** A reason as written, split into the reason and its optional expiry date. */
+export function splitExpiry(justification: string): { justification: string; until?: string } {
+  const m = UNTIL.exec(justification);
+  if (!m || Number.isNaN(Date.parse(`${m[1]}T00:00:00Z`))) return { justification };
+  return { justification: justification.slice(0, m.index).trim(), until: m[1] };
+}
+
+/** Whether a suppression's `until` day is over: the finding is reported again, with a note. */
+export function suppressionExpired(s: { until?: string }, now: Date = new Date()): boolean {
+  return !!s.until && now.toISOString().slice(0, 10) > s.until;
+}
+
+/** The note an expired suppression adds to its finding's message, so the reader sees why it is back. */
+export function expiredNote(s: { until?: string; justification: string }): string {
+  return ` (suppression expired after ${s.until}${s.justification ? `: ${s.justification}` : ''})`;
+}
+
+/**
+ * The reason part of a new suppression comment: one line, without anything that would end the
+ * comment early (`*\/`, `-->`), then ` until=DATE` when an expiry is given.
+ */
+export function suppressionReasonText(reason: string, until?: string): string {
+  const clean = reason.replace(/[\r\n\u2028\u2029]+/g, ' ').replace(/\*\/|-->|%>|#}/g, '').replace(/\s+/g, ' ').trim();
+  return until ? `${clean} until=${until}` : clean;
 }
 
 const SITEWARDEN = /sitewarden-ignore(?:\[([^\]]*)\])?\s*(?::\s*(.*))?$/;
@@ -37,7 +68,7 @@ export function parseSuppression(commentText: string, line: number, standalone: 
   const sw = SITEWARDEN.exec(body);
   if (sw) {
     const ids = (sw[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-    return { line, standalone, ids, kind: 'sitewarden-ignore', justification: (sw[2] ?? '').trim() };
+    return { line, standalone, ids, kind: 'sitewarden-ignore', ...splitExpiry((sw[2] ?? '').trim()) };
   }
   const ns = NOSEC.exec(body);
   if (ns) {

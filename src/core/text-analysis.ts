@@ -1,15 +1,16 @@
 import type { Rule, TextRuleContext } from './rule';
 import { buildFinding } from './finding';
 import { testPathTreatment, type TestPathMode } from './languages';
+import { expiredNote, splitExpiry, suppressionExpired } from './suppressions';
 import type { Finding } from './types';
 
 /** A suppression in any comment syntax on the line or the line before: `sitewarden-ignore[ID]`. */
-function suppressedAt(lines: readonly string[], line: number, ruleId: string): string | undefined {
+function suppressedAt(lines: readonly string[], line: number, ruleId: string): { justification: string; until?: string } | undefined {
   for (const l of [line, line - 1]) {
     const m = /sitewarden-ignore(?:\[([^\]]*)\])?\s*(?::\s*([^\n]*?))?\s*(?:-->|\*\/|#}|%>|-%>)?\s*$/.exec(lines[l] ?? '');
     if (!m) continue;
     const ids = (m[1] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
-    if (ids.length === 0 || ids.includes(ruleId)) return (m[2] ?? '').trim();
+    if (ids.length === 0 || ids.includes(ruleId)) return splitExpiry((m[2] ?? '').trim());
   }
   return undefined;
 }
@@ -54,7 +55,8 @@ export function analyzeTextFile(
           tests,
         });
         const why = suppressedAt(lines, d.line, m.id);
-        if (why !== undefined) f.suppression = { kind: 'sitewarden-ignore', justification: why };
+        if (why && suppressionExpired(why)) f.message += expiredNote(why);
+        else if (why) f.suppression = { kind: 'sitewarden-ignore', ...why };
         findings.push(f);
       },
     };

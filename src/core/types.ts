@@ -69,6 +69,8 @@ export interface FlowLocation {
 export interface Suppression {
   kind: 'sitewarden-ignore' | 'nosec';
   justification: string;
+  /** The last day the suppression holds (`until=YYYY-MM-DD`). */
+  until?: string;
 }
 
 export interface Finding {

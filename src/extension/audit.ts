@@ -4,6 +4,9 @@ import type { Rule } from '../core/rule';
 import { scanWorkerScript } from '../workers/locate';
 import { settings } from './config';
 import type { FindingPublisher } from './publisher';
+import { auditSummary } from './summary';
+
+const SHOW_FINDINGS = 'Show Findings';
 
 /** Globs of VS Code's `files.exclude` that are on, in the gitignore style the scanner takes. */
 function filesExclude(): string[] {
@@ -54,7 +57,10 @@ export class WorkspaceAudit {
       this.publisher.publishAudit(result.findings, s);
       this.last = { files: result.filesScanned, findings: result.findings.length, cancelled: result.cancelled };
       this.log(`audit: ${result.filesScanned} files, ${result.findings.length} findings, ${result.skipped.length} skipped, ${result.durationMs} ms${result.cancelled ? ' (cancelled)' : ''}`);
-      if (result.cancelled) vscode.window.showWarningMessage(`SiteWarden: audit cancelled after ${result.filesScanned} files.`);
+      // Not awaited: the message stays until dismissed, the audit is over.
+      const summary = auditSummary({ findings: this.publisher.all().filter((f) => !f.suppression).length, files: result.filesScanned, durationMs: result.durationMs, cancelled: result.cancelled });
+      const show = result.cancelled ? vscode.window.showWarningMessage(summary, SHOW_FINDINGS) : vscode.window.showInformationMessage(summary, SHOW_FINDINGS);
+      void Promise.resolve(show).then((pick) => pick === SHOW_FINDINGS && vscode.commands.executeCommand('sitewarden.findings.focus'));
     });
   }
 

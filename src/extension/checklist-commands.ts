@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { runChecklist } from '../checklist/run';
-import { ChecklistStateError, readState, setManual, writeState } from '../checklist/state';
+import type { DependencyStatus } from '../checklist/evaluate';
+import { ChecklistStateError, readState, setManual, writeState, type ManualEntry } from '../checklist/state';
 import { printable } from '../core/report/text';
 import type { Rule } from '../core/rule';
+import type { Prompter } from './prompter';
 import type { ChecklistView } from './views';
 
 /**
@@ -13,41 +15,85 @@ function repositoryText(s: string): string {
   return printable(s).replace(/\]\(/g, '] (');
 }
 
-/** The checklist view's commands: evaluate, confirm a manual item, run an item's fix. */
+type ItemNode = { item?: { item: { id: string; title?: string }; manual?: { status: string } } };
+
+/** The checklist view's commands: evaluate, confirm a manual item, mark not applicable, undo, run an item's fix. */
 export class ChecklistCommands {
+  /** The editor's own last dependency check: the "dependencies are current" item reads it. */
+  deps?: DependencyStatus;
+
   constructor(
     private readonly rules: readonly Rule[],
     private readonly view: ChecklistView,
     private readonly roots: () => string[],
+    private readonly prompter: () => Prompter = () => ({}) as Prompter,
   ) {}
 
-  async show(): Promise<void> {
+  /** Evaluates the checklist into the view (on activation, after a dependency check, after a change of state). */
+  async refresh(opts: { quiet?: boolean } = {}): Promise<boolean> {
     const folder = this.roots()[0];
-    if (!folder) return;
+    if (!folder) return false;
     let result;
     try {
-      ({ result } = await runChecklist([folder], { rules: this.rules }));
+      ({ result } = await runChecklist([folder], { rules: this.rules, deps: this.deps }));
     } catch (e) {
       // A broken or refused .sitewarden/checklist.json is the repository's input: say what is wrong.
-      if (e instanceof ChecklistStateError) return void vscode.window.showErrorMessage(`SiteWarden: ${repositoryText(e.message)}`);
+      // On activation (quiet) it waits for the person to open the checklist.
+      if (e instanceof ChecklistStateError) {
+        if (!opts.quiet) void vscode.window.showErrorMessage(`SiteWarden: ${repositoryText(e.message)}`);
+        return false;
+      }
       throw e;
     }
     this.view.set(result);
-    await vscode.commands.executeCommand('sitewarden.checklist.focus');
+    return true;
   }
 
-  async markDone(node?: { item?: { item: { id: string } } }): Promise<void> {
+  async show(): Promise<void> {
+    if (await this.refresh()) await vscode.commands.executeCommand('sitewarden.checklist.focus');
+  }
+
+  private async who(): Promise<string | undefined> {
+    const ask = this.prompter().checklistPerson;
+    return ask ? ask() : vscode.window.showInputBox({ prompt: 'Who confirms this item?', value: process.env.USER ?? '' });
+  }
+
+  private async record(id: string, entry: ManualEntry | undefined): Promise<void> {
     const root = this.roots()[0];
-    const id = node?.item?.item.id;
-    if (!root || !id) return;
-    const who = await vscode.window.showInputBox({ prompt: 'Who confirms this item?', value: process.env.USER ?? '' });
-    if (!who) return;
+    if (!root) return;
     try {
-      writeState(root, setManual(readState(root), id, { status: 'done', by: who, date: new Date().toISOString().slice(0, 10) }));
+      writeState(root, setManual(readState(root), id, entry));
     } catch (e) {
       return void vscode.window.showErrorMessage(`SiteWarden: ${repositoryText((e as Error).message)}`);
     }
-    await this.show();
+    await this.refresh();
+  }
+
+  async markDone(node?: ItemNode): Promise<void> {
+    const id = node?.item?.item.id;
+    if (!id) return;
+    const who = await this.who();
+    if (!who) return;
+    await this.record(id, { status: 'done', by: who, date: today() });
+  }
+
+  /** Not applicable, with the reason (required: the state file refuses an N/A without one). */
+  async markNotApplicable(node?: ItemNode): Promise<void> {
+    const id = node?.item?.item.id;
+    if (!id) return;
+    const title = node?.item?.item.title ?? id;
+    const ask = this.prompter().notApplicableReason;
+    const note = (await (ask ? ask(title) : vscode.window.showInputBox({ prompt: `Why does "${title}" not apply to this project?`, validateInput: (t) => (t.trim() ? undefined : 'A reason is required.') })))?.trim();
+    if (!note) return;
+    const who = await this.who();
+    if (!who) return;
+    await this.record(id, { status: 'not-applicable', by: who, date: today(), note });
+  }
+
+  /** Un-tick: the person's entry (done or not applicable) is removed; the item is evaluated again. */
+  async clear(node?: ItemNode): Promise<void> {
+    const id = node?.item?.item.id;
+    if (id) await this.record(id, undefined);
   }
 
   /** An item's fix button: its command (generators refuse on their own in Restricted Mode). */
@@ -55,4 +101,8 @@ export class ChecklistCommands {
     const cmd = node?.item?.item.action?.command;
     if (cmd) await vscode.commands.executeCommand(cmd);
   }
+}
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
 }

@@ -7,6 +7,12 @@ export interface Settings {
   minimumSeverity: Severity;
   runOn: 'type' | 'save';
   disabledFamilies: RuleFamily[];
+  /** Rule ids switched off one by one. */
+  disabledRules: string[];
+  /** The dependency lens above manifest lines. */
+  codeLens: boolean;
+  /** The status bar item. */
+  statusBar: boolean;
   /** `sitewarden.exclude` from the user's own settings: their exclusions. */
   exclude: string[];
   /** `sitewarden.exclude` from the workspace's settings: the repository's exclusions (skip table). */
@@ -17,6 +23,11 @@ export interface Settings {
   offline: boolean;
   npmRegistry?: string;
   pypiIndex?: string;
+}
+
+/** A list of strings from a hand-edited settings.json: anything else is dropped. */
+function stringList(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
 /** A hand-edited settings.json can hold anything: an unknown mode falls back to the default. */
@@ -30,6 +41,9 @@ export function settings(scope?: vscode.ConfigurationScope): Settings {
     minimumSeverity: c.get<Severity>('minimumSeverity', 'low'),
     runOn: c.get<'type' | 'save'>('runOn', 'type'),
     disabledFamilies: c.get<RuleFamily[]>('disabledFamilies', []),
+    disabledRules: stringList(c.get<unknown>('disabledRules')),
+    codeLens: c.get<boolean>('codeLens.enabled', true) !== false,
+    statusBar: c.get<boolean>('statusBar.enabled', true) !== false,
     // A committed .vscode/settings.json is the repository speaking: what it excludes is counted as
     // excluded by the repository (incomplete under --strict's rules), not as the user's choice.
     exclude: c.inspect<string[]>('exclude')?.globalValue ?? [],

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { relatedWithFlow } from '../core/finding';
 import type { Finding, Range } from '../core/types';
+import { ruleDocsUri } from './rule-docs';
 
 const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   critical: vscode.DiagnosticSeverity.Error,
@@ -21,7 +22,8 @@ function vsRange(r: Range): vscode.Range {
 export function toDiagnostic(f: Finding, uri: vscode.Uri): vscode.Diagnostic {
   const d = new vscode.Diagnostic(toRange(f), f.message, SEVERITY[f.severity]);
   d.source = 'SiteWarden';
-  d.code = { value: f.ruleId, target: vscode.Uri.parse(f.docsUrl) };
+  const target = ruleDocsUri(f.ruleId);
+  d.code = target ? { value: f.ruleId, target } : f.ruleId;
   // The data-flow path first, one entry per hop in order, then the rule's other related locations.
   const related = relatedWithFlow(f);
   if (related.length) {

@@ -1,14 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HeaderProfile } from '../fixes/headers';
 import { planSecurityHeaders } from '../fixes/headers';
 import { applyPlan, checkPlanTargets, type GeneratorPlan } from '../fixes/plan';
 import type { Prompter } from './prompter';
 import { generatorAllowed } from './restricted-mode';
-
-const PREVIEW_SCHEME = 'sitewarden-preview';
 
 /** Options a caller may pass (a keybinding's args, the tests): Flask and Express in one workspace need one run each. */
 export interface HeadersCommandOptions {
@@ -17,12 +13,11 @@ export interface HeadersCommandOptions {
 }
 
 /**
- * Runs a generator: shows every change of its plan as a diff (served from memory), asks, then
- * applies it as one undoable edit. Off in Restricted Mode.
+ * Runs a generator: its plan becomes one workspace edit; at the screen VS Code's refactor preview
+ * shows every file of it in one panel (`needsConfirmation`), where it is applied or discarded as
+ * one undoable step. Off in Restricted Mode.
  */
 export class GeneratorRunner implements vscode.Disposable {
-  private readonly previews = new Map<string, string>();
-  private readonly provider = vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, { provideTextDocumentContent: (uri) => this.previews.get(uri.toString()) ?? '' });
 
   constructor(
     private readonly roots: () => string[],
@@ -47,16 +42,20 @@ export class GeneratorRunner implements vscode.Disposable {
     }
     const notes = plan.notes.length ? ` ${plan.notes.join(' ')}` : '';
     if (!plan.changes.length) return void vscode.window.showInformationMessage(`${plan.title}: nothing to change.${notes}`);
-    await this.preview(plan, root);
-    if (!(await this.prompter().confirmPlan(plan))) return;
+    const answer = await this.prompter().confirmPlan(plan);
+    if (!answer) return;
+    const inPreview = answer === 'preview';
     try {
       checkPlanTargets(plan); // VS Code's file service writes through links: refuse them first
     } catch (e) {
       return void vscode.window.showErrorMessage(`SiteWarden: ${(e as Error).message}`);
     }
-    const edit = await this.edit(plan);
+    const edit = await this.edit(plan, inPreview ? { needsConfirmation: true, label: plan.title, description: plan.notes.join(' ') || undefined } : undefined);
     if (typeof edit === 'string') return void vscode.window.showErrorMessage(`SiteWarden: ${edit}`);
-    if (!(await vscode.workspace.applyEdit(edit))) {
+    const applied = await vscode.workspace.applyEdit(edit);
+    // Discarded in the refactor preview: nothing is written, and nothing is said.
+    if (inPreview && !applied) return;
+    if (!applied) {
       try {
         applyPlan(plan); // a workspace that refuses edits (read-only provider): fall back to the disk
       } catch (e) {
@@ -67,33 +66,24 @@ export class GeneratorRunner implements vscode.Disposable {
     vscode.window.showInformationMessage(`${plan.title}: done.${notes}`);
   }
 
-  private async preview(plan: GeneratorPlan, root: string): Promise<void> {
-    for (const c of plan.changes) {
-      const right = vscode.Uri.parse(`${PREVIEW_SCHEME}:${c.path}?${randomBytes(4).toString('hex')}`);
-      this.previews.set(right.toString(), c.after);
-      const left = c.before === undefined ? vscode.Uri.parse(`${PREVIEW_SCHEME}:/empty/${path.basename(c.path)}`) : vscode.Uri.file(c.path);
-      await vscode.commands.executeCommand('vscode.diff', left, right, `${path.relative(root, c.path)} (SiteWarden preview)`, { preview: true });
-    }
-  }
-
   /** The plan as one workspace edit, or why not: a file appeared or changed since the preview. */
-  private async edit(plan: GeneratorPlan): Promise<vscode.WorkspaceEdit | string> {
+  private async edit(plan: GeneratorPlan, metadata?: vscode.WorkspaceEditEntryMetadata): Promise<vscode.WorkspaceEdit | string> {
     const edit = new vscode.WorkspaceEdit();
     for (const c of plan.changes) {
       const uri = vscode.Uri.file(c.path);
       if (c.before === undefined) {
         if (fs.existsSync(c.path)) return `${c.path} already exists; nothing was changed.`;
-        edit.createFile(uri, { ignoreIfExists: false, contents: Buffer.from(c.after) });
+        edit.createFile(uri, { ignoreIfExists: false, contents: Buffer.from(c.after) }, metadata);
       } else {
         const doc = await vscode.workspace.openTextDocument(uri);
         if (doc.getText() !== c.before) return `${c.path} changed since the preview; run the command again.`;
-        edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(c.before.length)), c.after);
+        edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(c.before.length)), c.after, metadata);
       }
     }
     return edit;
   }
 
   dispose(): void {
-    this.provider.dispose();
+    /* nothing held: the preview is VS Code's own */
   }
 }

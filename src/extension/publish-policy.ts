@@ -11,6 +11,8 @@ import { severityRank, type Finding, type Severity } from '../core/types';
 export interface PublishSettings {
   minimumSeverity: Severity;
   disabledFamilies: readonly RuleFamily[];
+  /** `sitewarden.disabledRules`: rule ids switched off one by one. */
+  disabledRules?: readonly string[];
 }
 
 export type FamilyOf = (ruleId: string) => RuleFamily | undefined;
@@ -29,6 +31,7 @@ export function publishable(findings: readonly Finding[], s: PublishSettings, fa
   const min = severityRank(s.minimumSeverity);
   return findings.filter((f) => {
     if (severityRank(f.severity) < min) return false;
+    if (s.disabledRules?.includes(f.ruleId)) return false;
     const family = familyOf(f.ruleId);
     return !(family && s.disabledFamilies.includes(family));
   });

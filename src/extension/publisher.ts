@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../core/types';
+import type { NewOnly } from './baseline-filter';
 import { toDiagnostic } from './convert';
 import { asDiagnostics, publishable, type FamilyOf, type PublishSettings } from './publish-policy';
 
@@ -21,7 +22,10 @@ export class FindingPublisher implements vscode.Disposable {
   private auditFound = new Map<string, readonly Finding[]>();
   private audited = new Map<string, Finding[]>();
   private auditRan = false;
+  /** Anything checked yet (a document, an audit, a dependency check): the status bar says "not checked yet" until then. */
+  private checkedAny = false;
   private depsFound: readonly Finding[] = [];
+  private depsKept: readonly Finding[] = [];
   private viewsTimer?: NodeJS.Timeout;
 
   constructor(
@@ -32,8 +36,17 @@ export class FindingPublisher implements vscode.Disposable {
 
   /** An open document's findings (every re-check); the views follow within a moment. */
   publishDocument(uri: vscode.Uri, found: readonly Finding[], s: PublishSettings): void {
-    const kept = publishable(found, s, this.familyOf);
+    const kept = this.keep(found, s);
     this.open.set(uri.toString(), kept);
+    this.checkedAny = true;
+    // The audit follows the edits: what the file shows now is what the audit keeps for it (and
+    // what the next session restores), not the text audited before the edit.
+    if (this.auditRan && uri.scheme === 'file') {
+      if (found.length) this.auditFound.set(uri.fsPath, found);
+      else this.auditFound.delete(uri.fsPath);
+      if (kept.length) this.audited.set(uri.fsPath, kept);
+      else this.audited.delete(uri.fsPath);
+    }
     this.setDiagnostics(uri, kept);
     // Rebuilding the sidebar and status bar on every keystroke would cost more than the re-check.
     this.viewsTimer ??= setTimeout(() => {
@@ -55,8 +68,9 @@ export class FindingPublisher implements vscode.Disposable {
     this.auditFound = new Map();
     this.audited = new Map();
     this.auditRan = true;
+    this.checkedAny = true;
     for (const f of found) this.auditFound.set(f.file, [...(this.auditFound.get(f.file) ?? []), f]);
-    for (const f of publishable(found, s, this.familyOf)) this.audited.set(f.file, [...(this.audited.get(f.file) ?? []), f]);
+    for (const f of this.keep(found, s)) this.audited.set(f.file, [...(this.audited.get(f.file) ?? []), f]);
     for (const [file, kept] of this.audited) {
       const uri = vscode.Uri.file(file);
       if (!this.isOpen(uri)) this.setDiagnostics(uri, kept);
@@ -68,7 +82,7 @@ export class FindingPublisher implements vscode.Disposable {
   publishAuditFile(uri: vscode.Uri, found: readonly Finding[] | undefined, s: PublishSettings): void {
     if (found?.length) this.auditFound.set(uri.fsPath, found);
     else this.auditFound.delete(uri.fsPath);
-    const kept = found ? publishable(found, s, this.familyOf) : [];
+    const kept = found ? this.keep(found, s) : [];
     if (kept.length) this.audited.set(uri.fsPath, kept);
     else this.audited.delete(uri.fsPath);
     if (!this.isOpen(uri)) {
@@ -81,13 +95,31 @@ export class FindingPublisher implements vscode.Disposable {
   /** The dependency check's findings, on the manifest lines (their own collection: a re-check replaces them all). */
   publishDependencies(found: readonly Finding[], s: PublishSettings): void {
     this.depsFound = found;
+    this.depsKept = this.keep(found, s);
+    this.checkedAny = true;
     this.deps.clear();
     const byFile = new Map<string, Finding[]>();
-    for (const f of asDiagnostics(publishable(found, s, this.familyOf))) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+    for (const f of asDiagnostics(this.depsKept)) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
     for (const [file, list] of byFile) {
       const uri = vscode.Uri.file(file);
       this.deps.set(uri, list.map((f) => toDiagnostic(f, uri)));
     }
+    this.changed();
+  }
+
+  /** The dependency findings the editor shows (after the settings): the status bar counts them. */
+  dependencyFindings(): readonly Finding[] {
+    return this.depsKept;
+  }
+
+  /** Whether anything was checked yet. */
+  get checked(): boolean {
+    return this.checkedAny;
+  }
+
+  /** The audit as found (before the settings), kept current per file: what the workspace state keeps. */
+  auditFindings(): Finding[] {
+    return [...this.auditFound.values()].flat();
   }
 
   /**
@@ -95,7 +127,7 @@ export class FindingPublisher implements vscode.Disposable {
    * (open documents are re-checked by the tracker, which publishes them anew).
    */
   republish(s: PublishSettings): void {
-    if (this.auditRan) this.publishAudit([...this.auditFound.values()].flat(), s);
+    if (this.auditRan) this.publishAudit(this.auditFindings(), s);
     if (this.depsFound.length) this.publishDependencies(this.depsFound, s);
   }
 
@@ -117,6 +149,17 @@ export class FindingPublisher implements vscode.Disposable {
   all(): Finding[] {
     const audited = [...this.audited].filter(([file]) => !this.isOpen(vscode.Uri.file(file))).flatMap(([, list]) => list);
     return [...audited, ...[...this.open.values()].flat()];
+  }
+
+  /**
+   * "Only new since the baseline" (issue 17): a filter the extension sets from `sitewarden.baseline`
+   * and the view toggle; `undefined` shows everything. Call `republish` after changing it.
+   */
+  newOnly?: NewOnly;
+
+  /** The settings filter, after the baseline filter when one is on: every producer goes through it. */
+  private keep(found: readonly Finding[], s: PublishSettings): Finding[] {
+    return publishable(this.newOnly ? this.newOnly(found) : found, s, this.familyOf);
   }
 
   private setDiagnostics(uri: vscode.Uri, kept: readonly Finding[]): void {

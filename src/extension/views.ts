@@ -5,6 +5,7 @@ import type { PackageRow } from '../deps/check';
 import { SEVERITY_ORDER, type Finding } from '../core/types';
 import { toRange } from './convert';
 import { isGeneratorCommand } from './generator-commands';
+import { ageInDays, applyFilter, dependencyOrder, describeFilter, findingLabel, NO_FILTER, suppressionKey, suppressionRow, type FindingsFilter } from './view-model';
 
 type FindingNode = { kind: 'group'; label: string; items: Finding[] } | { kind: 'finding'; finding: Finding };
 
@@ -15,11 +16,33 @@ export class FindingsView implements vscode.TreeDataProvider<FindingNode> {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.emitter.event;
   private all: Finding[] = [];
+  private published: Finding[] = [];
   grouping: FindingsGrouping = 'severity';
+  filter: FindingsFilter = NO_FILTER;
+  /** Called when the filter changes (the tree view's description says what is filtered). */
+  onFilter?: (description: string | undefined) => void;
 
   set(findings: Finding[]): void {
-    this.all = findings.filter((f) => !f.suppression);
+    this.published = findings.filter((f) => !f.suppression);
+    this.all = applyFilter(this.published, this.filter);
     this.emitter.fire();
+  }
+
+  setFilter(f: FindingsFilter): void {
+    this.filter = f;
+    this.onFilter?.(describeFilter(f));
+    this.set(this.published);
+  }
+
+  /** The Filter Findings… command: severities, then rules, from what is published (a caller may pass the filter). */
+  async chooseFilter(given?: Partial<FindingsFilter>): Promise<void> {
+    if (given) return this.setFilter({ severities: given.severities ?? [], rules: given.rules ?? [] });
+    const sev = await vscode.window.showQuickPick(SEVERITY_ORDER.slice().reverse(), { canPickMany: true, placeHolder: 'Show these severities (none: all)' });
+    if (sev === undefined) return;
+    const ids = [...new Set(this.published.filter((f) => !sev.length || sev.includes(f.severity)).map((f) => f.ruleId))].sort();
+    const rules = ids.length ? await vscode.window.showQuickPick(ids, { canPickMany: true, placeHolder: 'Show these rules (none: all)' }) : [];
+    if (rules === undefined) return;
+    this.setFilter({ severities: sev as FindingsFilter['severities'], rules });
   }
 
   groupBy(g: FindingsGrouping): void {
@@ -62,9 +85,54 @@ export class FindingsView implements vscode.TreeDataProvider<FindingNode> {
       return t;
     }
     const f = node.finding;
-    const t = new vscode.TreeItem(f.message, vscode.TreeItemCollapsibleState.None);
-    t.description = `${f.ruleId} · ${path.basename(f.file)}:${f.range.start.line + 1}`;
-    t.tooltip = `${f.title}\n${f.file}:${f.range.start.line + 1}`;
+    const t = new vscode.TreeItem(findingLabel(f, path.basename(f.file)), vscode.TreeItemCollapsibleState.None);
+    t.description = f.ruleId;
+    t.tooltip = `${f.message}\n${vscode.workspace.asRelativePath(f.file)}:${f.range.start.line + 1} · ${f.ruleId} · ${f.severity}`;
+    t.command = { command: 'vscode.open', title: 'Reveal', arguments: [vscode.Uri.file(f.file), { selection: toRange(f) }] };
+    return t;
+  }
+}
+
+/** Where the Suppressions view keeps the day it first saw each suppression. */
+export const SUPPRESSIONS_SEEN_KEY = 'sitewarden.suppressionsSeen.v1';
+const MAX_SEEN = 5000;
+
+/** Every suppression among the published findings (open documents and the audit): reason, file, expiry, age. */
+export class SuppressionsView implements vscode.TreeDataProvider<Finding> {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private rows: Finding[] = [];
+
+  constructor(private readonly state: { get<T>(key: string): T | undefined; update(key: string, value: unknown): Thenable<void> }) {}
+
+  set(findings: readonly Finding[]): void {
+    this.rows = findings.filter((f) => f.suppression).sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line);
+    const seen = { ...(this.state.get<Record<string, string>>(SUPPRESSIONS_SEEN_KEY) ?? {}) };
+    let added = false;
+    const today = new Date().toISOString();
+    for (const f of this.rows) {
+      const k = suppressionKey(f);
+      if (!seen[k] && Object.keys(seen).length < MAX_SEEN) (seen[k] = today), (added = true);
+    }
+    if (added) void this.state.update(SUPPRESSIONS_SEEN_KEY, seen);
+    this.emitter.fire();
+  }
+
+  get count(): number {
+    return this.rows.length;
+  }
+
+  getChildren(node?: Finding): Finding[] {
+    return node ? [] : this.rows;
+  }
+
+  getTreeItem(f: Finding): vscode.TreeItem {
+    const seen = this.state.get<Record<string, string>>(SUPPRESSIONS_SEEN_KEY) ?? {};
+    const row = suppressionRow(f, path.basename(f.file), ageInDays(seen[suppressionKey(f)], new Date()));
+    const t = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.None);
+    t.description = row.description;
+    t.tooltip = `${f.title}\n${vscode.workspace.asRelativePath(f.file)}:${f.range.start.line + 1}\nReason: ${f.suppression!.justification || '(none)'}${f.suppression!.until ? `\nUntil: ${f.suppression!.until}` : ''}`;
+    t.iconPath = new vscode.ThemeIcon('eye-closed');
     t.command = { command: 'vscode.open', title: 'Reveal', arguments: [vscode.Uri.file(f.file), { selection: toRange(f) }] };
     return t;
   }
@@ -79,7 +147,7 @@ export class DependenciesView implements vscode.TreeDataProvider<PackageRow | st
 
   /** `hosts`: the origins the check contacted, so the user sees where the look-ups went. */
   set(rows: PackageRow[], notes: string[], hosts: string[] = []): void {
-    this.rows = rows.filter((r) => r.status !== 'ok');
+    this.rows = dependencyOrder(rows.filter((r) => r.status !== 'ok'));
     this.notes = [
       ...(notes.length || this.rows.length ? notes : ['All dependencies are current and free of known advisories.']),
       `Contacted: ${hosts.length ? hosts.join(', ') : 'no registry'}`,
@@ -101,7 +169,15 @@ export class DependenciesView implements vscode.TreeDataProvider<PackageRow | st
   }
 }
 
-type CheckNode = { kind: 'area'; index: number } | { kind: 'item'; item: ItemResult };
+type CheckNode = { kind: 'area'; index: number } | { kind: 'item'; item: ItemResult } | { kind: 'evidence'; label: string; file: string; line: number; failing: boolean };
+
+/** An item's evidence and failing findings that name a file: each one a row that opens it at its line. */
+function evidenceRows(i: ItemResult): CheckNode[] {
+  const rows: CheckNode[] = [];
+  for (const f of i.failing) rows.push({ kind: 'evidence', label: f.title, file: f.file, line: f.range.start.line, failing: true });
+  for (const e of i.evidence) if (e.file) rows.push({ kind: 'evidence', label: e.message, file: e.file, line: e.range?.start.line ?? 0, failing: false });
+  return rows.slice(0, 50);
+}
 const STATE_ICON: Record<string, string> = { pass: 'pass-filled', fail: 'error', unknown: 'question', manual: 'circle-large-outline', 'not-applicable': 'circle-slash' };
 
 export class ChecklistView implements vscode.TreeDataProvider<CheckNode> {
@@ -126,7 +202,8 @@ export class ChecklistView implements vscode.TreeDataProvider<CheckNode> {
   getChildren(node?: CheckNode): CheckNode[] {
     if (!this.result) return [];
     if (!node) return this.result.areas.map((_a, index) => ({ kind: 'area' as const, index }));
-    return node.kind === 'area' ? this.result.areas[node.index].items.map((item) => ({ kind: 'item' as const, item })) : [];
+    if (node.kind === 'area') return this.result.areas[node.index].items.map((item) => ({ kind: 'item' as const, item }));
+    return node.kind === 'item' ? evidenceRows(node.item) : [];
   }
 
   getTreeItem(node: CheckNode): vscode.TreeItem {
@@ -137,15 +214,25 @@ export class ChecklistView implements vscode.TreeDataProvider<CheckNode> {
       t.tooltip = a.area.summary;
       return t;
     }
+    if (node.kind === 'evidence') {
+      const e = new vscode.TreeItem(node.label);
+      e.description = `${path.basename(node.file)}:${node.line + 1}`;
+      e.tooltip = `${node.label}\n${vscode.workspace.asRelativePath(node.file)}:${node.line + 1}`;
+      e.iconPath = new vscode.ThemeIcon(node.failing ? 'error' : 'pass');
+      e.command = { command: 'vscode.open', title: 'Show evidence', arguments: [vscode.Uri.file(node.file), { selection: new vscode.Range(node.line, 0, node.line, 0) }] };
+      return e;
+    }
     const i = node.item;
-    const t = new vscode.TreeItem(i.item.title);
+    const t = new vscode.TreeItem(i.item.title, evidenceRows(i).length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     t.description = i.status;
     t.tooltip = new vscode.MarkdownString(`**${i.item.title}**\n\n${i.reason}\n\n*Why:* ${i.item.why}\n\n*How it is checked:* ${i.item.howEvaluated}`);
     t.iconPath = vscode.Uri.joinPath(this.media, `check-${i.status}.svg`);
     const command = i.item.action?.command;
     const generates = isGeneratorCommand(command);
     // Generator actions have their own context value: package.json hides them in Restricted Mode.
-    t.contextValue = command ? (generates ? 'sitewarden.item.generator' : 'sitewarden.item.fixable') : i.item.kind === 'manual' ? 'sitewarden.item.manual' : 'sitewarden.item';
+    // `.decided` when a person's entry (done / not applicable) exists: the view offers to undo it.
+    t.contextValue = (command ? (generates ? 'sitewarden.item.generator' : 'sitewarden.item.fixable') : i.item.kind === 'manual' ? 'sitewarden.item.manual' : 'sitewarden.item') + (i.manual ? '.decided' : '');
+    if (i.manual) t.description = `${i.status} · ${i.manual.status === 'done' ? 'confirmed' : 'N/A'} by ${i.manual.by}`;
     if (generates && this.restricted) t.description = `${i.status} · fix off in Restricted Mode`;
     const where = i.failing[0] ?? i.evidence.find((e) => e.file);
     if (where && 'file' in where && where.file) {

@@ -23,7 +23,7 @@ export function findingsHtml(findings: readonly Finding[], o: HtmlOptions): stri
   const shown = findings.filter((f) => !f.suppression);
   const csp = `default-src 'none'; style-src 'nonce-${o.nonce}'${o.cspSource ? ` ${o.cspSource}` : ''}; img-src ${o.cspSource ?? "'none'"}; script-src 'none'`;
   const rows = shown
-    .map((f) => `<tr class="${f.severity}"><td>${escapeHtml(f.severity)}</td><td><a href="${escapeHtml(f.docsUrl)}">${escapeHtml(f.ruleId)}</a></td><td>${escapeHtml(path.relative(o.base, f.file))}:${f.range.start.line + 1}</td><td>${escapeHtml(f.message)}<br><code>${escapeHtml(f.snippet)}</code></td></tr>`)
+    .map((f) => `<tr class="${f.severity}"><td>${escapeHtml(f.severity)}</td><td>${escapeHtml(f.ruleId)}</td><td>${escapeHtml(path.relative(o.base, f.file))}:${f.range.start.line + 1}</td><td>${escapeHtml(f.message)}<br><code>${escapeHtml(f.snippet)}</code></td></tr>`)
     .join('\n');
   const summary = SEVERITY_ORDER.slice().reverse().map((s) => `${shown.filter((f) => f.severity === s).length} ${s}`).join(', ');
   return `<!DOCTYPE html>

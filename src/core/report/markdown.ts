@@ -17,6 +17,6 @@ export function findingsMarkdown(findings: readonly Finding[], base: string, tit
   const shown = findings.filter((f) => !f.suppression);
   const lines = [`# ${title}`, '', `${shown.length} finding(s): ${SEVERITY_ORDER.slice().reverse().map((s) => `${shown.filter((f) => f.severity === s).length} ${s}`).join(', ')}.`, ''];
   if (shown.length) lines.push('| Severity | Rule | Where | Message |', '|---|---|---|---|');
-  for (const f of shown) lines.push(`| ${f.severity} | [${f.ruleId}](${f.docsUrl}) | ${esc(relativeTo(base, f.file))}:${f.range.start.line + 1} | ${esc(f.message)} |`);
+  for (const f of shown) lines.push(`| ${f.severity} | ${esc(f.ruleId)} | ${esc(relativeTo(base, f.file))}:${f.range.start.line + 1} | ${esc(f.message)} |`);
   return lines.join('\n') + '\n';
 }

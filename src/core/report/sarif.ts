@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { docsUrl, flowHasHops } from '../finding';
+import { flowHasHops } from '../finding';
 import type { Rule } from '../rule';
 import type { Finding, FlowLocation, Range, Severity } from '../types';
 import type { BaselineEntry, BaselineState } from './baseline';
@@ -64,7 +64,6 @@ export function toSarif(o: SarifOptions): object {
         tool: {
           driver: {
             name: 'SiteWarden',
-            informationUri: 'https://github.com/sitewarden/sitewarden',
             version: o.toolVersion,
             semanticVersion: o.toolVersion,
             rules: rules.map((r) => ({
@@ -73,7 +72,6 @@ export function toSarif(o: SarifOptions): object {
               shortDescription: { text: r.meta.title },
               fullDescription: { text: r.meta.docs.whatItDoes },
               help: { text: `${r.meta.docs.whyBad}\n\nUse instead:\n${r.meta.docs.useInstead}`, markdown: ruleDocsMarkdown(r) },
-              helpUri: docsUrl(r.meta.id),
               defaultConfiguration: { level: LEVEL[r.meta.severity] },
               properties: {
                 tags: ['security', ...r.meta.cwe, ...r.meta.owasp.map((x) => `OWASP-${x}`)],

@@ -70,6 +70,37 @@ describe('SiteWarden in a real VS Code', () => {
     await until('undo to bring it back', () => siteWarden(uri).some((d) => code(d) === 'py-flask-debug'));
   });
 
+  it('issue 19: fix-all via source.fixAll and "Source Action…", the hover, suppress with a reason, the rule page', async () => {
+    const uri = vscode.Uri.joinPath(folder(), 'app.py');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const debug = await until('the debug diagnostic', () => siteWarden(uri).find((d) => code(d) === 'py-flask-debug'));
+    assert.doesNotMatch(api.ui().status, /not checked yet/);
+    for (const kind of ['source.fixAll', 'source']) {
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, debug.range, kind);
+      assert.ok(actions.some((a) => a.title === 'SiteWarden: apply all safe fixes'), `${kind}: ${actions.map((a) => a.title).join(', ')}`);
+    }
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, debug.range.start);
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /Severity \*\*high\*\*/);
+    assert.match(text, /CWE-/);
+    assert.match(text, /Show documentation/);
+    assert.equal(await vscode.commands.executeCommand('sitewarden.showRuleDocs', 'py-flask-debug'), true);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await vscode.window.showTextDocument(doc);
+    api.setPrompter({ confirmPlan: async () => true, headersProfile: async () => 'production', confirmRestrictedDependencyCheck: async () => true, suppressionReason: async () => 'local tool only until=2999-01-31' });
+    try {
+      assert.equal(await vscode.commands.executeCommand('sitewarden.suppressFinding', uri, debug.range.start.line, 'py-flask-debug'), true);
+      assert.match(doc.getText(), /# sitewarden-ignore\[py-flask-debug\]: local tool only until=2999-01-31\n\s*app\.run/);
+      await until('the suppressed diagnostic to go', () => !siteWarden(uri).some((d) => code(d) === 'py-flask-debug'));
+      await until('the Suppressions view to list it', () => api.suppressionsView.count >= 1);
+    } finally {
+      api.setPrompter({ confirmPlan: async () => true, headersProfile: async () => 'production', confirmRestrictedDependencyCheck: async () => true });
+    }
+    await vscode.commands.executeCommand('undo');
+    await until('undo to bring it back', () => siteWarden(uri).some((d) => code(d) === 'py-flask-debug'));
+  });
+
   it('re-checks a 2,000-line file in milliseconds per keystroke (incremental parse)', async () => {
     const lines: string[] = ['import os', 'import hashlib', 'from flask import Flask, request', 'app = Flask(__name__)', ''];
     for (let i = 0; lines.length < 2000; i++) lines.push(`@app.route("/r${i}")`, `def view_${i}():`, `    q = request.args.get("q", "")`, `    h = hashlib.sha256(q.encode()).hexdigest()`, `    return h`, '');
