@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
+import { judgeCookie, listAttributes, type FlagState } from '../shared/cookie-flags';
 import { OWASP, type Rule } from '../../core/rule';
 
-const SENSITIVE = /(session|sess|sid|token|auth|jwt|remember|login|user|csrf|xsrf|key|secret|access|refresh)/i;
 
 /**
  * Whether `res.cookie(name, value, opts)` clears the cookie: an empty value, or an expiry in the
@@ -105,13 +105,15 @@ const rule: Rule = {
         const text = cookieText(item, sem);
         if (text === undefined || deletesCookie(text)) continue;
         const cookieName = text.slice(0, Math.max(0, text.indexOf('='))).trim();
-        // As for res.cookie: a preference cookie need not be hidden from scripts; a session or token cookie must.
-        if (!cookieName || cookieName.includes(HOLE) || !SENSITIVE.test(cookieName)) continue;
-        const missing = ATTRIBUTES.filter(([, re]) => !re.test(text)).map(([a]) => a);
-        if (!missing.length) continue;
+        // As for res.cookie (src/rules/shared/cookie-flags.ts): every cookie, the name only sets the severity.
+        if (!cookieName || cookieName.includes(HOLE)) continue;
+        const has = (a: string) => ATTRIBUTES.find(([n]) => n === a)![1].test(text);
+        const verdict = judgeCookie({ name: cookieName, secure: has('Secure') ? 'on' : 'missing', httpOnly: has('HttpOnly') ? 'on' : 'missing', sameSite: !has('SameSite') ? 'missing' : /;\s*samesite\s*=\s*none/i.test(text) ? 'none' : 'set' });
+        if (!verdict) continue;
+        const missing = verdict.missing;
         const closing = item.type === 'string' || item.type === 'template_string' ? item.endIndex - 1 : undefined;
         const fix = closing !== undefined ? { title: `Add ${missing.join(', ')}`, safe: false, edits: [ctx.insertAt(closing, missing.map((a) => (a === 'SameSite' ? '; SameSite=Lax' : `; ${a}`)).join(''))] } : undefined;
-        ctx.report({ node: item, message: `Set-Cookie header for ${cookieName} lacks ${missing.join(', ')}.`, fix });
+        ctx.report({ node: item, severity: verdict.severity, message: `Set-Cookie header for ${cookieName} lacks ${missing.join(', ')}.`, fix });
       }
     };
     return {
@@ -124,14 +126,18 @@ const rule: Rule = {
           const opts = args[2] ? sem.deref(args[2]) : undefined;
           if (opts && opts.type !== 'object') return; // options built elsewhere
           if (clearsCookie(args[1], opts, sem)) return; // an empty or expired cookie carries nothing to steal
-          const secure = flag(opts, 'secure');
-          const httpOnly = flag(opts, 'httpOnly');
-          const missing: string[] = [];
-          if (secure === 'false' || (secure === 'missing' && SENSITIVE.test(cookieName))) missing.push('Secure');
-          if (httpOnly === 'false' || (httpOnly === 'missing' && SENSITIVE.test(cookieName))) missing.push('HttpOnly');
-          if (!missing.length) return;
+          // A flag set from a variable (`secure: isProd`) is the configuration's business: counted as on.
+          const state = (f: ReturnType<typeof flag>): FlagState => (f === 'missing' ? 'missing' : f === 'false' ? 'off' : 'on');
+          const sameSite = valueOf(opts, 'sameSite');
+          const verdict = judgeCookie({
+            name: cookieName,
+            secure: state(flag(opts, 'secure')),
+            httpOnly: state(flag(opts, 'httpOnly')),
+            sameSite: sameSite === undefined ? 'missing' : /^['"`]none['"`]$/i.test(sameSite) ? 'none' : 'set',
+          });
+          if (!verdict) return;
           const fix = !args[2] && args[1] ? { title: 'Set secure, httpOnly and sameSite', safe: false, edits: [ctx.insertAt(args[1].endIndex, ", { secure: true, httpOnly: true, sameSite: 'lax' }")] } : undefined;
-          ctx.report({ node, message: `Cookie ${cookieName} is set without ${missing.join(' and ')}.`, fix });
+          ctx.report({ node, severity: verdict.severity, message: `Cookie ${cookieName} is set without ${listAttributes(verdict.missing)}.`, fix });
           return;
         }
         if (name === 'express-session' || name === 'cookie-session') {
@@ -178,15 +184,19 @@ const rule: Rule = {
   tests: {
     valid: [
       "res.cookie('session', id, { secure: true, httpOnly: true, sameSite: 'lax' });",
-      "res.cookie('theme', 'dark');",
+      "res.cookie('theme', 'dark', { secure: true, httpOnly: true, sameSite: 'strict' });",
       "app.use(session({ secret: process.env.S, cookie: { secure: true, httpOnly: true } }));",
       "// res.cookie('sid', x) without flags\nconst s = 1;",
     ],
     invalid: [
-      { code: "res.cookie('session', id);", errors: [1], messages: ['Cookie session is set without Secure and HttpOnly.'], output: "res.cookie('session', id, { secure: true, httpOnly: true, sameSite: 'lax' });" },
-      { code: "res.cookie('authToken', token, { httpOnly: false, secure: true });", errors: [1], messages: ['Cookie authToken is set without HttpOnly.'] },
+      { code: "res.cookie('session', id);", errors: [1], messages: ['Cookie session is set without Secure, HttpOnly and SameSite.'], output: "res.cookie('session', id, { secure: true, httpOnly: true, sameSite: 'lax' });" },
+      { code: "res.cookie('authToken', token, { httpOnly: false, secure: true });", errors: [1], messages: ['Cookie authToken is set without HttpOnly and SameSite.'] },
       { code: "const session = require('express-session');\napp.use(session({ secret: process.env.S, cookie: { secure: false } }));", errors: [2], messages: ['express-session cookie has secure or httpOnly turned off.'] },
-      { code: "res.cookie('prefs', v, { secure: false });", errors: [1], messages: ['Cookie prefs is set without Secure.'] },
+      { code: "res.cookie('prefs', v, { secure: false });", errors: [1], messages: ['Cookie prefs is set without Secure, HttpOnly and SameSite.'] },
+      // Not by name: a constant preference cookie is reported too, at low severity.
+      { code: "res.cookie('theme', 'dark');", errors: [1], messages: ['Cookie theme is set without Secure, HttpOnly and SameSite.'], output: "res.cookie('theme', 'dark', { secure: true, httpOnly: true, sameSite: 'lax' });" },
+      { code: "res.cookie('insecure', 'cookie', { httpOnly: true, sameSite: true });", errors: [1], messages: ['Cookie insecure is set without Secure.'] },
+      { code: "res.cookie('basket', b, { secure: true, httpOnly: true });", errors: [1], messages: ['Cookie basket is set without SameSite.'] },
     ],
   },
 };

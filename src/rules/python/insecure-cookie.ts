@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
+import { judgeCookie, listAttributes, type FlagState } from '../shared/cookie-flags';
 import { OWASP, type Rule } from '../../core/rule';
 
-const SENSITIVE_COOKIE = /(session|sess|sid|token|auth|jwt|remember|login|user|csrf|xsrf|key|secret|access|refresh)/i;
 /** An expiry already past: 0, a negative age, or the epoch date Werkzeug and Django write to delete. */
 const EXPIRED = /^(0|-\d+|["']Thu, 01[- ]Jan[- ]1970[^"']*["'])$/;
 const COOKIE_SETTINGS = new Set(['SESSION_COOKIE_SECURE', 'SESSION_COOKIE_HTTPONLY', 'CSRF_COOKIE_SECURE', 'REMEMBER_COOKIE_SECURE', 'REMEMBER_COOKIE_HTTPONLY', 'JWT_COOKIE_SECURE']);
@@ -46,16 +46,18 @@ const rule: Rule = {
         const httponly = a.keywords.get('httponly');
         const samesite = sem.stringValue(a.keywords.get('samesite'));
         const name = sem.stringValue(a.positional[0] ?? a.keywords.get('key')) ?? a.positional[0]?.text ?? '';
-        const missing: string[] = [];
-        if (isFalse(secure) || (!secure && (SENSITIVE_COOKIE.test(name) || samesite?.toLowerCase() === 'none'))) missing.push('Secure');
-        if (isFalse(httponly) || (!httponly && SENSITIVE_COOKIE.test(name))) missing.push('HttpOnly');
-        if (missing.length === 0) return;
+        // A value that is not a literal (secure=settings.SECURE) is the configuration's business.
+        const state = (n: Node | undefined): FlagState => (!n ? 'missing' : isFalse(n) ? 'off' : 'on');
+        const verdict = judgeCookie({ name, secure: state(secure), httpOnly: state(httponly), sameSite: !a.keywords.has('samesite') ? 'missing' : samesite?.toLowerCase() === 'none' ? 'none' : 'set' });
+        if (!verdict) return;
+        const missing = verdict.missing;
         const last = node.childForFieldName('arguments')!;
         const add = [!secure ? 'secure=True' : '', !httponly ? 'httponly=True' : '', !a.keywords.has('samesite') ? 'samesite="Lax"' : ''].filter(Boolean);
         const canFix = !isFalse(secure) && !isFalse(httponly) && add.length > 0;
         ctx.report({
           node,
-          message: `Cookie ${name ? `${name} ` : ''}is set without ${missing.join(' and ')}: set secure=True, httponly=True, samesite="Lax".`,
+          severity: verdict.severity,
+          message: `Cookie ${name ? `${name} ` : ''}is set without ${listAttributes(missing)}: set secure=True, httponly=True, samesite="Lax".`,
           fix: canFix ? { title: 'Set secure, httponly and samesite', safe: false, edits: [ctx.insertAt(last.endIndex - 1, `, ${add.join(', ')}`)] } : undefined,
         });
       },
@@ -78,16 +80,19 @@ const rule: Rule = {
   tests: {
     valid: [
       'resp.set_cookie("session_id", sid, secure=True, httponly=True, samesite="Lax")',
-      'resp.set_cookie("theme", "dark")',
+      'resp.set_cookie("theme", "dark", secure=True, httponly=True, samesite="Strict")',
       'SESSION_COOKIE_SECURE = True',
       '# set_cookie("session", s) without flags is bad\nx = 1',
     ],
     invalid: [
-      { code: 'resp.set_cookie("session_id", sid)', errors: [1], messages: ['Cookie session_id is set without Secure and HttpOnly: set secure=True, httponly=True, samesite="Lax".'], output: 'resp.set_cookie("session_id", sid, secure=True, httponly=True, samesite="Lax")' },
-      { code: 'response.set_cookie("auth_token", token, secure=False, httponly=True)', errors: [1], messages: ['Cookie auth_token is set without Secure: set secure=True, httponly=True, samesite="Lax".'] },
+      { code: 'resp.set_cookie("session_id", sid)', errors: [1], messages: ['Cookie session_id is set without Secure, HttpOnly and SameSite: set secure=True, httponly=True, samesite="Lax".'], output: 'resp.set_cookie("session_id", sid, secure=True, httponly=True, samesite="Lax")' },
+      { code: 'response.set_cookie("auth_token", token, secure=False, httponly=True)', errors: [1], messages: ['Cookie auth_token is set without Secure and SameSite: set secure=True, httponly=True, samesite="Lax".'] },
       { code: 'app.config["SESSION_COOKIE_SECURE"] = False', errors: [1], messages: ['SESSION_COOKIE_SECURE = False sends the cookie over plain HTTP: set it to True.'] },
       { code: 'app.config.update(SESSION_COOKIE_HTTPONLY=False)', errors: [1], messages: ['SESSION_COOKIE_HTTPONLY=False weakens the session cookie: set it to True.'] },
-      { code: 'resp.set_cookie("prefs", v, samesite="None")', errors: [1], messages: ['Cookie prefs is set without Secure: set secure=True, httponly=True, samesite="Lax".'] },
+      { code: 'resp.set_cookie("prefs", v, samesite="None")', errors: [1], messages: ['Cookie prefs is set without Secure and HttpOnly: set secure=True, httponly=True, samesite="Lax".'] },
+      // Not by name: any cookie without the attributes is reported, low unless it looks like a session.
+      { code: 'resp.set_cookie("theme", "dark")', errors: [1], messages: ['Cookie theme is set without Secure, HttpOnly and SameSite: set secure=True, httponly=True, samesite="Lax".'], output: 'resp.set_cookie("theme", "dark", secure=True, httponly=True, samesite="Lax")' },
+      { code: 'resp.set_cookie("basket", b, secure=True, httponly=True)', errors: [1], messages: ['Cookie basket is set without SameSite: set secure=True, httponly=True, samesite="Lax".'] },
     ],
   },
 };

@@ -84,7 +84,8 @@ app.post('/login', (req, res) => {
   const hash = crypto.createHash('md5').update(req.body.password).digest('hex'); // VULN: crypto
   const token = Math.random().toString(36).substring(2); // VULN: randomness
   res.cookie('auth_token', token); // VULN: auth
-  res.cookie('lang', 'en'); // SAFE: auth
+  res.cookie('lang', 'en'); // VULN: auth (low: every cookie needs Secure, HttpOnly, SameSite; the name only sets the severity)
+  res.cookie('lang', 'en', { secure: true, httpOnly: true, sameSite: 'lax' }); // SAFE: auth
   res.json({ hash });
 });
 

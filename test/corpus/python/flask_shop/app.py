@@ -127,7 +127,8 @@ def login():
     session_token = "".join(random.choice("abcdef0123456789") for _ in range(32))  # VULN: randomness
     resp = make_response(jsonify({"hashed": hashed, "key": cache_key}))
     resp.set_cookie("session_token", session_token)  # VULN: auth
-    resp.set_cookie("theme", "light")  # SAFE: auth
+    resp.set_cookie("theme", "light")  # VULN: auth (low: judged by the attributes, not the name)
+    resp.set_cookie("theme", "light", secure=True, httponly=True, samesite="Lax")  # SAFE: auth
     return resp
 
 
