@@ -126,13 +126,15 @@ export interface UrlCredential {
   local: boolean;
 }
 
-const URL_WITH_PASSWORD = /\b([a-z][a-z0-9+.-]*):\/\/([^\s:/@'"`]+):([^\s/@'"`]+)@([^\s/:?#'"`]+)/i;
+// Bounded parts: unbounded ones made the scan quadratic on long runs of scheme-like characters.
+const URL_WITH_PASSWORD = /\b([a-z][a-z0-9+.-]{0,31}):\/\/([^\s:/@'"`]{1,256}):([^\s/@'"`]{1,256})@([^\s/:?#'"`]{1,256})/i;
 
 /**
  * A password inside a connection URL (`postgres://app:s3cret@db.example.com/app`), unless it is a
  * placeholder or a reference (`${DB_PASSWORD}`, `<password>`, `****`, `$PASS`).
  */
 export function urlCredential(text: string): UrlCredential | undefined {
+  if (!text.includes('://') || !text.includes('@')) return undefined;
   const m = URL_WITH_PASSWORD.exec(text);
   if (!m) return undefined;
   const [, , user, password, host] = m;

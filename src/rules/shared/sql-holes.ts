@@ -37,8 +37,8 @@ function precedingText(pieces: SqlPieces, i: number): string {
 }
 
 function inNamePosition(before: string, after: string): boolean {
-  const b = before.replace(/\s+$/, '');
-  const a = after.replace(/^\s+/, '');
+  const b = before.trimEnd();
+  const a = after.trimStart();
   // Quoted identifiers: `name`, [name]; "name" only after a keyword that takes a name (MySQL reads "x" as a string).
   if (b.endsWith('`') && a.startsWith('`')) return true;
   if (b.endsWith('[') && a.startsWith(']')) return true;
