@@ -42,6 +42,18 @@ export interface TaintInfo {
 const MAX_DEPTH = 24;
 
 /**
+ * What the file alone cannot know, supplied by the workspace index (src/core/workspace-index.ts):
+ * module summaries ask "does parameter i reach a sink?" by making parameters sources, and a call
+ * to a function of another workspace file may return request data.
+ */
+export interface SemanticsHooks {
+  /** Parameters that count as sources (besides the dialect's request parameters). */
+  paramIsSource?(b: Binding): boolean;
+  /** Taint a call's result carries from another file, when the file alone sees none. */
+  callSource?(call: Node, sem: Semantics): TaintInfo | undefined;
+}
+
+/**
  * Name resolution, constant folding and light intra-procedural taint over one syntax tree.
  * Language differences live in the `Dialect`; the algorithms are shared.
  */
@@ -68,6 +80,7 @@ export class Semantics {
     readonly root: Node,
     readonly dialect: Dialect,
     captured?: readonly Node[],
+    readonly hooks: SemanticsHooks = {},
   ) {
     const nodes = captured ?? captureNodes(root, [...dialect.bindingTypes, ...dialect.scopeTypes]);
     const binding = new Set(dialect.bindingTypes);
@@ -508,12 +521,12 @@ export class Semantics {
     if (d.isIdentifier(node)) {
       const b = this.resolve(node);
       if (!b) return null;
-      if (b.kind === 'param') return d.isTaintedParam(b, this) ? { source: b.at, steps: [] } : null;
+      if (b.kind === 'param') return this.isSourceParam(b) ? { source: b.at, steps: [] } : null;
       // The union over paths: every binding that reaches here through branches and loops; one
       // that runs on every path before the use (`name = escape(name)`) hides the earlier ones.
       for (const cand of this.reachingBindings(node)) {
         if (cand.kind === 'param') {
-          if (d.isTaintedParam(cand, this)) return { source: cand.at, steps: [] };
+          if (this.isSourceParam(cand)) return { source: cand.at, steps: [] };
           continue;
         }
         if (!cand.value) continue;
@@ -535,7 +548,7 @@ export class Semantics {
         const t = this.taintOf(x, depth + 1);
         if (t) return t;
       }
-      return null;
+      return this.hooks.callSource?.(node, this) ?? null;
     }
     if (d.isMember(node)) {
       const obj = d.memberObject(node);
@@ -546,6 +559,10 @@ export class Semantics {
       if (t) return t;
     }
     return null;
+  }
+
+  private isSourceParam(b: Binding): boolean {
+    return this.dialect.isTaintedParam(b, this) || !!this.hooks.paramIsSource?.(b);
   }
 
   /** The function (def / function / arrow / method) that contains `node`, if any. */

@@ -18,7 +18,7 @@ export function toDiagnostic(f: Finding, uri: vscode.Uri): vscode.Diagnostic {
   d.source = 'SiteWarden';
   d.code = { value: f.ruleId, target: vscode.Uri.parse(f.docsUrl) };
   if (f.related?.length) {
-    d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, new vscode.Range(r.range.start.line, r.range.start.column, r.range.end.line, r.range.end.column)), r.message));
+    d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(r.file ? vscode.Uri.file(r.file) : uri, new vscode.Range(r.range.start.line, r.range.start.column, r.range.end.line, r.range.end.column)), r.message));
   }
   return d;
 }

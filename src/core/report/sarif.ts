@@ -123,7 +123,7 @@ export function toSarif(o: SarifOptions): object {
                     id: j + 1,
                     message: { text: r.message },
                     physicalLocation: {
-                      artifactLocation: { uri: toUri(rel(f)), uriBaseId: '%SRCROOT%' },
+                      artifactLocation: { uri: toUri(r.file ? path.relative(o.baseDir, path.resolve(r.file)) : rel(f)), uriBaseId: '%SRCROOT%' },
                       region: { startLine: r.range.start.line + 1, startColumn: r.range.start.column + 1, endLine: r.range.end.line + 1, endColumn: r.range.end.column + 1 },
                     },
                   })),
