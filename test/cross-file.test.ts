@@ -6,7 +6,7 @@ import { Analyzer } from '../src/core/engine';
 import { ModuleResolver, readTsPaths } from '../src/core/module-resolution';
 import { ensureLanguages } from '../src/core/parser';
 import { MemoryScanCache, scanPaths } from '../src/core/scanner';
-import { MAX_IMPORT_DEPTH, WorkspaceIndex } from '../src/core/workspace-index';
+import { exportedFunction, MAX_IMPORT_DEPTH, WorkspaceIndex } from '../src/core/workspace-index';
 import { toSarif } from '../src/core/report/sarif';
 import { MAX_SOURCE_BYTES, readGuardedText } from '../src/core/safe-fs';
 import type { Finding } from '../src/core/types';
@@ -299,12 +299,12 @@ describe('cross-file taint: the workspace index', () => {
     const analyzer = new Analyzer(allRules);
     const index = new WorkspaceIndex({ root: dir, files: ['db.py', 'svc.py', 'view.py'].map((f) => path.join(dir, f)), analyzer });
     const svc = path.join(dir, 'svc.py');
-    assert.equal(index.summary(svc)?.exports.find.sinks.length, 0);
+    assert.equal(exportedFunction(index.summary(svc, 0, 'sinks', 'find'), 'find')?.sinks.length, 0);
     const made = index.summariesComputed;
-    index.summary(svc);
+    index.summary(svc, 0, 'sinks', 'find');
     assert.equal(index.summariesComputed, made, 'unchanged: reused');
     index.setText(path.join(dir, 'db.py'), 'import sqlite3\n\n\ndef q(s):\n    sqlite3.connect("d").execute("SELECT " + s)\n');
-    assert.equal(index.summary(svc)?.exports.find.sinks[0]?.ruleId, 'py-sql-injection');
+    assert.equal(exportedFunction(index.summary(svc, 0, 'sinks', 'find'), 'find')?.sinks[0]?.ruleId, 'py-sql-injection');
     assert.deepEqual(index.dependentsOf(path.join(dir, 'db.py')), [svc]);
   });
 

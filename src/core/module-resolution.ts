@@ -90,6 +90,9 @@ export class ModuleResolver {
   private readonly files: Set<string>;
   private readonly pythonRoots: string[];
   private readonly tsConfigs = new Map<string, TsPathConfig | undefined>();
+  /** Resolutions made: every file of a package imports the same modules. */
+  private readonly pythonMemo = new Map<string, string | undefined>();
+  private readonly jsMemo = new Map<string, string | undefined>();
 
   constructor(
     readonly root: string,
@@ -116,6 +119,14 @@ export class ModuleResolver {
    * imports from `fromFile`'s package. Undefined for the standard library and installed packages.
    */
   resolvePython(fromFile: string, spec: PythonImportSpec): string | undefined {
+    const key = `${path.dirname(fromFile)}\0${spec.level}\0${spec.module.join('.')}`;
+    if (this.pythonMemo.has(key)) return this.pythonMemo.get(key);
+    const hit = this.resolvePythonUncached(fromFile, spec);
+    this.pythonMemo.set(key, hit);
+    return hit;
+  }
+
+  private resolvePythonUncached(fromFile: string, spec: PythonImportSpec): string | undefined {
     if (spec.level > 0) {
       let dir = path.dirname(path.resolve(fromFile));
       for (let i = 1; i < spec.level; i++) dir = path.dirname(dir);
@@ -143,6 +154,14 @@ export class ModuleResolver {
    * nearest tsconfig.json's `paths` / `baseUrl`. Bare package names resolve to nothing.
    */
   resolveJs(fromFile: string, spec: string): string | undefined {
+    const key = `${path.dirname(fromFile)}\0${spec}`;
+    if (this.jsMemo.has(key)) return this.jsMemo.get(key);
+    const hit = this.resolveJsUncached(fromFile, spec);
+    this.jsMemo.set(key, hit);
+    return hit;
+  }
+
+  private resolveJsUncached(fromFile: string, spec: string): string | undefined {
     if (spec.startsWith('./') || spec.startsWith('../') || spec === '.' || spec === '..') {
       return this.jsFile(path.resolve(path.dirname(path.resolve(fromFile)), spec));
     }
@@ -223,9 +242,10 @@ function findPythonRoots(root: string, files: ReadonlySet<string>): string[] {
   for (const f of files) if (path.basename(f) === '__init__.py') packages.add(path.dirname(f));
   for (const pkg of packages) {
     let top = pkg;
-    while (packages.has(path.dirname(top)) && isInside(root, path.dirname(top))) top = path.dirname(top);
-    const parent = path.dirname(top);
-    if (isInside(root, parent)) roots.add(parent);
+    while (packages.has(path.dirname(top))) top = path.dirname(top);
+    // The root may itself be the top package (a scan of `django/`): its parent is then the base
+    // of its absolute imports. Only files inside the root are ever candidates, so nothing outside is read.
+    roots.add(path.dirname(top));
   }
   roots.delete(root);
   return [root, ...[...roots].sort((a, b) => a.length - b.length || a.localeCompare(b))];

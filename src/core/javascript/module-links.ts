@@ -57,17 +57,21 @@ function importOrigin(sem: Semantics, root: Node): { spec: string; name?: string
  * `require('./x')`. The whole module called (`const f = require('./f'); f(x)`) is its default
  * export (`module.exports = function`).
  */
-function callTarget(sem: Semantics, call: Node, fromFile: string, resolver: ModuleResolver): CallTarget | undefined {
+function callTarget(sem: Semantics, call: Node, fromFile: string, resolver: ModuleResolver, memo: Map<string, CallTarget | null>): CallTarget | undefined {
   if (call.type !== 'call_expression') return undefined;
   const callee = call.childForFieldName('function');
   const chain = callee ? memberChain(sem.dialect.unwrap(callee)) : undefined;
   if (!chain) return undefined;
+  const b = sem.resolve(chain.root);
+  if (!b) return undefined;
+  const key = `${b.at.id}:${chain.names.join('.')}`;
+  const known = memo.get(key);
+  if (known !== undefined) return known ?? undefined;
   const origin = importOrigin(sem, chain.root);
-  if (!origin) return undefined;
-  const file = resolver.resolveJs(fromFile, origin.spec);
-  if (!file) return undefined;
-  const names = origin.name ? [origin.name, ...chain.names] : chain.names;
-  return { file, name: names.length ? names.join('.') : 'default' };
+  const file = origin && resolver.resolveJs(fromFile, origin.spec);
+  const t = origin && file ? { file, name: [...(origin.name ? [origin.name] : []), ...chain.names].join('.') || 'default' } : undefined;
+  memo.set(key, t ?? null);
+  return t;
 }
 
 function functionValue(n: Node | null | undefined): Node | undefined {
@@ -223,4 +227,15 @@ function returnedValues(fn: Node): Node[] {
   return out;
 }
 
-export const javascriptModuleLinks: ModuleLinks = { callTarget, exportedFunctions, parameters, returnedValues };
+/** The DOM globals the dialect's sources start from (`location.hash`, `document.cookie`, `window.name`). */
+const DOM_GLOBALS = /\b(?:location|document|window)\b/;
+
+export const javascriptModuleLinks: ModuleLinks = {
+  callTarget,
+  exportedFunctions,
+  parameters,
+  returnedValues,
+  mayReadGlobalSource: (text) => DOM_GLOBALS.test(text),
+  // The first parameter of an Express handler is request data whatever its name: no word to look for.
+  mayReadSources: () => true,
+};

@@ -46,15 +46,25 @@ function importOrigin(at: Node): { level: number; module: string[]; names: strin
  * imported from a project module. The longest prefix that names a module file wins, so
  * `from . import models; models.find(x)` and `from .models import find; find(x)` meet.
  */
-function callTarget(sem: Semantics, call: Node, fromFile: string, resolver: ModuleResolver): CallTarget | undefined {
+function callTarget(sem: Semantics, call: Node, fromFile: string, resolver: ModuleResolver, memo: Map<string, CallTarget | null>): CallTarget | undefined {
   const callee = call.childForFieldName('function');
   const chain = callee ? attributeChain(sem.dialect.unwrap(callee)) : undefined;
   if (!chain) return undefined;
   const b = sem.resolve(chain.root);
   if (!b || b.kind !== 'import') return undefined;
-  const origin = importOrigin(b.at);
+  // Many calls go through one import: resolve each (import, attribute path) once per file.
+  const key = `${b.at.id}:${chain.names.join('.')}`;
+  const known = memo.get(key);
+  if (known !== undefined) return known ?? undefined;
+  const t = resolveTarget(b.at, chain.names, fromFile, resolver);
+  memo.set(key, t ?? null);
+  return t;
+}
+
+function resolveTarget(at: Node, names: string[], fromFile: string, resolver: ModuleResolver): CallTarget | undefined {
+  const origin = importOrigin(at);
   if (!origin) return undefined;
-  const rest = [...origin.names, ...chain.names];
+  const rest = [...origin.names, ...names];
   if (origin.module.length === 0 && origin.level === 0) return undefined;
   for (let k = rest.length - 1; k >= 0; k--) {
     const file = resolver.resolvePython(fromFile, { level: origin.level, module: [...origin.module, ...rest.slice(0, k)] });
@@ -121,4 +131,20 @@ function returnedValues(fn: Node): Node[] {
   return out;
 }
 
-export const pythonModuleLinks: ModuleLinks = { callTarget, exportedFunctions, parameters, returnedValues };
+/** `from flask import request`, `from bottle import request as r`, `import quart` … `quart.request`. */
+const GLOBAL_REQUEST = /^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import\b[^\n]*\brequest\b|\b(?:flask|quart|bottle)\.request\b/m;
+
+/**
+ * The dialect's sources: attributes of `request` / `req` (Flask, Django, `self.request`), view
+ * parameters after `request`, and URL variables of a route (`@app.route("/u/<name>")`).
+ */
+const SOURCE_WORDS = /\b(?:request|req)\b|\.(?:route|get|post|put|patch|delete)\s*\([^)\n]*</;
+
+export const pythonModuleLinks: ModuleLinks = {
+  callTarget,
+  exportedFunctions,
+  parameters,
+  returnedValues,
+  mayReadGlobalSource: (text) => GLOBAL_REQUEST.test(text),
+  mayReadSources: (text) => SOURCE_WORDS.test(text),
+};
