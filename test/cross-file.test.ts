@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Analyzer } from '../src/core/engine';
+import { LiveDocument } from '../src/core/live-document';
 import { ModuleResolver, readTsPaths } from '../src/core/module-resolution';
 import { ensureLanguages } from '../src/core/parser';
 import { MemoryScanCache, scanPaths } from '../src/core/scanner';
@@ -312,5 +313,40 @@ describe('cross-file taint: the workspace index', () => {
     const dir = project({ 'app/__init__.py': '', 'app/models.py': MODELS_PY, 'app/views.py': 'from flask import request\nfrom .models import find_user\n\n\ndef v():\n    return find_user(request.args["n"])\n' });
     assert.deepEqual(where(dir, await scan(dir, { crossFile: false })).filter((w) => w.startsWith('app/views')), []);
     assert.deepEqual(where(dir, await scan(dir)).filter((w) => w.startsWith('app/views')), ['app/views.py:6 py-sql-injection']);
+  });
+
+  it('a live document gives what a full analysis with the same index gives, and a helper edit names the files to re-check', () => {
+    const dir = project({ 'app/__init__.py': '', 'app/models.py': MODELS_PY });
+    const viewFile = path.join(dir, 'app/views.py');
+    const analyzer = new Analyzer(allRules);
+    const index = new WorkspaceIndex({ root: dir, files: ['app/__init__.py', 'app/models.py', 'app/views.py'].map((f) => path.join(dir, f)), analyzer });
+    const lines = ['from flask import request', 'from .models import find_user, safe_find', '', '', 'def v():', '    a = find_user(request.args["n"])', '    b = safe_find(request.args["n"])', '    return a, b', ''];
+    const live = new LiveDocument(analyzer, viewFile, 'python', { workspace: index.forFile() });
+    const edits: ((l: string[]) => void)[] = [
+      () => undefined,
+      (l) => (l[6] = '    b = find_user(request.args["m"])'),
+      (l) => (l[5] = '    a = find_user("constant")'),
+      (l) => l.splice(7, 0, '    c = safe_find(request.form["q"])'),
+      (l) => (l[1] = 'from .models import safe_find as find_user, safe_find'),
+    ];
+    const counts: number[] = [];
+    try {
+      for (const edit of edits) {
+        edit(lines);
+        const text = lines.join('\n');
+        index.setText(viewFile, text);
+        const got = live.update(text).findings.filter((f) => f.ruleId === 'py-sql-injection');
+        const fresh = analyzer.analyzeSync(viewFile, text, 'python', { workspace: index.forFile() });
+        const want = fresh.findings.filter((f) => f.ruleId === 'py-sql-injection');
+        fresh.tree.delete();
+        assert.deepEqual(got.map((f) => [f.range, f.message]), want.map((f) => [f.range, f.message]), text);
+        counts.push(want.length);
+      }
+    } finally {
+      live.dispose();
+    }
+    assert.deepEqual(counts, [1, 2, 1, 1, 0]);
+    // The view called into models.py: editing models.py names it for a re-check.
+    assert.deepEqual(index.dependentsOf(path.join(dir, 'app/models.py')), [viewFile]);
   });
 });

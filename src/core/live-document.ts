@@ -320,7 +320,8 @@ function moved(f: Finding, span: { start: number; end: number }, d: { p: number;
   };
   const range = (r: Finding['range']) => ({ start: pos(r.start), end: pos(r.end) });
   const out: Finding = { ...f, range: range(f.range) };
-  if (f.related) out.related = f.related.map((x) => ({ ...x, range: range(x.range) }));
+  // A related place in another file (a cross-file sink) did not move with this edit.
+  if (f.related) out.related = f.related.map((x) => (x.file ? x : { ...x, range: range(x.range) }));
   if (f.fix) out.fix = { ...f.fix, edits: f.fix.edits.map((e) => (e.start >= d.oldEnd ? { ...e, start: e.start + delta, end: e.end + delta } : e)) };
   const at = (o: number) => (o >= d.oldEnd ? o + delta : o);
   findingSpans.set(out, { start: at(span.start), end: at(span.end) });

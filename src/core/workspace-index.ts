@@ -458,6 +458,10 @@ class CrossFile implements CrossFileAnalysis {
   ) {}
 
   hooks(file: string, lang: LanguageId): SemanticsHooks {
+    // A new analysis (a live document reuses its options across parses): node ids may repeat.
+    this.targets.clear();
+    this.memo.clear();
+    this.sources.clear();
     return {
       paramIsSource: this.summarising?.paramIsSource,
       callSource: (call, sem) => this.callSource(file, lang, call, sem),
@@ -594,5 +598,42 @@ export class ScanIndexes {
     let n = 0;
     for (const i of this.byRoot.values()) n += i.summariesComputed;
     return n;
+  }
+}
+
+/**
+ * The editor's indexes: one per workspace folder, over the files a discovery walk lists (made on
+ * first use). Open documents' text replaces the disk's; after a file's text changes, the files
+ * whose analysis called into it are the ones to re-check (when typing pauses).
+ */
+export class LiveIndexes {
+  private readonly byRoot = new Map<string, WorkspaceIndex>();
+
+  constructor(
+    private readonly analyzer: Analyzer,
+    /** The analysable files under a folder (the editor passes a discovery walk). */
+    private readonly listFiles: (root: string) => string[],
+  ) {}
+
+  indexFor(root: string): WorkspaceIndex {
+    root = path.resolve(root);
+    let index = this.byRoot.get(root);
+    if (!index) this.byRoot.set(root, (index = new WorkspaceIndex({ root, files: this.listFiles(root), analyzer: this.analyzer })));
+    return index;
+  }
+
+  /** Records a document's current text; returns the files that called into it, to re-check. */
+  changed(root: string, file: string, text: string): string[] {
+    const index = this.indexFor(root);
+    index.setText(file, text);
+    return index.dependentsOf(file);
+  }
+
+  /** The document closed or changed on disk: the disk's text counts again. */
+  closed(root: string, file: string): string[] {
+    const index = this.byRoot.get(path.resolve(root));
+    if (!index) return [];
+    index.forget(file);
+    return index.dependentsOf(file);
   }
 }
