@@ -54,7 +54,7 @@ export interface Dialect {
 /** Calls whose result no longer carries attacker-controlled text, in either language. */
 export function looksLikeSanitizer(name: string): boolean {
   const last = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
-  return /^(escape|escapehtml|escape_html|sanitize|sanitize_?\w*|clean|quote|quote_plus|secure_filename|basename|encodeuricomponent|encodeuri|parseint|parsefloat|number|boolean|int|float|bool|len|abs|uuid|hash|hexdigest|digest|compare_digest|literal_eval|validate\w*|is_?\w+|has_?\w+)$/.test(last);
+  return /^(escape|escapehtml|escape_html|sanitize|sanitize_?\w*|clean|quote|quote_plus|urlencode|secure_filename|basename|encodeuricomponent|encodeuri|parseint|parsefloat|number|boolean|int|float|bool|len|abs|uuid|hash|hexdigest|digest|compare_digest|literal_eval|validate\w*|is_?\w+|has_?\w+)$/.test(last);
 }
 
 /** Named children that are not comments: what every structural question of the dialects reads. */

@@ -192,7 +192,7 @@ export class Analyzer {
     // One query finds every node the rules visit and every binding/scope node, in document order.
     const types = new Set([...this.visitedTypes(env.active), ...env.dialect.bindingTypes, ...env.dialect.scopeTypes]);
     const nodes = captureNodes(tree.rootNode, types);
-    const sem = new Semantics(tree.rootNode, env.dialect, nodes, opts.workspace?.hooks(file, lang));
+    const sem = new Semantics(tree.rootNode, env.dialect, nodes, { hooks: opts.workspace?.hooks(file, lang) });
     result.findings = this.runRules(file, text, lang, tree, env, env.active, nodes, types, sem, opts);
     result.semantics = sem;
     return result;
@@ -221,7 +221,7 @@ export class Analyzer {
     const visited: Node[] = [];
     for (const r of regions) visited.push(...captureNodes(r, types));
     const nodes = mergeInOrder(context, visited);
-    const sem = new Semantics(tree.rootNode, env.dialect, nodes, opts.workspace?.hooks(file, lang));
+    const sem = new Semantics(tree.rootNode, env.dialect, nodes, { hooks: opts.workspace?.hooks(file, lang) });
     const findings = this.runRules(file, text, lang, tree, env, local, visited, types, sem, opts);
     return { findings, semantics: sem, skipped };
   }

@@ -20,6 +20,8 @@ interface ChunkBinding {
   kind: string;
   /** What other statements can learn from the binding (name, kind, import path, value), for comparison. */
   summary: string;
+  /** A function (def, declaration, assigned arrow or lambda): taint flows through its calls in other statements. */
+  callable?: boolean;
 }
 
 export interface LiveResult {
@@ -203,6 +205,20 @@ export class LiveDocument {
       for (const m of t.matchAll(/[A-Za-z_$][\w$]*/g)) needed.add(m[0]);
     };
     words(text.slice(lo, hi));
+    // Taint flows through calls of local functions (src/core/summaries.ts): a finding in a helper
+    // depends on its callers' arguments, a caller's on the helper's body. An edit on either side
+    // of such a call re-checks the file.
+    const editedCalls = new Set<string>();
+    for (const t of [text.slice(lo, hi), ...dirtyOld.map((c) => this.text.slice(c.start, c.end))]) {
+      // A word, then a parenthesis after blanks: looked at by hand (`\w*\s*\(` backtracks on long words).
+      for (const m of t.matchAll(/[A-Za-z_$][\w$]*/g)) {
+        let k = m.index + m[0].length;
+        while (k < t.length && /\s/.test(t[k])) k++;
+        if (t[k] === '(') editedCalls.add(m[0]);
+      }
+    }
+    const callsClean = (c: Chunk) => c.bindings.some((b) => b.callable && editedCalls.has(b.name));
+    if (old.slice(0, before).some(callsClean) || old.slice(old.length - after).some(callsClean)) return 'the edit touches a call of a function defined elsewhere in the file';
     const clean: { kid: Node; chunk: Chunk }[] = [];
     for (let i = 0; i < before; i++) clean.push({ kid: kids[i], chunk: old[i] });
     for (let i = 0; i < after; i++) clean.push({ kid: kids[kids.length - after + i], chunk: old[old.length - after + i] });
@@ -216,6 +232,12 @@ export class LiveDocument {
     }
     const r = this.analyzer.analyzeRegions(this.file, text, this.lang, tree, dirty, context, this.opts);
     const bound = chunksOf(dirty, r.semantics);
+    const outside = text.slice(0, lo) + '\n' + text.slice(hi);
+    for (const c of [...dirtyOld, ...bound]) {
+      for (const b of c.bindings) {
+        if (b.callable && new RegExp(`(^|[^\\w$])${b.name.replace(/[$]/g, '\\$&')}\\s*\\(`).test(outside)) return `the edit changed the function ${b.name}, called elsewhere`;
+      }
+    }
     // A module-level name the edit added, removed or renamed matters only if other statements use it.
     for (const name of changedNames(dirtyOld, bound)) {
       const re = new RegExp(`(^|[^\\w$])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w$])`);
@@ -233,7 +255,8 @@ export class LiveDocument {
       const span = findingSpans.get(f);
       if (!span) continue;
       const reRun = !r.skipped.has(f.ruleId);
-      if (span.end <= lastBefore || (!reRun && span.end < d.p)) kept.push(f);
+      // Moved even when before the edit: its related places (where a helper's caller passes the data) may be after it.
+      if (span.end <= lastBefore || (!reRun && span.end < d.p)) kept.push(moved(f, span, d));
       else if (span.start >= firstAfter || (!reRun && span.start > d.oldEnd)) kept.push(moved(f, span, d));
     }
     this.adopt(text, tree);
@@ -300,7 +323,9 @@ function chunksOf(kids: readonly Node[], sem: Semantics | undefined): Chunk[] {
       else {
         // A definition's body is its own business; anything else a binding says may matter.
         const summary = JSON.stringify([b.name, b.kind, b.qualified ?? '', b.kind === 'function' ? '' : (b.value?.text ?? ''), b.member ?? '']);
-        chunks[mid].bindings.push({ name: b.name, kind: b.kind, summary });
+        const v = b.value && sem!.dialect.unwrap(b.value);
+        const callable = !!v && sem!.dialect.isFunction(v);
+        chunks[mid].bindings.push({ name: b.name, kind: b.kind, summary, ...(callable ? { callable } : {}) });
         break;
       }
     }

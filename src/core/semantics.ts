@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Dialect } from './dialect';
 import { captureNodes } from './query';
+import { FULL, FunctionSummaries, type TaintMode } from './summaries';
 
 /**
  * What a name is bound to at one point of the program. Built once per file by one walk;
@@ -64,6 +65,9 @@ export class Semantics {
   private readonly scopeEnd: number[] = [];
   private readonly chainCache = new Map<number, Node[]>();
   private readonly taintCache = new Map<number, TaintInfo | null>();
+  /** Taint asked in the other modes (summaries of local functions), one cache per mode. */
+  private readonly modeCaches = new Map<string, Map<number, TaintInfo | null>>();
+  private summariesOf?: FunctionSummaries;
   private readonly constCache = new Map<number, boolean>();
   private readonly reachingCache = new Map<number, Binding[]>();
   // Every rule asks the same questions about the same nodes: answer each once per file.
@@ -80,7 +84,12 @@ export class Semantics {
     readonly root: Node,
     readonly dialect: Dialect,
     captured?: readonly Node[],
-    readonly hooks: SemanticsHooks = {},
+    /**
+     * `probeParams`: a parameter no caller in the file taints counts as a source itself (the
+     * finding's source is then the parameter). `hooks`: what the workspace index contributes
+     * (exported functions' parameters as sources while summarising, sources in other files).
+     */
+    readonly options: { probeParams?: boolean; hooks?: SemanticsHooks } = {},
   ) {
     const nodes = captured ?? captureNodes(root, [...dialect.bindingTypes, ...dialect.scopeTypes]);
     const binding = new Set(dialect.bindingTypes);
@@ -118,6 +127,26 @@ export class Semantics {
     let list = names.get(b.name);
     if (!list) names.set(b.name, (list = []));
     list.push(b);
+  }
+
+  /** The scope nodes (module, classes, functions), in document order. */
+  scopeNodes(): readonly Node[] {
+    return this.scopeList;
+  }
+
+  /** The parameter bindings made inside `node` (a parameter, a destructuring pattern) of its function. */
+  paramBindingsIn(node: Node): Binding[] {
+    const fn = this.enclosingFunction(node);
+    const names = fn && this.scopes.get(fn.id);
+    if (!names) return [];
+    const out: Binding[] = [];
+    for (const list of names.values()) for (const b of list) if (b.kind === 'param' && node.startIndex <= b.at.startIndex && b.at.endIndex <= node.endIndex) out.push(b);
+    return out.sort((a, b) => a.at.startIndex - b.at.startIndex);
+  }
+
+  /** Per-function summaries of this file (local helpers, methods, closures), applied at call sites. */
+  get summaries(): FunctionSummaries {
+    return (this.summariesOf ??= new FunctionSummaries(this));
   }
 
   /** Every binding made at module level (imports, top-level assignments and definitions). */
@@ -503,34 +532,64 @@ export class Semantics {
     return this.taint(node) !== undefined;
   }
 
-  private taintOf(node: Node, depth: number): TaintInfo | null {
+  /**
+   * Taint asked in one of the modes of src/core/summaries.ts (the rules ask `full`); for the
+   * summaries, which evaluate a function's returns with one parameter as the source.
+   */
+  taintIn(node: Node, depth: number, mode: TaintMode): TaintInfo | null {
+    return this.taintOf(node, depth, mode);
+  }
+
+  private taintOf(node: Node, depth: number, mode: TaintMode = FULL): TaintInfo | null {
     if (depth > MAX_DEPTH) return null;
-    const cached = this.taintCache.get(node.id);
+    const cache = mode === FULL ? this.taintCache : this.modeCache(mode);
+    const cached = cache.get(node.id);
     if (cached !== undefined) return cached;
-    this.taintCache.set(node.id, null); // breaks cycles such as x = x + y
-    const r = this.computeTaint(node, depth);
-    this.taintCache.set(node.id, r);
+    cache.set(node.id, null); // breaks cycles such as x = x + y, and recursion
+    const r = this.computeTaint(node, depth, mode);
+    cache.set(node.id, r);
     return r;
   }
 
-  private computeTaint(node: Node, depth: number): TaintInfo | null {
+  private modeCache(mode: TaintMode): Map<number, TaintInfo | null> {
+    // A parameter mode is keyed by its parameter node's id, so equal questions share answers.
+    const key = mode.kind === 'param' ? `p${mode.param.id}` : mode.kind;
+    let c = this.modeCaches.get(key);
+    if (!c) this.modeCaches.set(key, (c = new Map()));
+    return c;
+  }
+
+  /** A parameter's taint: the dialect's request parameters, then what the summaries know (defaults, callers). */
+  private paramTaint(b: Binding, depth: number, mode: TaintMode): TaintInfo | null {
+    if (mode.kind === 'param') return b.at.id === mode.param.id ? { source: b.at, steps: [] } : null;
+    if (this.dialect.isTaintedParam(b, this)) return { source: b.at, steps: [] };
+    // The workspace index summarising an exported function: its parameters are the sources.
+    if (mode.kind === 'full' && this.options.hooks?.paramIsSource?.(b)) return { source: b.at, steps: [] };
+    const t = this.summaries.paramTaint(b, depth, mode);
+    if (t || !this.options.probeParams || mode.kind !== 'full') return t;
+    return { source: b.at, steps: [] };
+  }
+
+  private computeTaint(node: Node, depth: number, mode: TaintMode): TaintInfo | null {
     const d = this.dialect;
     node = d.unwrap(node);
     if (d.isLiteral(node)) return null;
-    if (d.isTaintSource(node, this)) return { source: node, steps: [] };
+    // With one parameter as the only source, request data read elsewhere does not count.
+    if (mode.kind !== 'param' && d.isTaintSource(node, this)) return { source: node, steps: [] };
     if (d.isIdentifier(node)) {
       const b = this.resolve(node);
       if (!b) return null;
-      if (b.kind === 'param') return this.isSourceParam(b) ? { source: b.at, steps: [] } : null;
+      if (b.kind === 'param') return this.paramTaint(b, depth, mode);
       // The union over paths: every binding that reaches here through branches and loops; one
       // that runs on every path before the use (`name = escape(name)`) hides the earlier ones.
       for (const cand of this.reachingBindings(node)) {
         if (cand.kind === 'param') {
-          if (this.isSourceParam(cand)) return { source: cand.at, steps: [] };
+          const t = this.paramTaint(cand, depth, mode);
+          if (t) return t;
           continue;
         }
         if (!cand.value) continue;
-        const t = this.taintOf(cand.value, depth + 1);
+        const t = this.taintOf(cand.value, depth + 1, mode);
         if (t) return { source: t.source, steps: [...t.steps, cand.at] };
       }
       return null;
@@ -538,31 +597,30 @@ export class Semantics {
     if (d.isCall(node) || d.isNew(node)) {
       const name = this.calleeName(node);
       if (name && d.isSanitizer(name, this.methodName(node))) return null;
+      // A local function: what its summary says reaches its return value.
+      const viaSummary = this.summaries.callTaint(node, depth, mode);
+      if (viaSummary !== undefined) return viaSummary;
       const recv = this.receiver(node);
       if (recv) {
-        const t = this.taintOf(recv, depth + 1);
+        const t = this.taintOf(recv, depth + 1, mode);
         if (t) return t;
       }
       const a = this.args(node);
       for (const x of [...a.positional, ...a.keywords.values()]) {
-        const t = this.taintOf(x, depth + 1);
+        const t = this.taintOf(x, depth + 1, mode);
         if (t) return t;
       }
-      return this.hooks.callSource?.(node, this) ?? null;
+      return mode.kind !== 'param' ? this.options.hooks?.callSource?.(node, this) ?? null : null;
     }
     if (d.isMember(node)) {
       const obj = d.memberObject(node);
-      return obj ? this.taintOf(obj, depth + 1) : null;
+      return obj ? this.taintOf(obj, depth + 1, mode) : null;
     }
     for (const k of d.taintChildren(node)) {
-      const t = this.taintOf(k, depth + 1);
+      const t = this.taintOf(k, depth + 1, mode);
       if (t) return t;
     }
     return null;
-  }
-
-  private isSourceParam(b: Binding): boolean {
-    return this.dialect.isTaintedParam(b, this) || !!this.hooks.paramIsSource?.(b);
   }
 
   /** The function (def / function / arrow / method) that contains `node`, if any. */

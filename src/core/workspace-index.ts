@@ -396,7 +396,7 @@ export class WorkspaceIndex {
       const a =
         part === 'sinks'
           ? this.analyzer.analyzeTree(file, text, lang, tree, { testPaths: 'normal', isTestFile: false, workspace: cross })
-          : { findings: [], semantics: new Semantics(tree.rootNode, dialectOf(lang), undefined, cross.hooks(file, lang)) };
+          : { findings: [], semantics: new Semantics(tree.rootNode, dialectOf(lang), undefined, { hooks: cross.hooks(file, lang) }) };
       for (const f of a.findings) {
         const d = findingReports.get(f);
         const p = d?.source && paramOf.get(d.source.id);

@@ -1,5 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { OWASP, type Rule } from '../../core/rule';
+import { isGuarded } from '../../core/guards';
+import type { TaintInfo } from '../../core/semantics';
 
 const CHECK = /new URL\(|url\.parse|\.hostname|\.host\b|\.origin\b|allowed|whitelist|allowlist|startsWith\(\s*['"`]\/(?![/\\])|isSafe|isValidRedirect|isRelative/i;
 
@@ -25,7 +27,7 @@ const rule: Rule = {
   },
   create(ctx) {
     const { sem } = ctx;
-    const checked = (node: Node) => CHECK.test((sem.enclosingFunction(node) ?? ctx.tree.rootNode).text);
+    const checked = (node: Node, t: TaintInfo, target: Node) => isGuarded(sem, node, CHECK, t, target);
     // On every path: `if (!u) u = '/'` leaves the request's value on the other one.
     const localPrefix = (n: Node) => sem.reachingValues(n).every((v) => {
       const first = v.type === 'template_string' ? v.text.slice(1) : v.type === 'binary_expression' ? v.childForFieldName('left')?.text.slice(1) ?? '' : '';
@@ -43,7 +45,7 @@ const rule: Rule = {
         else if ((method === 'setHeader' || method === 'set' || method === 'header') && sem.stringValue(args[0])?.toLowerCase() === 'location') target = args[1];
         else return;
         const t = target && sem.taint(target);
-        if (!t || !target || checked(node) || localPrefix(target)) return;
+        if (!t || !target || checked(node, t, target) || localPrefix(target)) return;
         ctx.report({ node: target, source: t.source });
       },
       assignment_expression(node: Node) {
@@ -51,7 +53,7 @@ const rule: Rule = {
         const right = node.childForFieldName('right');
         if (!right || !/^(window\.|document\.)?location(\.href)?$/.test(left)) return;
         const t = sem.taint(right);
-        if (!t || checked(node) || localPrefix(right)) return;
+        if (!t || checked(node, t, right) || localPrefix(right)) return;
         ctx.report({ node, source: t.source });
       },
     };

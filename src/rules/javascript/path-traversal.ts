@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { OWASP, type Rule } from '../../core/rule';
+import { isGuarded } from '../../core/guards';
 
 const FS_FUNCS = /^(fs|fs\/promises|fs\.promises|fs-extra)\.(readFile|readFileSync|createReadStream|writeFile|writeFileSync|appendFile|appendFileSync|createWriteStream|unlink|unlinkSync|rm|rmSync|readdir|readdirSync|stat|statSync|access|open|openSync|copyFile|rename)$/;
 const CHECKS = /path\.basename|\.startsWith\(|path\.relative|realpath|sanitize-filename|sanitizeFilename|\.includes\(\s*['"]\.\.['"]\s*\)|allowed|whitelist|allowlist/;
@@ -36,7 +37,7 @@ const rule: Rule = {
         const t = p && sem.taint(p);
         if (!t || !p) return;
         if (isRes && sem.args(node).positional.some((a) => /\broot\s*:/.test(a.text)) && sem.dialect.unwrap(p).type !== 'binary_expression') return;
-        if (CHECKS.test((sem.enclosingFunction(node) ?? ctx.tree.rootNode).text)) return;
+        if (isGuarded(sem, node, CHECKS, t, p)) return;
         ctx.report({ node: p, source: t.source });
       },
     };

@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { OWASP, type Rule } from '../../core/rule';
+import { isGuarded } from '../../core/guards';
 
 const FETCHERS = /^(axios|axios\.(get|post|put|patch|delete|head|request)|node-fetch|fetch|got|got\.(get|post|put|patch|delete)|needle|needle\.(get|post|request)|request|request\.(get|post)|superagent\.(get|post)|undici\.(request|fetch)|http\.(get|request)|https\.(get|request))$/;
 const CHECKS = /new URL\(|url\.parse\(|\.hostname\s*(===|!==|==|!=)|\.has\([^)]*hostname|allowed|whitelist|allowlist|isPrivate|ipaddr/i;
@@ -36,7 +37,7 @@ const rule: Rule = {
         // On every path the URL starts with a fixed host.
         const head = (v: Node) => (v.type === 'template_string' ? v.text.slice(1) : v.type === 'binary_expression' ? v.childForFieldName('left')?.text.slice(1) ?? '' : '');
         if (sem.reachingValues(url).every((v) => /^https?:\/\/[^/$'"`]+\//i.test(head(v)))) return;
-        if (CHECKS.test((sem.enclosingFunction(node) ?? ctx.tree.rootNode).text)) return;
+        if (isGuarded(sem, node, CHECKS, t, url)) return;
         ctx.report({ node: url, source: t.source });
       },
     };

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { sinksByCallee } from '../../core/models';
 import { OWASP, type Rule } from '../../core/rule';
+import { isGuarded } from '../../core/guards';
 
 /** Redirect responses from the models (src/core/models/redirect-py.ts). */
 const REDIRECTS = sinksByCallee('python', 'open-redirect');
@@ -47,8 +48,7 @@ const rule: Rule = {
     function check(node: Node, target: Node | undefined): void {
       const t = target && sem.taint(target);
       if (!t || !target) return;
-      const fn = sem.enclosingFunction(node);
-      if (CHECKS.test((fn ?? ctx.tree.rootNode).text)) return;
+      if (isGuarded(sem, node, CHECKS, t, target)) return;
       // A fixed prefix before the data keeps the redirect on this site.
       // On every path: `if not u: u = "/"` leaves the request's value on the other one.
       const local = (v: Node) => (v.type === 'string' && /^[rbuf]*["']\/[^/\\]/i.test(v.text)) || (v.type === 'binary_operator' && /^[rbuf]*["']\/[^/\\]/i.test(v.childForFieldName('left')?.text ?? ''));

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { lookup } from '../../core/lookup';
 import { OWASP, type Rule } from '../../core/rule';
+import { isGuarded } from '../../core/guards';
 
 /** Sinks and which argument is the path. */
 const SINKS: Record<string, number> = {
@@ -45,8 +46,7 @@ const rule: Rule = {
         if (inner.type === 'call' && SINKS[sem.calleeName(inner) ?? ''] !== undefined) return; // the inner sink reports
         const t = sem.taint(arg);
         if (!t) return;
-        const fn = sem.enclosingFunction(node);
-        if (CHECKS.test((fn ?? ctx.tree.rootNode).text)) return;
+        if (isGuarded(sem, node, CHECKS, t, arg)) return;
         ctx.report({ node: arg, source: t.source });
       },
     };

@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { OWASP, type Rule } from '../../core/rule';
+import { isGuarded } from '../../core/guards';
 
 const FETCH = /^(requests|httpx)\.(get|post|put|patch|delete|head|options|request|stream)$|^(requests\.Session|httpx\.Client|httpx\.AsyncClient|aiohttp\.ClientSession)\(\)\.(get|post|put|patch|delete|head|request)$|^urllib\.request\.(urlopen|Request|urlretrieve)$|^urllib3\.PoolManager\(\)\.request$/;
 const CHECKS = /urlparse|urlsplit|\.netloc|\.hostname|ALLOWED|allowed_|whitelist|allowlist|ipaddress\.|is_private/;
@@ -38,7 +39,7 @@ const rule: Rule = {
         // On every path the URL starts with a fixed host.
         const head = (v: Node) => (v.type === 'string' ? v.text : v.type === 'binary_operator' ? v.childForFieldName('left')?.text ?? '' : '');
         if (sem.reachingValues(url).every((v) => /^[rbuf]*["']https?:\/\/[^/{"']+\//i.test(head(v)))) return;
-        if (CHECKS.test((sem.enclosingFunction(node) ?? ctx.tree.rootNode).text)) return;
+        if (isGuarded(sem, node, CHECKS, t, url)) return;
         ctx.report({ node: url, source: t.source });
       },
     };
