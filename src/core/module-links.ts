@@ -35,6 +35,8 @@ export interface ModuleLinks {
    * tree never touch a request.
    */
   mayReadSources(text: string): boolean;
+  /** Whether `text` can define a function called `name` (a cheap test before a parse). */
+  mayDefine(text: string, name: string): boolean;
 }
 
 export function moduleLinksFor(lang: LanguageId): ModuleLinks {

@@ -268,6 +268,15 @@ export class WorkspaceIndex {
     }
   }
 
+  /** Whether the file's text can define a function `name` (a text test, before any parse). */
+  mayDefine(file: string, name: string): boolean {
+    const t = this.textOf(path.resolve(file));
+    const lang = detectLanguage(file);
+    if (!t || !lang) return false;
+    if (name === 'default') return true;
+    return moduleLinksFor(lang).mayDefine(t.text, name);
+  }
+
   /** The names of a file's exported functions (a parse, no analysis), cached by content hash. */
   exportsOf(file: string): ReadonlySet<string> {
     file = path.resolve(file);
@@ -481,7 +490,9 @@ class CrossFile implements CrossFileAnalysis {
   private summaryOf(from: string, t: CallTarget, part: SummaryPart): IndexedFunction | undefined {
     // `import users from './users'; users.find(x)` with `module.exports = { find }`: the name
     // the module's exports know, found from the cheap summary (it lists every export).
-    // Most calls into other files call classes, constants or re-exports: no summary for those.
+    // Most calls into other files call classes, constants or re-exports: no summary for those
+    // (and no parse either when the file's text cannot define the name).
+    if (!this.index.mayDefine(t.file, t.name.slice(t.name.lastIndexOf('.') + 1))) return undefined;
     const names = this.index.exportsOf(t.file);
     let name = t.name;
     if (!names.has(name) && name.startsWith('default.')) name = name.slice(8);

@@ -147,4 +147,5 @@ export const pythonModuleLinks: ModuleLinks = {
   returnedValues,
   mayReadGlobalSource: (text) => GLOBAL_REQUEST.test(text),
   mayReadSources: (text) => SOURCE_WORDS.test(text),
+  mayDefine: (text, name) => /^[A-Za-z_]\w*$/.test(name) && new RegExp(`\\bdef[ \\t]+${name}\\b`).test(text),
 };
