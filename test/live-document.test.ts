@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Analyzer, applyEdits } from '../src/core/engine';
+import { WorkspaceIndex } from '../src/core/workspace-index';
 import { LiveDocument } from '../src/core/live-document';
 import { detectLanguage } from '../src/core/languages';
 import { ensureLanguages } from '../src/core/parser';
@@ -66,11 +67,14 @@ describe('live documents: re-checking only the edited statements', function () {
   it('gives what a full analysis gives after every edit (whole-file rules after the catch-up pass)', () => {
     assert.ok(files.length >= 10, `corpus files: ${files.length}`);
     const modes = { full: 0, partial: 0, unchanged: 0 };
+    // Both analyses see the same workspace index (cross-file summaries), holding the edited text.
+    const index = new WorkspaceIndex({ root, files, analyzer });
     for (const [i, file] of files.entries()) {
       const lang = detectLanguage(file)!;
       const rnd = prng(1000 + i);
       let text = fs.readFileSync(file, 'utf8');
-      const live = new LiveDocument(analyzer, file, lang);
+      index.setText(file, text);
+      const live = new LiveDocument(analyzer, file, lang, { workspace: index.forFile() });
       try {
         live.update(text);
         let revertTo: string | undefined;
@@ -80,9 +84,10 @@ describe('live documents: re-checking only the edited statements', function () {
           // so the file stays mostly well-formed over many steps; the undo is checked too.
           text = revertTo ?? randomEdit(text, rnd);
           revertTo = undefined;
+          index.setText(file, text);
           const r = live.update(text);
           modes[r.mode]++;
-          const fresh = analyzer.analyzeSync(file, text, lang);
+          const fresh = analyzer.analyzeSync(file, text, lang, { workspace: index.forFile() });
           const expected = fresh.findings;
           if (fresh.tree.rootNode.hasError) revertTo = before;
           fresh.tree.delete();

@@ -92,6 +92,7 @@ Options for scan:
                                severity (default demote), are skipped, or count as production
   --offline                    make no network calls (no dependency check)
   --no-deps                    skip the dependency check
+  --no-cross-file              analyse each file alone (do not follow calls into other files)
   --npm-registry URL           npm registry to check packages against (default: from .npmrc)
   --pypi-index URL             base of the PyPI JSON API (default: https://pypi.org/pypi)
   --trust-workspace-config     let the workspace .npmrc set credentials, proxies and TLS keys
@@ -141,6 +142,7 @@ async function scan(argv: string[]): Promise<number> {
       'test-paths': { type: 'string', default: DEFAULT_TEST_PATH_MODE },
       offline: { type: 'boolean', default: false },
       'no-deps': { type: 'boolean', default: false },
+      'no-cross-file': { type: 'boolean', default: false },
       'trust-workspace-config': { type: 'boolean', default: false },
       omit: { type: 'string', multiple: true },
       'cache-ttl': { type: 'string' },
@@ -186,6 +188,7 @@ async function scan(argv: string[]): Promise<number> {
     exclude: values.exclude,
     include: values.include,
     testPaths,
+    crossFile: !values['no-cross-file'],
     // A CLI gains from workers only with two or more to spare; the editor always uses one.
     parallel: defaultWorkers() >= 2 ? { script: scanWorkerScript() } : undefined,
     // printable(): a file name from the workspace may hold terminal escapes or newlines.

@@ -3,12 +3,12 @@ import { dialectOf, isTestPath, ruleLanguageOf, testPathTreatment, type TestPath
 import { ensureLanguages, guardTraps, isWasmTrap, parseSync } from './parser';
 import { buildFinding } from './finding';
 import { type ReportDescriptor, type Rule, type RuleContext, type Visitors } from './rule';
-import { Semantics } from './semantics';
+import { Semantics, type SemanticsHooks } from './semantics';
 import { flowFromTaint, localNode } from './taint-path';
 import { captureNodes } from './query';
 import { languageEntry, ruleSet, type RuleSet } from './language-registry';
 import { expiredNote, parseSuppression, suppressionExpired, suppressionMatches, type SuppressionComment } from './suppressions';
-import type { Finding, LanguageId, Range, TextEdit } from './types';
+import type { Finding, LanguageId, Range, RelatedLocation, TextEdit } from './types';
 
 /** Re-exported for callers that configure the engine; the policy itself lives in languages.ts. */
 export type { TestPathMode };
@@ -23,6 +23,20 @@ export interface AnalyzeOptions {
    * the root-relative path; by default the path as given is looked at.
    */
   isTestFile?: boolean;
+  /**
+   * What other workspace files contribute (src/core/workspace-index.ts): taint hooks for the
+   * file's semantics, and findings for calls whose argument reaches a sink in another file.
+   */
+  workspace?: CrossFileAnalysis;
+}
+
+/** The engine's view of the workspace index, for one file's analysis. */
+export interface CrossFileAnalysis {
+  hooks(file: string, lang: LanguageId): SemanticsHooks;
+  /** Reports for calls into other files, after the rules ran (the rules are those active here). */
+  reports(file: string, lang: LanguageId, sem: Semantics, nodes: readonly Node[], rules: ReadonlyMap<string, Rule>): { rule: Rule; d: ReportDescriptor }[];
+  /** The related location a source from another file is shown with, instead of "enters here". */
+  sourceNote?(source: Node): RelatedLocation | undefined;
 }
 
 export interface FileAnalysis {
@@ -179,7 +193,7 @@ export class Analyzer {
     // One query finds every node the rules visit and every binding/scope node, in document order.
     const types = new Set([...this.visitedTypes(env.active), ...env.dialect.bindingTypes, ...env.dialect.scopeTypes]);
     const nodes = captureNodes(tree.rootNode, types);
-    const sem = new Semantics(tree.rootNode, env.dialect, nodes);
+    const sem = new Semantics(tree.rootNode, env.dialect, nodes, { hooks: opts.workspace?.hooks(file, lang) });
     result.findings = this.runRules(file, text, lang, tree, env, env.active, nodes, types, sem, opts);
     result.semantics = sem;
     return result;
@@ -208,7 +222,7 @@ export class Analyzer {
     const visited: Node[] = [];
     for (const r of regions) visited.push(...captureNodes(r, types));
     const nodes = mergeInOrder(context, visited);
-    const sem = new Semantics(tree.rootNode, env.dialect, nodes);
+    const sem = new Semantics(tree.rootNode, env.dialect, nodes, { hooks: opts.workspace?.hooks(file, lang) });
     const findings = this.runRules(file, text, lang, tree, env, local, visited, types, sem, opts);
     return { findings, semantics: sem, skipped };
   }
@@ -302,6 +316,7 @@ export class Analyzer {
       if (handlers) for (const h of handlers) run(h.rule, h.fn, node);
     }
     for (const e of exits) run(e.rule, e.fn, root);
+    if (opts.workspace) raw.push(...opts.workspace.reports(file, lang, sem, nodes, new Map(active.map((r) => [r.meta.id, r]))));
 
     const lines = raw.length ? text.split('\n') : [];
     const suppressions = raw.length ? collectSuppressions(root, lines, languageEntry(lang).rules) : new Map<number, SuppressionComment[]>();
@@ -314,9 +329,11 @@ export class Analyzer {
       if (seen.has(key)) continue; // two visitors reaching the same node report once
       seen.add(key);
       const related = [...(d.related ?? [])];
-      // A source in another file is shown by the path alone (a related location names no file).
+      // A source in another file is shown by the path alone, or by the workspace index's note.
       const source = d.taint ? localNode(d.taint.source) : d.source;
-      if (source && source.id !== d.node.id) related.push({ message: `untrusted input enters here: ${source.text.slice(0, 60)}`, range: rangeOf(source) });
+      const note = source && opts.workspace?.sourceNote?.(source);
+      if (note) related.push(note);
+      else if (source && source.id !== d.node.id) related.push({ message: `untrusted input enters here: ${source.text.slice(0, 60)}`, range: rangeOf(source) });
       const finding = buildFinding({
         meta: m,
         file,
@@ -346,6 +363,7 @@ export class Analyzer {
         }
       }
       findingSpans.set(finding, { start: d.node.startIndex, end: (d.endNode ?? d.node).endIndex });
+      findingReports.set(finding, d);
       findings.push(finding);
     }
     findings.sort(compareFindings);
@@ -362,6 +380,12 @@ export function compareFindings(a: Finding, b: Finding): number {
  * findings are serialised as they are.
  */
 export const findingSpans = new WeakMap<Finding, { start: number; end: number }>();
+
+/**
+ * The report each finding was made from (its source node among others), for the workspace index,
+ * which turns findings whose source is a parameter into module summaries. Valid while the tree lives.
+ */
+export const findingReports = new WeakMap<Finding, ReportDescriptor>();
 
 /** Two lists of nodes, each in document order and not overlapping each other, merged. */
 function mergeInOrder(a: readonly Node[], b: readonly Node[]): Node[] {

@@ -159,6 +159,6 @@ export function buildFinding(i: FindingInput): Finding {
 export function relatedWithFlow(f: Pick<Finding, 'flow' | 'related'>): { message: string; range: Range; file?: string }[] {
   const path = flowHasHops(f.flow) ? f.flow : [];
   const out: { message: string; range: Range; file?: string }[] = path.map((l) => ({ message: l.message, range: l.range, ...(l.file !== undefined ? { file: l.file } : {}) }));
-  for (const r of f.related ?? []) if (!path.some((l) => sameLocation(l, r))) out.push({ message: r.message, range: r.range });
+  for (const r of f.related ?? []) if (!path.some((l) => sameLocation(l, r))) out.push({ message: r.message, range: r.range, ...(r.file !== undefined ? { file: r.file } : {}) });
   return out;
 }

@@ -345,8 +345,8 @@ function moved(f: Finding, span: { start: number; end: number }, d: { p: number;
   };
   const range = (r: Finding['range']) => ({ start: pos(r.start), end: pos(r.end) });
   const out: Finding = { ...f, range: range(f.range) };
-  if (f.related) out.related = f.related.map((x) => ({ ...x, range: range(x.range) }));
-  // A hop in another file is not moved by an edit of this one.
+  // A related place or a hop in another file (a cross-file sink) did not move with this edit.
+  if (f.related) out.related = f.related.map((x) => (x.file ? x : { ...x, range: range(x.range) }));
   if (f.flow) out.flow = f.flow.map((x) => (x.file === undefined ? { ...x, range: range(x.range) } : x));
   if (f.fix) out.fix = { ...f.fix, edits: f.fix.edits.map((e) => (e.start >= d.oldEnd ? { ...e, start: e.start + delta, end: e.end + delta } : e)) };
   const at = (o: number) => (o >= d.oldEnd ? o + delta : o);

@@ -12,6 +12,8 @@ export interface WorkerSetup {
   testPaths: AnalyzeOptions['testPaths'];
   /** Size cap of the guarded read (the same as discovery's). */
   maxFileBytes: number;
+  /** The workspace index's files per discovery root, when calls into other files are followed. */
+  crossFileRoots?: [string, string[]][];
 }
 
 /** One file's outcome, from a worker. */
@@ -25,6 +27,8 @@ export interface FileOutcome {
   /** The guarded read refused the file (swapped, grown, gone): a skip, not an analysis error. */
   refused?: { reason: SkipReason; detail?: string };
   ruleErrors?: { ruleId: string; message: string }[];
+  /** Files the findings depend on through the workspace index (see `CachedFile.deps`). */
+  deps?: Record<string, string>;
 }
 
 export interface ParallelOptions {

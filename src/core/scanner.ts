@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import * as path from 'node:path';
 import { discoverFiles, looksBinary, readDiscovered, type DiscoveryNotice, type DiscoveryOptions, type DiscoveredFile } from './discovery';
 import { analyzeTextFile } from './text-analysis';
 import { Analyzer, type AnalyzeOptions } from './engine';
@@ -7,6 +8,7 @@ import { GuardedReadError, MAX_SOURCE_BYTES } from './safe-fs';
 import { assessCoverage, skipForRefusal, type Coverage, type SkippedEntry } from './skip-reasons';
 import { analyseInWorkers, shouldParallelise, type FileOutcome, type ParallelOptions } from './parallel-scan';
 import { DEFAULT_TEST_PATH_MODE, isTestPath } from './languages';
+import { ScanIndexes } from './workspace-index';
 import type { Rule } from './rule';
 import type { Finding } from './types';
 
@@ -28,6 +30,11 @@ export interface ScanOptions extends DiscoveryOptions, AnalyzeOptions {
    * between listing and reading, as a hostile repository could).
    */
   afterDiscovery?: (files: readonly DiscoveredFile[]) => void;
+  /**
+   * Follow calls into other files of the same root (the workspace index, src/core/workspace-index.ts);
+   * default true.
+   */
+  crossFile?: boolean;
 }
 
 export interface FileError {
@@ -67,6 +74,8 @@ export interface ScanResult {
 export interface CachedFile {
   findings: Finding[];
   lines: number;
+  /** Files the findings depend on through cross-file summaries, with their content hash then. */
+  deps?: Record<string, string>;
 }
 
 /** Where re-scans find what an earlier scan produced; keys say path, content, rules and settings. */
@@ -140,6 +149,8 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
   };
   const analyzer = new Analyzer(opts.rules);
   await analyzer.prepare(new Set(files.map((f) => f.language)));
+  const crossFileRoots = opts.crossFile === false ? undefined : ScanIndexes.rootsOf(files);
+  const indexes = crossFileRoots ? new ScanIndexes(crossFileRoots, analyzer) : undefined;
   const total = files.length;
   // The progress counts every file the scan reads, the text files (templates, config) too.
   const textRules = opts.rules.filter((r) => r.meta.language === 'text');
@@ -160,7 +171,8 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
   const keys: (string | undefined)[] = new Array(total);
   const signature = opts.cache ? cacheSignature(opts) : '';
   let progress = 0;
-  const finish = (i: number, outcome: { findings: Finding[]; lines: number }) => {
+  const hashes = new Map<string, string>();
+  const finish = (i: number, outcome: CachedFile) => {
     done[i] = outcome;
     const key = keys[i];
     if (key) opts.cache!.set(key, outcome);
@@ -171,9 +183,11 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
     if (!buf) return;
     const text = decodeSource(buf);
     try {
-      const a = analyzer.analyzeSync(f.path, text, f.language, { ...opts, onRuleError, isTestFile: isTestPath(f.relPath) });
+      const index = indexes?.indexOf(f);
+      const a = analyzer.analyzeSync(f.path, text, f.language, { ...opts, onRuleError, isTestFile: isTestPath(f.relPath), workspace: index?.forFile() });
       a.tree.delete(); // trees live in wasm memory: free them, or a large audit grows without bound
-      finish(i, { findings: a.findings, lines: countLines(text) });
+      const deps = index?.dependenciesOf(f.path);
+      finish(i, { findings: a.findings, lines: countLines(text), ...(deps && Object.keys(deps).length ? { deps } : {}) });
     } catch (e) {
       result.errors.push(analysisError(f.path, e));
     }
@@ -186,9 +200,15 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
     for (let i = 0; i < total; i++) {
       const buf = readListed(files[i]);
       if (!buf) continue;
-      keys[i] = `${signature}\0${files[i].path}\0${createHash('sha1').update(buf).digest('hex')}`;
+      const hash = createHash('sha1').update(buf).digest('hex');
+      hashes.set(path.resolve(files[i].path), hash);
+      keys[i] = `${signature}\0${files[i].path}\0${hash}`;
+    }
+    for (let i = 0; i < total; i++) {
+      if (!keys[i]) continue;
       const hit = opts.cache.get(keys[i]!);
-      if (hit) {
+      // Findings that came through another file's summary hold while that file is unchanged.
+      if (hit && Object.entries(hit.deps ?? {}).every(([dep, h]) => hashes.get(dep) === h)) {
         done[i] = hit;
         result.filesFromCache++;
         opts.onProgress?.(++progress, progressTotal, files[i].path);
@@ -204,7 +224,12 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
     try {
       const r = await analyseInWorkers(
         pending,
-        { ruleIds: opts.rules.filter((r) => r.meta.language !== 'text').map((r) => r.meta.id), testPaths: opts.testPaths, maxFileBytes: maxBytes },
+        {
+          ruleIds: opts.rules.filter((r) => r.meta.language !== 'text').map((r) => r.meta.id),
+          testPaths: opts.testPaths,
+          maxFileBytes: maxBytes,
+          ...(crossFileRoots ? { crossFileRoots: [...crossFileRoots] } : {}),
+        },
         opts.parallel,
         {
           outcome: (o) => {
@@ -226,7 +251,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
       for (const e of o.ruleErrors ?? []) onRuleError(e.ruleId, files[i].path, new Error(e.message));
       if (o.refused) result.skipped.push({ ...o.refused, path: files[i].path });
       else if (o.error !== undefined) result.errors.push({ path: files[i].path, message: o.error, reason: o.crashed ? 'parser-crash' : 'analysis-error' });
-      else finish(i, { findings: o.findings ?? [], lines: o.lines ?? 0 });
+      else finish(i, { findings: o.findings ?? [], lines: o.lines ?? 0, ...(o.deps ? { deps: o.deps } : {}) });
       continue;
     }
     if (result.cancelled || opts.isCancelled?.()) {

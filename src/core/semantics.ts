@@ -43,6 +43,18 @@ export interface TaintInfo {
 const MAX_DEPTH = 24;
 
 /**
+ * What the file alone cannot know, supplied by the workspace index (src/core/workspace-index.ts):
+ * module summaries ask "does parameter i reach a sink?" by making parameters sources, and a call
+ * to a function of another workspace file may return request data.
+ */
+export interface SemanticsHooks {
+  /** Parameters that count as sources (besides the dialect's request parameters). */
+  paramIsSource?(b: Binding): boolean;
+  /** Taint a call's result carries from another file, when the file alone sees none. */
+  callSource?(call: Node, sem: Semantics): TaintInfo | undefined;
+}
+
+/**
  * Name resolution, constant folding and light intra-procedural taint over one syntax tree.
  * Language differences live in the `Dialect`; the algorithms are shared.
  */
@@ -74,10 +86,10 @@ export class Semantics {
     captured?: readonly Node[],
     /**
      * `probeParams`: a parameter no caller in the file taints counts as a source itself (the
-     * finding's source is then the parameter): how the cross-file index learns which parameters
-     * reach which rule's sink, with the rules' own judgement.
+     * finding's source is then the parameter). `hooks`: what the workspace index contributes
+     * (exported functions' parameters as sources while summarising, sources in other files).
      */
-    readonly options: { probeParams?: boolean } = {},
+    readonly options: { probeParams?: boolean; hooks?: SemanticsHooks } = {},
   ) {
     const nodes = captured ?? captureNodes(root, [...dialect.bindingTypes, ...dialect.scopeTypes]);
     const binding = new Set(dialect.bindingTypes);
@@ -556,6 +568,8 @@ export class Semantics {
   private paramTaint(b: Binding, depth: number, mode: TaintMode): TaintInfo | null {
     if (mode.kind === 'param') return b.at.id === mode.param.id ? { source: b.at, steps: [] } : null;
     if (this.dialect.isTaintedParam(b, this)) return { source: b.at, steps: [] };
+    // The workspace index summarising an exported function: its parameters are the sources.
+    if (mode.kind === 'full' && this.options.hooks?.paramIsSource?.(b)) return { source: b.at, steps: [] };
     const t = this.summaries.paramTaint(b, depth, mode);
     if (t || !this.options.probeParams || mode.kind !== 'full') return t;
     return { source: b.at, steps: [] };
@@ -601,7 +615,7 @@ export class Semantics {
         const t = this.taintOf(x, depth + 1, mode);
         if (t) return t;
       }
-      return null;
+      return mode.kind !== 'param' ? this.options.hooks?.callSource?.(node, this) ?? null : null;
     }
     if (d.isMember(node)) {
       const obj = d.memberObject(node);

@@ -43,6 +43,8 @@ export interface Fix {
 export interface RelatedLocation {
   message: string;
   range: Range;
+  /** The file the range is in, when not the finding's own (a sink in another workspace file). */
+  file?: string;
 }
 
 /**

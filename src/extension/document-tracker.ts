@@ -7,6 +7,8 @@ import { languageOfEditorId } from '../core/language-registry';
 import { ensureLanguages, isLanguageLoaded, ParserCrashError } from '../core/parser';
 import type { Rule } from '../core/rule';
 import { analyzeTextFile } from '../core/text-analysis';
+import { discoverFiles } from '../core/discovery';
+import { LiveIndexes } from '../core/workspace-index';
 import type { Finding } from '../core/types';
 import { settings } from './config';
 import type { FindingPublisher } from './publisher';
@@ -18,6 +20,8 @@ interface Tracked {
   refreshTimer?: NodeJS.Timeout;
   /** The parser crashed on this text: retried only when typing pauses, not on every keystroke. */
   crashed?: boolean;
+  /** Re-check of the open files that call into this one, once typing pauses. */
+  dependentsTimer?: NodeJS.Timeout;
 }
 
 /** How long typing must pause before a document the parser crashed on is tried again. */
@@ -35,6 +39,8 @@ const REFRESH_AFTER_MS = 700;
 export class DocumentTracker implements vscode.Disposable {
   private readonly docs = new Map<string, Tracked>();
   private analyzer: Analyzer;
+  /** Cross-file summaries per workspace folder (src/core/workspace-index.ts). */
+  private indexes: LiveIndexes;
   private readonly disposables: vscode.Disposable[] = [];
   /** Last re-check durations (ms), newest last: the e2e suite reads them. */
   readonly timings: number[] = [];
@@ -47,6 +53,7 @@ export class DocumentTracker implements vscode.Disposable {
     private readonly log: (msg: string) => void,
   ) {
     this.analyzer = new Analyzer(rules);
+    this.indexes = this.makeIndexes();
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.check(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.changed(e)),
@@ -70,9 +77,19 @@ export class DocumentTracker implements vscode.Disposable {
     return s;
   }
 
+  private makeIndexes(): LiveIndexes {
+    return new LiveIndexes(this.analyzer, (root) => discoverFiles([root]).files.filter((f) => f.root !== undefined).map((f) => f.path));
+  }
+
+  /** The workspace folder of a file on disk, whose index its analysis uses. */
+  private folderOf(uri: vscode.Uri): string | undefined {
+    return uri.scheme === 'file' ? vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath : undefined;
+  }
+
   setRules(rules: readonly Rule[]): void {
     this.rules = rules;
     this.analyzer = new Analyzer(rules);
+    this.indexes = this.makeIndexes();
     for (const t of this.docs.values()) this.drop(t);
     this.docs.clear();
     for (const d of vscode.workspace.textDocuments) this.check(d);
@@ -107,7 +124,12 @@ export class DocumentTracker implements vscode.Disposable {
         // No await once the grammar is loaded: yielding here lets other extension-host work run
         // in the middle of a keystroke's re-check.
         if (!isLanguageLoaded(lang)) await ensureLanguages([lang]);
-        const opts: AnalyzeOptions = { testPaths: s.testPaths, isTestFile: isTest, onRuleError: (id, f, e) => this.log(`rule ${id} failed on ${f}: ${(e as Error)?.stack ?? e}`) };
+        const folder = this.folderOf(doc.uri);
+        const text = doc.getText();
+        // The index sees this document's text; a re-check uses the summaries it holds now.
+        const dependents = folder ? this.indexes.changed(folder, doc.uri.fsPath, text) : [];
+        const workspace = folder ? this.indexes.indexFor(folder).forFile() : undefined;
+        const opts: AnalyzeOptions = { testPaths: s.testPaths, isTestFile: isTest, workspace, onRuleError: (id, f, e) => this.log(`rule ${id} failed on ${f}: ${(e as Error)?.stack ?? e}`) };
         let t = this.docs.get(key);
         if (!t || t.live.lang !== lang) {
           if (t) this.drop(t);
@@ -115,7 +137,7 @@ export class DocumentTracker implements vscode.Disposable {
           this.docs.set(key, t);
         }
         t.live.opts = opts;
-        const text = doc.getText();
+        this.scheduleDependents(t, dependents);
         const a0 = performance.now();
         const result = t.live.update(text);
         this.analysisTimings.push(performance.now() - a0);
@@ -174,8 +196,29 @@ export class DocumentTracker implements vscode.Disposable {
     }, REFRESH_AFTER_MS);
   }
 
+  /** Open documents that call into an edited file are re-checked whole once typing pauses. */
+  private scheduleDependents(t: Tracked, files: readonly string[]): void {
+    if (t.dependentsTimer) clearTimeout(t.dependentsTimer);
+    if (files.length === 0) return;
+    t.dependentsTimer = setTimeout(() => {
+      t.dependentsTimer = undefined;
+      const wanted = new Set(files.map((f) => path.resolve(f)));
+      for (const d of vscode.workspace.textDocuments) {
+        const dt = this.docs.get(d.uri.toString());
+        if (!dt || d.isClosed || !wanted.has(path.resolve(d.uri.fsPath))) continue;
+        try {
+          dt.live.update(d.getText());
+          this.setFindings(d.uri, dt.live.refresh().findings);
+        } catch (e) {
+          this.log(`could not analyse ${d.uri.fsPath}: ${(e as Error)?.stack ?? e}`);
+        }
+      }
+    }, REFRESH_AFTER_MS);
+  }
+
   private drop(t: Tracked): void {
     if (t.timer) clearTimeout(t.timer);
+    if (t.dependentsTimer) clearTimeout(t.dependentsTimer);
     if (t.refreshTimer) clearTimeout(t.refreshTimer);
     t.live.dispose();
   }
@@ -185,6 +228,8 @@ export class DocumentTracker implements vscode.Disposable {
   }
 
   private forget(uri: vscode.Uri): void {
+    const folder = this.folderOf(uri);
+    if (folder) this.indexes.closed(folder, uri.fsPath);
     const t = this.docs.get(uri.toString());
     if (t) this.drop(t);
     this.docs.delete(uri.toString());

@@ -6,7 +6,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { probeRules } from '../checklist/probes';
 import { readDiscovered } from '../core/discovery';
 import { Analyzer } from '../core/engine';
-import { isTestPath } from '../core/languages';
+import { detectLanguage, isTestPath } from '../core/languages';
+import { ScanIndexes } from '../core/workspace-index';
 import type { FileOutcome, WorkerSetup } from '../core/parallel-scan';
 import { ensureLanguages, ParserCrashError } from '../core/parser';
 import { GuardedReadError } from '../core/safe-fs';
@@ -20,6 +21,9 @@ const registry = new Map([...allRules, ...probeRules].map((r) => [r.meta.id, r])
 const unknown = setup.ruleIds.filter((id) => !registry.has(id));
 if (unknown.length) throw new Error(`scan worker: unknown rule(s) ${unknown.join(', ')}`);
 const analyzer = new Analyzer(setup.ruleIds.map((id) => registry.get(id)!));
+// Each worker keeps its own index over the same files: summaries are made where they are needed.
+const indexes = setup.crossFileRoots ? new ScanIndexes(new Map(setup.crossFileRoots), analyzer) : undefined;
+const indexLanguages = new Set((setup.crossFileRoots ?? []).flatMap(([, files]) => files.map((f) => detectLanguage(f)).filter((l): l is LanguageId => !!l)));
 
 parentPort!.on('message', async (job: { index: number; path: string; relPath: string; language: LanguageId; root?: string }) => {
   const out: FileOutcome = { index: job.index };
@@ -33,15 +37,18 @@ parentPort!.on('message', async (job: { index: number; path: string; relPath: st
     return;
   }
   try {
-    await ensureLanguages([job.language]);
+    await ensureLanguages([job.language, ...indexLanguages]);
     const text = decodeSource(buf);
     const ruleErrors: { ruleId: string; message: string }[] = [];
     const a = analyzer.analyzeSync(job.path, text, job.language, {
       testPaths: setup.testPaths,
       isTestFile: isTestPath(job.relPath),
       onRuleError: (ruleId, _file, e) => ruleErrors.push({ ruleId, message: String((e as Error)?.message ?? e) }),
+      workspace: indexes?.forFile(job),
     });
     a.tree.delete();
+    const deps = indexes?.indexOf(job)?.dependenciesOf(job.path);
+    if (deps && Object.keys(deps).length) out.deps = deps;
     out.findings = a.findings;
     out.lines = countLines(text);
     if (ruleErrors.length) out.ruleErrors = ruleErrors;

@@ -122,7 +122,7 @@ export function toSarif(o: SarifOptions): object {
                     id: j + 1,
                     message: { text: r.message },
                     physicalLocation: {
-                      artifactLocation: { uri: toUri(rel(f)), uriBaseId: '%SRCROOT%' },
+                      artifactLocation: { uri: toUri(r.file ? path.relative(o.baseDir, path.resolve(r.file)) : rel(f)), uriBaseId: '%SRCROOT%' },
                       region: region(r.range),
                     },
                   })),

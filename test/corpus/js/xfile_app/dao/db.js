@@ -1,0 +1,3 @@
+const mysql = require('mysql');
+
+module.exports = mysql.createConnection({ host: process.env.DB_HOST });
