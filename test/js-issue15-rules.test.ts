@@ -76,7 +76,7 @@ describe('issue 15 JS/TS rules: session cookies and raw Set-Cookie headers', () 
       // cookie-session marks the cookie Secure by itself on HTTPS requests (Ghost's private-blogging cookie)
       "const session = require('cookie-session');\napp.use(session({ name: 'ghost-private', maxAge: 1000, signed: false, sameSite: 'none' }));",
       "res.setHeader('Set-Cookie', `sid=${id}; Path=/; Secure; HttpOnly; SameSite=Lax`);",
-      "res.setHeader('Set-Cookie', 'theme=dark; Path=/');",
+      "res.setHeader('Set-Cookie', 'theme=dark; Path=/; Secure; HttpOnly; SameSite=Lax');",
       "res.setHeader('Set-Cookie', 'session=; Max-Age=0; Path=/');",
       "res.setHeader('Set-Cookie', 'token=deleted; Expires=Thu, 01 Jan 1970 00:00:00 GMT');",
       "res.setHeader('Set-Cookie', cookie.serialize('sid', id, opts));",
@@ -92,7 +92,8 @@ describe('issue 15 JS/TS rules: session cookies and raw Set-Cookie headers', () 
       { code: "const session = require('express-session');\nconst sessionConfig = { name: 'x', secret: process.env.S, cookie: { sameSite: 'none' } };\napp.use(session(sessionConfig));", errors: [3], messages: ["express-session cookie has sameSite: 'none' without secure: true: it is sent cross-site and over plain HTTP (and modern browsers drop it)."] },
       { code: "res.setHeader('Set-Cookie', `sid=${id}; Path=/`);", errors: [1], messages: ['Set-Cookie header for sid lacks Secure, HttpOnly, SameSite.'], output: "res.setHeader('Set-Cookie', `sid=${id}; Path=/; Secure; HttpOnly; SameSite=Lax`);" },
       { code: "res.append('Set-Cookie', 'auth_token=' + token + '; HttpOnly');", errors: [1], messages: ['Set-Cookie header for auth_token lacks Secure, SameSite.'] },
-      { code: "res.writeHead(302, { Location: '/', 'Set-Cookie': [`session=${sid}; Secure; HttpOnly`, 'theme=dark'] });", errors: [1], messages: ['Set-Cookie header for session lacks SameSite.'] },
+      // Every cookie is judged by its attributes (src/rules/shared/cookie-flags.ts); the name only sets the severity.
+      { code: "res.writeHead(302, { Location: '/', 'Set-Cookie': [`session=${sid}; Secure; HttpOnly`, 'theme=dark'] });", errors: [1, 1], messages: ['Set-Cookie header for session lacks SameSite.', 'Set-Cookie header for theme lacks Secure, HttpOnly, SameSite.'] },
     ]));
   });
 });

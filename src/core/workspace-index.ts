@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { Analyzer, findingReports, type CrossFileAnalysis } from './engine';
+import { localNode } from './taint-path';
 import { dialectOf, detectLanguage, ruleLanguageOf } from './languages';
 import { moduleLinksFor, type CallTarget } from './module-links';
 import { ModuleResolver } from './module-resolution';
@@ -408,7 +409,9 @@ export class WorkspaceIndex {
           : { findings: [], semantics: new Semantics(tree.rootNode, dialectOf(lang), undefined, { hooks: cross.hooks(file, lang) }) };
       for (const f of a.findings) {
         const d = findingReports.get(f);
-        const p = d?.source && paramOf.get(d.source.id);
+        // Rules report the whole taint (`taint`) or only its source; a probed parameter is either.
+        const src = d ? (d.taint ? localNode(d.taint.source) : d.source) : undefined;
+        const p = src && paramOf.get(src.id);
         if (!p || f.suppression) continue;
         const further = d ? cross.sinkOf(d) : undefined;
         const here: IndexedSink = {
