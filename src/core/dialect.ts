@@ -38,6 +38,11 @@ export interface Dialect {
   isStringBuilding(n: Node, methodName: (c: Node) => string | undefined, receiver: (c: Node) => Node | undefined): boolean;
   hasAugmentedConcat?(ident: Node, bindings: Binding[]): boolean;
   isTaintSource(n: Node, sem: Semantics): boolean;
+  /**
+   * A property of request data that the server chose rather than the client (an upload's path on
+   * the server's disk): reading it is not reading client data. `source` is the taint's source.
+   */
+  serverChosenMember?(property: string | undefined, source: unknown): boolean;
   isTaintedParam(b: Binding, sem: Semantics): boolean;
   isSanitizer(qualifiedCallee: string, method: string | undefined): boolean;
   /** A statement list: what runs in it runs in order (`block`, `statement_block`, the module). */

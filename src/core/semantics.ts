@@ -619,7 +619,10 @@ export class Semantics {
     }
     if (d.isMember(node)) {
       const obj = d.memberObject(node);
-      return obj ? this.taintOf(obj, depth + 1, mode) : null;
+      const t = obj ? this.taintOf(obj, depth + 1, mode) : null;
+      // What the server chose about the request's data (multer's `req.file.path` on its own disk).
+      if (t && d.serverChosenMember?.(d.memberProperty(node), t.source)) return null;
+      return t;
     }
     for (const k of d.taintChildren(node)) {
       const t = this.taintOf(k, depth + 1, mode);

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { fieldChildren, plusOperands, sharedDialectMembers, type Dialect } from '../dialect';
 import { propagatorMethods, sourceDecorators, sourceProperties } from '../models';
+import { SERVER_CHOSEN_UPLOAD_PROPERTIES } from '../models/js-frameworks';
 import type { Binding, CallArgs, Semantics } from '../semantics';
 
 const FUNCTIONS = new Set([
@@ -259,6 +260,11 @@ export const javascriptDialect: Dialect = {
   },
   hasAugmentedConcat(_ident, bindings) {
     return bindings.some((b) => b.value?.type === 'augmented_assignment_expression' && b.value.childForFieldName('operator')?.text === '+=');
+  },
+  serverChosenMember(property, source) {
+    if (!property || !SERVER_CHOSEN_UPLOAD_PROPERTIES.has(property)) return false;
+    const text = (source as { text?: unknown } | undefined)?.text;
+    return typeof text === 'string' && /\.(file|files)$/.test(text);
   },
   isTaintSource(n, sem) {
     // The request's methods are called: `req.get('Referer')`, `req.param('id')`.

@@ -62,3 +62,10 @@ export const fileUploadModels = modelTable('express-fileupload', 'javascript', [
     safe: "const path = require('path');\napp.post('/up', (req, res) => req.files.doc.mv('/srv/up/' + path.basename(req.files.doc.name)));",
   },
 ]);
+
+/**
+ * Upload middleware fills these in on the server: multer's `req.file.path` / `destination` /
+ * `filename` (a random name on its own disk), express-fileupload's `tempFilePath`, and sizes.
+ * The client's own name (`originalname`, `name`) and the content stay request data.
+ */
+export const SERVER_CHOSEN_UPLOAD_PROPERTIES: ReadonlySet<string> = new Set(['path', 'destination', 'filename', 'tempFilePath', 'size', 'truncated', 'md5']);
