@@ -86,3 +86,14 @@ describe('a binding does not reach its own right-hand side', () => {
     assert.deepEqual(s.reachingValues(inner).map((v) => v.text), ['"/root"']);
   });
 });
+
+describe('SQL assembled from literals across statements is constant', () => {
+  it('`sql = "SELECT"; sql += " FROM t"; sql += " WHERE id=%s"` stays constant; one data part makes it built', () => {
+    const lit = atSink('python', 'def f(c, h):\n    sql = "SELECT id"\n    sql += " FROM t"\n    sql += " WHERE h=%s"\n    sink(sql)');
+    assert.equal(lit.s.isConstant(lit.arg), true);
+    assert.equal(lit.s.isBuiltStringDeep(lit.arg), false);
+    const built = atSink('python', 'def f(c, h):\n    sql = "SELECT id"\n    sql += " FROM " + h\n    sink(sql)');
+    assert.equal(built.s.isConstant(built.arg), false);
+    assert.equal(built.s.isBuiltStringDeep(built.arg), true);
+  });
+});

@@ -43,6 +43,17 @@ export interface TaintInfo {
 const MAX_DEPTH = 24;
 
 /**
+ * `q += "..."` binds `q` to its old value joined with the right side; the old value is one of the
+ * name's other bindings, so the name stays constant when every right side is (SQL assembled from
+ * literals across statements is not built from data).
+ */
+function augmentedRight(b: Binding): Node | undefined {
+  const v = b.value;
+  if (!v || !/^augmented_assignment/.test(v.type) || b.at.parent?.id !== v.id) return undefined;
+  return v.childForFieldName('right') ?? undefined;
+}
+
+/**
  * What the file alone cannot know, supplied by the workspace index (src/core/workspace-index.ts):
  * module summaries ask "does parameter i reach a sink?" by making parameters sources, and a call
  * to a function of another workspace file may return request data.
@@ -481,7 +492,7 @@ export class Semantics {
       if (d.isConstantGlobal(node.text)) return true;
       const bs = this.bindingsOf(node);
       if (bs.length === 0) return false;
-      return bs.every((b) => b.kind === 'assign' && b.value !== undefined && this.isConstant(b.value, depth + 1));
+      return bs.every((b) => b.kind === 'assign' && b.value !== undefined && this.isConstant(augmentedRight(b) ?? b.value, depth + 1));
     }
     const interp = d.interpolations(node);
     if (interp) return interp.every((e) => this.isConstant(e, depth + 1));
