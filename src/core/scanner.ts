@@ -123,7 +123,6 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
     opts.onRuleError?.(ruleId, file, e);
   };
   const analyzer = new Analyzer(opts.rules);
-  await analyzer.prepare(new Set(files.map((f) => f.language)));
   const total = files.length;
   // The progress counts every file the scan reads, the text files (templates, config) too.
   const textRules = opts.rules.filter((r) => r.meta.language === 'text');
@@ -195,6 +194,8 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
     }
   }
 
+  // Grammars load only for what is left to analyse: a fully cached re-scan loads none.
+  await analyzer.prepare(new Set(todo.map((i) => files[i].language)));
   const outcomes: (FileOutcome | undefined)[] = new Array(total);
   const pending = todo.map((i) => files[i]);
   if (shouldParallelise(pending, opts.parallel)) {
