@@ -119,6 +119,35 @@ function timed(cmd: string, args: string[]): ProcessRun | undefined {
   return { wallMs: Math.round(wallMs), peakRssMb: Math.round(kb / 1024), exitCode: r.status ?? -1 };
 }
 
+/** Wall and CPU time (user + system, from /usr/bin/time when present) of one `sitewarden scan`. */
+function cliRun(cli: string, args: string[]): { wallMs: number; cpuMs?: number } | undefined {
+  const hasTime = fs.existsSync('/usr/bin/time');
+  const cmd = hasTime ? '/usr/bin/time' : process.execPath;
+  const full = hasTime ? ['-f', 'cpu %U %S', process.execPath, cli, ...args] : [cli, ...args];
+  const start = process.hrtime.bigint();
+  const r = spawnSync(cmd, full, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.error) return undefined;
+  const m = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr ?? '');
+  return { wallMs: Math.round(wallMs), cpuMs: m ? Math.round((Number(m[1]) + Number(m[2])) * 1000) : undefined };
+}
+
+/**
+ * The CLI's persistent scan cache: a first run into an empty --cache-dir, then a second one on
+ * the unchanged tree (goal: the second costs at most 10 % of the first). Workers off in both so
+ * the two runs do the same kind of work.
+ */
+function benchScanCache(cli: string, dir: string) {
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-bench-scancache-'));
+  const args = ['scan', dir, '--no-deps', '--no-progress', '--format', 'json', '--output', path.join(os.tmpdir(), 'sw-bench-cache.json'), '--cache-dir', cacheDir];
+  const cold = cliRun(cli, args);
+  const warm = cliRun(cli, args);
+  fs.rmSync(cacheDir, { recursive: true, force: true });
+  if (!cold || !warm) return undefined;
+  const ratio = (a?: number, b?: number) => (a !== undefined && b ? Number(((100 * a) / b).toFixed(1)) : undefined);
+  return { coldWallMs: cold.wallMs, warmWallMs: warm.wallMs, wallPercent: ratio(warm.wallMs, cold.wallMs), coldCpuMs: cold.cpuMs, warmCpuMs: warm.cpuMs, cpuPercent: ratio(warm.cpuMs, cold.cpuMs) };
+}
+
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
@@ -167,7 +196,7 @@ async function benchKeystrokes(lang: 'python' | 'javascript', lines: number, edi
 async function main(): Promise<void> {
   const root = path.join(__dirname, '..', '..');
   const cli = path.join(root, 'dist', 'cli.js');
-  const results: (BenchResult & { reauditMs?: number; reauditFromCache?: number; cliMs?: number; cliRssMb?: number; cliWorkersMs?: number; cliWorkersRssMb?: number; banditMs?: number; banditRssMb?: number; speedupVsBandit?: number })[] = [];
+  const results: (BenchResult & { reauditMs?: number; reauditFromCache?: number; scanCache?: ReturnType<typeof benchScanCache>; cliMs?: number; cliRssMb?: number; cliWorkersMs?: number; cliWorkersRssMb?: number; banditMs?: number; banditRssMb?: number; speedupVsBandit?: number })[] = [];
   const corpus = path.join(os.tmpdir(), 'sitewarden-bench-corpus');
   fs.rmSync(corpus, { recursive: true, force: true });
   generateCorpus(corpus, 600);
@@ -183,7 +212,9 @@ async function main(): Promise<void> {
     if (!r) continue;
     const row: (typeof results)[number] = { ...r };
     // The whole audit as a user runs it: process start, discovery, reading, analysis, report.
-    const seq = timed(process.execPath, [cli, 'scan', dir, '--no-deps', '--no-progress', '--format', 'json', '--output', path.join(os.tmpdir(), 'sw-bench.json')]);
+    // Cold (--no-cache): every comparison with a peer is of a run that analyses every file.
+    const seq = timed(process.execPath, [cli, 'scan', dir, '--no-deps', '--no-progress', '--no-cache', '--format', 'json', '--output', path.join(os.tmpdir(), 'sw-bench.json')]);
+    row.scanCache = benchScanCache(cli, dir);
     if (seq) Object.assign(row, { cliMs: seq.wallMs, cliRssMb: seq.peakRssMb });
     const par = timed(process.execPath, ['-e', `require(${JSON.stringify(path.join(root, 'out', 'scripts', 'bench-workers.js'))}).main(${JSON.stringify(dir)})`]);
     if (par) Object.assign(row, { cliWorkersMs: par.wallMs, cliWorkersRssMb: par.peakRssMb });
@@ -209,6 +240,14 @@ async function main(): Promise<void> {
 
   console.log('\nRe-audit with the findings cache (what the editor does on a second Audit Workspace)');
   for (const r of results) console.log(`- ${r.name}: ${r.reauditMs} ms, ${r.reauditFromCache} of ${r.files} files from the cache`);
+
+  console.log('\nCLI scan cache: a second `sitewarden scan` of the unchanged tree (--cache-dir; goal ≤ 10 % of the first)');
+  console.log('| tree | first run wall | second run wall | second / first | first run CPU | second run CPU | second / first (CPU) |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    const c = r.scanCache;
+    if (c) console.log(`| ${r.name} | ${c.coldWallMs} ms | ${c.warmWallMs} ms | ${c.wallPercent} % | ${c.coldCpuMs ?? '–'} ms | ${c.warmCpuMs ?? '–'} ms | ${c.cpuPercent ?? '–'} % |`);
+  }
 
   const keys = [await benchKeystrokes('python', 2000, 300), await benchKeystrokes('javascript', 2000, 300)];
   console.log('\nKeystroke re-check (LiveDocument.update, the path the extension runs on each change)');

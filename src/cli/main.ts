@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,6 +9,8 @@ import { stableFingerprints } from '../core/report/fingerprint';
 import { changedLinesSince, DiffBaseError, fileChanged, touchesChangedLines, type ChangedLines } from '../core/changed-lines';
 import { formatText, printable, relativeTo, toJsonFindings } from '../core/report/text';
 import { scanCoverage, scanPaths } from '../core/scanner';
+import { DiskScanCache } from '../core/scan-cache';
+import { cacheFolder } from '../core/cache-folder';
 import { rootContaining, UnsafeWriteError, writeInsideRoot } from '../core/safe-fs';
 import { countByReason, describeSkip, type SkippedEntry } from '../core/skip-reasons';
 import { scanWorkerScript } from '../workers/locate';
@@ -30,6 +33,18 @@ const VERSION = typeof SITEWARDEN_VERSION === 'string' ? SITEWARDEN_VERSION : '0
 export const EXIT = { ok: 0, findings: 1, usage: 2, incomplete: 3 } as const;
 
 class UsageError extends Error {}
+
+/**
+ * What produced the cached findings: the version and a digest of the running bundle, so that any
+ * change to rules or engine (even without a version bump, as in development) misses the cache.
+ */
+function engineVersion(): string {
+  try {
+    return `${VERSION}+${createHash('sha256').update(fs.readFileSync(__filename)).digest('hex').slice(0, 16)}`;
+  } catch {
+    return `${VERSION}+${Date.now()}`; // unknown code: never reuse what it wrote
+  }
+}
 
 /**
  * --output inside the working folder or a scanned folder (in CI: the checkout of the pull
@@ -109,6 +124,11 @@ Options for scan:
   --diff-base REF              git checkouts: analyse everything, report findings on lines
                                changed since the merge base of REF and HEAD only (exit 2 when
                                REF or the merge base is not in the checkout, e.g. shallow)
+  --cache-dir DIR              keep per-file scan results in DIR (default: the scan folder
+                               of $XDG_CACHE_HOME/sitewarden, else ~/.cache/sitewarden/scan);
+                               an unchanged file (same path, content, rules, settings and
+                               SiteWarden build) is not analysed again
+  --no-cache                   neither read nor write the scan cache
   --no-progress                no progress on stderr
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or fatal error, 3 incomplete
@@ -147,6 +167,8 @@ async function scan(argv: string[]): Promise<number> {
       omit: { type: 'string', multiple: true },
       'cache-ttl': { type: 'string' },
       'no-progress': { type: 'boolean', default: false },
+      'cache-dir': { type: 'string' },
+      'no-cache': { type: 'boolean', default: false },
       strict: { type: 'boolean', default: false },
       'npm-registry': { type: 'string' },
       'pypi-index': { type: 'string' },
@@ -183,8 +205,12 @@ async function scan(argv: string[]): Promise<number> {
   }
   const progress = !values['no-progress'] && process.stderr.isTTY;
   let lastDraw = 0;
+  if (values['no-cache'] && values['cache-dir'] !== undefined) throw new UsageError('--cache-dir and --no-cache exclude each other');
+  const cache = values['no-cache'] ? undefined : new DiskScanCache(values['cache-dir'] !== undefined ? path.resolve(values['cache-dir']) : cacheFolder('scan'), { ruleIds: allRules.map((r) => r.meta.id) });
   const result = await scanPaths(paths, {
     rules: allRules,
+    cache,
+    engineVersion: cache ? engineVersion() : undefined,
     exclude: values.exclude,
     include: values.include,
     testPaths,

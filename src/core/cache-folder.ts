@@ -6,8 +6,8 @@ import * as path from 'path';
  * data under the same root, so a CI runner caches one folder and a user clears one folder.
  * `$XDG_CACHE_HOME/sitewarden` when set to an absolute path (the XDG spec says a relative value
  * is to be ignored), otherwise `~/.cache/sitewarden`. Only the user's environment chooses it,
- * never a workspace file. Bounds on what goes in (size caps, atomic writes) live with the
- * writers (src/deps/http-cache.ts).
+ * never a workspace file. How files in these folders are written, read and bounded (atomic,
+ * link-safe writes, size caps) is src/core/cache-store.ts.
  */
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env, home: string = os.homedir()): string {
   const xdg = env.XDG_CACHE_HOME;

@@ -9,6 +9,7 @@ import { assessCoverage, skipForRefusal, type Coverage, type SkippedEntry } from
 import { analyseInWorkers, shouldParallelise, type FileOutcome, type ParallelOptions } from './parallel-scan';
 import { DEFAULT_TEST_PATH_MODE, isTestPath } from './languages';
 import { ScanIndexes } from './workspace-index';
+import { fileCacheKey, scanSignature, type CachedFile, type ScanCache } from './scan-cache';
 import type { Rule } from './rule';
 import type { Finding } from './types';
 
@@ -25,6 +26,17 @@ export interface ScanOptions extends DiscoveryOptions, AnalyzeOptions {
   parallel?: ParallelOptions;
   /** Findings of files seen before with the same content; see `MemoryScanCache`. */
   cache?: ScanCache;
+  /**
+   * Names the code that produced cached findings (the CLI: its version and a digest of its
+   * bundle): a persistent cache must miss after an upgrade. Part of every cache key.
+   */
+  engineVersion?: string;
+  /**
+   * The cache-key hook for cross-file analysis: a digest of the summaries of the files `file`
+   * imports, so that a change in an imported module invalidates its importers. Empty (nothing
+   * imported counts) until cross-file taint provides it.
+   */
+  importedSummariesDigest?: (file: DiscoveredFile, text: Buffer) => string;
   /**
    * Called with the discovery result before any file is read (tests use it to swap files
    * between listing and reading, as a hostile repository could).
@@ -70,39 +82,10 @@ export interface ScanResult {
   filesFromCache: number;
 }
 
-/** Findings of one file as a scan produced them. */
-export interface CachedFile {
-  findings: Finding[];
-  lines: number;
-  /** Files the findings depend on through cross-file summaries, with their content hash then. */
-  deps?: Record<string, string>;
-}
-
-/** Where re-scans find what an earlier scan produced; keys say path, content, rules and settings. */
-export interface ScanCache {
-  get(key: string): CachedFile | undefined;
-  set(key: string, value: CachedFile): void;
-}
-
-/** A bounded in-memory cache (the editor keeps one across audits). */
-export class MemoryScanCache implements ScanCache {
-  private readonly map = new Map<string, CachedFile>();
-  constructor(private readonly maxFiles = 50000) {}
-  get(key: string): CachedFile | undefined {
-    return this.map.get(key);
-  }
-  set(key: string, value: CachedFile): void {
-    // Oldest first out: a Map iterates in insertion order.
-    if (this.map.size >= this.maxFiles) this.map.delete(this.map.keys().next().value!);
-    this.map.set(key, value);
-  }
-  get size(): number {
-    return this.map.size;
-  }
-}
+export { MemoryScanCache, type CachedFile, type ScanCache } from './scan-cache';
 
 function cacheSignature(opts: ScanOptions): string {
-  return createHash('sha1').update(JSON.stringify([opts.rules.map((r) => r.meta.id), opts.testPaths ?? DEFAULT_TEST_PATH_MODE])).digest('hex');
+  return scanSignature({ engineVersion: opts.engineVersion, ruleIds: opts.rules.map((r) => r.meta.id), testPaths: opts.testPaths ?? DEFAULT_TEST_PATH_MODE });
 }
 
 export function countLines(text: string): number {
@@ -148,7 +131,6 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
     opts.onRuleError?.(ruleId, file, e);
   };
   const analyzer = new Analyzer(opts.rules);
-  await analyzer.prepare(new Set(files.map((f) => f.language)));
   const crossFileRoots = opts.crossFile === false ? undefined : ScanIndexes.rootsOf(files);
   const indexes = crossFileRoots ? new ScanIndexes(crossFileRoots, analyzer) : undefined;
   const total = files.length;
@@ -166,6 +148,13 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
       return undefined;
     }
   };
+  const readListedQuietly = (f: { path: string; root?: string }): Buffer | undefined => {
+    try {
+      return readDiscovered(f, maxBytes);
+    } catch {
+      return undefined;
+    }
+  };
   // Per-file outcomes, accounted in document order at the end whatever finished first.
   const done: ({ findings: Finding[]; lines: number } | undefined)[] = new Array(total);
   const keys: (string | undefined)[] = new Array(total);
@@ -177,9 +166,13 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
     const key = keys[i];
     if (key) opts.cache!.set(key, outcome);
   };
+  // What was hashed for the key is what gets analysed: a file rewritten between the two reads
+  // must not be cached under the other content's key.
+  const hashed = new Map<number, Buffer>();
   const analyseHere = (i: number): void => {
     const f = files[i];
-    const buf = readListed(f);
+    const buf = hashed.get(i) ?? readListed(f);
+    hashed.delete(i);
     if (!buf) return;
     const text = decodeSource(buf);
     try {
@@ -200,15 +193,18 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
     for (let i = 0; i < total; i++) {
       const buf = readListed(files[i]);
       if (!buf) continue;
-      const hash = createHash('sha1').update(buf).digest('hex');
-      hashes.set(path.resolve(files[i].path), hash);
-      keys[i] = `${signature}\0${files[i].path}\0${hash}`;
+      const f = files[i];
+      // The content hash also checks, at a hit, the files its cross-file findings came through.
+      hashes.set(path.resolve(f.path), createHash('sha1').update(buf).digest('hex'));
+      keys[i] = fileCacheKey({ signature, path: f.path, relPath: f.relPath, content: buf, importedSummaries: opts.importedSummariesDigest?.(f, buf) });
+      hashed.set(i, buf);
     }
     for (let i = 0; i < total; i++) {
       if (!keys[i]) continue;
-      const hit = opts.cache.get(keys[i]!);
+      const hit = opts.cache.get(keys[i]!, files[i].path);
       // Findings that came through another file's summary hold while that file is unchanged.
       if (hit && Object.entries(hit.deps ?? {}).every(([dep, h]) => hashes.get(dep) === h)) {
+        hashed.delete(i);
         done[i] = hit;
         result.filesFromCache++;
         opts.onProgress?.(++progress, progressTotal, files[i].path);
@@ -218,6 +214,8 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
     }
   }
 
+  // Grammars load only for what is left to analyse: a fully cached re-scan loads none.
+  await analyzer.prepare(new Set(todo.map((i) => files[i].language)));
   const outcomes: (FileOutcome | undefined)[] = new Array(total);
   const pending = todo.map((i) => files[i]);
   if (shouldParallelise(pending, opts.parallel)) {
@@ -251,7 +249,16 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
       for (const e of o.ruleErrors ?? []) onRuleError(e.ruleId, files[i].path, new Error(e.message));
       if (o.refused) result.skipped.push({ ...o.refused, path: files[i].path });
       else if (o.error !== undefined) result.errors.push({ path: files[i].path, message: o.error, reason: o.crashed ? 'parser-crash' : 'analysis-error' });
-      else finish(i, { findings: o.findings ?? [], lines: o.lines ?? 0, ...(o.deps ? { deps: o.deps } : {}) });
+      else {
+        // A worker read the file itself: cached only if it still has the content the key names.
+        const before = hashed.get(i);
+        hashed.delete(i);
+        if (before && keys[i]) {
+          const now = readListedQuietly(files[i]);
+          if (!now || !now.equals(before)) keys[i] = undefined;
+        }
+        finish(i, { findings: o.findings ?? [], lines: o.lines ?? 0, ...(o.deps ? { deps: o.deps } : {}) });
+      }
       continue;
     }
     if (result.cancelled || opts.isCancelled?.()) {

@@ -71,6 +71,8 @@ export interface SemanticsHooks {
  */
 export class Semantics {
   private readonly scopes = new Map<number, Map<string, Binding[]>>();
+  /** Binding lists not in document order (see `addBinding`). */
+  private readonly unsorted = new Set<Binding[]>();
   private readonly scopeList: Node[] = [];
   private readonly scopeStart: number[] = [];
   private readonly scopeEnd: number[] = [];
@@ -137,7 +139,29 @@ export class Semantics {
     if (!names) this.scopes.set(scope.id, (names = new Map()));
     let list = names.get(b.name);
     if (!list) names.set(b.name, (list = []));
+    // Bindings arrive in document order, so each list is sorted by position and `resolve` can
+    // binary-search it; a dialect that binds out of order only costs that list the linear scan.
+    if (list.length && list[list.length - 1].at.startIndex > b.at.startIndex) this.unsorted.add(list);
     list.push(b);
+  }
+
+  /** The last binding of `list` that starts before `offset`: binary search when `list` is in order. */
+  private lastBefore(list: Binding[], offset: number, ident: Node): Binding | undefined {
+    if (this.unsorted.has(list)) {
+      let best: Binding | undefined;
+      for (const b of list) if (b.at.startIndex < offset && b.at.id !== ident.id) best = b;
+      return best;
+    }
+    // The first index whose binding does not start before `offset`; the one before it is the
+    // answer (it cannot be `ident` itself, which starts at `offset`).
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid].at.startIndex < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 ? list[lo - 1] : undefined;
   }
 
   /** The scope nodes (module, classes, functions), in document order. */
@@ -202,8 +226,7 @@ export class Semantics {
       const list = this.scopes.get(chain[i].id)?.get(name);
       if (!list || list.length === 0) continue;
       if (i === 0) {
-        let best: Binding | undefined;
-        for (const b of list) if (b.at.startIndex < ident.startIndex && b.at.id !== ident.id) best = b;
+        const best = this.lastBefore(list, ident.startIndex, ident);
         if (best) return best;
         // Used before any binding in this scope: a loop back-edge or a later def; take the first.
         const first = list.find((b) => b.at.id !== ident.id);

@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { writeCacheFile } from '../core/cache-store';
 import { redactUrl } from '../core/redact';
 import { HttpClient, HttpError } from './http-client';
 
@@ -89,57 +90,9 @@ function readEntry(dir: string, key: string): Entry | undefined {
   }
 }
 
-/** Bytes each cache folder holds, counted once per process and then kept up to date. */
-const folderBytes = new Map<string, number>();
-
-function cacheFiles(dir: string): { file: string; size: number; mtime: number }[] {
-  const out: { file: string; size: number; mtime: number }[] = [];
-  for (const name of fs.readdirSync(dir)) {
-    if (!name.endsWith('.json')) continue;
-    try {
-      const st = fs.lstatSync(path.join(dir, name));
-      if (st.isFile()) out.push({ file: path.join(dir, name), size: st.size, mtime: st.mtimeMs });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
-/**
- * Written only after a complete, valid answer, atomically: a temp file that must not exist yet
- * (`wx`, so a planted link or a concurrent writer is never written through), then a rename.
- * Past the folder's size cap the oldest entries are removed.
- */
+/** Written only after a complete, valid answer (atomic, link-safe, size-bounded: src/core/cache-store.ts). */
 function writeEntry(dir: string, e: Entry, maxCacheBytes: number): void {
-  fs.mkdirSync(dir, { recursive: true });
-  const f = entryFile(dir, e.url);
-  const text = JSON.stringify(e);
-  const tmp = `${f}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  let total = folderBytes.get(dir) ?? cacheFiles(dir).reduce((n, x) => n + x.size, 0);
-  let before = 0;
-  try {
-    before = fs.lstatSync(f).size;
-  } catch {
-    // new entry
-  }
-  try {
-    fs.writeFileSync(tmp, text, { flag: 'wx', mode: 0o600 });
-    fs.renameSync(tmp, f);
-  } catch {
-    fs.rmSync(tmp, { force: true });
-    return; // a cache that cannot be written is no reason to fail the check
-  }
-  total += Buffer.byteLength(text) - before;
-  if (total > maxCacheBytes) {
-    for (const old of cacheFiles(dir).sort((a, b) => a.mtime - b.mtime)) {
-      if (total <= maxCacheBytes * 0.8) break;
-      if (old.file === f) continue;
-      fs.rmSync(old.file, { force: true });
-      total -= old.size;
-    }
-  }
-  folderBytes.set(dir, total);
+  writeCacheFile(dir, entryFile(dir, e.url), JSON.stringify(e), maxCacheBytes);
 }
 
 let plainClient: HttpClient | undefined;
