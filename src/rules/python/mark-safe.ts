@@ -6,6 +6,19 @@ const MARKERS = new Set([
   'django.utils.safestring.SafeText', 'django.utils.html.mark_safe',
 ]);
 
+/**
+ * The format string of format_html formatted before the call: `x % y` and `x.format(...)` whatever
+ * `x` is (nothing else takes `%` or `.format` inside format_html's first argument).
+ */
+function formattedFormat(arg: Node): boolean {
+  let n = arg;
+  while (n.type === 'parenthesized_expression' && n.namedChildren[0]) n = n.namedChildren[0];
+  if (n.type === 'binary_operator') return n.childForFieldName('operator')?.type === '%';
+  if (n.type !== 'call') return false;
+  const fn = n.childForFieldName('function');
+  return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'format';
+}
+
 const rule: Rule = {
   meta: {
     id: 'py-mark-safe',
@@ -42,7 +55,7 @@ const rule: Rule = {
           ctx.report({ node, taint });
           return;
         }
-        if (name === 'django.utils.html.format_html' && sem.isBuiltString(arg)) {
+        if (name === 'django.utils.html.format_html' && (sem.isBuiltStringDeep(arg) || formattedFormat(arg))) {
           ctx.report({ node, message: 'format_html escapes its arguments, not its format string: pass values as arguments, not formatted in.' });
         }
       },
@@ -54,12 +67,18 @@ const rule: Rule = {
       'from django.utils.html import format_html\nformat_html("<b>{}</b>", name)',
       'from markupsafe import Markup\nMarkup("<p>{}</p>").format(text)',
       '# mark_safe(user_input) is dangerous\nnote = "Markup(x)"',
+      'from django.utils.html import format_html\nTEMPLATE = "<a href=\'{}\'>{}</a>"\nformat_html(TEMPLATE, url, label)',
+      'from django.utils.html import format_html\nformat_html("<b>{}</b>", count % 10)',
     ],
     invalid: [
       { code: 'from django.utils.safestring import mark_safe\ndef bio(user):\n    return mark_safe(f"<p>{user.bio}</p>")', errors: [3], messages: [{ messageId: 'default' }] },
       { code: 'from markupsafe import Markup\nfrom flask import request\nMarkup(request.args["q"])', errors: [3], messages: [{ messageId: 'default' }] },
       { code: 'from django.utils.html import format_html\nformat_html("<b>%s</b>" % name)', errors: [2], messages: ['format_html escapes its arguments, not its format string: pass values as arguments, not formatted in.'] },
       { code: 'from django.utils.safestring import mark_safe\ndef render(comment):\n    return mark_safe(comment.text)', errors: [3], messages: [{ messageId: 'default' }] },
+      { code: 'from django.utils.html import format_html\ndef cell(pattern, value):\n    return format_html(pattern % value)', errors: [3], messages: ['format_html escapes its arguments, not its format string: pass values as arguments, not formatted in.'] },
+      { code: 'from django.utils.html import format_html\ndef cell(tpl, value):\n    return format_html(tpl.format(value=value))', errors: [3], messages: ['format_html escapes its arguments, not its format string: pass values as arguments, not formatted in.'] },
+      { code: 'from django.utils.html import format_html\ndef link(url):\n    html = f"<a href=\'{url}\'>go</a>"\n    return format_html(html)', errors: [4], messages: ['format_html escapes its arguments, not its format string: pass values as arguments, not formatted in.'] },
+      { code: 'from django.utils.safestring import SafeString\ndef badge(label):\n    return SafeString("<span>" + label + "</span>")', errors: [3], messages: [{ messageId: 'default' }] },
     ],
   },
 };
