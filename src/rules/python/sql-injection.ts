@@ -2,6 +2,8 @@ import type { Node } from 'web-tree-sitter';
 import { OWASP, type Rule, type RuleContext } from '../../core/rule';
 import type { Fix } from '../../core/types';
 import { isLiteralAssembly } from '../shared/literal-assembly';
+import { holesAreNames } from '../shared/sql-holes';
+import { sqlTextPieces } from './sql-text';
 import { modelRows, sinksByCallee, type ModelRow } from '../../core/models';
 
 /** SQL sinks from the models (src/core/models/sql-py.ts): functions by name, methods on any receiver but `raw`. */
@@ -129,7 +131,7 @@ const rule: Rule = {
     bandit: ['B608', 'B610', 'B611'],
     message: 'SQL built with string formatting reaches the database: pass values as query parameters instead.',
     docs: {
-      whatItDoes: 'Finds SQL text built with f-strings, `%`, `+`, `.format()` or `+=` that reaches `cursor.execute`, `executemany`, `executescript`, Django `Manager.raw` / `RawSQL` / `QuerySet.extra(select=, where=, tables=, order_by=)` / the `template`, `function` and `arg_joiner` of a custom `Func`, `Aggregate`, `Transform` or `Lookup`, SQLAlchemy `text()` / `execute`, or `pandas.read_sql`.',
+      whatItDoes: 'Finds SQL text built with f-strings, `%`, `+`, `.format()` or `+=` that reaches `cursor.execute`, `executemany`, `executescript`, Django `Manager.raw` / `RawSQL` / `QuerySet.extra(select=, where=, tables=, order_by=)` / the `template`, `function` and `arg_joiner` of a custom `Func`, `Aggregate`, `Transform` or `Lookup`, SQLAlchemy `text()` / `execute`, or `pandas.read_sql`. A query whose only non-literal parts are table or column names (after `FROM`/`INTO`/`TABLE`/`JOIN`..., the column list of `INSERT INTO t (...)`, a whole `SELECT ... FROM` list) and none of them request data is not reported: placeholders cannot bind names, so migrations and schema tools build them this way.',
       whyBad: 'When part of the query comes from a user, they can close the string and write their own SQL: read every table, change data, log in as anyone. Quoting by hand is always incomplete.',
       example: 'user = request.args["user"]\ncursor.execute(f"SELECT * FROM accounts WHERE name = \'{user}\'")',
       useInstead: 'cursor.execute("SELECT * FROM accounts WHERE name = %s", (user,))\n# SQLAlchemy: session.execute(text("... WHERE name = :name"), {"name": user})\n# Django: Account.objects.filter(name=user)',
@@ -149,6 +151,8 @@ const rule: Rule = {
         if (!sem.isBuiltStringDeep(q) && !(taint && !sem.isConstant(q))) return;
         // Placeholders joined by count, queries picked from literals: the values go as parameters.
         if (isLiteralAssembly(sem, q)) return;
+        // Table and column names cannot be parameters: holes only in name positions, none of them request data.
+        if (!taint && holesAreNames(sqlTextPieces(ctx, q))) return;
         const recvName = sem.qualifiedName(sem.receiver(node)) ?? '';
         const placeholder = recvName.startsWith('sqlite3.') ? '?' : '%s';
         ctx.report({
@@ -172,6 +176,12 @@ const rule: Rule = {
       'from django.db.models import Func\nclass Upper(Func):\n    function = "UPPER"\n    template = "%(function)s(%(expressions)s)"\n    def __init__(self, expr):\n        super().__init__(expr, template="%(function)s(%(expressions)s)")',
       'class Widget(Base):\n    def __init__(self, name):\n        super().__init__(template="<div>" + name + "</div>")',
       'parser.extra(where=["x" + y])',
+      'def copy_table(cursor, table, columns, old):\n    cursor.execute("INSERT INTO %s (%s) SELECT %s FROM %s" % (table, columns, columns, old))',
+      'def drop(cursor, table):\n    cursor.execute("DROP TABLE %s" % table)',
+      'def dump(cursor, table, cols):\n    cursor.execute(f"SELECT {cols} FROM {table}")',
+      'def add(cursor, table):\n    cursor.execute("ALTER TABLE " + table + " ADD COLUMN flag int")',
+      'def count(cursor, schema, table):\n    sql = "SELECT COUNT(*) FROM {}.{}".format(schema, table)\n    cursor.execute(sql)',
+      'def ins(cursor, table, cols, vals):\n    cursor.execute("INSERT INTO `%s` (%s) VALUES (%%s, %%s)" % (table, cols), vals)',
     ],
     invalid: [
       {
@@ -192,6 +202,11 @@ const rule: Rule = {
       { code: 'from django.db.models import Func\nclass Cast(Func):\n    def __init__(self, expr, sql_type):\n        super().__init__(expr, template="CAST(%(expressions)s AS " + sql_type + ")")', errors: [4], messages: [{ messageId: 'default' }] },
       { code: 'from django.db.models import Func\ndef weighted(col, w):\n    return Func(col, function="ROUND", template=f"%(function)s(%(expressions)s * {w})")', errors: [3], messages: [{ messageId: 'default' }] },
       { code: 'from django.db.models import Lookup\nclass Near(Lookup):\n    def as_sql(self, compiler, connection):\n        return super().as_sql(compiler, connection, template="%s <-> %s < " + str(self.radius))', errors: [4], messages: [{ messageId: 'default' }] },
+      { code: 'def find(cursor, table, name):\n    cursor.execute("SELECT * FROM %s WHERE name = \'%s\'" % (table, name))', errors: [2], messages: [{ messageId: 'default' }] },
+      { code: 'def ins(cursor, table, cols, vals):\n    cursor.execute("INSERT INTO %s (%s) VALUES (%s)" % (table, cols, vals))', errors: [2], messages: [{ messageId: 'default' }] },
+      { code: 'def sel(cursor, expr):\n    cursor.execute(f"SELECT {expr}")', errors: [2], messages: [{ messageId: 'default' }] },
+      { code: 'def view(request):\n    table = request.GET["t"]\n    with connection.cursor() as c:\n        c.execute("SELECT * FROM %s" % table)', errors: [4], messages: ['Request data is formatted into this SQL query: pass it as a query parameter instead.'] },
+      { code: 'def limit(cursor, table, n):\n    cursor.execute("SELECT * FROM {} LIMIT {}".format(table, n))', errors: [2], messages: [{ messageId: 'default' }] },
     ],
   },
 };
