@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { OWASP, type Rule } from '../../core/rule';
+import type { Semantics } from '../../core/semantics';
 
 const MARKERS = new Set([
   'markupsafe.Markup', 'flask.Markup', 'jinja2.Markup', 'django.utils.safestring.mark_safe', 'django.utils.safestring.SafeString',
@@ -17,6 +18,16 @@ function formattedFormat(arg: Node): boolean {
   if (n.type !== 'call') return false;
   const fn = n.childForFieldName('function');
   return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'format';
+}
+
+/**
+ * A variable assigned a built or formatted string (`html = f"..."`). Not `+=`: messages grown
+ * from translated literals (`msg += " " + _("...")`) are format strings by design.
+ */
+function builtInto(sem: Semantics, arg: Node): boolean {
+  const n = sem.dialect.unwrap(arg);
+  if (n.type !== 'identifier') return false;
+  return sem.bindingsOf(n).some((b) => b.kind === 'assign' && !!b.value && b.value.parent?.type === 'assignment' && (sem.isBuiltString(b.value) || formattedFormat(b.value)));
 }
 
 const rule: Rule = {
@@ -55,7 +66,7 @@ const rule: Rule = {
           ctx.report({ node, taint });
           return;
         }
-        if (name === 'django.utils.html.format_html' && (sem.isBuiltStringDeep(arg) || formattedFormat(arg))) {
+        if (name === 'django.utils.html.format_html' && (sem.isBuiltString(arg) || formattedFormat(arg) || builtInto(sem, arg))) {
           ctx.report({ node, message: 'format_html escapes its arguments, not its format string: pass values as arguments, not formatted in.' });
         }
       },
@@ -69,6 +80,7 @@ const rule: Rule = {
       '# mark_safe(user_input) is dangerous\nnote = "Markup(x)"',
       'from django.utils.html import format_html\nTEMPLATE = "<a href=\'{}\'>{}</a>"\nformat_html(TEMPLATE, url, label)',
       'from django.utils.html import format_html\nformat_html("<b>{}</b>", count % 10)',
+      'from django.utils.html import format_html\nfrom django.utils.translation import gettext as _\ndef note(can_edit, **names):\n    msg = _("The {name} was added.")\n    if can_edit:\n        msg += " " + _("You may edit it again below.")\n    return format_html(msg, **names)',
     ],
     invalid: [
       { code: 'from django.utils.safestring import mark_safe\ndef bio(user):\n    return mark_safe(f"<p>{user.bio}</p>")', errors: [3], messages: [{ messageId: 'default' }] },

@@ -152,7 +152,8 @@ const rule: Rule = {
         // Placeholders joined by count, queries picked from literals: the values go as parameters.
         if (isLiteralAssembly(sem, q)) return;
         // Table and column names cannot be parameters: holes only in name positions, none of them request data.
-        if (!taint && holesAreNames(sqlTextPieces(ctx, q))) return;
+        const pieces = sqlTextPieces(ctx, q);
+        if (!taint && (!pieces.includes(null) || holesAreNames(pieces))) return;
         const recvName = sem.qualifiedName(sem.receiver(node)) ?? '';
         const placeholder = recvName.startsWith('sqlite3.') ? '?' : '%s';
         ctx.report({
@@ -182,6 +183,7 @@ const rule: Rule = {
       'def add(cursor, table):\n    cursor.execute("ALTER TABLE " + table + " ADD COLUMN flag int")',
       'def count(cursor, schema, table):\n    sql = "SELECT COUNT(*) FROM {}.{}".format(schema, table)\n    cursor.execute(sql)',
       'def ins(cursor, table, cols, vals):\n    cursor.execute("INSERT INTO `%s` (%s) VALUES (%%s, %%s)" % (table, cols), vals)',
+      'import math\nfrom django.db.models import Func\nclass Degrees(Func):\n    def __init__(self, expr):\n        super().__init__(expr, template="((%%(expressions)s) * 180 / %s)" % math.pi)',
     ],
     invalid: [
       {

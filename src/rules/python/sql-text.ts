@@ -46,7 +46,18 @@ function walk(ctx: RuleContext, e: Node, depth: number, out: (string | null)[]):
     const right = n.childForFieldName('right');
     if (op === '+' && left && right) { walk(ctx, left, depth + 1, out); walk(ctx, right, depth + 1, out); return; }
     const template = op === '%' && left ? sem.stringValue(left) : undefined;
-    if (template !== undefined) { splitTemplate(template, PERCENT, (m) => (m === '%%' ? '%' : null), out); return; }
+    if (template !== undefined && right) {
+      // A conversion filled by a number (`%s` % math.pi) is literal text: numbers cannot carry SQL.
+      const r = sem.dialect.unwrap(right);
+      const values = r.type === 'tuple' ? r.namedChildren.filter((c): c is Node => !!c) : [r];
+      let k = 0;
+      splitTemplate(template, PERCENT, (m) => {
+        if (m === '%%') return '%';
+        const v = m.startsWith('%(') ? undefined : values[k++];
+        return v && isNumber(ctx, v) ? v.text : null;
+      }, out);
+      return;
+    }
   }
   if (n.type === 'call' && sem.methodName(n) === 'format') {
     const fn = n.childForFieldName('function');
@@ -60,6 +71,13 @@ function walk(ctx: RuleContext, e: Node, depth: number, out: (string | null)[]):
     if (values.length === 1 && !sem.dialect.isIdentifier(values[0])) { walk(ctx, values[0], depth + 1, out); return; }
   }
   out.push(null);
+}
+
+const NUMERIC_CONSTANTS = new Set(['math.pi', 'math.e', 'math.tau', 'math.inf']);
+
+function isNumber(ctx: RuleContext, v: Node): boolean {
+  const n = ctx.sem.dialect.unwrap(v);
+  return n.type === 'integer' || n.type === 'float' || NUMERIC_CONSTANTS.has(ctx.sem.qualifiedName(n) ?? '');
 }
 
 /** A string literal's text with each f-string replacement field as a hole. */
