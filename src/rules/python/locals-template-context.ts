@@ -32,7 +32,7 @@ const rule: Rule = {
     title: 'locals() passed as a template context',
     language: 'python',
     family: 'xss',
-    checklist: ['input-validation', 'code-review'],
+    checklist: ['input-validation'],
     severity: 'low',
     confidence: 'high',
     cwe: ['CWE-200', 'CWE-79'],

@@ -48,14 +48,14 @@ const SELECT_LIST = /\bselect(?:\s+distinct)?\s*$/i;
 
 /** A hole that is a whole column list: closed by `)` after `INTO t (`, or by FROM after SELECT. */
 function inColumnList(before: string, after: string): boolean {
-  const a = after.replace(/^\s+/, '');
+  const a = after.trimStart();
   if (INSERT_COLUMNS.test(before)) return a.startsWith(')');
   return SELECT_LIST.test(before) && /^from\b/i.test(a);
 }
 
 function inNamePosition(before: string, after: string): boolean {
-  const b = before.replace(/\s+$/, '');
-  const a = after.replace(/^\s+/, '');
+  const b = before.trimEnd();
+  const a = after.trimStart();
   // Quoted identifiers: `name`, [name]; "name" only after a keyword that takes a name (MySQL reads "x" as a string).
   if (b.endsWith('`') && a.startsWith('`')) return true;
   if (b.endsWith('[') && a.startsWith(']')) return true;
