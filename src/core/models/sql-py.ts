@@ -45,6 +45,13 @@ export const djangoSqlModels = modelTable('django', 'python', [
     vulnerable: 'def view(request):\n    return Item.objects.raw("SELECT * FROM t WHERE id = " + request.GET["id"])',
     safe: 'def view(request):\n    return Item.objects.raw("SELECT * FROM t WHERE id = %s", [request.GET["id"]])',
   },
+  // QuerySet.extra(select=None, where=None, params=None, tables=None, order_by=None): every piece of
+  // the lists and dicts is SQL; values belong in `params` / `select_params`.
+  {
+    kind: 'sink', method: 'extra', args: [0, 1], keywords: ['select', 'where', 'tables', 'order_by'], vulnClass: 'sql-injection',
+    vulnerable: 'def view(request):\n    return Item.objects.extra(where=["name = \'%s\'" % request.GET["n"]])',
+    safe: 'def view(request):\n    return Item.objects.extra(where=["name = %s"], params=[request.GET["n"]])',
+  },
 ]);
 
 export const pandasModels = modelTable('pandas', 'python', [

@@ -34,5 +34,7 @@ import weakKeySize from './weak-key-size';
 import insecureTempFile from './insecure-temp-file';
 import imagemathEval from './imagemath-eval';
 import djangoWeakHashingSession from './django-weak-hashing-session';
+import localsTemplateContext from './locals-template-context';
+import corsCredentials from './cors-credentials';
 
-export const pythonRules: Rule[] = [fingerprintStub, flaskDebug, weakHash, sqlInjection, commandInjection, codeInjection, unsafeDeserialization, templateInjection, markSafe, reflectedXss, openRedirect, weakCipher, insecureRandom, hardcodedSecret, tlsVerifyDisabled, jwtMisuse, djangoDebug, insecureCookie, csrfDisabled, pathTraversal, ssrf, xxe, archiveExtraction, jinjaAutoescape, djangoInsecureSettings, requestWithoutTimeout, secretInLog, cleartextTransport, permissiveFileMode, weakTlsVersion, processStart, weakKeySize, insecureTempFile, imagemathEval, djangoWeakHashingSession];
+export const pythonRules: Rule[] = [fingerprintStub, flaskDebug, weakHash, sqlInjection, commandInjection, codeInjection, unsafeDeserialization, templateInjection, markSafe, reflectedXss, openRedirect, weakCipher, insecureRandom, hardcodedSecret, tlsVerifyDisabled, jwtMisuse, djangoDebug, insecureCookie, csrfDisabled, pathTraversal, ssrf, xxe, archiveExtraction, jinjaAutoescape, djangoInsecureSettings, requestWithoutTimeout, secretInLog, cleartextTransport, permissiveFileMode, weakTlsVersion, processStart, weakKeySize, insecureTempFile, imagemathEval, djangoWeakHashingSession, localsTemplateContext, corsCredentials];

@@ -1,10 +1,34 @@
 import type { Node } from 'web-tree-sitter';
 import { OWASP, type Rule } from '../../core/rule';
+import type { Semantics } from '../../core/semantics';
 
 const MARKERS = new Set([
   'markupsafe.Markup', 'flask.Markup', 'jinja2.Markup', 'django.utils.safestring.mark_safe', 'django.utils.safestring.SafeString',
   'django.utils.safestring.SafeText', 'django.utils.html.mark_safe',
 ]);
+
+/**
+ * The format string of format_html formatted before the call: `x % y` and `x.format(...)` whatever
+ * `x` is (nothing else takes `%` or `.format` inside format_html's first argument).
+ */
+function formattedFormat(arg: Node): boolean {
+  let n = arg;
+  while (n.type === 'parenthesized_expression' && n.namedChildren[0]) n = n.namedChildren[0];
+  if (n.type === 'binary_operator') return n.childForFieldName('operator')?.type === '%';
+  if (n.type !== 'call') return false;
+  const fn = n.childForFieldName('function');
+  return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'format';
+}
+
+/**
+ * A variable assigned a built or formatted string (`html = f"..."`). Not `+=`: messages grown
+ * from translated literals (`msg += " " + _("...")`) are format strings by design.
+ */
+function builtInto(sem: Semantics, arg: Node): boolean {
+  const n = sem.dialect.unwrap(arg);
+  if (n.type !== 'identifier') return false;
+  return sem.bindingsOf(n).some((b) => b.kind === 'assign' && !!b.value && b.value.parent?.type === 'assignment' && (sem.isBuiltString(b.value) || formattedFormat(b.value)));
+}
 
 const rule: Rule = {
   meta: {
@@ -42,7 +66,7 @@ const rule: Rule = {
           ctx.report({ node, taint });
           return;
         }
-        if (name === 'django.utils.html.format_html' && sem.isBuiltString(arg)) {
+        if (name === 'django.utils.html.format_html' && (sem.isBuiltString(arg) || formattedFormat(arg) || builtInto(sem, arg))) {
           ctx.report({ node, message: 'format_html escapes its arguments, not its format string: pass values as arguments, not formatted in.' });
         }
       },
@@ -54,12 +78,19 @@ const rule: Rule = {
       'from django.utils.html import format_html\nformat_html("<b>{}</b>", name)',
       'from markupsafe import Markup\nMarkup("<p>{}</p>").format(text)',
       '# mark_safe(user_input) is dangerous\nnote = "Markup(x)"',
+      'from django.utils.html import format_html\nTEMPLATE = "<a href=\'{}\'>{}</a>"\nformat_html(TEMPLATE, url, label)',
+      'from django.utils.html import format_html\nformat_html("<b>{}</b>", count % 10)',
+      'from django.utils.html import format_html\nfrom django.utils.translation import gettext as _\ndef note(can_edit, **names):\n    msg = _("The {name} was added.")\n    if can_edit:\n        msg += " " + _("You may edit it again below.")\n    return format_html(msg, **names)',
     ],
     invalid: [
       { code: 'from django.utils.safestring import mark_safe\ndef bio(user):\n    return mark_safe(f"<p>{user.bio}</p>")', errors: [3], messages: [{ messageId: 'default' }] },
       { code: 'from markupsafe import Markup\nfrom flask import request\nMarkup(request.args["q"])', errors: [3], messages: [{ messageId: 'default' }] },
       { code: 'from django.utils.html import format_html\nformat_html("<b>%s</b>" % name)', errors: [2], messages: ['format_html escapes its arguments, not its format string: pass values as arguments, not formatted in.'] },
       { code: 'from django.utils.safestring import mark_safe\ndef render(comment):\n    return mark_safe(comment.text)', errors: [3], messages: [{ messageId: 'default' }] },
+      { code: 'from django.utils.html import format_html\ndef cell(pattern, value):\n    return format_html(pattern % value)', errors: [3], messages: ['format_html escapes its arguments, not its format string: pass values as arguments, not formatted in.'] },
+      { code: 'from django.utils.html import format_html\ndef cell(tpl, value):\n    return format_html(tpl.format(value=value))', errors: [3], messages: ['format_html escapes its arguments, not its format string: pass values as arguments, not formatted in.'] },
+      { code: 'from django.utils.html import format_html\ndef link(url):\n    html = f"<a href=\'{url}\'>go</a>"\n    return format_html(html)', errors: [4], messages: ['format_html escapes its arguments, not its format string: pass values as arguments, not formatted in.'] },
+      { code: 'from django.utils.safestring import SafeString\ndef badge(label):\n    return SafeString("<span>" + label + "</span>")', errors: [3], messages: [{ messageId: 'default' }] },
     ],
   },
 };

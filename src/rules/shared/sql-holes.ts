@@ -24,7 +24,7 @@ export function holesAreNames(pieces: SqlPieces): boolean {
     holes++;
     const before = precedingText(pieces, i);
     const after = typeof pieces[i + 1] === 'string' ? (pieces[i + 1] as string) : '';
-    if (!inNamePosition(before, after)) return false;
+    if (!inNamePosition(before, after) && !inColumnList(textBefore(pieces, i), after)) return false;
   }
   return holes > 0;
 }
@@ -34,6 +34,23 @@ function precedingText(pieces: SqlPieces, i: number): string {
   // literal before the run of holes.
   for (let k = i - 1; k >= 0; k--) if (typeof pieces[k] === 'string') return pieces[k] as string;
   return '';
+}
+
+/** Everything before hole `i`, earlier holes written as a bare name. */
+function textBefore(pieces: SqlPieces, i: number): string {
+  return pieces.slice(0, i).map((p) => (p === null ? 'name' : p)).join('');
+}
+
+// `INSERT INTO t (${columns})`: the column list right after the table, only names can go there.
+const INSERT_COLUMNS = /\binto\s+[\w.`"[\]]+\s*\(\s*$/i;
+// `SELECT ${columns} FROM`: a hole that is the whole select list (a value there would be quoted).
+const SELECT_LIST = /\bselect(?:\s+distinct)?\s*$/i;
+
+/** A hole that is a whole column list: closed by `)` after `INTO t (`, or by FROM after SELECT. */
+function inColumnList(before: string, after: string): boolean {
+  const a = after.trimStart();
+  if (INSERT_COLUMNS.test(before)) return a.startsWith(')');
+  return SELECT_LIST.test(before) && /^from\b/i.test(a);
 }
 
 function inNamePosition(before: string, after: string): boolean {
