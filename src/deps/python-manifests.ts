@@ -61,9 +61,25 @@ export function readRequirements(file: string, seen = new Set<string>(), result:
   const joined = text.replace(/\\\r?\n/g, (m) => ' '.repeat(m.length));
   const positionAt = lineLocator(text);
   let offset = 0;
+  // pip-compile writes who pulls each pin in under it: `# via flask`, or `# via` and one `#   name`
+  // per line. `via` collects them for the requirement read last.
+  let via: { dep: Dependency; names: string[]; open: boolean } | undefined;
+  const closeVia = () => {
+    if (via?.names.length && via.names.every((n) => /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(n))) via.dep.pulledBy = via.names;
+    via = undefined;
+  };
   for (const raw of joined.split('\n')) {
     const lineStart = offset;
     offset += raw.length + 1;
+    const comment = /^\s*#\s*(.*?)\s*$/.exec(raw);
+    if (via && comment) {
+      const one = /^via\s+(.+)$/.exec(comment[1]);
+      if (one) via.names.push(one[1].split(/\s+/)[0]);
+      else if (comment[1] === 'via') via.open = true;
+      else if (via.open && comment[1]) via.names.push(comment[1].split(/\s+/)[0]);
+      continue;
+    }
+    closeVia(); // a blank line or the next requirement ends the annotation
     // Per-requirement options (hash-pinned files: `--hash=sha256:…` after each pin) are not part of
     // the requirement; blanked to keep offsets.
     const line = raw.replace(/\r$/, '').replace(/(\s)(--hash[=\s]\s*\S+|--global-option[=\s]\s*\S+|--config-settings[=\s]\s*\S+)/g, (m) => ' '.repeat(m.length));
@@ -109,7 +125,9 @@ export function readRequirements(file: string, seen = new Set<string>(), result:
     if (pin) dep.installed = pin[1];
     markerVerdict(dep, m[5]);
     result.dependencies.push(dep);
+    via = { dep, names: [], open: false };
   }
+  closeVia();
   applyConstraints(result);
   return result;
 }

@@ -1,8 +1,9 @@
+import { normalizeName } from './python-manifests';
 import type { ManifestResult } from './types';
 
 /** What the check covered of the dependency tree, for the "N direct, M transitive checked" line. */
 export interface TreeCoverage {
-  /** Direct dependencies checked (declared, and not reported as not checked). */
+  /** Direct dependencies checked (declared, and not reported as not checked; not a compiled file's `# via` pins). */
   direct: number;
   /** Distinct locked transitive packages (name and version, per lockfile) checked. */
   transitive: number;
@@ -18,7 +19,12 @@ export function treeCoverage(manifests: ManifestResult[]): TreeCoverage {
   const unlocked: string[] = [];
   let direct = 0;
   for (const m of manifests) {
-    direct += m.dependencies.filter((d) => !d.unchecked).length;
+    for (const d of m.dependencies) {
+      if (d.unchecked) continue;
+      // A compiled requirements file pins the whole tree: its `# via flask` lines are transitive.
+      if (d.pulledBy) transitive.add(`${d.file}\0${normalizeName(d.name)}\0${d.installed ?? d.spec}`);
+      else direct++;
+    }
     if (m.lock) lockfiles.set(m.lock.file, m.lock.format);
     // A requirements file pinning every line (pip-compile's output) is its own lockfile.
     else if (m.dependencies.length && (m.lockable || m.dependencies.some((d) => !d.unchecked && !d.installed))) unlocked.push(m.dependencies[0].file);
