@@ -103,6 +103,17 @@ describe('deps and scan: the coverage line and exit code for each lockfile forma
     });
   }
 
+  it('--omit dev: the dev dependency and what only it pulls in are neither checked nor counted (package-lock v3)', async () => {
+    const dir = workspace({ 'package.json': fs.readFileSync(path.join(SHOP, 'package.json'), 'utf8'), 'package-lock.json': fs.readFileSync(path.join(SHOP, 'package-lock.v3.json'), 'utf8') });
+    for (const cmd of ['deps', 'scan']) {
+      const r = await cli([cmd, '.', '--omit', 'dev', ...registry(shopReg)], dir);
+      assert.equal(coverage(r.out, cmd === 'deps' ? '' : 'sitewarden: dependencies: '), '3 direct, 4 transitive checked (package-lock v3: package-lock.json)');
+      assert.doesNotMatch(r.out, /minimist/, 'mkdirp (dev) pulls minimist in: not reported');
+      assert.match(r.out, /via express › qs 6\.5\.1/);
+      assert.equal(r.status, 1, r.out);
+    }
+  });
+
   it('the registry unreachable: the same line, the check INCOMPLETE, exit 3', async () => {
     const dir = workspace(FORMATS.find(([n]) => n.startsWith('poetry.lock'))![1]);
     const dead = ['--npm-registry', 'http://127.0.0.1:9/', '--pypi-index', 'http://127.0.0.1:9/pypi'];
