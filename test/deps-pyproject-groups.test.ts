@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { checkDependencies } from '../src/deps/check';
 import type { DependencyReport } from '../src/deps/check';
 import { readPyproject } from '../src/deps/python-manifests';
+import { bestCpuPerCall } from './cpu-time';
 import { startFixtureRegistry, pypiProject, tmpDir, workspaceOf, type FixtureRegistry } from './registry-fixture';
 
 // Issue 16: pyproject optional dependencies, Poetry groups (and legacy dev-dependencies), PEP 735
@@ -137,5 +138,27 @@ describe('deps: pyproject dependency groups (issue 16)', function () {
     assert.deepEqual(vulnerable(poetry), [['flask', 2], ['pytest', 5], ['coverage', 6], ['sphinx', 9], ['black', 13]]);
     const poetryProd = await check({ 'pyproject.toml': POETRY }, ['dev']);
     assert.deepEqual(vulnerable(poetryProd), [['flask', 2]]);
+  });
+
+  it('many groups: reading grows linearly with the groups (a search per group header was quadratic)', () => {
+    const file = (n: number) => {
+      const ids = Array.from({ length: n }, (_, i) => i);
+      const text = [
+        ...ids.flatMap((i) => [`[tool.poetry.group.g${i}.dependencies]`, `p${i} = "^1.0"`, '']),
+        '[dependency-groups]',
+        ...ids.map((i) => `d${i} = ["q${i}>=1.0"]`),
+        '',
+      ].join('\n');
+      return path.join(workspaceOf({ 'pyproject.toml': text }), 'pyproject.toml');
+    };
+    const small = file(1000);
+    const big = file(4000);
+    const r = readPyproject(big);
+    assert.equal(r.dependencies.length, 8000);
+    assert.deepEqual([r.dependencies[3999].name, r.dependencies[3999].line, r.dependencies[7999].name, r.dependencies[7999].line], ['p3999', 3 * 3999 + 1, 'q3999', 3 * 4000 + 1 + 3999]);
+    const a = bestCpuPerCall(() => readPyproject(small), 3, 50, 20);
+    const b = bestCpuPerCall(() => readPyproject(big), 3, 50, 20);
+    // 4x the groups: about 4x when linear, 16x when quadratic.
+    assert.ok(b / a < 8, `1,000 -> 4,000 groups: ${a.toFixed(1)} -> ${b.toFixed(1)} ms CPU (${(b / a).toFixed(1)}x)`);
   });
 });

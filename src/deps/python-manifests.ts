@@ -210,6 +210,9 @@ export function readPyproject(file: string, root?: string): ManifestResult {
     return result;
   }
   const positionAt = lineLocator(text);
+  const sections = sectionIndex(text);
+  // Entries are searched from their section's header: a package listed in two sections is found in each.
+  const sectionStart = (name: string, fallback = 0) => sections.get(name) ?? fallback;
   let cursor = 0; // just after the entry found last: the next one is usually right after it
   const add = (name: string, spec: string, from: number, dev = false) => {
     const loc = locate(text, name, spec, from, cursor);
@@ -253,10 +256,10 @@ export function readPyproject(file: string, root?: string): ManifestResult {
     for (const req of reqs) requirement(req, from, where, dev);
   };
   const project = data.project as { dependencies?: unknown; 'optional-dependencies'?: Record<string, unknown> } | undefined;
-  const projectStart = sectionStart(text, 'project');
+  const projectStart = sectionStart('project');
   list(project?.dependencies, projectStart, '[project] dependencies', false);
   // Extras are installed by users of the package (`pip install app[redis]`): not dev dependencies.
-  const extrasStart = sectionStart(text, 'project.optional-dependencies', projectStart);
+  const extrasStart = sectionStart('project.optional-dependencies', projectStart);
   for (const [extra, reqs] of Object.entries(tableOf(project?.['optional-dependencies']))) list(reqs, extrasStart, `[project.optional-dependencies] ${extra}`, false);
   const tool = tableOf(data.tool);
   const poetry = tableOf(tool.poetry);
@@ -284,15 +287,15 @@ export function readPyproject(file: string, root?: string): ManifestResult {
       last.specEnd = written.end;
     }
   };
-  poetryTable(poetry.dependencies, sectionStart(text, 'tool.poetry.dependencies'), '[tool.poetry.dependencies]', false);
+  poetryTable(poetry.dependencies, sectionStart('tool.poetry.dependencies'), '[tool.poetry.dependencies]', false);
   // Every group but `main` is left out by `poetry install --only main`: dev, as npm's devDependencies.
   for (const [group, g] of Object.entries(tableOf(poetry.group))) {
-    poetryTable(tableOf(g).dependencies, sectionStart(text, `tool.poetry.group.${group}.dependencies`), `[tool.poetry.group.${group}.dependencies]`, group !== 'main');
+    poetryTable(tableOf(g).dependencies, sectionStart(`tool.poetry.group.${group}.dependencies`), `[tool.poetry.group.${group}.dependencies]`, group !== 'main');
   }
-  poetryTable(poetry['dev-dependencies'], sectionStart(text, 'tool.poetry.dev-dependencies'), '[tool.poetry.dev-dependencies]', true);
+  poetryTable(poetry['dev-dependencies'], sectionStart('tool.poetry.dev-dependencies'), '[tool.poetry.dev-dependencies]', true);
   // PEP 735 groups are never part of the published package's requirements: dev.
   const groups = tableOf(data['dependency-groups']);
-  const groupsStart = sectionStart(text, 'dependency-groups');
+  const groupsStart = sectionStart('dependency-groups');
   for (const [group, entries] of Object.entries(groups)) {
     if (!Array.isArray(entries)) {
       result.problems.push({ file, message: `pyproject.toml [dependency-groups] ${group}: not a list, not read` });
@@ -309,9 +312,9 @@ export function readPyproject(file: string, root?: string): ManifestResult {
     }
   }
   const uv = tableOf(tool.uv);
-  list(uv['dev-dependencies'], sectionStart(text, 'tool.uv'), '[tool.uv] dev-dependencies', true);
+  list(uv['dev-dependencies'], sectionStart('tool.uv'), '[tool.uv] dev-dependencies', true);
   const pdmDev = tableOf(tableOf(tool.pdm)['dev-dependencies']);
-  const pdmStart = sectionStart(text, 'tool.pdm.dev-dependencies');
+  const pdmStart = sectionStart('tool.pdm.dev-dependencies');
   for (const [group, reqs] of Object.entries(pdmDev)) list(reqs, pdmStart, `[tool.pdm.dev-dependencies] ${group}`, true);
   for (const src of (Array.isArray(poetry.source) ? poetry.source : []) as { url?: unknown }[]) if (src && typeof src.url === 'string') result.indexUrls.push(src.url);
   attachLockfile(result, file, 'pyproject.toml', root);
@@ -324,13 +327,22 @@ function tableOf(v: unknown): Record<string, unknown> {
 }
 
 /**
- * Where `[name]` (or a sub-table of it, or a quoted key) starts, else `fallback`: entries are
- * searched from there, so a package listed in two sections is found in each on its own line.
+ * Where each `[table]` header starts, by its dotted name (quotes and spaces around the parts
+ * dropped), and each prefix of it where no header of its own comes first (`[tool.poetry.group.x.
+ * dependencies]` also starts `tool.poetry.group`). One pass over the text: a lookup per group
+ * then costs nothing, where a search per group was quadratic in a file of many groups.
  */
-function sectionStart(text: string, name: string, fallback = 0): number {
-  const parts = name.split('.').map((p) => `(?:${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}|"${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}")`);
-  const i = text.search(new RegExp(`^\\[\\s*${parts.join('\\s*\\.\\s*')}\\s*[\\].]`, 'm'));
-  return i >= 0 ? i : fallback;
+function sectionIndex(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const header = /^\[([^\]\n]*)\]/gm;
+  for (let m = header.exec(text); m; m = header.exec(text)) {
+    const parts = m[1].split('.').map((p) => p.trim().replace(/^"(.*)"$/, '$1'));
+    for (let i = 1; i <= parts.length; i++) {
+      const key = parts.slice(0, i).join('.');
+      if (!out.has(key)) out.set(key, m.index);
+    }
+  }
+  return out;
 }
 
 /** Why a PEP 735 `{include-group = ...}` cannot be followed, if it cannot: unknown group or a cycle. */
