@@ -28,7 +28,7 @@ const pk = (name: string, versions: string[]) => ({ name, 'dist-tags': { latest:
 const pyProject = (latest: string, releases: string[]) => ({ info: { version: latest }, releases: Object.fromEntries(releases.map((r) => [r, [{}]])) });
 const pyVersion = (v: string, vulns: { id: string; fixed_in: string[] }[] = []) => ({ info: { version: v }, vulnerabilities: vulns });
 
-const DATA: FixtureData = {
+export const DATA: FixtureData = {
   packuments: {
     express: pk('express', ['4.16.0', '4.21.2']),
     qs: pk('qs', ['6.5.1', '6.5.3']),
@@ -391,7 +391,7 @@ werkzeug==2.0.1 \\
     # via flask
 `;
 
-const FORMATS: [string, Record<string, string>, string[]][] = [
+export const FORMATS: [string, Record<string, string>, string[]][] = [
   ['yarn v1 (the block of each range, not the first of the name)', { 'package.json': PACKAGE_JSON, 'yarn.lock': YARN_V1 }, ['package.json:4 via express › lodash 4.17.15: lodash@4.17.15', 'package.json:4 via express › qs 6.5.1: qs@6.5.1']],
   ['yarn berry', { 'package.json': PACKAGE_JSON, 'yarn.lock': BERRY }, ['package.json:4 via express › lodash 4.17.15: lodash@4.17.15', 'package.json:4 via express › qs 6.5.1: qs@6.5.1']],
   ['pnpm v5.4 (`/a/1.0.0` keys, peers after `_`)', { 'package.json': PACKAGE_JSON, 'pnpm-lock.yaml': PNPM_V54 }, ['package.json:4 via express › lodash 4.17.15: lodash@4.17.15', 'package.json:4 via express › qs 6.5.1: qs@6.5.1']],

@@ -41,7 +41,7 @@ export function depsTable(r: DependencyReport, base: string): string {
   const fmt = (cells: string[]) => cells.map((c, i) => c.slice(0, widths[i]).padEnd(widths[i])).join('  ').trimEnd();
   const lines = [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)];
   // The table says what is wrong; these say what to do, and that a bump alone leaves the lockfile behind.
-  for (const p of r.packages) if (p.fixedIn && !p.accepted) lines.push(printable(`fix: ${p.name} ${p.installed ?? p.declared} -> ${p.fixedIn}${p.refresh ? `, then run ${p.refresh}` : ''}`));
+  for (const p of r.packages) if (p.fixedIn && !p.accepted) lines.push(printable(`fix: ${p.name} ${p.installed ?? p.declared} -> ${p.fixedIn}${p.refresh ? `, then run ${p.refresh}` : ''}${p.viaFix ? ` (${p.note}): ${p.viaFix}` : ''}`));
   for (const n of r.notices) lines.push(`${n.note ? 'note' : 'INCOMPLETE'}: ${printable(n.message)}`);
   for (const p of r.problems) lines.push(`problem: ${printable(relativeTo(base, p.file))}: ${printable(p.message)}`);
   const vulnerable = r.packages.filter((p) => p.status === 'vulnerable').length;

@@ -68,6 +68,8 @@ export interface PackageRow {
   fixedIn?: string;
   /** What to run after the bump so the lockfile agrees with the manifest (`npm install`). */
   refresh?: string;
+  /** A transitive package (npm): which bump of the direct dependency pulls a fixed version, or the override it takes. */
+  viaFix?: string;
 }
 
 /** A finding made from cached data after the registry failed carries `stale` (and says so in its message). */

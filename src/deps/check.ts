@@ -74,10 +74,11 @@ export async function checkDependencies(roots: string[], o: CheckOptions = {}): 
     pypiRoute: pythonRoutes(deps.filter((x) => x.ecosystem === 'pypi'), opts, (f) => rootOf(f, roots)),
     rootOf: (f) => rootOf(f, roots),
   };
-  const transitive = manifests.flatMap((m) => m.transitive ?? []);
+  // A package only dev dependencies pull in is a dev package too (npm audit --omit dev leaves it out).
+  const transitive = manifests.flatMap((m) => m.transitive ?? []).filter((t) => !omitDev || !t.dev);
   await checkNpm(deps.filter((x) => x.ecosystem === 'npm'), ctx, transitive.filter((t) => t.anchor.ecosystem === 'npm'));
   await checkPypi(deps.filter((x) => x.ecosystem === 'pypi'), ctx, transitive.filter((t) => t.anchor.ecosystem === 'pypi'));
-  report.coverage = treeCoverage(manifests);
+  report.coverage = treeCoverage(manifests, omitDev);
 
   around.finish(report);
   for (const [host, f] of record.failuresByHost) report.notices.push({ host, stale: false, message: `could not check ${f.count} package(s) at ${host}: ${f.reason}` });

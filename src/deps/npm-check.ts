@@ -9,6 +9,7 @@ import { fetchJson, type FetchOptions } from './http-cache';
 import { ByteBudget, HttpClient } from './http-client';
 import { readNpmSettings, registryFor } from './npmrc';
 import { recordTransitive, transitiveDependency } from './transitive';
+import { transitiveFix, transitiveFixText, type DependencyPackument } from './transitive-fix';
 import type { Dependency, TransitivePackage } from './types';
 
 export const NPM_VERSIONS: VersionScheme = {
@@ -87,6 +88,31 @@ class NpmRegistry {
       return { data: r.data, stale: r.stale ? (r.error ?? 'offline') : undefined };
     } catch (e) {
       return { failed: (e as Error).message.split('\n')[0] };
+    }
+  }
+
+  /**
+   * The packument's `dependencies` per release (for the transitive fix), cached apart from the
+   * compact digest above so that the warm path of the common check stays small.
+   */
+  async dependencyPackument(name: string): Promise<DependencyPackument | undefined> {
+    const spec = name.startsWith('@') ? name.replace('/', '%2f') : name;
+    const url = `${registryFor(name, this.config)}${spec}`;
+    const pick = (body: object): DependencyPackument => {
+      const p = body as { versions?: Record<string, { dependencies?: unknown; deprecated?: unknown }> };
+      const versions = Object.fromEntries(
+        Object.entries(p.versions && typeof p.versions === 'object' ? p.versions : {}).map(([v, m]) => {
+          const deps = m?.dependencies && typeof m.dependencies === 'object' ? Object.fromEntries(Object.entries(m.dependencies as Record<string, unknown>).filter(([, r]) => typeof r === 'string')) as Record<string, string> : undefined;
+          return [v, { ...(deps ? { dependencies: deps } : {}), ...(m?.deprecated ? { deprecated: true } : {}) }];
+        }),
+      );
+      return { versions };
+    };
+    try {
+      const r = await fetchJson<DependencyPackument>({ url, key: `${redactUrl(url)} dependencies`, notFoundIsAnswer: true, validate: (body) => tooManyVersions((body as Packument).versions), pick }, this.fetch);
+      return r?.data;
+    } catch {
+      return undefined; // the fix sentence falls back to the generic one
     }
   }
 
@@ -269,9 +295,24 @@ async function checkNpmTransitive(list: TransitivePackage[], adv: AdvisoryAnswer
   await pool([...new Set(vulnerable.map((t) => t.name))], ctx.options.concurrency!, async (name) => {
     packuments.set(name, await npm.packument(name));
   });
+  // `npm audit fix`'s question: which release of the direct dependency pulls a fixed version?
+  // Answered from the `dependencies` of each package on the path (one packument per name).
+  const chains = vulnerable.filter((t) => t.path.length > 1 && t.anchor.installed);
+  const withDeps = new Map<string, DependencyPackument | undefined>();
+  await pool([...new Set(chains.flatMap((t) => t.path.slice(0, -1)))], ctx.options.concurrency!, async (name) => {
+    withDeps.set(name, await npm.dependencyPackument(name));
+  });
   for (const t of vulnerable) {
     const p = packuments.get(t.name)?.data ?? {};
     const facts = npmFacts(transitiveDependency(t), t.version, p, adv.data, !!adv.stale);
-    recordTransitive(ctx.record, t, { ...facts, latest: undefined }, NPM_VERSIONS);
+    let text: string | undefined;
+    if (chains.includes(t)) {
+      const covered = (v: string) => (facts.advisories ?? []).some((a) => a.range && semver.satisfies(v, a.range));
+      const fixed = facts.versions.filter((v) => !facts.deprecated?.has(v) && !covered(v));
+      const fix = transitiveFix(t.path, { version: t.anchor.installed!, spec: t.anchor.spec }, fixed, (n) => withDeps.get(n));
+      const above = fixed.filter((v) => semver.gt(v, t.version));
+      if (fix) text = transitiveFixText(fix.kind === 'override' ? { ...fix, version: above[0] ?? fix.version } : fix, t.path, t.anchor.installed!, t.lockfile);
+    }
+    recordTransitive(ctx.record, t, { ...facts, latest: undefined }, NPM_VERSIONS, text);
   }
 }

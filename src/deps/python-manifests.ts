@@ -61,9 +61,25 @@ export function readRequirements(file: string, seen = new Set<string>(), result:
   const joined = text.replace(/\\\r?\n/g, (m) => ' '.repeat(m.length));
   const positionAt = lineLocator(text);
   let offset = 0;
+  // pip-compile writes who pulls each pin in under it: `# via flask`, or `# via` and one `#   name`
+  // per line. `via` collects them for the requirement read last.
+  let via: { dep: Dependency; names: string[]; open: boolean } | undefined;
+  const closeVia = () => {
+    if (via?.names.length && via.names.every((n) => /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(n))) via.dep.pulledBy = via.names;
+    via = undefined;
+  };
   for (const raw of joined.split('\n')) {
     const lineStart = offset;
     offset += raw.length + 1;
+    const comment = /^\s*#\s*(.*?)\s*$/.exec(raw);
+    if (via && comment) {
+      const one = /^via\s+(.+)$/.exec(comment[1]);
+      if (one) via.names.push(one[1].split(/\s+/)[0]);
+      else if (comment[1] === 'via') via.open = true;
+      else if (via.open && comment[1]) via.names.push(comment[1].split(/\s+/)[0]);
+      continue;
+    }
+    closeVia(); // a blank line or the next requirement ends the annotation
     // Per-requirement options (hash-pinned files: `--hash=sha256:…` after each pin) are not part of
     // the requirement; blanked to keep offsets.
     const line = raw.replace(/\r$/, '').replace(/(\s)(--hash[=\s]\s*\S+|--global-option[=\s]\s*\S+|--config-settings[=\s]\s*\S+)/g, (m) => ' '.repeat(m.length));
@@ -109,7 +125,9 @@ export function readRequirements(file: string, seen = new Set<string>(), result:
     if (pin) dep.installed = pin[1];
     markerVerdict(dep, m[5]);
     result.dependencies.push(dep);
+    via = { dep, names: [], open: false };
   }
+  closeVia();
   applyConstraints(result);
   return result;
 }
@@ -192,6 +210,9 @@ export function readPyproject(file: string, root?: string): ManifestResult {
     return result;
   }
   const positionAt = lineLocator(text);
+  const sections = sectionIndex(text);
+  // Entries are searched from their section's header: a package listed in two sections is found in each.
+  const sectionStart = (name: string, fallback = 0) => sections.get(name) ?? fallback;
   let cursor = 0; // just after the entry found last: the next one is usually right after it
   const add = (name: string, spec: string, from: number, dev = false) => {
     const loc = locate(text, name, spec, from, cursor);
@@ -202,35 +223,149 @@ export function readPyproject(file: string, root?: string): ManifestResult {
     if (pin) dep.installed = pin[1];
     result.dependencies.push(dep);
   };
-  const project = data.project as { dependencies?: string[]; 'optional-dependencies'?: Record<string, string[]> } | undefined;
-  const projectStart = Math.max(0, text.search(/^\[project\]/m));
-  for (const req of project?.dependencies ?? []) {
-    const m = typeof req === 'string' ? REQ.exec(req) : null;
-    if (!m) continue;
-    add(m[1], (m[4] ?? '').replace(/\s+/g, ''), projectStart);
+  /** A PEP 508 string (PEP 621 lists, PEP 735 groups, uv and PDM dev lists); never skipped without a word. */
+  const requirement = (req: unknown, from: number, where: string, dev: boolean) => {
+    if (typeof req !== 'string') {
+      result.problems.push({ file, message: `pyproject.toml ${where}: an entry that is not a requirement string is not read` });
+      return;
+    }
+    const trimmed = req.trim();
+    const editable = /^(-e|--editable)\s+(\S+)/.exec(trimmed);
+    const direct = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\s*\[[^\]]*\])?\s*@/.exec(trimmed);
+    if (editable || direct) {
+      const name = direct?.[1] ?? /#egg=([A-Za-z0-9._-]+)/.exec(trimmed)?.[1] ?? (editableName(editable![2]) || editable![2]);
+      const loc = locate(text, name, '', from, cursor);
+      cursor = Math.max(loc.end, from);
+      result.dependencies.push({ ecosystem: 'pypi', name, spec: '', file, ...positionAt(loc.start), specStart: loc.start, specEnd: loc.start, dev, unchecked: editable ? `an editable requirement (${trimmed})` : 'VCS, URL or local requirement' });
+      return;
+    }
+    const m = REQ.exec(req);
+    if (!m) {
+      result.problems.push({ file, message: `pyproject.toml ${where}: cannot read requirement "${trimmed}"` });
+      return;
+    }
+    add(m[1], (m[4] ?? '').replace(/\s+/g, ''), from, dev);
     markerVerdict(result.dependencies[result.dependencies.length - 1], m[5]);
+  };
+  const list = (reqs: unknown, from: number, where: string, dev: boolean) => {
+    if (reqs === undefined) return;
+    if (!Array.isArray(reqs)) {
+      result.problems.push({ file, message: `pyproject.toml ${where}: not a list, not read` });
+      return;
+    }
+    for (const req of reqs) requirement(req, from, where, dev);
+  };
+  const project = data.project as { dependencies?: unknown; 'optional-dependencies'?: Record<string, unknown> } | undefined;
+  const projectStart = sectionStart('project');
+  list(project?.dependencies, projectStart, '[project] dependencies', false);
+  // Extras are installed by users of the package (`pip install app[redis]`): not dev dependencies.
+  const extrasStart = sectionStart('project.optional-dependencies', projectStart);
+  for (const [extra, reqs] of Object.entries(tableOf(project?.['optional-dependencies']))) list(reqs, extrasStart, `[project.optional-dependencies] ${extra}`, false);
+  const tool = tableOf(data.tool);
+  const poetry = tableOf(tool.poetry);
+  const poetryTable = (deps: unknown, from: number, where: string, dev: boolean) => {
+    for (const [name, v] of Object.entries(tableOf(deps))) {
+      if (name === 'python') continue;
+      if (Array.isArray(v)) {
+        const loc = locate(text, name, '', from, cursor);
+        cursor = Math.max(loc.end, from);
+        result.dependencies.push({ ecosystem: 'pypi', name, spec: '', file, ...positionAt(loc.start), specStart: loc.start, specEnd: loc.start, dev, unchecked: `multiple constraints (one per environment) in ${where}` });
+        continue;
+      }
+      const spec = typeof v === 'string' ? v : typeof (v as { version?: string })?.version === 'string' ? (v as { version: string }).version : '';
+      if (!spec && typeof v === 'object') {
+        const loc = locate(text, name, '', from, cursor);
+        cursor = Math.max(loc.end, from);
+        result.dependencies.push({ ecosystem: 'pypi', name, spec: '', file, ...positionAt(loc.start), specStart: loc.start, specEnd: loc.start, dev, unchecked: 'git, path or URL dependency' });
+        continue;
+      }
+      add(name, poetrySpec(spec), from, dev);
+      const last = result.dependencies[result.dependencies.length - 1];
+      // Edits go to the text as written (^1.2), while checks use the PEP 440 form.
+      const written = locate(text, name, spec, from, last.specStart);
+      last.specStart = written.start;
+      last.specEnd = written.end;
+    }
+  };
+  poetryTable(poetry.dependencies, sectionStart('tool.poetry.dependencies'), '[tool.poetry.dependencies]', false);
+  // Every group but `main` is left out by `poetry install --only main`: dev, as npm's devDependencies.
+  for (const [group, g] of Object.entries(tableOf(poetry.group))) {
+    poetryTable(tableOf(g).dependencies, sectionStart(`tool.poetry.group.${group}.dependencies`), `[tool.poetry.group.${group}.dependencies]`, group !== 'main');
   }
-  const poetry = (data.tool as { poetry?: { dependencies?: Record<string, unknown>; group?: Record<string, { dependencies?: Record<string, unknown> }> } } | undefined)?.poetry;
-  const poetryStart = Math.max(0, text.search(/^\[tool\.poetry\.dependencies\]/m));
-  for (const [name, v] of Object.entries(poetry?.dependencies ?? {})) {
-    if (name === 'python') continue;
-    const spec = typeof v === 'string' ? v : typeof (v as { version?: string })?.version === 'string' ? (v as { version: string }).version : '';
-    if (!spec && typeof v === 'object') {
-      const loc = locate(text, name, '', poetryStart, cursor);
-      cursor = loc.end;
-      result.dependencies.push({ ecosystem: 'pypi', name, spec: '', file, ...positionAt(loc.start), specStart: loc.start, specEnd: loc.start, unchecked: 'git, path or URL dependency' });
+  poetryTable(poetry['dev-dependencies'], sectionStart('tool.poetry.dev-dependencies'), '[tool.poetry.dev-dependencies]', true);
+  // PEP 735 groups are never part of the published package's requirements: dev.
+  const groups = tableOf(data['dependency-groups']);
+  const groupsStart = sectionStart('dependency-groups');
+  for (const [group, entries] of Object.entries(groups)) {
+    if (!Array.isArray(entries)) {
+      result.problems.push({ file, message: `pyproject.toml [dependency-groups] ${group}: not a list, not read` });
       continue;
     }
-    add(name, poetrySpec(spec), poetryStart);
-    const last = result.dependencies[result.dependencies.length - 1];
-    // Edits go to the text as written (^1.2), while checks use the PEP 440 form.
-    const written = locate(text, name, spec, poetryStart, last.specStart);
-    last.specStart = written.start;
-    last.specEnd = written.end;
+    for (const e of entries) {
+      // An include lists no package of its own: the included group's entries are read once, on their lines.
+      if (e && typeof e === 'object' && !Array.isArray(e) && 'include-group' in e) {
+        const problem = includeProblem(groups, group, (e as { 'include-group': unknown })['include-group']);
+        if (problem) result.problems.push({ file, message: `pyproject.toml [dependency-groups] ${group}: ${problem}` });
+        continue;
+      }
+      requirement(e, groupsStart, `[dependency-groups] ${group}`, true);
+    }
   }
-  for (const src of ((data.tool as { poetry?: { source?: { url?: string }[] } })?.poetry?.source ?? [])) if (src.url) result.indexUrls.push(src.url);
+  const uv = tableOf(tool.uv);
+  list(uv['dev-dependencies'], sectionStart('tool.uv'), '[tool.uv] dev-dependencies', true);
+  const pdmDev = tableOf(tableOf(tool.pdm)['dev-dependencies']);
+  const pdmStart = sectionStart('tool.pdm.dev-dependencies');
+  for (const [group, reqs] of Object.entries(pdmDev)) list(reqs, pdmStart, `[tool.pdm.dev-dependencies] ${group}`, true);
+  for (const src of (Array.isArray(poetry.source) ? poetry.source : []) as { url?: unknown }[]) if (src && typeof src.url === 'string') result.indexUrls.push(src.url);
   attachLockfile(result, file, 'pyproject.toml', root);
   return result;
+}
+
+/** A TOML value as a table, or an empty one: a workspace file may put anything anywhere. */
+function tableOf(v: unknown): Record<string, unknown> {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+/**
+ * Where each `[table]` header starts, by its dotted name (quotes and spaces around the parts
+ * dropped), and each prefix of it where no header of its own comes first (`[tool.poetry.group.x.
+ * dependencies]` also starts `tool.poetry.group`). One pass over the text: a lookup per group
+ * then costs nothing, where a search per group was quadratic in a file of many groups.
+ */
+function sectionIndex(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const header = /^\[([^\]\n]*)\]/gm;
+  for (let m = header.exec(text); m; m = header.exec(text)) {
+    const parts = m[1].split('.').map((p) => p.trim().replace(/^"(.*)"$/, '$1'));
+    for (let i = 1; i <= parts.length; i++) {
+      const key = parts.slice(0, i).join('.');
+      if (!out.has(key)) out.set(key, m.index);
+    }
+  }
+  return out;
+}
+
+/** Why a PEP 735 `{include-group = ...}` cannot be followed, if it cannot: unknown group or a cycle. */
+function includeProblem(groups: Record<string, unknown>, from: string, target: unknown): string | undefined {
+  if (typeof target !== 'string') return 'include-group is not a group name';
+  const norm = (g: string) => normalizeName(g);
+  const byName = new Map(Object.keys(groups).map((g) => [norm(g), g]));
+  if (!byName.has(norm(target))) return `include-group "${target}" names no group`;
+  // Depth-first from the target: reaching `from` again is a cycle (pip and uv refuse it).
+  const seen = new Set<string>();
+  const stack = [norm(target)];
+  while (stack.length) {
+    const g = stack.pop()!;
+    if (g === norm(from)) return `include-group "${target}" leads back to "${from}" (a cycle)`;
+    if (seen.has(g)) continue;
+    seen.add(g);
+    const entries = groups[byName.get(g) ?? ''];
+    for (const e of Array.isArray(entries) ? entries : []) {
+      const t = e && typeof e === 'object' ? (e as { 'include-group'?: unknown })['include-group'] : undefined;
+      if (typeof t === 'string' && byName.has(norm(t))) stack.push(norm(t));
+    }
+  }
+  return undefined;
 }
 
 /** Poetry's `^1.2.3` / `~1.2` / `1.2.3` as a PEP 440 specifier. */

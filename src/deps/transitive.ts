@@ -19,8 +19,9 @@ export function transitiveDependency(t: TransitivePackage): Dependency {
  * line of the direct dependency that pulls it in (never an edit there: the manifest does not
  * name it; the fix is the lockfile's), and a table row for vulnerable ones. Outdated and
  * deprecated transitive packages are not reported (npm audit and pip-audit do not either).
+ * `fixText` (npm): which bump of the direct dependency brings the fix (src/deps/transitive-fix.ts).
  */
-export function recordTransitive(record: CheckRecord, t: TransitivePackage, facts: Omit<PackageFacts, 'dep' | 'version'>, scheme: VersionScheme): void {
+export function recordTransitive(record: CheckRecord, t: TransitivePackage, facts: Omit<PackageFacts, 'dep' | 'version'>, scheme: VersionScheme, fixText?: string): void {
   const dep = transitiveDependency(t);
   let e;
   try {
@@ -34,9 +35,9 @@ export function recordTransitive(record: CheckRecord, t: TransitivePackage, fact
   const a = t.anchor;
   const width = Math.max(1, a.specEnd - a.specStart);
   for (const f of vulnerable as Finding[]) {
-    f.message = `${viaText(t)}: ${f.message}${t.path.length > 1 ? ` It comes with ${t.path[0]}: a lockfile update or a newer ${t.path[0]} brings the fix.` : ''}`;
+    f.message = `${viaText(t)}: ${f.message}${fixText ? ` ${fixText}` : t.path.length > 1 ? ` It comes with ${t.path[0]}: a lockfile update or a newer ${t.path[0]} brings the fix.` : ''}`;
     f.range = { start: { line: a.line, column: a.column }, end: { line: a.line, column: a.column + width } };
     delete f.fix;
   }
-  record.evaluated({ findings: vulnerable, row: { ...e.row, declared: '', note: viaText(t) } });
+  record.evaluated({ findings: vulnerable, row: { ...e.row, declared: '', note: viaText(t), ...(fixText ? { viaFix: fixText } : {}) } });
 }

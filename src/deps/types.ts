@@ -20,6 +20,12 @@ export interface Dependency {
   unchecked?: string;
   /** The manifest's key when it differs from the package checked (`"foo": "npm:bar@^1"`: foo). */
   alias?: string;
+  /**
+   * pip-compile's `# via flask` under a pinned line: the packages that pull it in. Set only when
+   * they are all packages (no `-r requirements.in`): the line is a transitive package the
+   * compiled file pins, counted as such in "N direct, M transitive checked".
+   */
+  pulledBy?: string[];
 }
 
 /** A package only the lockfile names, and the manifest line its findings go on. */
