@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Finding, Range } from '../core/types';
 import { AREAS, ITEMS, type Area, type ChecklistItem, type ChecklistItemId } from './model';
 import { evidenceKindOf, type EvidenceKind } from './probes';
+import { factsInUse } from './helper-use';
 import type { ChecklistState, ManualEntry } from './state';
 import { readGuardedTextIfExists } from '../core/safe-fs';
 
@@ -271,6 +272,8 @@ const EVALUATORS: Partial<Record<ChecklistItemId, Evaluator>> = {
 
 /** Decides every checklist item from findings, evidence, workspace files and the people's state. */
 export function evaluateChecklist(input: ChecklistInput): ChecklistResult {
+  // A generated helper's facts count only once app code uses the helper.
+  const facts = factsInUse(input.facts, (f) => evidenceKindOf(f.ruleId));
   const contextFor = (id: ChecklistItemId): EvalContext => {
     const from = ITEM_SOURCES[id] ?? {};
     return {
@@ -282,7 +285,7 @@ export function evaluateChecklist(input: ChecklistInput): ChecklistResult {
       facts: (...kinds) => {
         const undeclared = kinds.filter((k) => !from.evidence?.includes(k));
         if (undeclared.length) throw new Error(`checklist item ${id} reads evidence ${undeclared.join(', ')} not listed in ITEM_SOURCES`);
-        return factEvidence(input.facts, kinds);
+        return factEvidence(facts, kinds);
       },
       hasCode: input.filesAnalysed > 0,
     };
