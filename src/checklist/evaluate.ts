@@ -4,7 +4,7 @@ import type { Finding, Range } from '../core/types';
 import { AREAS, ITEMS, type Area, type ChecklistItem, type ChecklistItemId } from './model';
 import { evidenceKindOf, type EvidenceKind } from './probes';
 import { factsInUse } from './helper-use';
-import type { ChecklistState, ManualEntry } from './state';
+import type { ChecklistState, ItemNote, ManualEntry } from './state';
 import { readGuardedTextIfExists } from '../core/safe-fs';
 
 export type ItemStatus = 'pass' | 'fail' | 'unknown' | 'manual' | 'not-applicable';
@@ -26,6 +26,8 @@ export interface ItemResult {
   failing: Finding[];
   /** The person's entry for manual items and not-applicable marks. */
   manual?: ManualEntry;
+  /** A person's free-text note on the item (shared state file). */
+  note?: ItemNote;
 }
 
 export interface AreaResult {
@@ -291,7 +293,12 @@ export function evaluateChecklist(input: ChecklistInput): ChecklistResult {
     };
   };
   const areas: AreaResult[] = AREAS.map((area) => {
-    const items = ITEMS.filter((i) => i.area === area.id).map((item): ItemResult => {
+    const withNote = (r: ItemResult): ItemResult => {
+      const note = input.state.notes?.[r.item.id];
+      return note ? { ...r, note } : r;
+    };
+    const items = ITEMS.filter((i) => i.area === area.id).map((item): ItemResult => withNote(evaluateItem(item)));
+    function evaluateItem(item: ChecklistItem): ItemResult {
       const manual = input.state.items[item.id];
       if (manual?.status === 'not-applicable') {
         return { item, status: 'not-applicable', reason: `Not applicable: ${manual.note ?? ''}`.trim(), evidence: [], failing: [], manual };
@@ -302,7 +309,7 @@ export function evaluateChecklist(input: ChecklistInput): ChecklistResult {
       }
       const r = EVALUATORS[item.id]?.(contextFor(item.id)) ?? { status: 'unknown' as const, reason: 'No evaluator.', evidence: [], failing: [] };
       return { item, ...r };
-    });
+    }
     const counted = items.filter((i) => i.status !== 'not-applicable');
     return { area, items, passed: counted.filter((i) => i.status === 'pass').length, total: counted.length };
   });

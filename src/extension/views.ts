@@ -4,6 +4,7 @@ import type { ChecklistResult, ItemResult } from '../checklist/evaluate';
 import type { PackageRow } from '../deps/check';
 import { SEVERITY_ORDER, type Finding } from '../core/types';
 import { toRange } from './convert';
+import { markdownCell } from '../core/report/markdown';
 import { isGeneratorCommand } from './generator-commands';
 import { ageInDays, applyFilter, dependencyTree, describeFilter, findingLabel, NO_FILTER, suppressionKey, suppressionRow, type DependencyNode, type FindingsFilter } from './view-model';
 
@@ -237,7 +238,9 @@ export class ChecklistView implements vscode.TreeDataProvider<CheckNode> {
     const i = node.item;
     const t = new vscode.TreeItem(i.item.title, evidenceRows(i).length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     t.description = i.status;
-    t.tooltip = new vscode.MarkdownString(`**${i.item.title}**\n\n${i.reason}\n\n*Why:* ${i.item.why}\n\n*How it is checked:* ${i.item.howEvaluated}`);
+    // The note comes from the committed state file: escaped, never rendered as Markdown or links.
+    const note = i.note ? `\n\n*Note (${markdownCell(i.note.by)}, ${markdownCell(i.note.date)}):* ${markdownCell(i.note.text)}` : '';
+    t.tooltip = new vscode.MarkdownString(`**${i.item.title}**\n\n${i.reason}\n\n*Why:* ${i.item.why}\n\n*How it is checked:* ${i.item.howEvaluated}${note}`);
     t.iconPath = vscode.Uri.joinPath(this.media, `check-${i.status}.svg`);
     const command = i.item.action?.command;
     const generates = isGeneratorCommand(command);
@@ -246,6 +249,7 @@ export class ChecklistView implements vscode.TreeDataProvider<CheckNode> {
     t.contextValue = (command ? (generates ? 'sitewarden.item.generator' : 'sitewarden.item.fixable') : i.item.kind === 'manual' ? 'sitewarden.item.manual' : 'sitewarden.item') + (i.manual ? '.decided' : '');
     if (i.manual) t.description = `${i.status} · ${i.manual.status === 'done' ? 'confirmed' : 'N/A'} by ${i.manual.by}`;
     if (generates && this.restricted) t.description = `${i.status} · fix off in Restricted Mode`;
+    if (i.note) t.description = `${t.description} · note`;
     const where = i.failing[0] ?? i.evidence.find((e) => e.file);
     if (where && 'file' in where && where.file) {
       const line = 'range' in where && where.range ? where.range.start.line : 0;
