@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import type { Finding, Range } from '../core/types';
 import { AREAS, ITEMS, type Area, type ChecklistItem, type ChecklistItemId } from './model';
 import { evidenceKindOf, type EvidenceKind } from './probes';
-import type { ChecklistState, ManualEntry } from './state';
+import { factsInUse } from './helper-use';
+import type { ChecklistState, ItemNote, ManualEntry } from './state';
 import { readGuardedTextIfExists } from '../core/safe-fs';
 
 export type ItemStatus = 'pass' | 'fail' | 'unknown' | 'manual' | 'not-applicable';
@@ -25,6 +26,8 @@ export interface ItemResult {
   failing: Finding[];
   /** The person's entry for manual items and not-applicable marks. */
   manual?: ManualEntry;
+  /** A person's free-text note on the item (shared state file). */
+  note?: ItemNote;
 }
 
 export interface AreaResult {
@@ -271,6 +274,8 @@ const EVALUATORS: Partial<Record<ChecklistItemId, Evaluator>> = {
 
 /** Decides every checklist item from findings, evidence, workspace files and the people's state. */
 export function evaluateChecklist(input: ChecklistInput): ChecklistResult {
+  // A generated helper's facts count only once app code uses the helper.
+  const facts = factsInUse(input.facts, (f) => evidenceKindOf(f.ruleId));
   const contextFor = (id: ChecklistItemId): EvalContext => {
     const from = ITEM_SOURCES[id] ?? {};
     return {
@@ -282,13 +287,18 @@ export function evaluateChecklist(input: ChecklistInput): ChecklistResult {
       facts: (...kinds) => {
         const undeclared = kinds.filter((k) => !from.evidence?.includes(k));
         if (undeclared.length) throw new Error(`checklist item ${id} reads evidence ${undeclared.join(', ')} not listed in ITEM_SOURCES`);
-        return factEvidence(input.facts, kinds);
+        return factEvidence(facts, kinds);
       },
       hasCode: input.filesAnalysed > 0,
     };
   };
   const areas: AreaResult[] = AREAS.map((area) => {
-    const items = ITEMS.filter((i) => i.area === area.id).map((item): ItemResult => {
+    const withNote = (r: ItemResult): ItemResult => {
+      const note = input.state.notes?.[r.item.id];
+      return note ? { ...r, note } : r;
+    };
+    const items = ITEMS.filter((i) => i.area === area.id).map((item): ItemResult => withNote(evaluateItem(item)));
+    function evaluateItem(item: ChecklistItem): ItemResult {
       const manual = input.state.items[item.id];
       if (manual?.status === 'not-applicable') {
         return { item, status: 'not-applicable', reason: `Not applicable: ${manual.note ?? ''}`.trim(), evidence: [], failing: [], manual };
@@ -299,7 +309,7 @@ export function evaluateChecklist(input: ChecklistInput): ChecklistResult {
       }
       const r = EVALUATORS[item.id]?.(contextFor(item.id)) ?? { status: 'unknown' as const, reason: 'No evaluator.', evidence: [], failing: [] };
       return { item, ...r };
-    });
+    }
     const counted = items.filter((i) => i.status !== 'not-applicable');
     return { area, items, passed: counted.filter((i) => i.status === 'pass').length, total: counted.length };
   });

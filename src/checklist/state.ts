@@ -14,10 +14,23 @@ export interface ManualEntry {
   note?: string;
 }
 
+/** A free-text note on an item (any item, evaluated or manual), kept apart from the decisions. */
+export interface ItemNote {
+  text: string;
+  by: string;
+  /** ISO date (YYYY-MM-DD). */
+  date: string;
+}
+
 export interface ChecklistState {
   version: 1;
   items: Record<string, ManualEntry>;
+  /** Per-item notes; absent when there are none (older files have none). */
+  notes?: Record<string, ItemNote>;
 }
+
+/** A note is a sentence or a paragraph, not a document. */
+export const MAX_NOTE_CHARS = 2000;
 
 export const STATE_FILE = path.join('.sitewarden', 'checklist.json');
 
@@ -38,6 +51,16 @@ function validEntry(id: string, e: unknown): ManualEntry {
   if (typeof o.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(o.date)) throw new ChecklistStateError(`item "${id}": "date" must be YYYY-MM-DD`);
   if (o.status === 'not-applicable' && !o.note?.trim()) throw new ChecklistStateError(`item "${id}": marking not applicable needs a reason in "note"`);
   return { status: o.status, by: o.by, date: o.date, ...(o.note ? { note: o.note } : {}) };
+}
+
+function validNote(id: string, n: unknown): ItemNote {
+  const o = n as Partial<ItemNote>;
+  if (!o || typeof o !== 'object') throw new ChecklistStateError(`note "${id}" is not an object`);
+  if (typeof o.text !== 'string' || !o.text.trim()) throw new ChecklistStateError(`note "${id}": "text" is required`);
+  if (o.text.length > MAX_NOTE_CHARS) throw new ChecklistStateError(`note "${id}": longer than ${MAX_NOTE_CHARS} characters`);
+  if (typeof o.by !== 'string' || !o.by.trim()) throw new ChecklistStateError(`note "${id}": "by" (who) is required`);
+  if (typeof o.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(o.date)) throw new ChecklistStateError(`note "${id}": "date" must be YYYY-MM-DD`);
+  return { text: o.text, by: o.by, date: o.date };
 }
 
 /**
@@ -65,7 +88,10 @@ export function readState(root: string): ChecklistState {
   if (d?.version !== 1 || typeof d.items !== 'object' || d.items === null) throw new ChecklistStateError(`${STATE_FILE} must be {"version": 1, "items": {...}}`);
   // fromEntries defines own properties: an id such as "__proto__" stays an entry, not a prototype.
   const items: Record<string, ManualEntry> = Object.fromEntries(Object.entries(d.items).map(([id, e]) => [id, validEntry(id, e)]));
-  return { version: 1, items };
+  if (d.notes === undefined) return { version: 1, items };
+  if (typeof d.notes !== 'object' || d.notes === null) throw new ChecklistStateError(`${STATE_FILE}: "notes" must be an object`);
+  const notes: Record<string, ItemNote> = Object.fromEntries(Object.entries(d.notes).map(([id, n]) => [id, validNote(id, n)]));
+  return { version: 1, items, notes };
 }
 
 export function serializeState(state: ChecklistState): string {
@@ -74,7 +100,12 @@ export function serializeState(state: ChecklistState): string {
     const e = state.items[id];
     items[id] = { status: e.status, by: e.by, date: e.date, ...(e.note ? { note: e.note } : {}) };
   }
-  return JSON.stringify({ version: 1, items }, null, 2) + '\n';
+  const notes: Record<string, ItemNote> = {};
+  for (const id of Object.keys(state.notes ?? {}).sort()) {
+    const n = state.notes![id];
+    notes[id] = { text: n.text, by: n.by, date: n.date };
+  }
+  return JSON.stringify(Object.keys(notes).length ? { version: 1, items, notes } : { version: 1, items }, null, 2) + '\n';
 }
 
 /**
@@ -91,5 +122,15 @@ export function setManual(state: ChecklistState, id: string, entry: ManualEntry 
   const items = { ...state.items };
   if (entry) items[id] = validEntry(id, entry);
   else delete items[id];
-  return { version: 1, items };
+  return { ...state, version: 1, items };
+}
+
+/** Sets or (undefined) removes an item's note, returning the new state. */
+export function setNote(state: ChecklistState, id: string, note: ItemNote | undefined): ChecklistState {
+  const notes = { ...(state.notes ?? {}) };
+  if (note) notes[id] = validNote(id, note);
+  else delete notes[id];
+  const { notes: _old, ...rest } = state;
+  void _old;
+  return Object.keys(notes).length ? { ...rest, notes } : rest;
 }

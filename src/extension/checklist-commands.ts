@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { runChecklist } from '../checklist/run';
 import type { DependencyStatus } from '../checklist/evaluate';
-import { ChecklistStateError, readState, setManual, writeState, type ManualEntry } from '../checklist/state';
+import { ChecklistStateError, MAX_NOTE_CHARS, readState, setManual, setNote, writeState, type ChecklistState, type ManualEntry } from '../checklist/state';
 import { printable } from '../core/report/text';
 import type { Rule } from '../core/rule';
 import type { Prompter } from './prompter';
@@ -15,7 +15,7 @@ function repositoryText(s: string): string {
   return printable(s).replace(/\]\(/g, '] (');
 }
 
-type ItemNode = { item?: { item: { id: string; title?: string }; manual?: { status: string } } };
+type ItemNode = { item?: { item: { id: string; title?: string }; manual?: { status: string }; note?: { text: string } } };
 
 /** The checklist view's commands: evaluate, confirm a manual item, mark not applicable, undo, run an item's fix. */
 export class ChecklistCommands {
@@ -59,10 +59,14 @@ export class ChecklistCommands {
   }
 
   private async record(id: string, entry: ManualEntry | undefined): Promise<void> {
+    await this.update((s) => setManual(s, id, entry));
+  }
+
+  private async update(change: (s: ChecklistState) => ChecklistState): Promise<void> {
     const root = this.roots()[0];
     if (!root) return;
     try {
-      writeState(root, setManual(readState(root), id, entry));
+      writeState(root, change(readState(root)));
     } catch (e) {
       return void vscode.window.showErrorMessage(`SiteWarden: ${repositoryText((e as Error).message)}`);
     }
@@ -88,6 +92,24 @@ export class ChecklistCommands {
     const who = await this.who();
     if (!who) return;
     await this.record(id, { status: 'not-applicable', by: who, date: today(), note });
+  }
+
+  /** A free-text note on any item, in the shared state file; an empty answer removes it. */
+  async editNote(node?: ItemNode): Promise<void> {
+    const id = node?.item?.item.id;
+    if (!id) return;
+    const title = node?.item?.item.title ?? id;
+    const current = node?.item?.note?.text;
+    const ask = this.prompter().checklistNote;
+    const answer = await (ask
+      ? ask(title, current)
+      : vscode.window.showInputBox({ prompt: `Note on "${title}" (shared in .sitewarden/checklist.json; empty removes it)`, value: current ?? '', validateInput: (t) => (t.length > MAX_NOTE_CHARS ? `At most ${MAX_NOTE_CHARS} characters.` : undefined) }));
+    if (answer === undefined) return;
+    const text = answer.trim();
+    if (!text) return this.update((s) => setNote(s, id, undefined));
+    const who = await this.who();
+    if (!who) return;
+    await this.update((s) => setNote(s, id, { text, by: who, date: today() }));
   }
 
   /** Un-tick: the person's entry (done or not applicable) is removed; the item is evaluated again. */

@@ -184,6 +184,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
     command('showChecklist', () => checklist.show()),
     command('markItemDone', (node?: Parameters<ChecklistCommands['markDone']>[0]) => checklist.markDone(node)),
     command('markItemNotApplicable', (node?: Parameters<ChecklistCommands['markNotApplicable']>[0]) => checklist.markNotApplicable(node)),
+    command('editItemNote', (node?: Parameters<ChecklistCommands['editNote']>[0]) => checklist.editNote(node)),
     command('clearItem', (node?: Parameters<ChecklistCommands['clear']>[0]) => checklist.clear(node)),
     command('runItemAction', (node?: Parameters<ChecklistCommands['runAction']>[0]) => checklist.runAction(node)),
     command('exportReport', () => reports.run()),

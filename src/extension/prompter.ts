@@ -28,6 +28,8 @@ export interface Prompter {
   checklistPerson?(): Promise<string | undefined>;
   /** Checklist: why an item does not apply (required); VS Code's input box when absent. */
   notApplicableReason?(itemTitle: string): Promise<string | undefined>;
+  /** Checklist: an item's note ('' removes it, undefined cancels); VS Code's input box when absent. */
+  checklistNote?(itemTitle: string, current: string | undefined): Promise<string | undefined>;
 }
 
 export const vscodePrompter: Prompter = {

@@ -4,6 +4,15 @@ import type { NewOnly } from './baseline-filter';
 import { toDiagnostic } from './convert';
 import { asDiagnostics, publishable, type FamilyOf, type PublishSettings } from './publish-policy';
 
+/**
+ * One key per file on disk, whatever the scheme of its document: in a remote window (code-server)
+ * documents are `vscode-remote:` URIs while the audit names files by path, and the two must meet,
+ * or the exported report and the views list a file twice (the audit's lines and the live ones).
+ */
+function docKey(uri: vscode.Uri): string {
+  return uri.scheme === 'file' || uri.scheme === 'vscode-remote' ? `file:${uri.fsPath}` : uri.toString();
+}
+
 /** How long after an open document's findings change the views and status bar follow. */
 const VIEWS_AFTER_MS = 100;
 
@@ -16,7 +25,7 @@ const VIEWS_AFTER_MS = 100;
 export class FindingPublisher implements vscode.Disposable {
   readonly code = vscode.languages.createDiagnosticCollection('sitewarden');
   private readonly deps = vscode.languages.createDiagnosticCollection('sitewarden-deps');
-  /** Open documents, by URI string: they win over the audit for the same file. */
+  /** Open documents, by `docKey`: they win over the audit for the same file. */
   private readonly open = new Map<string, Finding[]>();
   /** The last workspace audit (kept current for files changed on disk), by file path: as found, and as kept. */
   private auditFound = new Map<string, readonly Finding[]>();
@@ -37,11 +46,11 @@ export class FindingPublisher implements vscode.Disposable {
   /** An open document's findings (every re-check); the views follow within a moment. */
   publishDocument(uri: vscode.Uri, found: readonly Finding[], s: PublishSettings): void {
     const kept = this.keep(found, s);
-    this.open.set(uri.toString(), kept);
+    this.open.set(docKey(uri), kept);
     this.checkedAny = true;
     // The audit follows the edits: what the file shows now is what the audit keeps for it (and
     // what the next session restores), not the text audited before the edit.
-    if (this.auditRan && uri.scheme === 'file') {
+    if (this.auditRan && docKey(uri).startsWith('file:')) {
       if (found.length) this.auditFound.set(uri.fsPath, found);
       else this.auditFound.delete(uri.fsPath);
       if (kept.length) this.audited.set(uri.fsPath, kept);
@@ -57,7 +66,7 @@ export class FindingPublisher implements vscode.Disposable {
 
   /** A notice in place of findings (the parser crashed on this text): nothing stale stays shown. */
   publishNotice(uri: vscode.Uri, notice: vscode.Diagnostic): void {
-    this.open.set(uri.toString(), []);
+    this.open.set(docKey(uri), []);
     this.code.set(uri, [notice]);
     this.changed();
   }
@@ -137,12 +146,12 @@ export class FindingPublisher implements vscode.Disposable {
   }
 
   isOpen(uri: vscode.Uri): boolean {
-    return this.open.has(uri.toString());
+    return this.open.has(docKey(uri));
   }
 
   /** What the editor has for one document (code actions): its live findings, else the audit's. */
   findingsFor(uri: vscode.Uri): Finding[] {
-    return this.open.get(uri.toString()) ?? this.audited.get(uri.fsPath) ?? [];
+    return this.open.get(docKey(uri)) ?? this.audited.get(uri.fsPath) ?? [];
   }
 
   /** Everything published: the audit's files not open, then the open documents. */

@@ -34,6 +34,43 @@ export function dependencyOrder(rows: readonly PackageRow[]): PackageRow[] {
 }
 
 /**
+ * A transitive package's row (src/deps/transitive.ts): no declared spec, and the note saying what
+ * pulls it in; it sits on the line of the direct dependency that does.
+ */
+export function isTransitiveRow(r: PackageRow): boolean {
+  return r.declared === '' && !!r.note;
+}
+
+export interface DependencyNode {
+  row: PackageRow;
+  /** The transitive packages this direct dependency pulls in, worst first. */
+  children: PackageRow[];
+}
+
+/**
+ * The Dependencies view as a tree: each direct dependency with a problem, or pulling in a
+ * transitive package with one, and under it those transitive packages (matched by the manifest
+ * line they are reported on). A transitive package whose direct dependency is not known (a flat
+ * lockfile) is a top-level row. Worst first, a parent ranked by its worst child.
+ */
+export function dependencyTree(rows: readonly PackageRow[]): DependencyNode[] {
+  const key = (r: PackageRow) => `${r.ecosystem}\0${r.file}\0${r.line}`;
+  const direct = new Map<string, DependencyNode>();
+  for (const r of rows) if (!isTransitiveRow(r) && !direct.has(key(r))) direct.set(key(r), { row: r, children: [] });
+  const top: DependencyNode[] = [];
+  for (const r of rows) {
+    if (!isTransitiveRow(r) || r.status === 'ok') continue;
+    const parent = direct.get(key(r));
+    if (parent) parent.children.push(r);
+    else top.push({ row: r, children: [] });
+  }
+  for (const n of direct.values()) if (n.row.status !== 'ok' || n.children.length) top.push(n);
+  const rank = (n: DependencyNode) => Math.min(STATUS_RANK[n.row.status], ...n.children.map((c) => STATUS_RANK[c.status]));
+  for (const n of top) n.children = dependencyOrder(n.children);
+  return top.sort((a, b) => rank(a) - rank(b) || a.row.name.localeCompare(b.row.name) || a.row.file.localeCompare(b.row.file));
+}
+
+/**
  * The Suppressions view's "age": the comment carries no date, so the age is counted from when
  * the editor first saw the suppression (kept in the workspace state), in whole days.
  */

@@ -4,8 +4,9 @@ import type { ChecklistResult, ItemResult } from '../checklist/evaluate';
 import type { PackageRow } from '../deps/check';
 import { SEVERITY_ORDER, type Finding } from '../core/types';
 import { toRange } from './convert';
+import { markdownCell } from '../core/report/markdown';
 import { isGeneratorCommand } from './generator-commands';
-import { ageInDays, applyFilter, dependencyOrder, describeFilter, findingLabel, NO_FILTER, suppressionKey, suppressionRow, type FindingsFilter } from './view-model';
+import { ageInDays, applyFilter, dependencyTree, describeFilter, findingLabel, NO_FILTER, suppressionKey, suppressionRow, type DependencyNode, type FindingsFilter } from './view-model';
 
 type FindingNode = { kind: 'group'; label: string; items: Finding[] } | { kind: 'finding'; finding: Finding };
 
@@ -141,29 +142,41 @@ export class SuppressionsView implements vscode.TreeDataProvider<Finding> {
 export class DependenciesView implements vscode.TreeDataProvider<PackageRow | string> {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.emitter.event;
-  private rows: PackageRow[] = [];
+  /** Top-level rows (direct dependencies, worst first) and what each pulls in. */
+  private nodes: DependencyNode[] = [];
+  private childrenOf = new Map<PackageRow, PackageRow[]>();
   // Empty until the first check, so that the view's welcome content (package.json) shows.
   private notes: string[] = [];
 
   /** `hosts`: the origins the check contacted, so the user sees where the look-ups went. */
   set(rows: PackageRow[], notes: string[], hosts: string[] = []): void {
-    this.rows = dependencyOrder(rows.filter((r) => r.status !== 'ok'));
+    this.nodes = dependencyTree(rows);
+    this.childrenOf = new Map(this.nodes.map((n) => [n.row, n.children]));
     this.notes = [
-      ...(notes.length || this.rows.length ? notes : ['All dependencies are current and free of known advisories.']),
+      ...(notes.length || this.nodes.length ? notes : ['All dependencies are current and free of known advisories.']),
       `Contacted: ${hosts.length ? hosts.join(', ') : 'no registry'}`,
     ];
     this.emitter.fire();
   }
 
+  /** The top-level rows, in order (tests and the status bar read them). */
+  get rows(): PackageRow[] {
+    return this.nodes.map((n) => n.row);
+  }
+
   getChildren(node?: PackageRow | string): (PackageRow | string)[] {
-    return node ? [] : [...this.notes, ...this.rows];
+    if (!node) return [...this.notes, ...this.rows];
+    return typeof node === 'string' ? [] : (this.childrenOf.get(node) ?? []);
   }
 
   getTreeItem(node: PackageRow | string): vscode.TreeItem {
     if (typeof node === 'string') return new vscode.TreeItem(node);
-    const t = new vscode.TreeItem(`${node.name} ${node.installed ?? node.declared}`);
-    t.description = `${node.status}${node.latest ? ` · latest ${node.latest}` : ''}${node.advisories.length ? ` · ${node.advisories.join(', ')}` : ''}`;
-    t.iconPath = new vscode.ThemeIcon(node.status === 'vulnerable' ? 'error' : node.status === 'outdated' ? 'arrow-up' : 'warning');
+    const children = this.childrenOf.get(node) ?? [];
+    const t = new vscode.TreeItem(`${node.name} ${node.installed ?? node.declared}`, children.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    const pulls = children.length ? ` · brings ${children.length} ${children.length === 1 ? 'package' : 'packages'} with problems` : '';
+    t.description = `${node.status}${node.latest ? ` · latest ${node.latest}` : ''}${node.advisories.length ? ` · ${node.advisories.join(', ')}` : ''}${pulls}`;
+    if (node.note) t.tooltip = node.note;
+    t.iconPath = new vscode.ThemeIcon(node.status === 'vulnerable' ? 'error' : node.status === 'outdated' ? 'arrow-up' : node.status === 'ok' ? 'package' : 'warning');
     t.command = { command: 'vscode.open', title: 'Reveal', arguments: [vscode.Uri.file(node.file), { selection: new vscode.Range(node.line - 1, 0, node.line - 1, 0) }] };
     return t;
   }
@@ -225,7 +238,9 @@ export class ChecklistView implements vscode.TreeDataProvider<CheckNode> {
     const i = node.item;
     const t = new vscode.TreeItem(i.item.title, evidenceRows(i).length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     t.description = i.status;
-    t.tooltip = new vscode.MarkdownString(`**${i.item.title}**\n\n${i.reason}\n\n*Why:* ${i.item.why}\n\n*How it is checked:* ${i.item.howEvaluated}`);
+    // The note comes from the committed state file: escaped, never rendered as Markdown or links.
+    const note = i.note ? `\n\n*Note (${markdownCell(i.note.by)}, ${markdownCell(i.note.date)}):* ${markdownCell(i.note.text)}` : '';
+    t.tooltip = new vscode.MarkdownString(`**${i.item.title}**\n\n${i.reason}\n\n*Why:* ${i.item.why}\n\n*How it is checked:* ${i.item.howEvaluated}${note}`);
     t.iconPath = vscode.Uri.joinPath(this.media, `check-${i.status}.svg`);
     const command = i.item.action?.command;
     const generates = isGeneratorCommand(command);
@@ -234,6 +249,7 @@ export class ChecklistView implements vscode.TreeDataProvider<CheckNode> {
     t.contextValue = (command ? (generates ? 'sitewarden.item.generator' : 'sitewarden.item.fixable') : i.item.kind === 'manual' ? 'sitewarden.item.manual' : 'sitewarden.item') + (i.manual ? '.decided' : '');
     if (i.manual) t.description = `${i.status} · ${i.manual.status === 'done' ? 'confirmed' : 'N/A'} by ${i.manual.by}`;
     if (generates && this.restricted) t.description = `${i.status} · fix off in Restricted Mode`;
+    if (i.note) t.description = `${t.description} · note`;
     const where = i.failing[0] ?? i.evidence.find((e) => e.file);
     if (where && 'file' in where && where.file) {
       const line = 'range' in where && where.range ? where.range.start.line : 0;

@@ -67,6 +67,50 @@ export function nodeCodeDir(root: string): string {
   return fs.existsSync(path.join(root, 'src')) ? path.join(root, 'src', 'security') : path.join(root, 'security');
 }
 
+/** A module-level `app = Flask(...)`: the file that creates the Flask app. */
+const FLASK_APP = /^(\w+)\s*=\s*(?:flask\.)?Flask\(/m;
+
+/**
+ * The sys.path entry the app module is imported from: its own folder for a script (`python
+ * app.py`, `flask --app app`), the folder above the outermost package for a module inside a
+ * package. Never above the workspace root.
+ */
+export function pythonImportRoot(root: string, moduleFile: string): string {
+  const top = path.resolve(root);
+  let dir = path.dirname(path.resolve(moduleFile));
+  while (dir !== top && dir.startsWith(top + path.sep) && fs.existsSync(path.join(dir, '__init__.py'))) dir = path.dirname(dir);
+  return dir.startsWith(top) ? dir : top;
+}
+
+/**
+ * Where generated Python packages go so that the app can import them: next to the Flask app
+ * module or Django's manage.py (on their import path); the workspace root when there is neither.
+ */
+export function pythonHelperRoot(info: ProjectInfo): string {
+  const byDepth = [...info.pythonFiles].sort((a, b) => a.split(path.sep).length - b.split(path.sep).length || a.localeCompare(b));
+  if (info.frameworks.includes('flask')) {
+    const app = byDepth.find((f) => FLASK_APP.test(readForDetection(info.root, f)));
+    if (app) return pythonImportRoot(info.root, app);
+  }
+  if (info.frameworks.includes('django')) {
+    const manage = byDepth.find((f) => path.basename(f) === 'manage.py');
+    if (manage) return path.dirname(path.resolve(manage));
+  }
+  return path.resolve(info.root);
+}
+
+/** Node modules or built-ins only server-side code loads: a browser script loads none of them. */
+const NODE_SERVER_IMPORT = /\brequire\(\s*['"](?:node:[\w/]+|http|https|http2|net|fs|path|child_process|express|fastify|koa|@hapi\/hapi|restify|@nestjs\/core)['"]\s*\)|\bfrom\s+['"](?:node:[\w/]+|http|https|http2|net|fs|path|child_process|express|fastify|koa|@hapi\/hapi|restify|@nestjs\/core)['"]|\bmodule\.exports\b|\bprocess\.env\b/;
+
+/**
+ * Whether the workspace has Node server code to use a generated Node helper: an Express app, or
+ * a JS/TS file that loads Node modules. A vendored browser script in a Flask app is not one.
+ */
+export function hasNodeServerCode(info: ProjectInfo): boolean {
+  if (info.frameworks.includes('express')) return true;
+  return info.jsFiles.some((f) => NODE_SERVER_IMPORT.test(readForDetection(info.root, f)));
+}
+
 const PEP503 = (n: string) => n.toLowerCase().replace(/[-_.]+/g, '-');
 
 /**

@@ -222,7 +222,15 @@ describe('SiteWarden in a real VS Code', () => {
     const server = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder(), 'server.js'));
     assert.match(server.getText(), /helmet/);
     assert.equal(await status('security-headers'), 'pass');
-    assert.equal(await status('encryption'), 'pass');
+    // The generated encryption helper alone proves nothing: app code has to use it.
+    assert.notEqual(await status('encryption'), 'pass');
+    const use = vscode.Uri.joinPath(folder(), 'crypto_use.py');
+    await vscode.workspace.fs.writeFile(use, Buffer.from('import security_helpers.encryption\n'));
+    try {
+      assert.equal(await status('encryption'), 'pass');
+    } finally {
+      await vscode.workspace.fs.delete(use);
+    }
   });
   it('a document the parser crashes on says so, and the others keep being checked', async () => {
     // Tree-sitter traps inside WebAssembly on this input (see test/parser-crash.test.ts).
