@@ -15,7 +15,7 @@ const SHOW_DEPENDENCIES = 'Show Dependencies';
 /** Check Dependencies: the manifests' packages against the registries, shown on their lines. */
 export class DependencyCheck {
   /** The last check: how much of the workspace's configuration it read, where it went. */
-  last?: { workspaceConfig: WorkspaceConfigMode; hostsContacted: string[]; packages: number };
+  last?: { workspaceConfig: WorkspaceConfigMode; hostsContacted: string[]; packages: number; unchecked: { name: string; note?: string }[] };
   /** The last check's outcome, for the checklist's "dependencies are current" item. */
   outcome?: { incomplete: boolean; findings: Finding[] };
 
@@ -42,7 +42,7 @@ export class DependencyCheck {
       // The environment is the user's own (it expands ${VAR} in ~/.npmrc, PIP_INDEX_URL).
       const started = performance.now();
       const r = await checkDependenciesOffThread(this.roots(), { npmRegistry: s.npmRegistry, pypiIndex: s.pypiIndex, env: { ...process.env }, workspaceConfig });
-      this.last = { workspaceConfig, hostsContacted: r.hostsContacted, packages: r.packages.length };
+      this.last = { workspaceConfig, hostsContacted: r.hostsContacted, packages: r.packages.length, unchecked: r.packages.filter((p) => p.status === 'unchecked').map((p) => ({ name: p.name, note: p.note })) };
       this.log(`dependency check (${workspaceConfig === 'ignored' ? 'workspace registry settings ignored' : 'workspace .npmrc routes look-ups only'}): contacted ${r.hostsContacted.join(', ') || 'no host'}`);
       this.outcome = { incomplete: r.incomplete, findings: r.findings };
       this.publisher.publishDependencies(r.findings, s);

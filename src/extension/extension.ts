@@ -40,7 +40,7 @@ export interface SiteWardenApi {
   suppressionsView: SuppressionsView;
   readonly lastAudit?: { files: number; findings: number; cancelled: boolean };
   /** The last dependency check: how much of the workspace's configuration it read, where it went. */
-  readonly lastDependencyCheck?: { workspaceConfig: WorkspaceConfigMode; hostsContacted: string[]; packages: number };
+  readonly lastDependencyCheck?: { workspaceConfig: WorkspaceConfigMode; hostsContacted: string[]; packages: number; unchecked: { name: string; note?: string }[] };
   /** What a person sees: the status bar text and the messages on top of the views. */
   ui: () => { status: string; statusShown: boolean; dependencies?: string; checklist?: string };
   activationMs: number;
