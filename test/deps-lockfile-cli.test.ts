@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { startFixtureRegistry, type FixtureData } from './fixture-registry';
 import { shopData } from './shop-registry';
-import { DATA, FORMATS } from './lockfiles.test';
+import { DATA, FORMATS } from './lockfile-fixtures';
 import { readRequirements } from '../src/deps/python-manifests';
 import { treeCoverage } from '../src/deps/tree-coverage';
 
@@ -34,7 +34,7 @@ function cli(args: string[], cwd: string): Promise<{ status: number | null; out:
   });
 }
 
-// [direct, transitive, "format: lockfile"], by the FORMATS case name of test/lockfiles.test.ts.
+// [direct, transitive, "format: lockfile"], by the FORMATS case name of test/lockfile-fixtures.ts.
 // A compiled requirements file pins the whole tree: its `# via flask` lines are transitive.
 const EXPECTED: Record<string, [number, number, string]> = {
   'yarn v1': [2, 2, 'yarn v1: yarn.lock'],
