@@ -227,7 +227,14 @@ describe('SiteWarden in a real VS Code', () => {
     const use = vscode.Uri.joinPath(folder(), 'crypto_use.py');
     await vscode.workspace.fs.writeFile(use, Buffer.from('import security_helpers.encryption\n'));
     try {
-      assert.equal(await status('encryption'), 'pass');
+      // The new file reaches the checklist through the file watcher, which may report it after the
+      // write returns: ask again until it is seen (or the deadline says it never was).
+      let seen = await status('encryption');
+      for (const end = Date.now() + 20000; seen !== 'pass' && Date.now() < end; ) {
+        await sleep(500);
+        seen = await status('encryption');
+      }
+      assert.equal(seen, 'pass');
     } finally {
       await vscode.workspace.fs.delete(use);
     }
