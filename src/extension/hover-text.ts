@@ -21,9 +21,6 @@ export function showDocsCommandLink(ruleId: string): string | undefined {
   return `command:sitewarden.showRuleDocs?${encodeURIComponent(JSON.stringify([ruleId]))}`;
 }
 
-/** A flow with hops ends at the sink already. */
-const flowHasHopsOf = (f: Finding): boolean => flowHasHops(f.flow);
-
 export function hoverMarkdown(f: Finding, x: HoverExtras = {}): string {
   const out = [`**${markdownCell(f.title)}** · \`${markdownCell(f.ruleId)}\``, ''];
   out.push(`Severity **${markdownCell(f.severity)}** · confidence ${markdownCell(f.confidence)}${f.inTestCode ? ' · test code' : ''}`, '');
@@ -35,7 +32,8 @@ export function hoverMarkdown(f: Finding, x: HoverExtras = {}): string {
   if (related.length) {
     out.push('**Data flow**', '');
     for (const r of related) out.push(`1. ${r.file !== undefined ? `${markdownCell(r.file.split(/[\\/]/).pop() ?? '')}:` : 'line '}${r.range.start.line + 1}: ${markdownCell(r.message)}`);
-    if (!flowHasHopsOf(f)) out.push(`1. line ${f.range.start.line + 1}: ${markdownCell(f.title)}`);
+    // A flow with hops ends at the sink already.
+    if (!flowHasHops(f.flow)) out.push(`1. line ${f.range.start.line + 1}: ${markdownCell(f.title)}`);
     out.push('');
   }
   if (f.fix) out.push(`**Quick fix:** ${markdownCell(f.fix.title)}${f.fix.safe ? ' (safe)' : ''}`, '');

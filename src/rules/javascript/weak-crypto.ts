@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { ChecklistItemId } from '../../core/checklist-ids';
 import { lookup } from '../../core/lookup';
 import { OWASP, type Rule } from '../../core/rule';
+import type { Semantics } from '../../core/semantics';
 import { HASHES_A_SECRET } from '../shared/secrets';
 
 const WEAK_HASH = /^(md2|md4|md5|sha1|sha-1|ripemd160|rmd160)$/i;
@@ -16,11 +17,21 @@ const WEAK_HASH_PACKAGES: Record<string, string> = {
   sha1: 'SHA-1', 'js-sha1': 'SHA-1', 'crypto-js/sha1': 'SHA-1', 'crypto-js.SHA1': 'SHA-1',
 };
 
-/** The names a value is stored under around a call (`const hashed = …`, `user.password = …`), a few levels up. */
-function storedUnder(node: Node): string {
-  let context = '';
-  for (let p: Node | null = node.parent, i = 0; p && i < 6; p = p.parent, i++) context += ' ' + (p.type === 'variable_declarator' || p.type === 'assignment_expression' || p.type === 'pair' ? p.child(0)?.text ?? '' : '');
-  return context;
+/**
+ * What a digest is for, from the names around the call: the names it is stored under up to the
+ * enclosing function (`ETag: ...`, `const cacheKey = ...`, `config.set('assetHash', ...)`), and
+ * the function, class and file it is made in. `stored` alone also says whether a password is hashed.
+ */
+function digestPurpose(node: Node, sem: Semantics, file: string): { stored: string; around: string } {
+  let stored = '';
+  for (let p: Node | null = node.parent, i = 0; p && i < 10 && !sem.dialect.isFunction(p); p = p.parent, i++) {
+    if (p.type === 'variable_declarator' || p.type === 'assignment_expression' || p.type === 'pair') stored += ' ' + (p.child(0)?.text ?? '');
+    else if (p.type === 'arguments') stored += ' ' + (p.namedChildren.find((c) => c?.type === 'string')?.text ?? '');
+  }
+  const encl = sem.enclosingFunction(node);
+  let className = '';
+  for (let p: Node | null = encl ?? null; p; p = p.parent) if (p.type === 'class_declaration' || p.type === 'class') { className = p.childForFieldName('name')?.text ?? ''; break; }
+  return { stored, around: `${stored} ${encl?.childForFieldName('name')?.text ?? ''} ${className} ${file.split(/[\\/]/).pop() ?? ''}` };
 }
 
 const rule: Rule = {
@@ -52,11 +63,10 @@ const rule: Rule = {
         if (pkgAlgo) {
           // These packages are mostly used for fingerprints (Gravatar, cache keys); only a password
           // or token hashed with them is a finding.
-          const context = storedUnder(node);
-          const fnName = sem.enclosingFunction(node)?.childForFieldName('name')?.text ?? '';
-          if (NON_SECURITY.test(context + ' ' + fnName)) return;
+          const purpose = digestPurpose(node, sem, ctx.file);
+          if (NON_SECURITY.test(purpose.around)) return;
           const args = sem.args(node).positional.map((a) => a.text).join(' ');
-          if (!HASHES_A_SECRET.test(args + ' ' + context)) return;
+          if (!HASHES_A_SECRET.test(args + ' ' + purpose.stored)) return;
           ctx.report({ node, severity: 'high', message: `${pkgAlgo} (${name}) is far too fast and broken for passwords or tokens: use scrypt, argon2 or bcrypt.`, checklist: ['crypto-library', 'authentication'] });
           return;
         }
@@ -69,20 +79,7 @@ const rule: Rule = {
           let chain: Node = node;
           while (chain.parent && (chain.parent.type === 'member_expression' || chain.parent.type === 'call_expression')) chain = chain.parent;
           const passwordish = HASHES_A_SECRET.test(chain.text);
-          // What the digest is for, from the names around it: the name it is stored under
-          // (`ETag: ...`, `const cacheKey = ...`, `config.set('assetHash', ...)`), the function,
-          // class and file it is made in.
-          let context = '';
-          for (let p: Node | null = node.parent, i = 0; p && i < 10 && !sem.dialect.isFunction(p); p = p.parent, i++) {
-            if (p.type === 'variable_declarator' || p.type === 'assignment_expression' || p.type === 'pair') context += ' ' + (p.child(0)?.text ?? '');
-            else if (p.type === 'arguments') context += ' ' + (p.namedChildren.find((c) => c?.type === 'string')?.text ?? '');
-          }
-          const encl = sem.enclosingFunction(node);
-          const fnName = encl?.childForFieldName('name')?.text ?? '';
-          let className = '';
-          for (let p: Node | null = encl ?? null; p; p = p.parent) if (p.type === 'class_declaration' || p.type === 'class') { className = p.childForFieldName('name')?.text ?? ''; break; }
-          const base = ctx.file.split(/[\\/]/).pop() ?? '';
-          if (!passwordish && NON_SECURITY.test(`${context} ${fnName} ${className} ${base}`)) return;
+          if (!passwordish && NON_SECURITY.test(digestPurpose(node, sem, ctx.file).around)) return;
           ctx.report({
             node,
             severity: passwordish ? 'high' : undefined,
