@@ -12,6 +12,7 @@ import { fakeContext, host, installFakeVscode, resetHost } from './fake-vscode';
 installFakeVscode();
 /* eslint-disable @typescript-eslint/no-require-imports */
 const extension = require('../src/extension/extension') as typeof import('../src/extension/extension');
+const { runChecklist } = require('../src/checklist/run') as typeof import('../src/checklist/run');
 const { ChecklistCommands } = require('../src/extension/checklist-commands') as typeof import('../src/extension/checklist-commands');
 const { ChecklistView } = require('../src/extension/views') as typeof import('../src/extension/views');
 const { allRules } = require('../src/rules') as typeof import('../src/rules');
@@ -96,5 +97,27 @@ describe('editor checklist (stand-in vscode)', () => {
     cmds.deps = { checked: true, incomplete: false, findings: [] };
     await cmds.refresh();
     assert.equal(item(view, 'dependencies-current').status, 'pass');
+  });
+  it('an evaluation that started earlier but finished later does not overwrite the newer one', async () => {
+    const view = new ChecklistView(Uri.file(path.join(REPO, 'media')) as never);
+    let releaseFirst!: () => void;
+    const firstMayFinish = new Promise<void>((r) => (releaseFirst = r));
+    let calls = 0;
+    const evaluate: typeof runChecklist = async (roots, opts) => {
+      const mine = ++calls;
+      const out = await runChecklist(roots, opts);
+      if (mine === 1) await firstMayFinish;
+      return out;
+    };
+    const cmds = new ChecklistCommands(allRules, view, () => [ws], undefined, evaluate);
+    const older = cmds.refresh();
+    cmds.deps = { checked: true, incomplete: false, findings: [] };
+    const newer = cmds.refresh();
+    assert.equal(await newer, true);
+    assert.equal(item(view, 'dependencies-current').status, 'pass');
+    releaseFirst();
+    assert.equal(await older, true, 'the older call answers with the newest result');
+    assert.equal(calls, 2);
+    assert.equal(item(view, 'dependencies-current').status, 'pass', 'the older evaluation (no dependency result) did not land last');
   });
 });

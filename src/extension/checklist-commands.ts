@@ -27,16 +27,34 @@ export class ChecklistCommands {
     private readonly view: ChecklistView,
     private readonly roots: () => string[],
     private readonly prompter: () => Prompter = () => ({}) as Prompter,
+    private readonly evaluate: typeof runChecklist = runChecklist,
   ) {}
 
+  /** Counts evaluations started, so that only the newest one sets the view. */
+  private started = 0;
+  private newest?: Promise<boolean>;
+
   /** Evaluates the checklist into the view (on activation, after a dependency check, after a change of state). */
-  async refresh(opts: { quiet?: boolean } = {}): Promise<boolean> {
+  refresh(opts: { quiet?: boolean } = {}): Promise<boolean> {
+    const run = this.evaluateIntoView(++this.started, opts);
+    this.newest = run;
+    return run;
+  }
+
+  /**
+   * Evaluations overlap (activation, a dependency check, a generator, the person's own refresh) and
+   * each reads the folder when it starts: one started before a file was written can finish after one
+   * started later. Only the newest sets the view; an older one waits for it and answers with its result.
+   */
+  private async evaluateIntoView(seq: number, opts: { quiet?: boolean }): Promise<boolean> {
     const folder = this.roots()[0];
     if (!folder) return false;
     let result;
     try {
-      ({ result } = await runChecklist([folder], { rules: this.rules, deps: this.deps }));
+      ({ result } = await this.evaluate([folder], { rules: this.rules, deps: this.deps }));
+      if (seq !== this.started) return this.newest!;
     } catch (e) {
+      if (seq !== this.started) return this.newest!;
       // A broken or refused .sitewarden/checklist.json is the repository's input: say what is wrong.
       // On activation (quiet) it waits for the person to open the checklist.
       if (e instanceof ChecklistStateError) {
