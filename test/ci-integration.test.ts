@@ -274,11 +274,12 @@ describe('GitHub Action and pre-commit hook', () => {
     const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1]) as Obj);
     assert.ok(blocks.length >= 3, 'hook, workflow and matrix examples');
     const steps = blocks.flatMap((b) => Object.values((b.jobs as Record<string, { steps: Obj[] }>) ?? {}).flatMap((j) => j.steps));
-    const ours = steps.filter((s) => typeof s.uses === 'string' && s.uses.startsWith('sitewarden/sitewarden@'));
+    const ours = steps.filter((s) => typeof s.uses === 'string' && s.uses === './.github/actions/sitewarden');
     assert.equal(ours.length, 2);
     for (const step of ours) for (const k of Object.keys((step.with as Obj) ?? {})) assert.ok(k in (action.inputs as Obj), `README passes unknown input ${k}`);
     const outputs = steps.flatMap((s) => JSON.stringify(s).match(/steps\.sitewarden\.outputs\.[\w-]+/g) ?? []);
     for (const o of outputs) assert.ok(o.split('.')[3] in (action.outputs as Obj), o);
+    assert.equal(/github\.com\/sitewarden|uses: sitewarden\//.test(section), false, 'no address of a repository that does not exist');
     const hooks = parse(fs.readFileSync(path.join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Obj[];
     const used = blocks.flatMap((b) => ((b.repos as { hooks: { id: string }[] }[]) ?? []).flatMap((r) => r.hooks.map((h) => h.id)));
     assert.deepEqual(used, ['sitewarden']);
