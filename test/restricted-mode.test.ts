@@ -65,7 +65,7 @@ describe('Restricted Mode in package.json', () => {
   it('the capability describes what is limited', () => {
     const u = manifest.capabilities.untrustedWorkspaces;
     assert.equal(u.supported, 'limited');
-    assert.deepEqual([...u.restrictedConfigurations].sort(), ['sitewarden.npmRegistry', 'sitewarden.pypiIndex']);
+    assert.deepEqual([...u.restrictedConfigurations].sort(), ['sitewarden.npmRegistry', 'sitewarden.pypiIndex', 'sitewarden.registry.node', 'sitewarden.registry.python']);
     assert.match(u.description, /registry settings/);
     assert.match(u.description, /only after you confirm/);
     assert.match(u.description, /generators .* are off/);

@@ -51,8 +51,8 @@ export function settings(scope?: vscode.ConfigurationScope): Settings {
     include: c.get<string[]>('include', []),
     testPaths: testPathMode(c.get<string>('testPaths')),
     offline: c.get<boolean>('offline', false),
-    npmRegistry: registrySetting(c, 'npmRegistry'),
-    pypiIndex: registrySetting(c, 'pypiIndex'),
+    npmRegistry: registrySetting(c, 'registry.node') ?? registrySetting(c, 'npmRegistry'),
+    pypiIndex: registrySetting(c, 'registry.python') ?? registrySetting(c, 'pypiIndex'),
   };
 }
 
@@ -60,8 +60,10 @@ export function settings(scope?: vscode.ConfigurationScope): Settings {
  * A registry setting. In Restricted Mode only the user's own value counts: a workspace's
  * settings.json must not choose where the dependency check (and the user's credentials) go.
  * VS Code drops workspace values of `restrictedConfigurations` itself; this does not rely on it.
+ * `npmRegistry` and `pypiIndex` are the former names (the Settings editor showed them as "Npm
+ * Registry" and "Pypi Index"), still read when the new one is empty.
  */
-function registrySetting(c: vscode.WorkspaceConfiguration, key: 'npmRegistry' | 'pypiIndex'): string | undefined {
+function registrySetting(c: vscode.WorkspaceConfiguration, key: 'registry.node' | 'registry.python' | 'npmRegistry' | 'pypiIndex'): string | undefined {
   const value = vscode.workspace.isTrusted ? c.get<string>(key) : c.inspect<string>(key)?.globalValue;
   return value || undefined;
 }

@@ -178,7 +178,7 @@ describe('SiteWarden in a real VS Code', () => {
       const manifest = vscode.Uri.joinPath(folder(), 'package.json');
       await vscode.workspace.fs.writeFile(manifest, Buffer.from('{\n  "name": "shop",\n  "dependencies": {\n    "lodash": "^4.17.15"\n  }\n}\n'));
       await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder(), 'package-lock.json'), Buffer.from(JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'node_modules/lodash': { version: '4.17.15' } } })));
-      await vscode.workspace.getConfiguration('sitewarden').update('npmRegistry', `http://127.0.0.1:${port}/`, vscode.ConfigurationTarget.Workspace);
+      await vscode.workspace.getConfiguration('sitewarden').update('registry.node', `http://127.0.0.1:${port}/`, vscode.ConfigurationTarget.Workspace);
       await vscode.commands.executeCommand('sitewarden.checkDependencies');
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(manifest));
       let found: string[] = [];
@@ -193,7 +193,7 @@ describe('SiteWarden in a real VS Code', () => {
       assert.ok(vscode.languages.getDiagnostics(manifest).some((d) => code(d) === 'dep-vulnerable'), 'and a diagnostic on the line');
     } finally {
       server.close();
-      await vscode.workspace.getConfiguration('sitewarden').update('npmRegistry', undefined, vscode.ConfigurationTarget.Workspace);
+      await vscode.workspace.getConfiguration('sitewarden').update('registry.node', undefined, vscode.ConfigurationTarget.Workspace);
     }
   });
 

@@ -114,7 +114,7 @@ describe('SiteWarden in Restricted Mode (workspace trust on, folder not trusted)
     // The user's own configuration: their registry, with their token keyed to it.
     const userHost = user.origin.replace(/^http:/, '');
     fs.writeFileSync(path.join(os.homedir(), '.npmrc'), `registry=${user.origin}/\n${userHost}/:_authToken=${USER_TOKEN}\n`);
-    await vscode.workspace.getConfiguration('sitewarden').update('pypiIndex', `${user.origin}/pypi`, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('sitewarden').update('registry.python', `${user.origin}/pypi`, vscode.ConfigurationTarget.Global);
     // The hostile workspace: its registry with an environment variable as the token, itself as the
     // proxy (attack 2: the proxy would receive the user's token), and the same in its settings.
     const ws = folder();
@@ -124,7 +124,7 @@ describe('SiteWarden in Restricted Mode (workspace trust on, folder not trusted)
     fs.writeFileSync(path.join(ws, 'package-lock.json'), JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'node_modules/lodash': { version: '4.17.15' } } }));
     fs.writeFileSync(path.join(ws, 'requirements.txt'), `--index-url ${workspaceRegistry.origin}/simple/\nflask==2.0.0\n`);
     fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
-    fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'sitewarden.npmRegistry': `${workspaceRegistry.origin}/`, 'sitewarden.pypiIndex': `${workspaceRegistry.origin}/pypi` }));
+    fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'sitewarden.registry.node': `${workspaceRegistry.origin}/`, 'sitewarden.registry.python': `${workspaceRegistry.origin}/pypi`, 'sitewarden.npmRegistry': `${workspaceRegistry.origin}/`, 'sitewarden.pypiIndex': `${workspaceRegistry.origin}/pypi` }));
     const ext = vscode.extensions.getExtension<SiteWardenApi>('sitewarden.sitewarden');
     assert.ok(ext, 'the extension is installed');
     api = await ext.activate();
@@ -215,6 +215,6 @@ describe('SiteWarden in Restricted Mode (workspace trust on, folder not trusted)
     const ui = api.ui();
     assert.equal(ui.dependencies, undefined);
     assert.equal(ui.checklist, undefined);
-    await vscode.workspace.getConfiguration('sitewarden').update('pypiIndex', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('sitewarden').update('registry.python', undefined, vscode.ConfigurationTarget.Global);
   });
 });
