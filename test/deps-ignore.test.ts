@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkDependencies, type CheckOptions, type DependencyReport } from '../src/deps/check';
 import { lensTitle } from '../src/deps/lens';
+import { appendIgnoreEntries, readIgnoreList } from '../src/deps/accepted-risks';
 import { asDiagnostics } from '../src/extension/publish-policy';
 import { pypiProject, runCli, startFixtureRegistry, tmpDir, workspaceOf, type FixtureRegistry } from './registry-fixture';
 
@@ -15,7 +16,10 @@ const FLASK = { id: 'PYSEC-2023-62', aliases: ['CVE-2023-30861'], fixed_in: ['2.
 const GHSA = 'GHSA-p6mc-m468-83gw';
 const DATA = {
   pypi: pypiProject('flask', '2.3.2', { '2.3.0': [FLASK], '2.3.2': [] }),
-  packuments: { lodash: { name: 'lodash', 'dist-tags': { latest: '4.17.21' }, versions: { '4.17.15': {}, '4.17.21': {} } } },
+  packuments: {
+    lodash: { name: 'lodash', 'dist-tags': { latest: '4.17.21' }, versions: { '4.17.15': {}, '4.17.21': {} } },
+    'left-pad': { name: 'left-pad', 'dist-tags': { latest: '1.3.0' }, versions: { '1.1.0': {}, '1.3.0': {} } },
+  },
   advisories: { lodash: [{ id: 1523, url: `https://github.com/advisories/${GHSA}`, title: 'Prototype Pollution', severity: 'high', vulnerable_versions: '<4.17.19' }] },
 };
 const config = (entries: string) => ({ '.sitewarden/config': entries });
@@ -91,5 +95,50 @@ describe('deps: accepting a risk (issue 16)', function () {
     assert.ok(prod.notices.some((n) => n.note && /1 dev dependencies not checked \(--omit dev\)/.test(n.message)));
     const cli = await runCli(['deps', dir, '--npm-registry', `${reg.url}/`, '--omit', 'dev']);
     assert.equal(cli.status, 0, cli.stdout + cli.stderr);
+  });
+  it('an outdated package is accepted for one package by rule (and only that rule), until a date', async () => {
+    const pkg = '{\n  "dependencies": {\n    "left-pad": "1.1.0",\n    "lodash": "4.17.15"\n  }\n}\n';
+    const accepted = `[[dependencies.ignore]]\nrule = "dep-outdated"\npackage = "left-pad"\nreason = "pinned for the legacy build"\nexpires = 2026-06-30\n`;
+    const r = await checkDependencies([workspaceOf({ 'package.json': pkg, ...config(accepted) })], opts());
+    const outdated = r.findings.find((f) => f.ruleId === 'dep-outdated')!;
+    assert.ok(outdated, JSON.stringify(r.findings.map((f) => f.ruleId)));
+    assert.deepEqual(outdated.suppression, { kind: 'sitewarden-ignore', justification: 'pinned for the legacy build (.sitewarden/config, until 2026-06-30)' });
+    assert.equal(vulnerable(r)[0].suppression, undefined, 'lodash is not named by the entry');
+    const later = await checkDependencies([workspaceOf({ 'package.json': pkg, ...config(accepted) })], opts({ now: new Date('2026-07-01T12:00:00Z') }));
+    const back = later.findings.find((f) => f.ruleId === 'dep-outdated')!;
+    assert.equal(back.suppression, undefined);
+    assert.match(back.message, /accepted risk dep-outdated for left-pad expired on 2026-06-30/);
+  });
+
+  it('a rule entry without a package, or with a rule that is not acceptable, is reported and not honoured', async () => {
+    const bad = '[[dependencies.ignore]]\nrule = "dep-outdated"\nreason = "x"\n\n[[dependencies.ignore]]\nrule = "dep-vulnerable"\npackage = "lodash"\nreason = "y"\n';
+    const r = await checkDependencies([workspaceOf({ 'package.json': '{"dependencies":{"left-pad":"1.1.0"}}', ...config(bad) })], opts());
+    assert.equal(r.findings.find((f) => f.ruleId === 'dep-outdated')!.suppression, undefined);
+    assert.equal(r.problems.filter((p) => /not honoured/.test(p.message)).length, 2, JSON.stringify(r.problems));
+  });
+
+  it('a line comment past its until= day no longer suppresses, and the finding says why it is back', async () => {
+    const r = await checkDependencies([workspaceOf({ 'requirements.txt': '# sitewarden-ignore[dep-vulnerable]: waiting for the vendor until=2026-02-01\nflask==2.3.0\n' })], opts());
+    const [f] = vulnerable(r);
+    assert.equal(f.suppression, undefined);
+    assert.match(f.message, /suppression expired after 2026-02-01: waiting for the vendor/);
+  });
+
+  it('appendIgnoreEntries keeps the file, quotes what it writes, and refuses a file that is not TOML', () => {
+    const existing = '# accepted risks\n[[dependencies.ignore]]\nadvisory = "GHSA-aaaa"\nreason = "old"\n';
+    const text = appendIgnoreEntries(existing, [
+      { advisory: GHSA, package: 'lodash', reason: 'quote " and \\ and\nnewline', expires: '2027-01-31' },
+      { advisory: '', rule: 'dep-outdated', package: 'left-pad', reason: 'pinned' },
+    ]);
+    assert.ok(text.startsWith(existing));
+    const dir = workspaceOf({ '.sitewarden/config': text });
+    const list = readIgnoreList(dir);
+    assert.deepEqual(list.problems, []);
+    assert.deepEqual(list.entries.slice(1), [
+      { advisory: GHSA, package: 'lodash', reason: 'quote " and \\ and\nnewline', expires: '2027-01-31' },
+      { advisory: '', rule: 'dep-outdated', package: 'left-pad', reason: 'pinned' },
+    ]);
+    assert.throws(() => appendIgnoreEntries('[dependencies\n', [{ advisory: GHSA, reason: 'r' }]), /not valid TOML.*nothing was added/);
+    assert.equal(appendIgnoreEntries('', [{ advisory: GHSA, reason: 'r' }]).startsWith('[[dependencies.ignore]]'), true);
   });
 });

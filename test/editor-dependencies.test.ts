@@ -11,6 +11,8 @@ installFakeVscode();
 const { bumpedLine } = require('../src/extension/dependency-bump') as typeof import('../src/extension/dependency-bump');
 const lens = require('../src/extension/dependency-lens') as typeof import('../src/extension/dependency-lens');
 const codeActions = require('../src/extension/code-actions') as typeof import('../src/extension/code-actions');
+const { suppressDependencyFinding } = require('../src/extension/suppress-dependency') as typeof import('../src/extension/suppress-dependency');
+const { readIgnoreList } = require('../src/deps/accepted-risks') as typeof import('../src/deps/accepted-risks');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 describe('editor dependencies: the version bump', () => {
@@ -59,7 +61,82 @@ describe('editor dependencies: lens and code action (stand-in vscode)', () => {
     d.source = 'SiteWarden';
     d.code = { value: 'dep-vulnerable' };
     const actions = provider.provideCodeActions(doc as never, d.range as never, { diagnostics: [d] } as never);
-    assert.deepEqual(actions.map((a) => a.title), ['Update flask to 3.1.0', 'Show documentation for dep-vulnerable']);
+    assert.deepEqual(actions.map((a) => a.title), ['Update flask to 3.1.0', 'Suppress dep-vulnerable for this package (with a reason)…', 'Show documentation for dep-vulnerable']);
+    assert.equal(actions[1].command!.command, 'sitewarden.suppressDependency');
+  });
+});
+
+describe('editor dependencies: suppress with a reason (stand-in vscode)', () => {
+  let ws: string;
+  beforeEach(() => {
+    resetHost();
+    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-deps-sup-'));
+    host.folder = ws;
+  });
+  afterEach(() => fs.rmSync(ws, { recursive: true, force: true }));
+
+  const npmRow = (file: string, status: PackageRow['status'], advisories: string[]): PackageRow => ({ ecosystem: 'npm', name: 'lodash', declared: '4.17.15', installed: '4.17.15', latest: '4.17.21', status, advisories, file, line: 2 });
+  const context = (rows: PackageRow[], answer: string | undefined) => {
+    const asked: string[] = [];
+    let rechecks = 0;
+    return {
+      asked,
+      rechecks: () => rechecks,
+      c: { ask: async (id: string) => (asked.push(id), answer), rowAt: (file: string, line: number) => rows.find((r) => r.file === file && r.line === line), recheck: async () => void rechecks++ },
+    };
+  };
+
+  it('package.json: every advisory of a vulnerable package goes to .sitewarden/config with the reason and expiry, then the check runs again', async () => {
+    const pkg = path.join(ws, 'package.json');
+    fs.writeFileSync(pkg, '{\n  "dependencies": {\n    "lodash": "4.17.15"\n  }\n}\n');
+    fs.mkdirSync(path.join(ws, '.sitewarden'));
+    fs.writeFileSync(path.join(ws, '.sitewarden', 'config'), '# kept as it is\n');
+    const t = context([npmRow(pkg, 'vulnerable', ['GHSA-p6mc-m468-83gw', 'GHSA-35jh-r3h4-6jhm'])], 'only used at build time until=2099-01-31');
+    assert.equal(await suppressDependencyFinding(t.c, Uri.file(pkg) as never, 2, 'dep-vulnerable'), true);
+    assert.deepEqual(t.asked, ['dep-vulnerable']);
+    assert.equal(t.rechecks(), 1);
+    const text = fs.readFileSync(path.join(ws, '.sitewarden', 'config'), 'utf8');
+    assert.ok(text.startsWith('# kept as it is\n'));
+    assert.deepEqual(readIgnoreList(ws).entries, ['GHSA-p6mc-m468-83gw', 'GHSA-35jh-r3h4-6jhm'].map((advisory) => ({ advisory, package: 'lodash', reason: 'only used at build time', expires: '2099-01-31' })));
+  });
+
+  it('an outdated package is accepted by rule; a cancel or an empty reason writes nothing', async () => {
+    const pkg = path.join(ws, 'package.json');
+    fs.writeFileSync(pkg, '{}\n');
+    const rows = [npmRow(pkg, 'outdated', [])];
+    assert.equal(await suppressDependencyFinding(context(rows, undefined).c, Uri.file(pkg) as never, 2, 'dep-outdated'), false);
+    assert.equal(await suppressDependencyFinding(context(rows, '   ').c, Uri.file(pkg) as never, 2, 'dep-outdated'), false);
+    assert.equal(fs.existsSync(path.join(ws, '.sitewarden', 'config')), false);
+    assert.match(host.messages.at(-1)!.text, /A reason is required/);
+    assert.equal(await suppressDependencyFinding(context(rows, 'pinned for the legacy build').c, Uri.file(pkg) as never, 2, 'dep-outdated'), true);
+    assert.deepEqual(readIgnoreList(ws).entries, [{ advisory: '', rule: 'dep-outdated', package: 'lodash', reason: 'pinned for the legacy build' }]);
+  });
+
+  it('a .sitewarden link planted by the repository is refused, and nothing is written through it', async () => {
+    const pkg = path.join(ws, 'package.json');
+    fs.writeFileSync(pkg, '{}\n');
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-outside-'));
+    try {
+      fs.symlinkSync(outside, path.join(ws, '.sitewarden'));
+      const t = context([npmRow(pkg, 'outdated', [])], 'reason');
+      assert.equal(await suppressDependencyFinding(t.c, Uri.file(pkg) as never, 2, 'dep-outdated'), false);
+      assert.deepEqual(fs.readdirSync(outside), []);
+      assert.equal(t.rechecks(), 0);
+      assert.equal(host.messages.at(-1)!.kind, 'error');
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('requirements.txt: the comment goes above the line, as for code findings', async () => {
+    const req = path.join(ws, 'requirements.txt');
+    fs.writeFileSync(req, 'requests==2.32.3\n  flask==0.12.2\n');
+    host.applyEdits = true;
+    const t = context([], 'internal tool only');
+    assert.equal(await suppressDependencyFinding(t.c, Uri.file(req) as never, 1, 'dep-outdated'), true);
+    const op = (host.edits.at(-1) as unknown as { operations: { insert: unknown; pos: { line: number }; text: string }[] }).operations[0];
+    assert.deepEqual([op.pos.line, op.text], [1, '  # sitewarden-ignore[dep-outdated]: internal tool only\n']);
+    assert.equal(t.rechecks(), 1);
   });
 });
 

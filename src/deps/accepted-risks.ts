@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import { parse as parseToml } from 'smol-toml';
+import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
 import { readGuardedTextIfExists } from '../core/safe-fs';
-import { parseSuppression, type SuppressionComment } from '../core/suppressions';
+import { parseSuppression, suppressionExpired, type SuppressionComment } from '../core/suppressions';
 import type { AcceptedRisk, AdvisoryFact } from './evaluate';
 import { normalizeName } from './python-manifests';
 import { readManifestText } from './read-manifest';
@@ -16,7 +16,10 @@ export const CONFIG_FILE = path.join('.sitewarden', 'config');
  * not become "ignore forever" by being forgotten.
  */
 export interface IgnoreEntry {
+  /** The accepted advisory (any of its ids); or, for the other dependency rules, empty and `rule` set. */
   advisory: string;
+  /** `dep-outdated`, `dep-deprecated` or `dep-yanked` accepted for `package` (which it then needs). */
+  rule?: AcceptableRule;
   /** Limits the entry to one package (npm name, or PyPI name in any spelling). */
   package?: string;
   reason: string;
@@ -29,6 +32,10 @@ export interface IgnoreList {
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The dependency rules an entry can accept for a whole package; a vulnerability is accepted per advisory. */
+export const ACCEPTABLE_RULES = ['dep-outdated', 'dep-deprecated', 'dep-yanked'] as const;
+export type AcceptableRule = (typeof ACCEPTABLE_RULES)[number];
 
 /** `.sitewarden/config` of a scanned folder (TOML), read guarded: it is the repository's input. */
 export function readIgnoreList(root: string): IgnoreList {
@@ -58,13 +65,20 @@ export function readIgnoreList(root: string): IgnoreList {
   list.forEach((raw: Record<string, unknown>, i) => {
     const at = `[[dependencies.ignore]] entry ${i + 1}`;
     const advisory = typeof raw?.advisory === 'string' ? raw.advisory.trim() : '';
+    const rawRule = typeof raw?.rule === 'string' ? raw.rule.trim() : '';
+    const rule = ACCEPTABLE_RULES.find((r) => r === rawRule);
+    const pkg = typeof raw?.package === 'string' ? raw.package : undefined;
     const reason = typeof raw?.reason === 'string' ? raw.reason.trim() : '';
     // TOML dates parse to Date objects; a quoted date stays a string.
     const expires = raw?.expires instanceof Date ? raw.expires.toISOString().slice(0, 10) : typeof raw?.expires === 'string' ? raw.expires.trim() : undefined;
-    if (!advisory) return void out.problems.push({ file, message: `${at}: no advisory id; not honoured` });
-    if (!reason) return void out.problems.push({ file, message: `${at} (${advisory}): no reason; not honoured (say why the risk is accepted)` });
-    if (expires !== undefined && (!DAY.test(expires) || Number.isNaN(Date.parse(expires)))) return void out.problems.push({ file, message: `${at} (${advisory}): expires must be a date (YYYY-MM-DD); not honoured` });
-    out.entries.push({ advisory, reason, ...(typeof raw.package === 'string' ? { package: raw.package } : {}), ...(expires ? { expires } : {}) });
+    if (rawRule && !rule) return void out.problems.push({ file, message: `${at}: rule must be one of ${ACCEPTABLE_RULES.join(', ')} (a vulnerability is accepted by its advisory id); not honoured` });
+    if (rule && advisory) return void out.problems.push({ file, message: `${at}: both advisory and rule; give one; not honoured` });
+    if (rule && !pkg) return void out.problems.push({ file, message: `${at} (${rule}): no package; not honoured (a rule is accepted for one package)` });
+    if (!advisory && !rule) return void out.problems.push({ file, message: `${at}: no advisory id; not honoured` });
+    const what = advisory || `${rule} ${pkg}`;
+    if (!reason) return void out.problems.push({ file, message: `${at} (${what}): no reason; not honoured (say why the risk is accepted)` });
+    if (expires !== undefined && (!DAY.test(expires) || Number.isNaN(Date.parse(expires)))) return void out.problems.push({ file, message: `${at} (${what}): expires must be a date (YYYY-MM-DD); not honoured` });
+    out.entries.push({ advisory, reason, ...(rule ? { rule } : {}), ...(pkg !== undefined ? { package: pkg } : {}), ...(expires ? { expires } : {}) });
   });
   return out;
 }
@@ -100,8 +114,17 @@ export class AcceptedRisks {
     if (comment && (comment.ids.length === 0 || comment.ids.some((x) => x === 'dep-vulnerable' || ids.includes(x.toUpperCase())))) {
       return { reason: comment.justification || 'no reason given', where: `comment on ${path.basename(d.file)} line ${d.line + 1}` };
     }
+    return this.fromList(d, (e) => !!e.advisory && ids.includes(e.advisory.toUpperCase()));
+  }
+
+  /** The acceptance of an outdated, deprecated or yanked finding on `d` from the ignore list. */
+  acceptRule(d: Dependency, rule: string): AcceptedRisk | undefined {
+    return this.fromList(d, (e) => e.rule === rule && e.package !== undefined);
+  }
+
+  private fromList(d: Dependency, matches: (e: IgnoreEntry) => boolean): AcceptedRisk | undefined {
     for (const e of this.list.entries) {
-      if (!ids.includes(e.advisory.toUpperCase()) || !samePackage(e, d)) continue;
+      if (!matches(e) || !samePackage(e, d)) continue;
       if (e.expires && e.expires < this.today) {
         if (!this.expired.some((x) => x.entry === e && x.dep === d)) this.expired.push({ entry: e, dep: d });
         continue;
@@ -111,8 +134,23 @@ export class AcceptedRisks {
     return undefined;
   }
 
-  /** A `sitewarden-ignore` comment on the dependency's line, or alone on the line above it. */
+  /**
+   * A `sitewarden-ignore` comment on the dependency's line, or alone on the line above it, while
+   * its `until=` day (if any) is not over: an expired comment is listed in `expiredComments`.
+   */
   comment(d: Dependency): SuppressionComment | undefined {
+    const c = this.writtenComment(d);
+    if (c && suppressionExpired(c, new Date(`${this.today}T12:00:00Z`))) {
+      if (!this.expiredComments.some((x) => x.dep === d)) this.expiredComments.push({ comment: c, dep: d });
+      return undefined;
+    }
+    return c;
+  }
+
+  /** Comments whose `until=` day is over: their findings count again and say so. */
+  readonly expiredComments: { comment: SuppressionComment; dep: Dependency }[] = [];
+
+  private writtenComment(d: Dependency): SuppressionComment | undefined {
     const lines = this.fileLines(d.file);
     if (!lines) return undefined;
     const own = commentOn(lines[d.line] ?? '', d.line, false);
@@ -142,4 +180,41 @@ function commentOn(line: string, lineNo: number, standalone: boolean): Suppressi
   if (!m) return undefined;
   const s = parseSuppression(m[1], lineNo, standalone, { line: '#' });
   return s?.kind === 'sitewarden-ignore' ? s : undefined;
+}
+
+/**
+ * `.sitewarden/config` with `entries` appended as `[[dependencies.ignore]]` tables. The existing
+ * text is kept byte for byte; values are written by the TOML library (quoting, escapes). Throws
+ * when the existing file is not valid TOML or the result would not read back as these entries,
+ * so a person's file is never made worse.
+ */
+export function appendIgnoreEntries(existing: string, entries: readonly IgnoreEntry[]): string {
+  const before = parseIgnoreText(existing, 'the existing file');
+  const blocks = entries.map((e) => {
+    const fields: Record<string, string> = {};
+    if (e.rule) fields.rule = e.rule;
+    else fields.advisory = e.advisory;
+    if (e.package !== undefined) fields.package = e.package;
+    fields.reason = e.reason;
+    // stringify quotes every value; `expires` stays a string date, which readIgnoreList accepts.
+    if (e.expires) fields.expires = e.expires;
+    return `[[dependencies.ignore]]\n${stringifyToml(fields)}\n`;
+  });
+  const sep = existing === '' || existing.endsWith('\n\n') ? '' : existing.endsWith('\n') ? '\n' : '\n\n';
+  const text = `${existing}${sep}${blocks.join('\n')}`;
+  const after = parseIgnoreText(text, 'the new entries');
+  if (after.length !== before.length + entries.length) throw new Error('SiteWarden: the new [[dependencies.ignore]] entries would not read back; .sitewarden/config not changed');
+  return text;
+}
+
+function parseIgnoreText(text: string, what: string): unknown[] {
+  let data: { dependencies?: { ignore?: unknown } };
+  try {
+    data = parseToml(text) as typeof data;
+  } catch (e) {
+    throw new Error(`SiteWarden: ${CONFIG_FILE} is not valid TOML (${(e as Error).message.split('\n')[0]}); fix it first, nothing was added`);
+  }
+  const list = data.dependencies?.ignore;
+  if (list !== undefined && !Array.isArray(list)) throw new Error(`SiteWarden: in ${CONFIG_FILE}, dependencies.ignore is not a list of tables; fix it first, nothing was added (${what})`);
+  return list ?? [];
 }

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as pep440 from '@renovatebot/pep440';
 import * as semver from 'semver';
+import { expiredNote } from '../core/suppressions';
 import { AcceptedRisks, readIgnoreList, type IgnoreList } from './accepted-risks';
 import type { CheckOptions, DependencyReport } from './check-context';
 import type { PackageFacts } from './evaluate';
@@ -67,14 +68,24 @@ export function projectFacts(deps: Dependency[], roots: string[], o: CheckOption
       for (const f of report.findings) {
         if (f.suppression || f.ruleId === 'dep-vulnerable') continue;
         const d = byLine.get(`${path.resolve(f.file)}:${f.range.start.line}`);
-        const c = d && risksOf(d).comment(d);
+        if (!d) continue;
+        const c = risksOf(d).comment(d);
         if (c && (c.ids.length === 0 || c.ids.includes(f.ruleId))) f.suppression = { kind: 'sitewarden-ignore', justification: c.justification || 'no reason given' };
+        const listed = !f.suppression && risksOf(d).acceptRule(d, f.ruleId);
+        if (listed) f.suppression = { kind: 'sitewarden-ignore', justification: `${listed.reason} (${listed.where})` };
       }
       for (const r of risks.values()) {
+        for (const { comment, dep } of r.expiredComments) {
+          for (const f of report.findings) {
+            if (f.suppression || path.resolve(f.file) !== path.resolve(dep.file) || f.range.start.line !== dep.line) continue;
+            if (comment.ids.length && !comment.ids.includes(f.ruleId) && f.ruleId !== 'dep-vulnerable') continue;
+            f.message += expiredNote(comment);
+          }
+        }
         for (const { entry, dep } of r.expired) {
-          const note = `the accepted risk ${entry.advisory} for ${dep.name} expired on ${entry.expires} (.sitewarden/config): it counts again`;
+          const note = `the accepted risk ${entry.advisory || entry.rule} for ${dep.name} expired on ${entry.expires} (.sitewarden/config): it counts again`;
           report.notices.push({ host: '', stale: false, note: true, message: note });
-          for (const f of report.findings) if (f.ruleId === 'dep-vulnerable' && path.resolve(f.file) === path.resolve(dep.file) && f.range.start.line === dep.line) f.message += ` (${note}.)`;
+          for (const f of report.findings) if (f.ruleId === (entry.rule ?? 'dep-vulnerable') && path.resolve(f.file) === path.resolve(dep.file) && f.range.start.line === dep.line) f.message += ` (${note}.)`;
         }
       }
     },

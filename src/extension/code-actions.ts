@@ -56,6 +56,10 @@ export class SiteWardenCodeActions implements vscode.CodeActionProvider {
       if (id.startsWith('dep-')) {
         const bump = this.bumpAction(doc, d);
         if (bump) actions.push(bump);
+        const suppress = new vscode.CodeAction(`Suppress ${id} for this package (with a reason)…`, vscode.CodeActionKind.QuickFix);
+        suppress.command = { command: 'sitewarden.suppressDependency', title: 'Suppress with a reason', arguments: [doc.uri, d.range.start.line, id] };
+        suppress.diagnostics = [d];
+        actions.push(suppress);
         const docs = new vscode.CodeAction(`Show documentation for ${id}`, vscode.CodeActionKind.QuickFix);
         docs.command = { command: 'sitewarden.showRuleDocs', title: 'Show documentation', arguments: [id] };
         actions.push(docs);

@@ -24,6 +24,7 @@ import { followTrust, isRestricted, RESTRICTED_TEXT } from './restricted-mode';
 import { setDocsRoot, showRuleDocs } from './rule-docs';
 import { FindingsStatus } from './status';
 import { suppressFinding } from './suppress-command';
+import { suppressDependencyFinding } from './suppress-dependency';
 import { ChecklistView, DependenciesView, FindingsView, SuppressionsView, type FindingsGrouping } from './views';
 import { baselineFilter, baselinePath } from './baseline-filter';
 import { BaselineError, readBaseline } from '../core/report/baseline';
@@ -208,6 +209,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<SiteWa
     }),
     command('showRuleDocs', (id: unknown) => showRuleDocs(id)),
     command('suppressFinding', (uri: vscode.Uri, line: number, ruleId: string) => suppressFinding((id) => (prompter.suppressionReason ?? vscodePrompter.suppressionReason!)(id), uri, line, ruleId)),
+    command('suppressDependency', (uri: vscode.Uri, line: number, ruleId: string) =>
+      suppressDependencyFinding({
+        ask: (id) => (prompter.suppressionReason ?? vscodePrompter.suppressionReason!)(id),
+        rowAt: (file, l) => depLens.rowAt(file, l),
+        recheck: async () => {
+          if (isRestricted()) return;
+          await deps.run({ quiet: true });
+          if (deps.outcome) checklist.deps = { checked: true, ...deps.outcome };
+        },
+      }, uri, line, ruleId)),
     command('addSecurityHeaders', (opts?: HeadersCommandOptions) => generators.addSecurityHeaders(opts)),
     command('addEncryptionHelper', () => generators.run((root) => planEncryptionHelper(root))),
     command('addFingerprintCheck', () => generators.run((root) => planFingerprintCheck(root))),
