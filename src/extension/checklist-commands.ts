@@ -54,7 +54,9 @@ export class ChecklistCommands {
       ({ result } = await this.evaluate([folder], { rules: this.rules, deps: this.deps }));
       if (seq !== this.started) return this.newest!;
     } catch (e) {
-      if (seq !== this.started) return this.newest!;
+      // What is wrong with the file is said to whoever asked, even when a newer evaluation (say a
+      // quiet one at activation) sets the view.
+      if (seq !== this.started && !(e instanceof ChecklistStateError && !opts.quiet)) return this.newest!;
       // A broken or refused .sitewarden/checklist.json is the repository's input: say what is wrong.
       // On activation (quiet) it waits for the person to open the checklist.
       if (e instanceof ChecklistStateError) {
