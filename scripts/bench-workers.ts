@@ -42,7 +42,7 @@ async function child(dir: string, workers: number): Promise<void> {
     },
   });
   const end = performance.now();
-  const out = { sinceStartMs: end, scanMs: end - t0, discoveryMs: discoveredAt - t0, cpuAtDiscoveryMs: cpuAtDiscovery, cpuMs: cpuMs(), files: r.filesScanned, findings: r.findings.length, parallel: r.parallel };
+  const out = { sinceStartMs: end, scanMs: end - t0, discoveryMs: discoveredAt - t0, cpuAtDiscoveryMs: cpuAtDiscovery, cpuMs: cpuMs(), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), files: r.filesScanned, findings: r.findings.length, parallel: r.parallel };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
@@ -63,6 +63,7 @@ interface Run {
   discoveryMs?: number;
   /** CPU of the process when discovery was over (its start, loading, the walk). */
   cpuAtDiscoveryMs: number;
+  peakRssMb: number;
   mainThreadFiles?: number;
   files: number;
 }
@@ -112,14 +113,14 @@ export function benchWorkers(dir: string, runs = 4) {
       const r = runChild(['--child', dir, String(w)]);
       if (!r) continue;
       const par = r.parallel as { mainThreadFiles?: number } | undefined;
-      byWorkers[w].push({ workers: w, wallMs: r.processWallMs as number, cpuMs: r.cpuMs as number, discoveryMs: r.discoveryMs as number, cpuAtDiscoveryMs: r.cpuAtDiscoveryMs as number, files: r.files as number, mainThreadFiles: par?.mainThreadFiles });
+      byWorkers[w].push({ workers: w, wallMs: r.processWallMs as number, cpuMs: r.cpuMs as number, discoveryMs: r.discoveryMs as number, cpuAtDiscoveryMs: r.cpuAtDiscoveryMs as number, peakRssMb: r.peakRssMb as number, files: r.files as number, mainThreadFiles: par?.mainThreadFiles });
     }
   }
   const starts = Array.from({ length: runs }, () => runChild(['--start', '1'])).filter((r): r is Record<string, unknown> => !!r);
   const summary = Object.fromEntries(
     Object.entries(byWorkers).map(([w, rs]) => [
       `${Number(w) + 1} thread${w === '0' ? '' : 's'}`,
-      { wallMs: range(rs.map((r) => r.wallMs)), cpuMs: range(rs.map((r) => r.cpuMs)), mainThreadFiles: range(rs.map((r) => r.mainThreadFiles ?? r.files)), runs: rs.map((r) => ({ wallMs: Math.round(r.wallMs), cpuMs: Math.round(r.cpuMs) })) },
+      { wallMs: range(rs.map((r) => r.wallMs)), cpuMs: range(rs.map((r) => r.cpuMs)), peakRssMb: range(rs.map((r) => r.peakRssMb)), discoveryMs: range(rs.map((r) => r.discoveryMs ?? 0)), mainThreadFiles: range(rs.map((r) => r.mainThreadFiles ?? r.files)), runs: rs.map((r) => ({ wallMs: Math.round(r.wallMs), cpuMs: Math.round(r.cpuMs) })) },
     ]),
   );
   const eff = (n: number) => {
@@ -140,12 +141,12 @@ export function benchWorkers(dir: string, runs = 4) {
 
 export function printWorkers(r: ReturnType<typeof benchWorkers>): void {
   console.log(`\nScan workers on ${r.dir} (${r.files} files; ${r.machine.cpus} cores, load ${r.machine.loadavg.join(' ')}): separate processes, alternating`);
-  console.log('| threads | wall min / median / max | CPU min / median / max | files on the main thread |');
-  console.log('|---|---|---|---|');
+  console.log('| threads | wall min / median / max | CPU min / median / max | peak RSS | files on the main thread |');
+  console.log('|---|---|---|---|---|');
   for (const k of ['1 thread', '2 threads', '3 threads'] as const) {
-    const s = (r as unknown as Record<string, { wallMs?: ReturnType<typeof range>; cpuMs?: ReturnType<typeof range>; mainThreadFiles?: ReturnType<typeof range> }>)[k];
-    const f = (x?: ReturnType<typeof range>) => (x ? `${x.min} / ${x.median} / ${x.max} ms` : '–');
-    if (s) console.log(`| ${k} | ${f(s.wallMs)} | ${f(s.cpuMs)} | ${s.mainThreadFiles ? `${s.mainThreadFiles.min}–${s.mainThreadFiles.max}` : '–'} |`);
+    const s = (r as unknown as Record<string, { wallMs?: ReturnType<typeof range>; cpuMs?: ReturnType<typeof range>; peakRssMb?: ReturnType<typeof range>; mainThreadFiles?: ReturnType<typeof range> }>)[k];
+    const f = (x?: ReturnType<typeof range>, unit = 'ms') => (x ? `${x.min} / ${x.median} / ${x.max} ${unit}` : '–');
+    if (s) console.log(`| ${k} | ${f(s.wallMs)} | ${f(s.cpuMs)} | ${f(s.peakRssMb, 'MB')} | ${s.mainThreadFiles ? `${s.mainThreadFiles.min}–${s.mainThreadFiles.max}` : '–'} |`);
   }
   console.log(`CPU efficiency (CPU of 1 thread / CPU of N): ${JSON.stringify(r.cpuEfficiency)}; a worker's start alone: ${JSON.stringify(r.workerStart)}`);
   if (r.model) {

@@ -101,7 +101,11 @@ export function defaultWorkers(mainThread = false): number {
 }
 
 const DEFAULT_MIN_FILES = 64;
-/** About 0.4 s of analysis on one core (Django: 2.5 ms a file), twice a worker's start (README, Performance). */
+/**
+ * A further thread costs about as much CPU as analysing 115 of Django's files (its start, its
+ * JIT warm-up: `node out/scripts/bench-workers.js`, README "Performance"): with 160 files more
+ * per worker its share of the work stays above what it costs.
+ */
 const DEFAULT_FILES_PER_WORKER = 160;
 
 type CompileCacheApi = { enableCompileCache?: () => { directory?: string } | undefined; getCompileCacheDir?: () => string | undefined };
