@@ -14,6 +14,7 @@ import { ensureLanguages, parseSync } from '../src/core/parser';
 import { decodeSource, MemoryScanCache, scanPaths } from '../src/core/scanner';
 import { allRules } from '../src/rules';
 import { benchDependencies } from './bench-deps';
+import { benchWorkers, printWorkers } from './bench-workers';
 import { spawnSync } from 'node:child_process';
 import { LiveDocument } from '../src/core/live-document';
 
@@ -257,6 +258,10 @@ async function main(): Promise<void> {
   const memory = await benchKeystrokes('python', 2000, 1000);
   console.log(`\n1,000 edits: p95 ${memory.p95Ms} ms; JS heap after GC grew ${memory.heapGrowthMb} MB`);
 
+  // Scan workers: 1 vs 2 vs 3 threads on Django's tree, alternating processes (scripts/bench-workers.ts).
+  const workers = fs.existsSync(django) ? benchWorkers(django) : undefined;
+  if (workers) printWorkers(workers);
+
   const deps = await benchDependencies();
   console.log(`\nDependencies: ${deps.dependencies} npm packages, registry on 127.0.0.1 answering after ${deps.latencyMs} ms`);
   console.log('| run | time |');
@@ -276,7 +281,7 @@ async function main(): Promise<void> {
 
   const out = path.join(root, 'test-output');
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'bench.json'), JSON.stringify({ date: new Date().toISOString(), machine: { cpus: os.cpus().length, node: process.version }, rules: allRules.length, results, keystrokes: keys, thousandEdits: memory, deps, vsixMb, e2e }, null, 2));
+  fs.writeFileSync(path.join(out, 'bench.json'), JSON.stringify({ date: new Date().toISOString(), machine: { cpus: os.cpus().length, node: process.version }, rules: allRules.length, results, keystrokes: keys, thousandEdits: memory, workers, deps, vsixMb, e2e }, null, 2));
   console.log(`\nWritten to ${path.relative(process.cwd(), path.join(out, 'bench.json'))}`);
 }
 

@@ -14,7 +14,7 @@ import { cacheFolder } from '../core/cache-folder';
 import { rootContaining, UnsafeWriteError, writeInsideRoot } from '../core/safe-fs';
 import { countByReason, describeSkip, type SkippedEntry } from '../core/skip-reasons';
 import { scanWorkerScript } from '../workers/locate';
-import { defaultWorkers } from '../core/parallel-scan';
+import { enableCompileCache } from '../core/parallel-scan';
 import { SEVERITY_ORDER, severityRank, type Severity } from '../core/types';
 import { allRules } from '../rules';
 import { checklistCommand } from './checklist-command';
@@ -108,6 +108,8 @@ Options for scan:
   --offline                    make no network calls (no dependency check)
   --no-deps                    skip the dependency check
   --no-cross-file              analyse each file alone (do not follow calls into other files)
+  --workers N                  worker threads besides this one, which analyses too (default:
+                               one per core but one; 0: this thread only)
   --npm-registry URL           npm registry to check packages against (default: from .npmrc)
   --pypi-index URL             base of the PyPI JSON API (default: https://pypi.org/pypi)
   --trust-workspace-config     let the workspace .npmrc set credentials, proxies and TLS keys
@@ -163,6 +165,7 @@ async function scan(argv: string[]): Promise<number> {
       offline: { type: 'boolean', default: false },
       'no-deps': { type: 'boolean', default: false },
       'no-cross-file': { type: 'boolean', default: false },
+      workers: { type: 'string' },
       'trust-workspace-config': { type: 'boolean', default: false },
       omit: { type: 'string', multiple: true },
       'cache-ttl': { type: 'string' },
@@ -188,6 +191,8 @@ async function scan(argv: string[]): Promise<number> {
   const minSeverity = level('min-severity', values['min-severity'], false) as Severity;
   const testPaths = values['test-paths'] as TestPathMode;
   if (!TEST_PATH_MODES.includes(testPaths)) throw new UsageError(`--test-paths must be demote, ignore or normal (got "${testPaths}")`);
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0)) throw new UsageError(`--workers must be a whole number, 0 or more (got "${printable(values.workers!)}")`);
   const paths = positionals.length ? positionals : ['.'];
   for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`no such file or directory: ${p}`);
 
@@ -215,8 +220,8 @@ async function scan(argv: string[]): Promise<number> {
     include: values.include,
     testPaths,
     crossFile: !values['no-cross-file'],
-    // A CLI gains from workers only with two or more to spare; the editor always uses one.
-    parallel: defaultWorkers() >= 2 ? { script: scanWorkerScript() } : undefined,
+    // Workers on the other cores, started while discovery runs; this thread analyses too.
+    parallel: { script: scanWorkerScript(), mainThread: true, ...(workers !== undefined ? { workers } : {}) },
     // printable(): a file name from the workspace may hold terminal escapes or newlines.
     onRuleError: (id, file, e) => process.stderr.write(`sitewarden: rule ${id} failed on ${printable(relativeTo(cwd, file))}: ${printable(String((e as Error)?.message ?? e))}\n`),
     onProgress: progress
@@ -359,6 +364,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  enableCompileCache(); // Node ≥ 22.1: the modules loaded from here on (web-tree-sitter) start from the cache
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -209,12 +209,18 @@ export function readDiscovered(f: { path: string; root?: string }, maxBytes = MA
   return readGuarded(f.path, f.root === undefined ? { maxBytes, followSymlinks: true } : { maxBytes, root: f.root });
 }
 
+/** What a caller does while the walk goes on (a scan starts its workers once enough files are found). */
+export interface DiscoveryHooks {
+  /** Each file to analyse as it is found, with the number found so far. */
+  onFile?: (f: DiscoveredFile, count: number) => void;
+}
+
 /**
  * Lists the files to analyse under the given paths. Directories of dependencies, virtualenvs,
  * build output and VCS metadata are skipped, .gitignore files are honoured, and every skip is
  * returned with its reason (src/core/skip-reasons.ts says what each means for the run).
  */
-export function discoverFiles(roots: string[], opts: DiscoveryOptions = {}): DiscoveryResult {
+export function discoverFiles(roots: string[], opts: DiscoveryOptions = {}, hooks: DiscoveryHooks = {}): DiscoveryResult {
   const maxBytes = opts.maxFileBytes ?? MAX_SOURCE_BYTES;
   const useGitignore = opts.gitignore !== false;
   const result: DiscoveryResult = { files: [], skipped: [], otherFiles: [], notices: [], ignorePatternTests: 0 };
@@ -271,7 +277,9 @@ export function discoverFiles(roots: string[], opts: DiscoveryOptions = {}): Dis
       skip({ path: full, ...copied });
       return;
     }
-    result.files.push({ path: full, relPath: rel, language, size: head.size, ...(root !== undefined ? { root } : {}) });
+    const found: DiscoveredFile = { path: full, relPath: rel, language, size: head.size, ...(root !== undefined ? { root } : {}) };
+    result.files.push(found);
+    hooks.onFile?.(found, result.files.length);
   };
 
   const readIgnoreFile = (dir: string, rootDir: string, layers: IgnoreLayer[]): IgnoreLayer[] => {

@@ -7,6 +7,7 @@ import type { LanguageId } from './types';
 
 /** Where each .wasm file is in node_modules: the grammars come from the language registry. */
 const PACKAGE_OF = wasmModules();
+const RUNTIME_WASM = 'web-tree-sitter.wasm';
 
 /**
  * Finds a .wasm file: next to the bundle (dist/wasm, what the .vsix and `npx sitewarden` use),
@@ -41,12 +42,21 @@ export class ParserCrashError extends Error {
   }
 }
 
-// The compile target's lib has no WebAssembly types; the global is there in every Node.
-const WasmRuntimeError = (globalThis as unknown as { WebAssembly: { RuntimeError: abstract new () => Error } }).WebAssembly.RuntimeError;
+// The compile target's lib has no WebAssembly types (the global is there in every Node): the
+// few members used here.
+interface WasmModule {
+  readonly __wasmModule?: never;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => WasmModule;
+  instantiate(module: WasmModule, imports: unknown): Promise<unknown>;
+  RuntimeError: abstract new () => Error;
+}
+const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 /** A trap inside WebAssembly (out-of-bounds access, unreachable, table index), not a JS error. */
 export function isWasmTrap(e: unknown): boolean {
-  return e instanceof WasmRuntimeError;
+  return e instanceof Wasm.RuntimeError;
 }
 
 /**
@@ -68,17 +78,67 @@ let current: Runtime | undefined;
 /** How many times a crashed instance was replaced (for tests and the output channel). */
 let restarts = 0;
 
+
+/** A compiled `.wasm` file (`WebAssembly.Module`): compiled once per process and shared with scan workers. */
+export type CompiledWasm = WasmModule;
+
+/**
+ * The compiled `.wasm` files of this thread, by file name: the runtime and every grammar are
+ * compiled once (on the thread that starts the workers) and handed to each worker, which
+ * instantiates them without compiling. V8 compiles a module's functions lazily and shares that
+ * code between every thread holding the same module, so a worker starts on code the first thread
+ * already compiled and tiered up. A new instance after a crash reuses the module too.
+ */
+const compiled = new Map<string, CompiledWasm>();
+/** `new WebAssembly.Module` calls on this thread (tests: the workers make none). */
+let compiles = 0;
+
+function compiledWasm(name: string): CompiledWasm {
+  let m = compiled.get(name);
+  if (!m) {
+    m = new Wasm.Module(fs.readFileSync(locateWasm(name)));
+    compiles++;
+    compiled.set(name, m);
+  }
+  return m;
+}
+
+/** Every `.wasm` file the registry names, compiled (once), for the scan workers' setup. */
+export function compiledWasmFiles(): Record<string, CompiledWasm> {
+  return Object.fromEntries(Object.keys(PACKAGE_OF).map((name) => [name, compiledWasm(name)]));
+}
+
+/** A worker takes the modules its starter compiled; it then compiles nothing itself. */
+export function adoptCompiledWasm(files: Record<string, CompiledWasm>): void {
+  for (const [name, m] of Object.entries(files)) if (!compiled.has(name)) compiled.set(name, m);
+}
+
+/** How many `.wasm` files this thread compiled. */
+export function wasmCompiles(): number {
+  return compiles;
+}
+
 function startRuntime(): Runtime {
   const script = locateRuntimeScript();
   // A new evaluation of the script has its own module-level state, hence its own instance.
   delete require.cache[script];
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ts = require(script) as typeof TreeSitter;
-  const module: Record<string, unknown> = { locateFile: (name: string) => locateWasm(name) };
+  const runtimeWasm = compiledWasm(RUNTIME_WASM);
+  let failed: (e: unknown) => void = () => undefined;
+  const instantiateFailed = new Promise<never>((_resolve, reject) => (failed = reject));
+  const module: Record<string, unknown> = {
+    locateFile: (name: string) => locateWasm(name),
+    // Emscripten's hook: an instance of the shared compiled module instead of compiling the file.
+    instantiateWasm: (imports: unknown, receive: (instance: unknown, module: CompiledWasm) => void) => {
+      Wasm.instantiate(runtimeWasm, imports).then((instance) => receive(instance, runtimeWasm), failed);
+      return {};
+    },
+  };
   const rt: Runtime = {
     ts,
     module,
-    ready: ts.Parser.init(module),
+    ready: Promise.race([ts.Parser.init(module), instantiateFailed]),
     languages: new Map(),
     loaded: new Map(),
     parsers: new Map(),
@@ -124,7 +184,9 @@ export async function ensureLanguages(langs: Iterable<LanguageId>): Promise<void
     [...new Set(langs)].map((lang) => {
       let p = rt.languages.get(lang);
       if (!p) {
-        p = rt.ts.Language.load(fs.readFileSync(locateWasm(languageEntry(lang).grammar.wasm))).then((l) => {
+        // An instance of the compiled grammar (loadSync takes a `WebAssembly.Module`).
+        p = Promise.resolve().then(() => {
+          const l = rt.ts.Language.loadSync(compiledWasm(languageEntry(lang).grammar.wasm) as unknown as Parameters<typeof rt.ts.Language.loadSync>[0]);
           rt.loaded.set(lang, l);
           return l;
         });

@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { discoverFiles, looksBinary, readDiscovered, type DiscoveryNotice, type DiscoveryOptions, type DiscoveredFile } from './discovery';
+import { discoverFiles, looksBinary, readDiscovered, type DiscoveryHooks, type DiscoveryNotice, type DiscoveryOptions, type DiscoveredFile } from './discovery';
 import { analyzeTextFile } from './text-analysis';
 import { Analyzer, type AnalyzeOptions } from './engine';
-import { ParserCrashError, runtimeRestarts } from './parser';
+import { ensureLanguages, ParserCrashError } from './parser';
 import { GuardedReadError, MAX_SOURCE_BYTES } from './safe-fs';
 import { assessCoverage, skipForRefusal, type Coverage, type SkippedEntry } from './skip-reasons';
-import { analyseInWorkers, shouldParallelise, type FileOutcome, type ParallelOptions } from './parallel-scan';
-import { DEFAULT_TEST_PATH_MODE, isTestPath } from './languages';
+import { ScanPool, type FileOutcome, type ParallelOptions, type ParallelStats } from './parallel-scan';
+import { DEFAULT_TEST_PATH_MODE, detectLanguage, isTestPath, type TestPathMode } from './languages';
 import { ScanIndexes } from './workspace-index';
 import { fileCacheKey, scanSignature, type CachedFile, type ScanCache } from './scan-cache';
 import type { Rule } from './rule';
-import type { Finding } from './types';
+import type { Finding, LanguageId } from './types';
 
 export interface ScanOptions extends DiscoveryOptions, AnalyzeOptions {
   rules: readonly Rule[];
@@ -20,8 +20,9 @@ export interface ScanOptions extends DiscoveryOptions, AnalyzeOptions {
   isCancelled?: () => boolean;
   /**
    * Spread large scans over worker threads (the caller names the worker script, whose rule
-   * registry must know every rule id). The calling thread then only waits: an editor stays
-   * responsive during an audit. Anything a worker could not do is done here instead.
+   * registry must know every rule id). The calling thread only hands out files unless
+   * `mainThread` is set: an editor stays responsive during an audit. Anything a worker could
+   * not do is done here instead.
    */
   parallel?: ParallelOptions;
   /** Findings of files seen before with the same content; see `MemoryScanCache`. */
@@ -80,6 +81,8 @@ export interface ScanResult {
   durationMs: number;
   /** Files whose findings came from `ScanOptions.cache` (same path, content, rules, settings). */
   filesFromCache: number;
+  /** What the threads did, when workers were started. */
+  parallel?: ParallelStats & { startedDuringDiscovery: number };
 }
 
 export { MemoryScanCache, type CachedFile, type ScanCache } from './scan-cache';
@@ -100,9 +103,89 @@ export function decodeSource(buf: Buffer): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/** What analysing one listed file needs, on whichever thread analyses it. */
+export interface ListedFileContext {
+  analyzer: Analyzer;
+  indexes?: ScanIndexes;
+  /** The languages of the workspace index's files: a summary may parse any of them. */
+  indexLanguages: readonly LanguageId[];
+  testPaths?: TestPathMode;
+  maxFileBytes: number;
+  /** Called as rules throw; without it the failures are in the outcome (`ruleErrors`). */
+  onRuleError?: (ruleId: string, file: string, e: unknown) => void;
+}
+
+/** The languages of the workspace index's files (grammars a summary may need). */
+export function indexLanguagesOf(roots: Iterable<[string, readonly string[]]> | undefined): LanguageId[] {
+  const langs = new Set<LanguageId>();
+  for (const [, list] of roots ?? []) for (const f of list) {
+    const l = detectLanguage(f);
+    if (l) langs.add(l);
+  }
+  return [...langs];
+}
+
+/**
+ * The one analysis of a listed file, on the calling thread or a worker: the guarded read
+ * (unless `content`, read for the cache key, is what to analyse), its grammar (a new parser
+ * instance after a crash), the rules, the files its findings came through. A refused read is a
+ * skip with its reason, a failure an error; nothing throws.
+ */
+export async function analyseListedFile(f: { path: string; relPath: string; language: LanguageId; root?: string }, ctx: ListedFileContext, content?: Buffer): Promise<Omit<FileOutcome, 'index'>> {
+  let buf = content;
+  if (!buf) {
+    try {
+      buf = readDiscovered(f, ctx.maxFileBytes);
+    } catch (e) {
+      const s = e instanceof GuardedReadError ? skipForRefusal(e) : { reason: 'unreadable' as const, detail: (e as Error)?.message };
+      return { refused: { reason: s.reason, detail: s.detail } };
+    }
+  }
+  const ruleErrors: { ruleId: string; message: string }[] = [];
+  try {
+    await ensureLanguages([f.language, ...ctx.indexLanguages]);
+    const text = decodeSource(buf);
+    const index = ctx.indexes?.indexOf(f);
+    const a = ctx.analyzer.analyzeSync(f.path, text, f.language, {
+      testPaths: ctx.testPaths,
+      isTestFile: isTestPath(f.relPath),
+      onRuleError: ctx.onRuleError ?? ((ruleId, _file, e) => ruleErrors.push({ ruleId, message: String((e as Error)?.message ?? e) })),
+      workspace: index?.forFile(),
+    });
+    a.tree.delete(); // trees live in wasm memory: free them, or a large audit grows without bound
+    const deps = index?.dependenciesOf(f.path);
+    return { findings: a.findings, lines: countLines(text), ...(deps && Object.keys(deps).length ? { deps } : {}), ...(ruleErrors.length ? { ruleErrors } : {}) };
+  } catch (e) {
+    return { error: (e as Error)?.message ?? String(e), ...(e instanceof ParserCrashError ? { crashed: true } : {}), ...(ruleErrors.length ? { ruleErrors } : {}) };
+  }
+}
+
 export async function scanPaths(paths: string[], opts: ScanOptions): Promise<ScanResult> {
   const started = Date.now();
-  const discovered = discoverFiles(paths, opts);
+  const maxBytes = opts.maxFileBytes ?? MAX_SOURCE_BYTES;
+  const pool = ScanPool.create(opts.parallel, { ruleIds: opts.rules.filter((r) => r.meta.language !== 'text').map((r) => r.meta.id), testPaths: opts.testPaths, maxFileBytes: maxBytes });
+  try {
+    return await scanWith(pool, paths, opts, started);
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function scanWith(pool: ScanPool | undefined, paths: string[], opts: ScanOptions, started: number): Promise<ScanResult> {
+  // Workers start while discovery walks the tree, once it has found enough files. With a cache,
+  // most files of a re-scan may need no analysis: they start after the look-up instead.
+  const seen = new Set<LanguageId>();
+  const hooks: DiscoveryHooks =
+    pool && !opts.cache
+      ? {
+          onFile: (f, n) => {
+            seen.add(f.language);
+            pool.grow(n, seen);
+          },
+        }
+      : {};
+  const discovered = discoverFiles(paths, opts, hooks);
+  const startedDuringDiscovery = pool?.started ?? 0;
   const maxBytes = opts.maxFileBytes ?? MAX_SOURCE_BYTES;
   const result: ScanResult = {
     findings: [],
@@ -133,6 +216,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
   const analyzer = new Analyzer(opts.rules);
   const crossFileRoots = opts.crossFile === false ? undefined : ScanIndexes.rootsOf(files);
   const indexes = crossFileRoots ? new ScanIndexes(crossFileRoots, analyzer) : undefined;
+  const context: ListedFileContext = { analyzer, indexes, indexLanguages: indexLanguagesOf(crossFileRoots), testPaths: opts.testPaths, maxFileBytes: maxBytes };
   const total = files.length;
   // The progress counts every file the scan reads, the text files (templates, config) too.
   const textRules = opts.rules.filter((r) => r.meta.language === 'text');
@@ -169,21 +253,11 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
   // What was hashed for the key is what gets analysed: a file rewritten between the two reads
   // must not be cached under the other content's key.
   const hashed = new Map<number, Buffer>();
-  const analyseHere = (i: number): void => {
-    const f = files[i];
-    const buf = hashed.get(i) ?? readListed(f);
+  /** Analyses file `i` on this thread (what was hashed for its key, if anything). */
+  const analyseHere = (i: number, live?: typeof onRuleError) => {
+    const content = hashed.get(i);
     hashed.delete(i);
-    if (!buf) return;
-    const text = decodeSource(buf);
-    try {
-      const index = indexes?.indexOf(f);
-      const a = analyzer.analyzeSync(f.path, text, f.language, { ...opts, onRuleError, isTestFile: isTestPath(f.relPath), workspace: index?.forFile() });
-      a.tree.delete(); // trees live in wasm memory: free them, or a large audit grows without bound
-      const deps = index?.dependenciesOf(f.path);
-      finish(i, { findings: a.findings, lines: countLines(text), ...(deps && Object.keys(deps).length ? { deps } : {}) });
-    } catch (e) {
-      result.errors.push(analysisError(f.path, e));
-    }
+    return analyseListedFile(files[i], { ...context, onRuleError: live }, content);
   };
 
   // Files whose content (and path, rules and settings) an earlier scan saw are not analysed again.
@@ -216,60 +290,58 @@ export async function scanPaths(paths: string[], opts: ScanOptions): Promise<Sca
 
   // Grammars load only for what is left to analyse: a fully cached re-scan loads none.
   await analyzer.prepare(new Set(todo.map((i) => files[i].language)));
-  const outcomes: (FileOutcome | undefined)[] = new Array(total);
+  const outcomes: (Omit<FileOutcome, 'index'> | undefined)[] = new Array(total);
   const pending = todo.map((i) => files[i]);
-  if (shouldParallelise(pending, opts.parallel)) {
+  if (pool?.worthIt(pending.length)) {
+    pool.grow(pending.length, pending.map((f) => f.language));
     try {
-      const r = await analyseInWorkers(
-        pending,
-        {
-          ruleIds: opts.rules.filter((r) => r.meta.language !== 'text').map((r) => r.meta.id),
-          testPaths: opts.testPaths,
-          maxFileBytes: maxBytes,
-          ...(crossFileRoots ? { crossFileRoots: [...crossFileRoots] } : {}),
+      const r = await pool.run(pending, crossFileRoots ? [...crossFileRoots] : undefined, {
+        outcome: (o) => {
+          const i = todo[o.index];
+          outcomes[i] = o;
+          opts.onProgress?.(++progress, progressTotal, files[i].path);
         },
-        opts.parallel,
-        {
-          outcome: (o) => {
-            const i = todo[o.index];
-            outcomes[i] = o;
-            opts.onProgress?.(++progress, progressTotal, files[i].path);
-          },
-          isCancelled: opts.isCancelled,
-        },
-      );
+        isCancelled: opts.isCancelled,
+        local: opts.parallel?.mainThread
+          ? async (k) => {
+              const i = todo[k];
+              opts.onProgress?.(++progress, progressTotal, files[i].path);
+              outcomes[i] = await analyseHere(i);
+            }
+          : undefined,
+      });
       result.cancelled = r.cancelled;
     } catch {
-      // A worker that could not start or died: the files it did not finish are analysed below.
+      // Whatever the workers did not finish is analysed below.
     }
   }
+  if (pool) {
+    const stats = await pool.close();
+    if (stats.workers) result.parallel = { ...stats, startedDuringDiscovery };
+  }
   for (const i of todo) {
-    const o = outcomes[i];
-    if (o) {
-      for (const e of o.ruleErrors ?? []) onRuleError(e.ruleId, files[i].path, new Error(e.message));
-      if (o.refused) result.skipped.push({ ...o.refused, path: files[i].path });
-      else if (o.error !== undefined) result.errors.push({ path: files[i].path, message: o.error, reason: o.crashed ? 'parser-crash' : 'analysis-error' });
-      else {
-        // A worker read the file itself: cached only if it still has the content the key names.
-        const before = hashed.get(i);
-        hashed.delete(i);
-        if (before && keys[i]) {
-          const now = readListedQuietly(files[i]);
-          if (!now || !now.equals(before)) keys[i] = undefined;
-        }
-        finish(i, { findings: o.findings ?? [], lines: o.lines ?? 0, ...(o.deps ? { deps: o.deps } : {}) });
+    let o = outcomes[i];
+    if (!o) {
+      if (result.cancelled || opts.isCancelled?.()) {
+        result.cancelled = true; // what was analysed before the cancel is still reported
+        continue;
       }
-      continue;
+      opts.onProgress?.(++progress, progressTotal, files[i].path);
+      o = await analyseHere(i, onRuleError);
     }
-    if (result.cancelled || opts.isCancelled?.()) {
-      result.cancelled = true; // what was analysed before the cancel is still reported
-      continue;
+    for (const e of o.ruleErrors ?? []) onRuleError(e.ruleId, files[i].path, new Error(e.message));
+    if (o.refused) result.skipped.push({ ...o.refused, path: files[i].path });
+    else if (o.error !== undefined) result.errors.push({ path: files[i].path, message: o.error, reason: o.crashed ? 'parser-crash' : 'analysis-error' });
+    else {
+      // A worker read the file itself: cached only if it still has the content the key names.
+      const before = hashed.get(i);
+      hashed.delete(i);
+      if (before && keys[i]) {
+        const now = readListedQuietly(files[i]);
+        if (!now || !now.equals(before)) keys[i] = undefined;
+      }
+      finish(i, { findings: o.findings ?? [], lines: o.lines ?? 0, ...(o.deps ? { deps: o.deps } : {}) });
     }
-    opts.onProgress?.(++progress, progressTotal, files[i].path);
-    const restarts = runtimeRestarts();
-    analyseHere(i);
-    // The parser crashed on that file: the files after it get a new instance.
-    if (runtimeRestarts() !== restarts) await analyzer.prepare(new Set(todo.map((j) => files[j].language)));
   }
   for (let i = 0; i < total; i++) {
     const d = done[i];
