@@ -140,5 +140,8 @@ describe('deps: accepting a risk (issue 16)', function () {
     ]);
     assert.throws(() => appendIgnoreEntries('[dependencies\n', [{ advisory: GHSA, reason: 'r' }]), /not valid TOML.*nothing was added/);
     assert.equal(appendIgnoreEntries('', [{ advisory: GHSA, reason: 'r' }]).startsWith('[[dependencies.ignore]]'), true);
+    assert.throws(() => appendIgnoreEntries(existing, [{ advisory: '', rule: 'dep-outdated', reason: 'no package named' }]), /would not be honoured.*no package/);
+    const withBadEntry = `${existing}[[dependencies.ignore]]\nadvisory = "GHSA-bbbb"\n`;
+    assert.ok(appendIgnoreEntries(withBadEntry, [{ advisory: GHSA, reason: 'r' }]).startsWith(withBadEntry), 'a person\'s entry without a reason does not block adding one');
   });
 });

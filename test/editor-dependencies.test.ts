@@ -110,6 +110,9 @@ describe('editor dependencies: suppress with a reason (stand-in vscode)', () => 
     assert.match(host.messages.at(-1)!.text, /A reason is required/);
     assert.equal(await suppressDependencyFinding(context(rows, 'pinned for the legacy build').c, Uri.file(pkg) as never, 2, 'dep-outdated'), true);
     assert.deepEqual(readIgnoreList(ws).entries, [{ advisory: '', rule: 'dep-outdated', package: 'lodash', reason: 'pinned for the legacy build' }]);
+    assert.equal(await suppressDependencyFinding(context(rows, 'why').c, Uri.file(pkg) as never, 2, 'dep-unknown'), false, 'a rule the list cannot accept');
+    assert.match(host.messages.at(-1)!.text, /dep-unknown cannot be accepted/);
+    assert.equal(readIgnoreList(ws).entries.length, 1);
   });
 
   it('a .sitewarden link planted by the repository is refused, and nothing is written through it', async () => {

@@ -78,7 +78,6 @@ let current: Runtime | undefined;
 /** How many times a crashed instance was replaced (for tests and the output channel). */
 let restarts = 0;
 
-
 /** A compiled `.wasm` file (`WebAssembly.Module`): compiled once per process and shared with scan workers. */
 export type CompiledWasm = WasmModule;
 

@@ -37,18 +37,26 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 export const ACCEPTABLE_RULES = ['dep-outdated', 'dep-deprecated', 'dep-yanked'] as const;
 export type AcceptableRule = (typeof ACCEPTABLE_RULES)[number];
 
-/** `.sitewarden/config` of a scanned folder (TOML), read guarded: it is the repository's input. */
+/** `.sitewarden/config` of a scanned folder, read guarded (it is the repository's input); undefined when absent. */
+export function readIgnoreText(root: string): string | undefined {
+  return readGuardedTextIfExists(path.join(root, CONFIG_FILE), { maxBytes: 256 * 1024, root });
+}
+
+/** `.sitewarden/config` of a scanned folder (TOML): its entries, and what is wrong with the others. */
 export function readIgnoreList(root: string): IgnoreList {
   const file = path.join(root, CONFIG_FILE);
-  const out: IgnoreList = { entries: [], problems: [] };
   let text: string | undefined;
   try {
-    text = readGuardedTextIfExists(file, { maxBytes: 256 * 1024, root });
+    text = readIgnoreText(root);
   } catch (e) {
-    out.problems.push({ file, message: `cannot read: ${(e as Error).message}` });
-    return out;
+    return { entries: [], problems: [{ file, message: `cannot read: ${(e as Error).message}` }] };
   }
-  if (text === undefined) return out;
+  return text === undefined ? { entries: [], problems: [] } : parseIgnoreList(text, file);
+}
+
+/** The `[[dependencies.ignore]]` entries of a config file's text; `file` names it in the problems. */
+function parseIgnoreList(text: string, file: string): IgnoreList {
+  const out: IgnoreList = { entries: [], problems: [] };
   let data: { dependencies?: { ignore?: unknown } };
   try {
     data = parseToml(text) as typeof data;
@@ -185,36 +193,28 @@ function commentOn(line: string, lineNo: number, standalone: boolean): Suppressi
 /**
  * `.sitewarden/config` with `entries` appended as `[[dependencies.ignore]]` tables. The existing
  * text is kept byte for byte; values are written by the TOML library (quoting, escapes). Throws
- * when the existing file is not valid TOML or the result would not read back as these entries,
- * so a person's file is never made worse.
+ * when the existing file is not valid TOML or the new entries would not all be honoured when read
+ * back, so a person's file is never made worse.
  */
 export function appendIgnoreEntries(existing: string, entries: readonly IgnoreEntry[]): string {
-  const before = parseIgnoreText(existing, 'the existing file');
+  const before = parseIgnoreList(existing, CONFIG_FILE);
+  const broken = before.problems.find((p) => !/not honoured/.test(p.message));
+  if (broken) throw new Error(`SiteWarden: ${CONFIG_FILE}: ${broken.message}; fix it first, nothing was added`);
   const blocks = entries.map((e) => {
     const fields: Record<string, string> = {};
     if (e.rule) fields.rule = e.rule;
     else fields.advisory = e.advisory;
     if (e.package !== undefined) fields.package = e.package;
     fields.reason = e.reason;
-    // stringify quotes every value; `expires` stays a string date, which readIgnoreList accepts.
+    // stringify quotes every value; `expires` stays a string date, which the reader accepts.
     if (e.expires) fields.expires = e.expires;
     return `[[dependencies.ignore]]\n${stringifyToml(fields)}\n`;
   });
   const sep = existing === '' || existing.endsWith('\n\n') ? '' : existing.endsWith('\n') ? '\n' : '\n\n';
   const text = `${existing}${sep}${blocks.join('\n')}`;
-  const after = parseIgnoreText(text, 'the new entries');
-  if (after.length !== before.length + entries.length) throw new Error('SiteWarden: the new [[dependencies.ignore]] entries would not read back; .sitewarden/config not changed');
-  return text;
-}
-
-function parseIgnoreText(text: string, what: string): unknown[] {
-  let data: { dependencies?: { ignore?: unknown } };
-  try {
-    data = parseToml(text) as typeof data;
-  } catch (e) {
-    throw new Error(`SiteWarden: ${CONFIG_FILE} is not valid TOML (${(e as Error).message.split('\n')[0]}); fix it first, nothing was added`);
+  const after = parseIgnoreList(text, CONFIG_FILE);
+  if (after.entries.length !== before.entries.length + entries.length || after.problems.length !== before.problems.length) {
+    throw new Error(`SiteWarden: the new [[dependencies.ignore]] entries would not be honoured (${after.problems.at(-1)?.message ?? 'not read back'}); ${CONFIG_FILE} not changed`);
   }
-  const list = data.dependencies?.ignore;
-  if (list !== undefined && !Array.isArray(list)) throw new Error(`SiteWarden: in ${CONFIG_FILE}, dependencies.ignore is not a list of tables; fix it first, nothing was added (${what})`);
-  return list ?? [];
+  return text;
 }

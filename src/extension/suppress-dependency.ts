@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { appendIgnoreEntries, CONFIG_FILE, type IgnoreEntry } from '../deps/accepted-risks';
+import { ACCEPTABLE_RULES, appendIgnoreEntries, CONFIG_FILE, readIgnoreText, type IgnoreEntry } from '../deps/accepted-risks';
 import type { PackageRow } from '../deps/check-context';
-import { readGuardedTextIfExists, writeAllInsideRoot } from '../core/safe-fs';
+import { writeAllInsideRoot } from '../core/safe-fs';
 import { printable } from '../core/report/text';
 import type { Prompter } from './prompter';
 import { suppressFinding } from './suppress-command';
@@ -38,8 +38,9 @@ export async function suppressDependencyFinding(c: DependencySuppressContext, ur
     void vscode.window.showWarningMessage('SiteWarden: nothing suppressed. Run "Check Dependencies" again: this line has no current result.');
     return false;
   }
-  if (ruleId === 'dep-vulnerable' && !row.advisories.length) {
-    void vscode.window.showWarningMessage(`SiteWarden: nothing suppressed. The check lists no advisory id for ${printable(row.name)}.`);
+  const rule = ACCEPTABLE_RULES.find((x) => x === ruleId);
+  if (ruleId === 'dep-vulnerable' ? !row.advisories.length : !rule) {
+    void vscode.window.showWarningMessage(`SiteWarden: nothing suppressed. ${ruleId === 'dep-vulnerable' ? `The check lists no advisory id for ${printable(row.name)}.` : `${printable(ruleId)} cannot be accepted in ${CONFIG_FILE}.`}`);
     return false;
   }
   const answer = await c.ask(ruleId);
@@ -50,12 +51,10 @@ export async function suppressDependencyFinding(c: DependencySuppressContext, ur
     return false;
   }
   const common = { package: row.name, reason: r.reason, ...(r.until ? { expires: r.until } : {}) };
-  const entries: IgnoreEntry[] = ruleId === 'dep-vulnerable'
-    ? row.advisories.map((advisory) => ({ advisory, ...common }))
-    : [{ advisory: '', rule: ruleId as IgnoreEntry['rule'], ...common }];
+  const entries: IgnoreEntry[] = rule ? [{ advisory: '', rule, ...common }] : row.advisories.map((advisory) => ({ advisory, ...common }));
   const file = path.join(root, CONFIG_FILE);
   try {
-    const existing = readGuardedTextIfExists(file, { maxBytes: 256 * 1024, root });
+    const existing = readIgnoreText(root);
     const content = appendIgnoreEntries(existing ?? '', entries);
     // Symlink-safe (a planted link at .sitewarden/config is refused, not followed), and a file
     // changed since it was read is not overwritten.
